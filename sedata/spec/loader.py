@@ -1,0 +1,371 @@
+"""Load ``spec/`` into a checked :class:`Spec`: parse each file, then resolve every reference.
+
+Errors are collected, not raised one at a time, so a spec author sees every problem of an
+edit in one run, each with file, line and the YAML path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sedata.spec.formats import FormatError, check_portable_pattern
+from sedata.spec.model import (
+    CodeSet,
+    Constraints,
+    DataElement,
+    ElementFile,
+    Entity,
+    EntityField,
+    ObjectClass,
+    Source,
+    SpecInfo,
+    ValueDomain,
+)
+from sedata.spec.resolved import Domain, resolve_domain
+from sedata.spec.yamlio import line_of, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One problem in the spec: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class SpecError(Exception):
+    """The spec has problems; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[SpecProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Spec:
+    """The whole spec, loaded and cross-checked (from spec/ or from the packaged bundle)."""
+
+    root: Path | None
+    info: SpecInfo
+    sources: dict[str, Source]
+    value_domains: dict[str, ValueDomain]
+    elements: dict[str, DataElement]
+    element_object_class: dict[str, str]
+    object_classes: dict[str, ObjectClass]
+    codesets: dict[str, dict[str, CodeSet]]
+    entities: dict[str, Entity]
+    domains: dict[str, Domain] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def codeset_versions(self, codeset_id: str) -> list[CodeSet]:
+        """All versions of a code set, oldest first by validity."""
+        versions = self.codesets[codeset_id].values()
+        return sorted(versions, key=lambda c: c.valid_from.earliest() if c.valid_from else _MIN_DATE)
+
+    def field_key(self, f: EntityField) -> str:
+        """The Python name of an entity field."""
+        if f.key:
+            return f.key
+        assert f.element is not None
+        return self.elements[f.element].key
+
+    def field_exchange_name(self, f: EntityField) -> str:
+        """The JSON key / XML element name of an entity field."""
+        if f.exchange_name:
+            return f.exchange_name
+        if f.element is not None and not f.key:
+            return exchange_name(self.elements[f.element])
+        return _camel(self.field_key(f))
+
+
+_MIN_DATE = __import__("datetime").date.min
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def exchange_name(element: DataElement) -> str:
+    """The element's name on the wire: declared, or the key in lowerCamelCase."""
+    return element.exchange_name or _camel(element.key)
+
+
+class _Collector:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[SpecProblem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def add(self, file: Path, line: int | None, path: str, message: str) -> None:
+        self.problems.append(SpecProblem(self.rel(file), line, path, message))
+
+    def parse(self, model: type[M], data: Any, file: Path, prefix: tuple[Any, ...] = ()) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = prefix + tuple(err["loc"])
+                self.add(file, line_of(data, tuple(err["loc"])), _dotted(loc), err["msg"])
+            return None
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def load_spec(root: Path) -> Spec:
+    """Load and check the spec in ``root``; raise SpecError listing every problem found."""
+    root = root.resolve()
+    c = _Collector(root)
+    files: dict[str, str] = {}
+
+    def read(path: Path) -> Any:
+        files[c.rel(path)] = path.read_text(encoding="utf-8")
+        try:
+            return load_yaml(path)
+        except Exception as exc:  # yaml errors carry their own line/column
+            c.add(path, None, "", f"not valid YAML: {exc}")
+            return None
+
+    info_path = root / "spec.yaml"
+    if not info_path.exists():
+        raise SpecError([SpecProblem(str(info_path), None, "", "spec.yaml is missing / 缺少 spec.yaml")])
+    info = c.parse(SpecInfo, read(info_path), info_path)
+
+    sources: dict[str, Source] = {}
+    src_path = root / "sources.yaml"
+    raw = read(src_path) or {}
+    for i, item in enumerate(raw.get("sources", [])):
+        s = c.parse(Source, item, src_path, ("sources", i))
+        if s:
+            if s.id in sources:
+                c.add(src_path, getattr(item, "line", None), f"sources[{i}]", f"duplicate source id {s.id}")
+            sources[s.id] = s
+
+    value_domains: dict[str, ValueDomain] = {}
+    vd_path = root / "value-domains.yaml"
+    raw = read(vd_path) or {}
+    vd_lines: dict[str, tuple[Path, int | None]] = {}
+    for i, item in enumerate(raw.get("value_domains", [])):
+        vd = c.parse(ValueDomain, item, vd_path, ("value_domains", i))
+        if vd:
+            if vd.id in value_domains:
+                c.add(vd_path, getattr(item, "line", None), f"value_domains[{i}]", f"duplicate id {vd.id}")
+            value_domains[vd.id] = vd
+            vd_lines[vd.id] = (vd_path, getattr(item, "line", None))
+
+    elements: dict[str, DataElement] = {}
+    element_oc: dict[str, str] = {}
+    object_classes: dict[str, ObjectClass] = {}
+    el_lines: dict[str, tuple[Path, int | None]] = {}
+    keys_seen: dict[str, str] = {}
+    for path in _yaml_files(root / "elements"):
+        data = read(path)
+        ef = c.parse(ElementFile, data, path)
+        if not ef:
+            continue
+        object_classes[ef.object_class.code] = ef.object_class
+        for i, el in enumerate(ef.elements):
+            line = getattr(data["elements"][i], "line", None)
+            if not el.id.startswith(f"SE.{ef.object_class.code}."):
+                c.add(path, line, f"elements[{i}]", f"{el.id} is not in object class {ef.object_class.code}")
+            if el.id in elements:
+                c.add(path, line, f"elements[{i}]", f"duplicate element id {el.id}")
+            if el.key in keys_seen:
+                c.add(path, line, f"elements[{i}]", f"key {el.key} already used by {keys_seen[el.key]}")
+            keys_seen[el.key] = el.id
+            elements[el.id] = el
+            element_oc[el.id] = ef.object_class.code
+            el_lines[el.id] = (path, line)
+
+    codesets: dict[str, dict[str, CodeSet]] = {}
+    cs_lines: dict[tuple[str, str], Path] = {}
+    for path in _yaml_files(root / "codesets"):
+        data = read(path)
+        cs = c.parse(CodeSet, data, path)
+        if not cs:
+            continue
+        if cs.version in codesets.get(cs.id, {}):
+            c.add(path, 1, "", f"code set {cs.id}@{cs.version} is defined twice")
+        codesets.setdefault(cs.id, {})[cs.version] = cs
+        cs_lines[(cs.id, cs.version)] = path
+        _check_codeset(c, cs, path, data)
+
+    entities: dict[str, Entity] = {}
+    ent_data: dict[str, tuple[Path, Any]] = {}
+    for path in _yaml_files(root / "entities"):
+        data = read(path)
+        ent = c.parse(Entity, data, path)
+        if ent:
+            if ent.id in entities:
+                c.add(path, 1, "", f"duplicate entity {ent.id}")
+            entities[ent.id] = ent
+            ent_data[ent.id] = (path, data)
+
+    if info is None or c.problems:
+        raise SpecError(c.problems)
+
+    spec = Spec(
+        root, info, sources, value_domains, elements, element_oc, object_classes, codesets, entities, files=files
+    )
+
+    def cite(path: Path, line: int | None, where: str, refs: Iterable[Any]) -> None:
+        for r in refs:
+            if r.ref not in sources:
+                c.add(path, line, where, f"cites unknown source {r.ref!r} (add it to sources.yaml)")
+
+    for vd in value_domains.values():
+        path, line = vd_lines[vd.id]
+        cite(path, line, vd.id, vd.sources)
+        dom = _resolve(c, spec, vd, path, line, vd.id)
+        if dom:
+            _check_examples(c, dom, vd.examples, vd.invalid_examples, path, line, vd.id)
+    for el in elements.values():
+        path, line = el_lines[el.id]
+        cite(path, line, el.id, el.sources)
+        dom = _resolve(c, spec, el, path, line, el.id)
+        if dom:
+            spec.domains[el.id] = dom
+            _check_examples(c, dom, el.examples, [], path, line, el.id)
+    for (cs_id, version), path in cs_lines.items():
+        cite(path, 1, f"{cs_id}@{version}", codesets[cs_id][version].sources)
+    for ent in entities.values():
+        path, data = ent_data[ent.id]
+        cite(path, 1, ent.id, ent.sources)
+        _check_entity(c, spec, ent, path, data)
+    _check_nesting(c, spec, ent_data)
+    if c.problems:
+        raise SpecError(c.problems)
+    return spec
+
+
+def _resolve(c: _Collector, spec: Spec, item: Constraints, path: Path, line: int | None, where: str) -> Domain | None:
+    try:
+        named = None
+        if isinstance(item, DataElement) and item.value_domain:
+            named = spec.value_domains.get(item.value_domain)
+            if named is None:
+                raise FormatError(f"unknown value domain {item.value_domain!r}")
+        return resolve_domain(item, named, spec.codesets)
+    except FormatError as exc:
+        c.add(path, line, where, str(exc))
+        return None
+
+
+def _check_examples(
+    c: _Collector,
+    dom: Domain,
+    good: list[str],
+    bad: list[str],
+    path: Path,
+    line: int | None,
+    where: str,
+) -> None:
+    for ex in good:
+        if not dom.accepts_lexical(ex):
+            c.add(path, line, where, f"example {ex!r} does not fit the value domain")
+    for ex in bad:
+        if dom.accepts_lexical(ex):
+            c.add(path, line, where, f"invalid example {ex!r} is accepted by the value domain")
+
+
+def _check_codeset(c: _Collector, cs: CodeSet, path: Path, data: Any) -> None:
+    codes: dict[str, int] = {}
+    for i, entry in enumerate(cs.entries):
+        line = line_of(data, ("entries", i))
+        where = f"entries[{i}]"
+        if entry.code in codes:
+            c.add(path, line, where, f"code {entry.code} repeats entry {codes[entry.code]}")
+        codes[entry.code] = i
+        if cs.levels and entry.level not in cs.levels:
+            c.add(path, line, where, f"level {entry.level!r} is not one of {cs.levels}")
+        if not cs.levels and entry.level:
+            c.add(path, line, where, "the code set declares no levels")
+        if re.search(r"\s", entry.code):
+            c.add(path, line, where, "codes carry no white space")
+    for i, entry in enumerate(cs.entries):
+        if entry.parent is not None:
+            line = line_of(data, ("entries", i))
+            if entry.parent not in codes:
+                c.add(path, line, f"entries[{i}]", f"parent {entry.parent} is not a code of this set")
+            elif cs.levels and entry.level:
+                parent_level = cs.entries[codes[entry.parent]].level
+                if parent_level and cs.levels.index(parent_level) >= cs.levels.index(entry.level):
+                    c.add(path, line, f"entries[{i}]", f"parent {entry.parent} is not at a higher level")
+
+
+def _check_entity(c: _Collector, spec: Spec, ent: Entity, path: Path, data: Any) -> None:
+    seen: dict[str, int] = {}
+    wire: dict[str, int] = {}
+    for i, f in enumerate(ent.fields):
+        line = line_of(data, ("fields", i))
+        where = f"fields[{i}]"
+        if f.element is not None and f.element not in spec.elements:
+            c.add(path, line, where, f"unknown data element {f.element}")
+            continue
+        if f.entity is not None and f.entity not in spec.entities:
+            c.add(path, line, where, f"unknown entity {f.entity}")
+            continue
+        key = spec.field_key(f)
+        if key in seen:
+            c.add(path, line, where, f"field key {key} repeats fields[{seen[key]}]; give one a `key`")
+        seen[key] = i
+        name = spec.field_exchange_name(f)
+        if name in wire:
+            c.add(path, line, where, f"exchange name {name} repeats fields[{wire[name]}]")
+        wire[name] = i
+    for k in ent.business_key:
+        if k not in seen:
+            c.add(path, 1, "business_key", f"{k} is not a field of {ent.id}")
+        elif ent.fields[seen[k]].obligation != "M" and len(ent.business_key) == 1:
+            c.add(path, 1, "business_key", f"{k} is a business key, so it must be mandatory (M)")
+
+
+def _check_nesting(c: _Collector, spec: Spec, ent_data: dict[str, tuple[Path, Any]]) -> None:
+    """Nested entities must be components and must not contain themselves."""
+
+    def walk(ent_id: str, trail: tuple[str, ...]) -> None:
+        for f in spec.entities[ent_id].fields:
+            if f.entity is None:
+                continue
+            if f.entity in trail:
+                path, _ = ent_data[ent_id]
+                c.add(path, 1, ent_id, f"entity nesting forms a cycle: {' → '.join((*trail, f.entity))}")
+                continue
+            if not spec.entities[f.entity].component:
+                path, _ = ent_data[ent_id]
+                c.add(path, 1, ent_id, f"{f.entity} is nested, so it must be declared `component: true`")
+            walk(f.entity, (*trail, f.entity))
+
+    for ent_id in spec.entities:
+        walk(ent_id, (ent_id,))
+
+
+__all__ = ["Spec", "SpecError", "SpecProblem", "check_portable_pattern", "exchange_name", "load_spec"]
