@@ -1,0 +1,57 @@
+"""``sedata schema export``: write the packaged JSON Schema or XSD for users."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from sedata.cli._out import console, fail
+
+app = typer.Typer(help="导出模式文件 / Export the JSON Schema and XSD generated from the spec.")
+
+
+class SchemaFormat(str, Enum):
+    jsonschema = "jsonschema"
+    xsd = "xsd"
+
+
+@app.command("export")
+def export(
+    fmt: SchemaFormat = typer.Option(..., "--format", help="jsonschema or xsd."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into (created if missing)."),
+) -> None:
+    """导出 JSON Schema 或 XSD / Write the JSON Schema (bundle + one file per entity) or the XSD."""
+    from sedata.generate.jsonschema import entity_schema
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"无法创建目录 {out}：{exc.strerror}", f"cannot create folder {out}: {exc.strerror}")
+    schemas = resources.files("sedata.schemas")
+    written: list[Path] = []
+    try:
+        if fmt is SchemaFormat.xsd:
+            target = out / "sedata.xsd"
+            target.write_text(schemas.joinpath("sedata.xsd").read_text(encoding="utf-8"), encoding="utf-8")
+            written.append(target)
+        else:
+            text = schemas.joinpath("sedata.schema.json").read_text(encoding="utf-8")
+            bundle = json.loads(text)
+            target = out / "sedata.schema.json"
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+            for name, definition in bundle["$defs"].items():
+                if definition.get("type") == "object":
+                    one = out / f"{name}.schema.json"
+                    one.write_text(
+                        json.dumps(entity_schema(bundle, name), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+                    )
+                    written.append(one)
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror}", f"cannot write to {out}: {exc.strerror}")
+    for path in written:
+        console.print(f"  wrote {path}", markup=False)

@@ -1,0 +1,104 @@
+"""``sedata spec build|show``: regenerate artefacts from spec/, check them for drift, look things up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from sedata.cli._out import EXIT_FINDINGS, console, err_console, fail
+from sedata.spec import Spec, SpecError, current, load_spec
+from sedata.spec.lookup import LookupError_, describe
+
+app = typer.Typer(help="规范源文件 / The spec: build the generated artefacts, show elements and code sets.")
+
+
+def _find_spec_dir(given: Path | None) -> Path:
+    if given is not None:
+        if not (given / "spec.yaml").is_file():
+            fail(f"{given} 不是规范目录（缺少 spec.yaml）", f"{given} is not a spec folder (no spec.yaml)")
+        return given
+    here = Path.cwd() / "spec"
+    if (here / "spec.yaml").is_file():
+        return here
+    checkout = Path(__file__).resolve().parents[2] / "spec"
+    if (checkout / "spec.yaml").is_file():
+        return checkout
+    fail(
+        "找不到 spec/ 目录；请在 sedata 源码目录中运行，或用 --spec 指定",
+        "no spec/ folder found; run inside a sedata checkout or pass --spec",
+    )
+
+
+def _load(spec_dir: Path) -> Spec:
+    try:
+        return load_spec(spec_dir)
+    except SpecError as exc:
+        err_console.print(f"[bold red]规范有 {len(exc.problems)} 处错误 / the spec has {len(exc.problems)} problem(s):[/]")
+        for p in exc.problems:
+            err_console.print(f"  {p}", soft_wrap=True, markup=False)
+        raise typer.Exit(EXIT_FINDINGS) from None
+
+
+@app.command()
+def build(
+    check: bool = typer.Option(False, "--check", help="Only compare: exit 1 with a diff when generated files drift."),
+    spec_dir: Path | None = typer.Option(None, "--spec", help="The spec folder (default: ./spec or the checkout's)."),
+) -> None:
+    """由 spec/ 生成模型、JSON Schema 与 XSD / Generate models, JSON Schema and XSD from spec/."""
+    from sedata.generate import build as generate
+    from sedata.generate import check as drift
+    from sedata.generate import write
+
+    folder = _find_spec_dir(spec_dir)
+    spec = _load(folder)
+    outputs = generate(spec)
+    root = folder.resolve().parent
+    if check:
+        result = drift(root, outputs)
+        if result.clean:
+            console.print(f"生成文件与规范一致 / generated files match spec/ ({len(outputs)} files)")
+            return
+        console.print(result.diff, markup=False, end="")
+        for label, items in (("changed", result.changed), ("missing", result.missing), ("stale", result.stale)):
+            for item in items:
+                err_console.print(f"  {label}: {item}", markup=False)
+        err_console.print(
+            "[bold red]生成文件与 spec/ 不一致，请运行 `sedata spec build` 并提交[/]\n"
+            "[bold red]generated files drift from spec/: run `sedata spec build` and commit[/]"
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    touched = write(root, outputs)
+    for item in touched:
+        console.print(f"  wrote {item}", markup=False)
+    console.print(f"已生成 / generated: {len(touched)} changed of {len(outputs)} files (spec {spec.info.spec_version})")
+
+
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="Element id or key, code set id[@version], value domain, or entity."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    spec_dir: Path | None = typer.Option(None, "--spec", help="Read spec/ instead of the packaged spec."),
+) -> None:
+    """显示数据元、代码集、值域或实体（中英文） / Show a data element, code set, value domain or entity."""
+    spec = _load(_find_spec_dir(spec_dir)) if spec_dir else current()
+    try:
+        info = describe(spec, name)
+    except LookupError_ as exc:
+        fail(exc.zh, exc.en)
+    if as_json:
+        console.print_json(json.dumps(info, ensure_ascii=False, default=str))
+        return
+    console.print(f"[bold]{info['title']}[/]  ({info['kind']})")
+    details = Table(show_header=False, box=None, pad_edge=False)
+    for key, value in info["attributes"].items():
+        if value not in (None, "", []):
+            details.add_row(f"[cyan]{key}[/]", str(value))
+    console.print(details)
+    if info.get("rows"):
+        table = Table(*info["columns"], show_lines=False)
+        for row in info["rows"]:
+            table.add_row(*(str(c) if c is not None else "" for c in row))
+        console.print(table)
