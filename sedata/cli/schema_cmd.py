@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,15 +15,15 @@ from sedata.cli._out import console, fail
 app = typer.Typer(help="导出模式文件 / Export the JSON Schema and XSD generated from the spec.")
 
 
-class SchemaFormat(str, Enum):
+class SchemaFormat(StrEnum):
     jsonschema = "jsonschema"
     xsd = "xsd"
 
 
 @app.command("export")
 def export(
-    fmt: SchemaFormat = typer.Option(..., "--format", help="jsonschema or xsd."),
-    out: Path = typer.Option(..., "--out", help="Folder to write into (created if missing)."),
+    fmt: Annotated[SchemaFormat, typer.Option("--format", help="jsonschema or xsd.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into (created if missing).")],
 ) -> None:
     """导出 JSON Schema 或 XSD / Write the JSON Schema (bundle + one file per entity) or the XSD."""
     from sedata.generate.jsonschema import entity_schema

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -36,7 +37,8 @@ def _load(spec_dir: Path) -> Spec:
     try:
         return load_spec(spec_dir)
     except SpecError as exc:
-        err_console.print(f"[bold red]规范有 {len(exc.problems)} 处错误 / the spec has {len(exc.problems)} problem(s):[/]")
+        n = len(exc.problems)
+        err_console.print(f"[bold red]规范有 {n} 处错误 / the spec has {n} problem(s):[/]")
         for p in exc.problems:
             err_console.print(f"  {p}", soft_wrap=True, markup=False)
         raise typer.Exit(EXIT_FINDINGS) from None
@@ -44,8 +46,12 @@ def _load(spec_dir: Path) -> Spec:
 
 @app.command()
 def build(
-    check: bool = typer.Option(False, "--check", help="Only compare: exit 1 with a diff when generated files drift."),
-    spec_dir: Path | None = typer.Option(None, "--spec", help="The spec folder (default: ./spec or the checkout's)."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare: exit 1 with a diff when generated files drift.")
+    ] = False,
+    spec_dir: Annotated[
+        Path | None, typer.Option("--spec", help="The spec folder (default: ./spec or the checkout's).")
+    ] = None,
 ) -> None:
     """由 spec/ 生成模型、JSON Schema 与 XSD / Generate models, JSON Schema and XSD from spec/."""
     from sedata.generate import build as generate
@@ -78,9 +84,9 @@ def build(
 
 @app.command()
 def show(
-    name: str = typer.Argument(..., help="Element id or key, code set id[@version], value domain, or entity."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    spec_dir: Path | None = typer.Option(None, "--spec", help="Read spec/ instead of the packaged spec."),
+    name: Annotated[str, typer.Argument(help="Element id or key, code set id[@version], value domain, or entity.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    spec_dir: Annotated[Path | None, typer.Option("--spec", help="Read spec/ instead of the packaged spec.")] = None,
 ) -> None:
     """显示数据元、代码集、值域或实体（中英文） / Show a data element, code set, value domain or entity."""
     spec = _load(_find_spec_dir(spec_dir)) if spec_dir else current()
