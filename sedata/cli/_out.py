@@ -9,6 +9,9 @@ from rich.console import Console
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+if not console.is_terminal:
+    # Piped output is read by grep and scripts: lines at their natural width, never folded at 80.
+    console.width = 1000
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

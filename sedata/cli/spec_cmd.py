@@ -98,13 +98,18 @@ def show(
         console.print_json(json.dumps(info, ensure_ascii=False, default=str))
         return
     console.print(f"[bold]{info['title']}[/]  ({info['kind']})")
+    # Fold, never truncate: piped output is 80 columns wide and a cut-off Chinese name is a wrong name.
     details = Table(show_header=False, box=None, pad_edge=False)
+    details.add_column(overflow="fold")
+    details.add_column(overflow="fold")
     for key, value in info["attributes"].items():
         if value not in (None, "", []):
             details.add_row(f"[cyan]{key}[/]", str(value))
     console.print(details)
     if info.get("rows"):
-        table = Table(*info["columns"], show_lines=False)
+        table = Table(show_lines=False)
+        for column in info["columns"]:
+            table.add_column(column, overflow="fold")
         for row in info["rows"]:
             table.add_row(*(str(c) if c is not None else "" for c in row))
         console.print(table)

@@ -11,6 +11,7 @@ from sedata.elements.domains import (
     Date,
     EquipmentCode,
     EquipmentKind,
+    EquipmentVariety,
     InspectionConclusion,
     InspectionKind,
     InspectionNature,
@@ -37,6 +38,8 @@ class Inspection(SpecModel):
         registration_code: 设备注册代码 / Legacy registration code [O 0..1] SE.EQP.0002
         registration_cert_no: 使用登记证编号 / Registration certificate number [O 0..1] SE.EQP.0003
         equipment_kind: 设备种类 / Equipment kind [M 1..1] SE.EQP.0004
+        equipment_variety: 设备品种 / Equipment variety [C 0..1] SE.EQP.0006
+            条件 / condition: 所属类别下设有品种时填写（安全阀校验结论按品种 7310 判断） / Present when the category has varieties (safety-valve conclusions apply to variety 7310)
         inspection_body_name: 检验机构名称 / Inspection body name [M 1..1] SE.UNT.0111
         inspection_body_code: 检验机构代码 / Inspection body code [M 1..1] SE.UNT.0112
         inspection_kind: 检验类别 / Inspection kind [M 1..1] SE.ISP.0002
@@ -85,6 +88,13 @@ class Inspection(SpecModel):
         '设备种类',
         '设备种类 Equipment kind. 《特种设备目录》中的种类代码。',
         required=True,
+    )
+    equipment_variety: EquipmentVariety | None = spec_field(
+        'SE.EQP.0006',
+        'equipmentVariety',
+        '设备品种',
+        '设备品种 Equipment variety. 《特种设备目录》中的品种代码；类别下无品种时不填。 条件: 所属类别下设有品种时填写（安全阀校验结论按品种 7310 判断） / Condition: Present when the category has varieties (safety-valve conclusions apply to variety 7310)',
+        required=False,
     )
     inspection_body_name: UnitName = spec_field(
         'SE.UNT.0111',

@@ -87,13 +87,19 @@ def check_portable_pattern(pattern: str) -> None:
     """Raise FormatError unless ``pattern`` uses only the regex core shared by XSD, ECMA and Python."""
     depth = 0
     in_class = False
+    after_quantifier = False
     i = 0
     while i < len(pattern):
         ch = pattern[i]
+        if after_quantifier and ch in "?+":
+            raise FormatError(f"lazy or possessive quantifier at {i} is not portable (XSD has neither)")
+        after_quantifier = False
         if ch == "\\":
             nxt = pattern[i + 1 : i + 2]
             if not nxt or nxt in _FORBIDDEN_ESCAPES or nxt not in _ALLOWED_ESCAPES:
                 raise FormatError(f"escape \\{nxt} at {i} is not portable; write an explicit class such as [0-9]")
+            if nxt == "-" and not in_class:
+                raise FormatError(f"'\\-' at {i} is portable only inside a class; write a plain '-'")
             i += 2
             continue
         if in_class:
@@ -122,6 +128,11 @@ def check_portable_pattern(pattern: str) -> None:
             if close < 0 or not re.fullmatch(r"\d+(,\d+)?", pattern[i + 1 : close]):
                 raise FormatError(f"quantifier at {i} must be {{n}} or {{n,m}}")
             i = close
+            after_quantifier = True
+        elif ch in "?*+":
+            after_quantifier = True
+        elif ch in "]}":
+            raise FormatError(f"unescaped {ch!r} at {i} outside a class is not portable; escape it")
         i += 1
     if in_class or depth:
         raise FormatError("unbalanced brackets in pattern")

@@ -6,12 +6,14 @@ edit in one run, each with file, line and the YAML path.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from sedata.spec.formats import FormatError, check_portable_pattern
@@ -92,7 +94,8 @@ class Spec:
         return _camel(self.field_key(f))
 
 
-_MIN_DATE = __import__("datetime").date.min
+_MIN_DATE = dt.date.min
+_BROKEN = object()  # a file that could not be read at all (already reported)
 
 
 def _camel(key: str) -> str:
@@ -147,22 +150,36 @@ def load_spec(root: Path) -> Spec:
     files: dict[str, str] = {}
 
     def read(path: Path) -> Any:
+        if not path.is_file():
+            c.add(path, None, "", "file is missing / 缺少文件")
+            return _BROKEN
         files[c.rel(path)] = path.read_text(encoding="utf-8")
         try:
             return load_yaml(path)
-        except Exception as exc:  # yaml errors carry their own line/column
-            c.add(path, None, "", f"not valid YAML: {exc}")
-            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            c.add(path, mark.line + 1 if mark else None, "", f"not valid YAML / YAML 语法错误: {exc}")
+            return _BROKEN
+
+    def items(path: Path, key: str) -> list[Any]:
+        """The list under ``key`` of a file that must be a mapping holding one list."""
+        data = read(path)
+        if data is _BROKEN:
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            c.add(path, getattr(data, "line", None), key, f"expected a mapping with a list under `{key}:`")
+            return []
+        return data[key]
 
     info_path = root / "spec.yaml"
     if not info_path.exists():
         raise SpecError([SpecProblem(str(info_path), None, "", "spec.yaml is missing / 缺少 spec.yaml")])
-    info = c.parse(SpecInfo, read(info_path), info_path)
+    raw_info = read(info_path)
+    info = None if raw_info is _BROKEN else c.parse(SpecInfo, raw_info, info_path)
 
     sources: dict[str, Source] = {}
     src_path = root / "sources.yaml"
-    raw = read(src_path) or {}
-    for i, item in enumerate(raw.get("sources", [])):
+    for i, item in enumerate(items(src_path, "sources")):
         s = c.parse(Source, item, src_path, ("sources", i))
         if s:
             if s.id in sources:
@@ -171,9 +188,8 @@ def load_spec(root: Path) -> Spec:
 
     value_domains: dict[str, ValueDomain] = {}
     vd_path = root / "value-domains.yaml"
-    raw = read(vd_path) or {}
     vd_lines: dict[str, tuple[Path, int | None]] = {}
-    for i, item in enumerate(raw.get("value_domains", [])):
+    for i, item in enumerate(items(vd_path, "value_domains")):
         vd = c.parse(ValueDomain, item, vd_path, ("value_domains", i))
         if vd:
             if vd.id in value_domains:
@@ -188,7 +204,7 @@ def load_spec(root: Path) -> Spec:
     keys_seen: dict[str, str] = {}
     for path in _yaml_files(root / "elements"):
         data = read(path)
-        ef = c.parse(ElementFile, data, path)
+        ef = None if data is _BROKEN else c.parse(ElementFile, data, path)
         if not ef:
             continue
         object_classes[ef.object_class.code] = ef.object_class
@@ -209,7 +225,7 @@ def load_spec(root: Path) -> Spec:
     cs_lines: dict[tuple[str, str], Path] = {}
     for path in _yaml_files(root / "codesets"):
         data = read(path)
-        cs = c.parse(CodeSet, data, path)
+        cs = None if data is _BROKEN else c.parse(CodeSet, data, path)
         if not cs:
             continue
         if cs.version in codesets.get(cs.id, {}):
@@ -222,7 +238,7 @@ def load_spec(root: Path) -> Spec:
     ent_data: dict[str, tuple[Path, Any]] = {}
     for path in _yaml_files(root / "entities"):
         data = read(path)
-        ent = c.parse(Entity, data, path)
+        ent = None if data is _BROKEN else c.parse(Entity, data, path)
         if ent:
             if ent.id in entities:
                 c.add(path, 1, "", f"duplicate entity {ent.id}")
@@ -241,15 +257,20 @@ def load_spec(root: Path) -> Spec:
             if r.ref not in sources:
                 c.add(path, line, where, f"cites unknown source {r.ref!r} (add it to sources.yaml)")
 
+    broken_domains: set[str] = set()
     for vd in value_domains.values():
         path, line = vd_lines[vd.id]
         cite(path, line, vd.id, vd.sources)
         dom = _resolve(c, spec, vd, path, line, vd.id)
         if dom:
             _check_examples(c, dom, vd.examples, vd.invalid_examples, path, line, vd.id)
+        else:
+            broken_domains.add(vd.id)
     for el in elements.values():
         path, line = el_lines[el.id]
         cite(path, line, el.id, el.sources)
+        if el.value_domain in broken_domains:
+            continue  # already reported once, at the value domain
         dom = _resolve(c, spec, el, path, line, el.id)
         if dom:
             spec.domains[el.id] = dom

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sedata.spec.model import CodeSet, Constraints, ValueDomain
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 @dataclass(frozen=True)
 class Domain:
     """Everything that constrains one element's values."""
@@ -58,6 +61,8 @@ class Domain:
             elif self.data_type == "datetime":
                 dt.datetime.fromisoformat(text)
             elif self.data_type in ("integer", "decimal"):
+                if self.data_type == "integer" and not _DIGITS.fullmatch(text):
+                    return False
                 value = Decimal(text)
                 if self.minimum is not None and value < self.minimum:
                     return False
