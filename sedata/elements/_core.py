@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic_core import PydanticCustomError
 
 from sedata.spec.formats import DATE_PATTERN, DATETIME_PATTERN
@@ -48,9 +48,10 @@ class SpecModel(BaseModel):
 
 def spec_field(element: str | None, alias: str, title: str, description: str, *, required: bool, **kw: Any) -> Any:
     """A model field carrying its exchange name, Chinese title and data-element identifier."""
-    extra = {"element": element} if element else {}
+    extra: dict[str, JsonValue] = {"element": element} if element else {}
+    default: Any = ... if required else None
     return Field(
-        ... if required else None,
+        default,
         validation_alias=alias,
         serialization_alias=alias,
         title=title,

@@ -36,7 +36,8 @@ def to_element(
 ) -> etree._Element:
     """Build the XML element for one record in canonical JSON data form."""
     spec = spec or current()
-    element = etree.Element(_qname(spec, tag or entity_id), nsmap={None: spec.info.namespace})
+    nsmap = {None: spec.info.namespace}
+    element = etree.Element(_qname(spec, tag or entity_id), nsmap=nsmap)  # type: ignore[arg-type]
     _fill(spec, entity_id, data, element)
     return element
 
@@ -70,7 +71,7 @@ def from_element(entity_id: str, element: etree._Element, spec: Spec | None = No
             raise XmlRecordError(
                 f"{entity_id} 中不应出现元素 <{etree.QName(child).localname}>",
                 f"unexpected element <{etree.QName(child).localname}> in {entity_id}",
-                child.sourceline,
+                _line(child),
             )
         assert local is not None
         if f.entity is not None:
@@ -83,6 +84,11 @@ def from_element(entity_id: str, element: etree._Element, spec: Spec | None = No
         else:
             out[local] = value
     return out
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _value(data_type: str, text: str) -> Any:

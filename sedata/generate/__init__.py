@@ -59,7 +59,9 @@ class Drift:
 
 def check(root: Path, outputs: dict[str, str], max_diff_lines: int = 200) -> Drift:
     """Compare ``outputs`` with the files under ``root``."""
-    changed, missing, diff_lines = [], [], []
+    changed: list[str] = []
+    missing: list[str] = []
+    diff_lines: list[str] = []
     for rel, text in outputs.items():
         path = root / rel
         if not path.exists():

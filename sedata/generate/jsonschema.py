@@ -58,20 +58,21 @@ def schema_document(spec: Spec) -> dict[str, Any]:
         for f in entity.fields:
             alias = spec.field_exchange_name(f)
             ref = {"$ref": f"#/$defs/{f.entity or domain_type_name(spec, f.element or '')}"}
+            field_element: str | None
             if f.entity is not None:
                 assert f.name is not None
-                title, element_id, definition = f.name, None, spec.entities[f.entity].definition
+                title, field_element, definition = f.name, None, spec.entities[f.entity].definition
             else:
                 assert f.element is not None
                 el = spec.elements[f.element]
-                title, element_id, definition = f.name or el.name, el.id, el.definition
+                title, field_element, definition = f.name or el.name, el.id, el.definition
             value: dict[str, Any] = {"type": "array", "minItems": 1, "items": ref} if f.repeated else ref
             prop: dict[str, Any] = {
                 "title": f"{title.zh} / {title.en}",
                 "description": f"{definition.zh} {definition.en}",
             }
-            if element_id:
-                prop["x-sedata-element"] = element_id
+            if field_element:
+                prop["x-sedata-element"] = field_element
             prop["x-sedata-obligation"] = f.obligation
             if f.condition:
                 prop["x-sedata-condition"] = f"{f.condition.zh} / {f.condition.en}"

@@ -169,7 +169,8 @@ def load_spec(root: Path) -> Spec:
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             c.add(path, getattr(data, "line", None), key, f"expected a mapping with a list under `{key}:`")
             return []
-        return data[key]
+        listed: list[Any] = data[key]
+        return listed
 
     info_path = root / "spec.yaml"
     if not info_path.exists():

@@ -88,8 +88,9 @@ def _records(entity_id: str, spec: Spec) -> st.SearchStrategy[dict[str, Any]]:
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for f in spec.entities[entity_id].fields:
+        inner: st.SearchStrategy[Any]
         if f.entity is not None:
-            inner = st.deferred(lambda e=f.entity: records(e, spec))
+            inner = _records(f.entity, spec)
         else:
             assert f.element is not None
             inner = values(f.element, spec)
