@@ -11,26 +11,34 @@ NAMESPACE = 'urn:sedata:spec:1'
 
 _MODULES = {
     'Accident': 'sedata.elements.accident',
+    'ConstructionNotice': 'sedata.elements.construction_notice',
     'Equipment': 'sedata.elements.equipment',
+    'IdentifierChange': 'sedata.elements.identifier_change',
     'Inspection': 'sedata.elements.inspection',
     'Licence': 'sedata.elements.licence',
     'LicenceScope': 'sedata.elements.licence_scope',
+    'MessageHeader': 'sedata.elements.message_header',
     'OperatorCertificate': 'sedata.elements.operator_certificate',
     'Person': 'sedata.elements.person',
     'RelatedUnit': 'sedata.elements.related_unit',
+    'StatusChange': 'sedata.elements.status_change',
     'Unit': 'sedata.elements.unit',
     'UseRegistration': 'sedata.elements.use_registration',
 }
 
 if TYPE_CHECKING:
     from sedata.elements.accident import Accident
+    from sedata.elements.construction_notice import ConstructionNotice
     from sedata.elements.equipment import Equipment
+    from sedata.elements.identifier_change import IdentifierChange
     from sedata.elements.inspection import Inspection
     from sedata.elements.licence import Licence
     from sedata.elements.licence_scope import LicenceScope
+    from sedata.elements.message_header import MessageHeader
     from sedata.elements.operator_certificate import OperatorCertificate
     from sedata.elements.person import Person
     from sedata.elements.related_unit import RelatedUnit
+    from sedata.elements.status_change import StatusChange
     from sedata.elements.unit import Unit
     from sedata.elements.use_registration import UseRegistration
 
@@ -38,13 +46,17 @@ __all__ = [
     'NAMESPACE',
     'SPEC_VERSION',
     'Accident',
+    'ConstructionNotice',
     'Equipment',
+    'IdentifierChange',
     'Inspection',
     'Licence',
     'LicenceScope',
+    'MessageHeader',
     'OperatorCertificate',
     'Person',
     'RelatedUnit',
+    'StatusChange',
     'Unit',
     'UseRegistration',
 ]

@@ -67,9 +67,20 @@ CertificateNo = Annotated[str, StringConstraints(strict=True, min_length=1, max_
 CertificateStatus = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20)]
 """证书状态 — Certificate status (SE.OPC.0006, an..20)."""
 
+ChangeReason = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
+"""变更原因 — Reason for change (SE.REG.0009, an..200)."""
+
 CitizenId = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9]{17}[0-9X])$')]
 """公民身份号码 — Citizen ID number (value domain `citizen-id`, an18).
 Also checked by sedata.codes: citizen_id."""
+
+ConstructionKind = Literal[
+    '安装',
+    '改造',
+    '重大修理',
+]
+"""施工类别 — Construction kind (SE.REG.0005, an..10).
+Code set `construction-kind` versions 1."""
 
 Date = Annotated[dt.date, BeforeValidator(lexical_date)]
 """日期 — Date (value domain `date`, YYYY-MM-DD)."""
@@ -80,6 +91,16 @@ Datetime = Annotated[dt.datetime, BeforeValidator(lexical_datetime)]
 DesignLifeYears = Annotated[int, Strict(), Field(ge=1, le=999)]
 """设计使用年限 — Design service life (SE.EQP.0009, n..3).
 Unit: 年."""
+
+Digest = Annotated[str, StringConstraints(strict=True, min_length=64, max_length=64, pattern=r'^(?:[0-9a-f]{64})$')]
+"""记录摘要 — Records digest (SE.MSG.0011, an64)."""
+
+DigestAlgorithm = Literal[
+    'sha256',  # SHA-256
+    'sm3',  # SM3 (GM/T 0004)
+]
+"""摘要算法 — Digest algorithm (SE.MSG.0010, an..10).
+Code set `digest-algorithm` versions 1."""
 
 EquipmentCategory = Literal[
     '1100',  # 承压蒸汽锅炉
@@ -327,8 +348,39 @@ LicenceItem = Annotated[str, StringConstraints(strict=True, min_length=1, max_le
 LicenceNo = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=50)]
 """许可证编号 — Licence number (SE.LIC.0001, an..50)."""
 
+MessageId = Annotated[str, StringConstraints(strict=True, min_length=36, max_length=36, pattern=r'^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')]
+"""报文标识 — Message id (SE.MSG.0003, an36)."""
+
+MessageType = Literal[
+    'inspection-upload',  # 检验数据上传
+    'registration-download',  # 登记信息下传
+    'operator-certificate-upload',  # 作业人员持证信息上报
+    'accident-report',  # 事故报告
+    'licence-information',  # 许可信息
+]
+"""报文类型 — Message type (SE.MSG.0002, an..40).
+Code set `message-type` versions 1."""
+
+Mode = Literal[
+    'snapshot',  # 全量
+    'changes',  # 增量
+]
+"""报文方式 — Mode (SE.MSG.0008, an..10).
+Code set `message-mode` versions 1."""
+
 ModelSpec = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)]
 """型号（规格） — Model (specification) (SE.EQP.0008, an..100)."""
+
+NoticeNo = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=50)]
+"""告知编号 — Construction notice number (SE.REG.0004, an..50)."""
+
+Operation = Literal[
+    'add',  # 新增
+    'update',  # 修改
+    'delete',  # 删除
+]
+"""变更操作 — Operation (SE.MSG.0013, an..6).
+Code set `record-operation` versions 1."""
 
 OperatorItem = Literal[
     'A1',  # 特种设备安全管理负责人
@@ -423,6 +475,18 @@ PostalCode = Annotated[str, StringConstraints(strict=True, min_length=6, max_len
 
 ProductName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)]
 """产品名称 — Product name (SE.EQP.0007, an..100)."""
+
+RecordCount = Annotated[int, Strict(), Field(ge=0, le=999999999999)]
+"""记录数 — Record count (SE.MSG.0009, n..12)."""
+
+RecordKey = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
+"""业务键 — Business key (SE.MSG.0014, an..200)."""
+
+RecordType = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=40, pattern=r'^(?:[A-Z][A-Za-z0-9]{0,39})$')]
+"""记录类型 — Record type (SE.MSG.0012, an..40)."""
+
+RecordVersion = Annotated[int, Strict(), Field(ge=1, le=999999999)]
+"""记录版本 — Record version (SE.MSG.0015, n..9)."""
 
 RegistrationCategory = Literal[
     '新设备首次启用',
@@ -630,6 +694,12 @@ Code set `equipment-catalogue` versions 2014."""
 
 ScopeParameters = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=500)]
 """许可参数 — Licence parameters (SE.LIC.0004, an..500)."""
+
+Sequence = Annotated[int, Strict(), Field(ge=1, le=999999999999)]
+"""通道序号 — Channel sequence number (SE.MSG.0007, n..12)."""
+
+SpecVersion = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20, pattern=r'^(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})$')]
+"""规范版本 — Spec version (SE.MSG.0001, an..20)."""
 
 UnitCode = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10})$')]
 """单位代码或个人身份证号 — Unit code or personal ID number (value domain `unit-code`, an18).

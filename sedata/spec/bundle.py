@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 from sedata.spec.loader import Spec
-from sedata.spec.model import CodeSet, DataElement, Entity, ObjectClass, Source, SpecInfo, ValueDomain
+from sedata.spec.model import CodeSet, DataElement, Entity, Message, ObjectClass, Source, SpecInfo, ValueDomain
 from sedata.spec.resolved import resolve_domain
 
 BUNDLE_NAME = "bundle.json"
@@ -33,6 +33,7 @@ def to_bundle(spec: Spec) -> str:
         ],
         "codesets": dump(cs for versions in spec.codesets.values() for cs in versions.values()),
         "entities": dump(spec.entities.values()),
+        "messages": dump(spec.messages.values()),
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -61,6 +62,7 @@ def from_bundle(text: str) -> Spec:
         object_classes={o.code: o for o in map(ObjectClass.model_validate, data["object_classes"])},
         codesets=codesets,
         entities={e.id: e for e in map(Entity.model_validate, data["entities"])},
+        messages={m.id: m for m in map(Message.model_validate, data.get("messages", []))},
     )
     for el in elements.values():
         named = value_domains.get(el.value_domain) if el.value_domain else None

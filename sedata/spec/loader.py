@@ -24,6 +24,7 @@ from sedata.spec.model import (
     ElementFile,
     Entity,
     EntityField,
+    Message,
     ObjectClass,
     Source,
     SpecInfo,
@@ -70,6 +71,7 @@ class Spec:
     object_classes: dict[str, ObjectClass]
     codesets: dict[str, dict[str, CodeSet]]
     entities: dict[str, Entity]
+    messages: dict[str, Message] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
 
@@ -128,7 +130,14 @@ class _Collector:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = prefix + tuple(err["loc"])
-                self.add(file, line_of(data, tuple(err["loc"])), _dotted(loc), err["msg"])
+                message = err["msg"]
+                last = err["loc"][-1] if err["loc"] else ""
+                if err["type"] == "extra_forbidden" and isinstance(last, str) and " " in last.strip():
+                    # The usual cause: an unquoted comma inside a {zh: …, en: …} flow mapping.
+                    message += (
+                        "; a comma inside {…} splits the text: quote the value / {…} 内的逗号会拆分文字，请加引号"
+                    )
+                self.add(file, line_of(data, tuple(err["loc"])), _dotted(loc), message)
             return None
 
 
@@ -246,11 +255,32 @@ def load_spec(root: Path) -> Spec:
             entities[ent.id] = ent
             ent_data[ent.id] = (path, data)
 
+    messages: dict[str, Message] = {}
+    msg_files: dict[str, Path] = {}
+    for path in _yaml_files(root / "messages"):
+        data = read(path)
+        msg = None if data is _BROKEN else c.parse(Message, data, path)
+        if msg:
+            if msg.id in messages:
+                c.add(path, 1, "", f"duplicate message {msg.id}")
+            messages[msg.id] = msg
+            msg_files[msg.id] = path
+
     if info is None or c.problems:
         raise SpecError(c.problems)
 
     spec = Spec(
-        root, info, sources, value_domains, elements, element_oc, object_classes, codesets, entities, files=files
+        root,
+        info,
+        sources,
+        value_domains,
+        elements,
+        element_oc,
+        object_classes,
+        codesets,
+        entities,
+        messages=messages,
+        files=files,
     )
 
     def cite(path: Path, line: int | None, where: str, refs: Iterable[Any]) -> None:
@@ -283,6 +313,17 @@ def load_spec(root: Path) -> Spec:
         cite(path, 1, ent.id, ent.sources)
         _check_entity(c, spec, ent, path, data)
     _check_nesting(c, spec, ent_data)
+    for msg in messages.values():
+        cite(msg_files[msg.id], 1, msg.id, msg.sources)
+        _check_message(c, spec, msg, msg_files[msg.id])
+    declared = [e.code for cs in codesets.get("message-type", {}).values() for e in cs.entries]
+    if sorted(declared) != sorted(messages):
+        c.add(
+            root / "codesets",
+            None,
+            "message-type",
+            f"the message-type code set {sorted(declared)} must list exactly the messages {sorted(messages)}",
+        )
     if c.problems:
         raise SpecError(c.problems)
     return spec
@@ -366,8 +407,24 @@ def _check_entity(c: _Collector, spec: Spec, ent: Entity, path: Path, data: Any)
     for k in ent.business_key:
         if k not in seen:
             c.add(path, 1, "business_key", f"{k} is not a field of {ent.id}")
-        elif ent.fields[seen[k]].obligation != "M" and len(ent.business_key) == 1:
-            c.add(path, 1, "business_key", f"{k} is a business key, so it must be mandatory (M)")
+        elif ent.fields[seen[k]].obligation != "M" or ent.fields[seen[k]].repeated:
+            c.add(path, 1, "business_key", f"{k} is a business key, so it must be mandatory (M) and single")
+
+
+def _check_message(c: _Collector, spec: Spec, msg: Message, path: Path) -> None:
+    seen: set[str] = set()
+    for i, rec in enumerate(msg.records):
+        where = f"records[{i}]"
+        ent = spec.entities.get(rec.entity)
+        if ent is None:
+            c.add(path, None, where, f"unknown entity {rec.entity}")
+        elif ent.component:
+            c.add(path, None, where, f"{rec.entity} is a component; messages carry top-level entities only")
+        elif not ent.business_key:
+            c.add(path, None, where, f"{rec.entity} has no business_key, so change-set records could not name it")
+        if rec.entity in seen:
+            c.add(path, None, where, f"{rec.entity} is listed twice")
+        seen.add(rec.entity)
 
 
 def _check_nesting(c: _Collector, spec: Spec, ent_data: dict[str, tuple[Path, Any]]) -> None:

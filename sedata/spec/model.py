@@ -269,6 +269,27 @@ class Entity(_Meta):
     note: str | None = None
 
 
+class MessageRecord(_Meta):
+    """A record type a message may carry."""
+
+    entity: str
+    note: str | None = None
+
+
+class Message(_Meta):
+    """An exchange message type: who sends it to whom, and which records it carries."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9\-]*$")
+    name: Bilingual
+    definition: Bilingual
+    flow: Bilingual
+    modes: list[Literal["snapshot", "changes"]] = Field(min_length=1)
+    records: list[MessageRecord] = Field(min_length=1)
+    sources: SourceList
+    status: Status = "CONFIRMED"
+    note: str | None = None
+
+
 class ObjectClass(_Meta):
     """The object class an element file describes, with its identifier prefix."""
 

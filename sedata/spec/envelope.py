@@ -1,0 +1,53 @@
+"""How records travel in a message: the structural names of the envelope, tied to spec elements.
+
+A message document is ``{"header": MessageHeader, "records": [record, …]}``. A record is
+``{"recordType": …, "operation": …, "recordKey": …, "recordVersion": …, "data": {…}}`` where the
+four wrapper names are the exchange names of the MSG data elements below, and ``data`` is the entity
+record (absent for a delete). In XML the same record is ``<Entity operation=… recordKey=…
+recordVersion=…>fields</Entity>`` or ``<Delete recordType=… recordKey=… recordVersion=…/>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sedata.spec.loader import Spec
+
+HEADER_ENTITY = "MessageHeader"
+HEADER = "header"
+RECORDS = "records"
+DATA = "data"
+DELETE = "Delete"
+KEY_SEPARATOR = "|"
+
+MESSAGE_TYPE = "SE.MSG.0002"
+MODE = "SE.MSG.0008"
+RECORD_TYPE = "SE.MSG.0012"
+OPERATION = "SE.MSG.0013"
+RECORD_KEY = "SE.MSG.0014"
+RECORD_VERSION = "SE.MSG.0015"
+
+
+@dataclass(frozen=True)
+class EnvelopeNames:
+    """The exchange names of the record wrapper, read from the spec."""
+
+    message_type: str
+    mode: str
+    record_type: str
+    operation: str
+    record_key: str
+    record_version: str
+
+
+def envelope_names(spec: Spec) -> EnvelopeNames:
+    """The header and wrapper names as the spec's MSG elements define them."""
+    from sedata.spec.loader import exchange_name
+
+    ids = (MESSAGE_TYPE, MODE, RECORD_TYPE, OPERATION, RECORD_KEY, RECORD_VERSION)
+    return EnvelopeNames(*(exchange_name(spec.elements[i]) for i in ids))
+
+
+def message_class_name(message_id: str) -> str:
+    """``inspection-upload`` → ``InspectionUpload`` (XML root element and JSON Schema definition)."""
+    return "".join(part[:1].upper() + part[1:] for part in message_id.split("-"))
