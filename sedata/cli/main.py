@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sedata import __version__
-from sedata.cli import schema_cmd, spec_cmd
+from sedata.cli import code_cmd, schema_cmd, spec_cmd
 
 app = typer.Typer(
     name="sedata",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(spec_cmd.app, name="spec")
 app.add_typer(schema_cmd.app, name="schema")
+app.add_typer(code_cmd.app, name="code")
 
 
 def _version(value: bool) -> None:

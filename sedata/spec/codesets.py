@@ -38,10 +38,7 @@ def versions_at(spec: Spec, codeset_id: str, on: dt.date) -> list[InForce]:
 
 def entry(cs: CodeSet, code: str) -> CodeEntry | None:
     """The entry for ``code`` in one code set version, or None."""
-    for e in cs.entries:
-        if e.code == code:
-            return e
-    return None
+    return cs.by_code.get(code)
 
 
 def meanings_at(spec: Spec, codeset_id: str, code: str, on: dt.date) -> list[tuple[CodeEntry, InForce]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -214,6 +215,19 @@ class CodeSet(_Meta):
     external: ExternalTable | None = None
     entries: list[CodeEntry] = []
     note: str | None = None
+
+    @cached_property
+    def by_code(self) -> dict[str, CodeEntry]:
+        """Entries by code (built once; code sets are looked up per record)."""
+        return {e.code: e for e in self.entries}
+
+    @cached_property
+    def children(self) -> dict[str | None, list[CodeEntry]]:
+        """Entries by parent code (None: top level)."""
+        out: dict[str | None, list[CodeEntry]] = {}
+        for e in self.entries:
+            out.setdefault(e.parent, []).append(e)
+        return out
 
     @model_validator(mode="after")
     def _entries_or_external(self) -> CodeSet:
