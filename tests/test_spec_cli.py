@@ -163,7 +163,10 @@ def test_export_jsonschema_bundle_and_one_file_per_entity(tmp_path: Path) -> Non
     result = invoke("schema", "export", "--format", "jsonschema", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     entities = set(current().entities)
-    assert {p.name for p in tmp_path.iterdir()} == {"sedata.schema.json"} | {f"{e}.schema.json" for e in entities}
+    messages = {m.title().replace("-", "") for m in current().messages}
+    per_message = {f"{m}{part}.schema.json" for m in messages for part in ("", "HeaderLine", "Record")}
+    expected = {"sedata.schema.json"} | {f"{e}.schema.json" for e in entities} | per_message
+    assert {p.name for p in tmp_path.iterdir()} == expected
     bundle = json.loads((tmp_path / "sedata.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(bundle)
     for name in sorted(entities):

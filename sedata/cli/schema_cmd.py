@@ -20,6 +20,19 @@ class SchemaFormat(StrEnum):
     xsd = "xsd"
 
 
+def _exported_definitions() -> list[str]:
+    """Entities, and per message the document, its JSON Lines header line and its record line."""
+    from sedata.spec import current
+    from sedata.spec.envelope import message_class_name
+
+    spec = current()
+    names = list(spec.entities)
+    for message_id in spec.messages:
+        cls = message_class_name(message_id)
+        names += [cls, f"{cls}HeaderLine", f"{cls}Record"]
+    return names
+
+
 @app.command("export")
 def export(
     fmt: Annotated[SchemaFormat, typer.Option("--format", help="jsonschema or xsd.")],
@@ -45,8 +58,8 @@ def export(
             target = out / "sedata.schema.json"
             target.write_text(text, encoding="utf-8")
             written.append(target)
-            for name, definition in bundle["$defs"].items():
-                if definition.get("type") == "object":
+            for name in _exported_definitions():
+                if name in bundle["$defs"]:
                     one = out / f"{name}.schema.json"
                     one.write_text(
                         json.dumps(entity_schema(bundle, name), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

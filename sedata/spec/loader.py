@@ -74,6 +74,8 @@ class Spec:
     messages: dict[str, Message] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    # Names per field object, computed once: exchange code asks for them per record.
+    _wire_names: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def codeset_versions(self, codeset_id: str) -> list[CodeSet]:
         """All versions of a code set, oldest first by validity."""
@@ -89,6 +91,12 @@ class Spec:
 
     def field_exchange_name(self, f: EntityField) -> str:
         """The JSON key / XML element name of an entity field."""
+        name = self._wire_names.get(id(f))
+        if name is None:
+            name = self._wire_names[id(f)] = self._field_exchange_name(f)
+        return name
+
+    def _field_exchange_name(self, f: EntityField) -> str:
         if f.exchange_name:
             return f.exchange_name
         if f.element is not None and not f.key:
