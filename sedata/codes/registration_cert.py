@@ -74,6 +74,13 @@ def _entry(codeset_id: str, code: str) -> CodeEntry | None:
     return _tables.find(_tables.only_version(codeset_id), code)
 
 
+@cache
+def _confirmed(codeset_id: str) -> tuple[str, ...]:
+    """The codes of a (single-version) spec code set whose own status is CONFIRMED."""
+    (cs,) = current().codesets[codeset_id].values()
+    return tuple(e.code for e in cs.entries if e.status == "CONFIRMED")
+
+
 def _full_year(yy: str, today: dt.date) -> int:
     # Two-digit years: the latest century that does not put the year more than one year ahead.
     year = today.year // 100 * 100 + int(yy)
@@ -186,8 +193,8 @@ def parse(
         notes.append(
             _unconfirmed(
                 "category_unknown",
-                f"类别字“{cat_char}”不在已知列表中（已知：梯、起、车；其余未经证实）",
-                f"category character {cat_char} is not a known one (梯, 起, 车 are confirmed, others unconfirmed)",
+                f"类别字“{cat_char}”不在已知列表中（已证实：{'、'.join(_confirmed(CATEGORY_SET))}）",
+                f"category character {cat_char} is not a known one (confirmed: {', '.join(_confirmed(CATEGORY_SET))})",
             )
         )
     else:
