@@ -8,7 +8,17 @@ from importlib import resources
 from typing import Any
 
 from sedata.spec.loader import Spec
-from sedata.spec.model import CodeSet, DataElement, Entity, Message, ObjectClass, Source, SpecInfo, ValueDomain
+from sedata.spec.model import (
+    CodeSet,
+    DataElement,
+    Entity,
+    Message,
+    ObjectClass,
+    Rule,
+    Source,
+    SpecInfo,
+    ValueDomain,
+)
 from sedata.spec.resolved import resolve_domain
 
 BUNDLE_NAME = "bundle.json"
@@ -34,6 +44,10 @@ def to_bundle(spec: Spec) -> str:
         "codesets": dump(cs for versions in spec.codesets.values() for cs in versions.values()),
         "entities": dump(spec.entities.values()),
         "messages": dump(spec.messages.values()),
+        "rules": [
+            {"layer": spec.rule_layers[r.id], **r.model_dump(mode="json", exclude_defaults=True)}
+            for r in spec.rules.values()
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -64,6 +78,12 @@ def from_bundle(text: str) -> Spec:
         entities={e.id: e for e in map(Entity.model_validate, data["entities"])},
         messages={m.id: m for m in map(Message.model_validate, data.get("messages", []))},
     )
+    for raw in data.get("rules", []):
+        raw = dict(raw)
+        layer = raw.pop("layer")
+        rule = Rule.model_validate(raw)
+        spec.rules[rule.id] = rule
+        spec.rule_layers[rule.id] = layer
     for el in elements.values():
         named = value_domains.get(el.value_domain) if el.value_domain else None
         spec.domains[el.id] = resolve_domain(el, named, codesets)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from sedata.spec.formats import FormatError, check_portable_pattern
 from sedata.spec.model import (
+    LAYER_PREFIX,
     CodeSet,
     Constraints,
     DataElement,
@@ -26,6 +27,8 @@ from sedata.spec.model import (
     EntityField,
     Message,
     ObjectClass,
+    Rule,
+    RuleFile,
     Source,
     SpecInfo,
     ValueDomain,
@@ -72,6 +75,8 @@ class Spec:
     codesets: dict[str, dict[str, CodeSet]]
     entities: dict[str, Entity]
     messages: dict[str, Message] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    rule_layers: dict[str, str] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     # Names per field object, computed once: exchange code asks for them per record.
@@ -274,6 +279,24 @@ def load_spec(root: Path) -> Spec:
             messages[msg.id] = msg
             msg_files[msg.id] = path
 
+    rules: dict[str, Rule] = {}
+    rule_layers: dict[str, str] = {}
+    rule_files: dict[str, Path] = {}
+    for path in _yaml_files(root / "rules"):
+        data = read(path)
+        rf = None if data is _BROKEN else c.parse(RuleFile, data, path)
+        if not rf:
+            continue
+        for i, rule in enumerate(rf.rules):
+            line = line_of(data, ("rules", i))
+            if rule.id in rules:
+                c.add(path, line, f"rules[{i}]", f"duplicate rule id {rule.id}")
+            if rule.id.split("-")[1] != LAYER_PREFIX[rf.layer]:
+                c.add(path, line, f"rules[{i}]", f"{rule.id} does not belong to layer {rf.layer}")
+            rules[rule.id] = rule
+            rule_layers[rule.id] = rf.layer
+            rule_files[rule.id] = path
+
     if info is None or c.problems:
         raise SpecError(c.problems)
 
@@ -288,6 +311,8 @@ def load_spec(root: Path) -> Spec:
         codesets,
         entities,
         messages=messages,
+        rules=rules,
+        rule_layers=rule_layers,
         files=files,
     )
 
@@ -321,6 +346,8 @@ def load_spec(root: Path) -> Spec:
         cite(path, 1, ent.id, ent.sources)
         _check_entity(c, spec, ent, path, data)
     _check_nesting(c, spec, ent_data)
+    for rule in rules.values():
+        cite(rule_files[rule.id], None, rule.id, rule.sources)
     for msg in messages.values():
         cite(msg_files[msg.id], 1, msg.id, msg.sources)
         _check_message(c, spec, msg, msg_files[msg.id])

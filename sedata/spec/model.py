@@ -304,6 +304,44 @@ class Message(_Meta):
     note: str | None = None
 
 
+Layer = Literal["syntax", "schema", "codes", "business", "cross-record"]
+LAYER_PREFIX = {"syntax": "SYN", "schema": "SCH", "codes": "COD", "business": "BIZ", "cross-record": "XRF"}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class Rule(_Meta):
+    """A validation rule: stable id, severity, bilingual message template and its source."""
+
+    id: str = Field(pattern=r"^SE-(SYN|SCH|COD|BIZ|XRF)-\d{3}$")
+    name: Bilingual
+    severity: Literal["error", "warning", "info"]
+    message: Bilingual
+    check: Literal["automatic", "manual"] = "automatic"
+    valid_from: PartialDateField | None = None
+    valid_to: PartialDateField | None = None
+    sources: SourceList
+    status: Status = "CONFIRMED"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Rule:
+        zh, en = (set(_PLACEHOLDER.findall(t)) for t in (self.message.zh, self.message.en))
+        if zh != en:
+            raise ValueError(f"the zh and en templates use different placeholders: {sorted(zh)} vs {sorted(en)}")
+        return self
+
+    @property
+    def placeholders(self) -> set[str]:
+        return set(_PLACEHOLDER.findall(self.message.zh))
+
+
+class RuleFile(_Meta):
+    """One ``spec/rules/*.yaml`` file: the rules of one layer."""
+
+    layer: Layer
+    rules: list[Rule] = Field(min_length=1)
+
+
 class ObjectClass(_Meta):
     """The object class an element file describes, with its identifier prefix."""
 
