@@ -15,13 +15,49 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sedata.spec import Spec, current
-from sedata.spec.envelope import DATA, envelope_names
+from sedata.spec.envelope import DATA, EnvelopeNames, envelope_names
+from sedata.spec.model import EntityField
 
 DIGEST_ALGORITHMS = ("sha256", "sm3")
+
+T = TypeVar("T")
+
+# Per-spec tables of names derived from the spec; deriving them per record dominated the cost of
+# reading and writing large messages. Dropped with the spec object.
+_MEMO: dict[int, tuple[weakref.ref[Spec], dict[str, Any]]] = {}
+
+
+def spec_memo(spec: Spec, key: str, build: Callable[[Spec], T]) -> T:
+    """``build(spec)``, computed once per spec object and ``key`` (for tables derived from the spec)."""
+    entry = _MEMO.get(id(spec))
+    if entry is None or entry[0]() is not spec:
+        ident = id(spec)
+        entry = (weakref.ref(spec, lambda _ref: _MEMO.pop(ident, None)), {})
+        _MEMO[ident] = entry
+    table = entry[1]
+    if key not in table:
+        table[key] = build(spec)
+    value: T = table[key]
+    return value
+
+
+def _all_exchange_fields(spec: Spec) -> dict[str, tuple[tuple[str, EntityField], ...]]:
+    return {e.id: tuple((spec.field_exchange_name(f), f) for f in e.fields) for e in spec.entities.values()}
+
+
+def exchange_fields(entity_id: str, spec: Spec) -> tuple[tuple[str, EntityField], ...]:
+    """The fields of ``entity_id`` with their exchange names, in spec order."""
+    return spec_memo(spec, "exchange_fields", _all_exchange_fields)[entity_id]
+
+
+def _envelope_names(spec: Spec) -> EnvelopeNames:
+    return spec_memo(spec, "envelope_names", envelope_names)
 
 
 @dataclass(slots=True)
@@ -39,7 +75,7 @@ class Record:
     def to_json_data(self, spec: Spec | None = None) -> dict[str, Any]:
         """The record as the JSON data of its envelope, in canonical member order."""
         spec = spec or current()
-        names = envelope_names(spec)
+        names = _envelope_names(spec)
         out: dict[str, Any] = {names.record_type: self.type}
         if self.operation is not None:
             out[names.operation] = self.operation
@@ -59,8 +95,7 @@ def canonical_data(entity_id: str, data: dict[str, Any], spec: Spec | None = Non
     if entity is None:
         return {k: data[k] for k in sorted(data) if data[k] is not None}
     out: dict[str, Any] = {}
-    for f in entity.fields:
-        name = spec.field_exchange_name(f)
+    for name, f in exchange_fields(entity_id, spec):
         value = data.get(name)
         if value is None:
             continue
@@ -71,6 +106,8 @@ def canonical_data(entity_id: str, data: dict[str, Any], spec: Spec | None = Non
             elif isinstance(value, dict):
                 value = canonical_data(nested, value, spec)
         out[name] = value
+    if len(out) == len(data):  # nothing unknown or null left over (the usual case)
+        return out
     for name in sorted(set(data) - set(out)):
         if data[name] is not None and name not in out:
             out[name] = data[name]
@@ -97,7 +134,11 @@ class Digester:
 
     def add(self, record: Record) -> None:
         """Fold one record into the digest."""
-        self._hash.update(canonical_line(record, self._spec))
+        self.add_line(canonical_line(record, self._spec))
+
+    def add_line(self, line: bytes) -> None:
+        """Fold one record given as its ``canonical_line`` (a writer that also writes those bytes)."""
+        self._hash.update(line)
         self._hash.update(b"\n")
         self.count += 1
 

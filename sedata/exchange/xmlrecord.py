@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from sedata.exchange.records import exchange_fields, spec_memo
 from sedata.spec import Spec, current
 
 
@@ -42,47 +43,63 @@ def to_element(
     return element
 
 
+def _xml_fields(spec: Spec) -> dict[str, tuple[tuple[str, str, str | None, bool], ...]]:
+    """Per entity: (exchange name, qualified XML name, nested entity, repeated) in spec order."""
+    return {
+        entity_id: tuple(
+            (name, _qname(spec, name), f.entity, f.repeated) for name, f in exchange_fields(entity_id, spec)
+        )
+        for entity_id in spec.entities
+    }
+
+
 def _fill(spec: Spec, entity_id: str, data: dict[str, Any], parent: etree._Element) -> None:
-    for f in spec.entities[entity_id].fields:
-        name = spec.field_exchange_name(f)
+    sub = etree.SubElement
+    for name, qname, nested, repeated in spec_memo(spec, "xml_fields", _xml_fields)[entity_id]:
         value = data.get(name)
         if value is None:
             continue
-        for item in value if f.repeated else [value]:
-            child = etree.SubElement(parent, _qname(spec, name))
-            if f.entity is not None:
-                _fill(spec, f.entity, item, child)
+        for item in value if repeated else [value]:
+            child = sub(parent, qname)
+            if nested is not None:
+                _fill(spec, nested, item, child)
             else:
-                child.text = _text(item)
+                child.text = item if type(item) is str else _text(item)
 
 
 def from_element(entity_id: str, element: etree._Element, spec: Spec | None = None) -> dict[str, Any]:
     """Read one record element back into canonical JSON data form."""
     spec = spec or current()
-    fields = {spec.field_exchange_name(f): f for f in spec.entities[entity_id].fields}
-    ns = f"{{{spec.info.namespace}}}"
+    fields = spec_memo(spec, "xml_field_maps", _field_maps)[entity_id]
     out: dict[str, Any] = {}
     for child in element:
-        if not isinstance(child.tag, str):  # comments and processing instructions carry no data
-            continue
-        local = child.tag[len(ns) :] if child.tag.startswith(ns) else None
-        f = fields.get(local or "")
-        if f is None:
+        known = fields.get(child.tag)
+        if known is None:
+            if not isinstance(child.tag, str):  # comments and processing instructions carry no data
+                continue
             raise XmlRecordError(
                 f"{entity_id} 中不应出现元素 <{etree.QName(child).localname}>",
                 f"unexpected element <{etree.QName(child).localname}> in {entity_id}",
                 _line(child),
             )
-        assert local is not None
-        if f.entity is not None:
-            value: Any = from_element(f.entity, child, spec)
-        else:
-            assert f.element is not None
-            value = _value(spec.domains[f.element].data_type, child.text or "")
-        if f.repeated:
+        local, nested, data_type, repeated = known
+        value: Any = from_element(nested, child, spec) if nested is not None else _value(data_type, child.text or "")
+        if repeated:
             out.setdefault(local, []).append(value)
         else:
             out[local] = value
+    return out
+
+
+def _field_maps(spec: Spec) -> dict[str, dict[str, tuple[str, str | None, str, bool]]]:
+    """Per entity: qualified XML name → (exchange name, nested entity, data type, repeated)."""
+    out: dict[str, dict[str, tuple[str, str | None, str, bool]]] = {}
+    for entity_id in spec.entities:
+        table = {}
+        for name, f in exchange_fields(entity_id, spec):
+            data_type = spec.domains[f.element].data_type if f.element is not None else ""
+            table[_qname(spec, name)] = (name, f.entity, data_type, f.repeated)
+        out[entity_id] = table
     return out
 
 

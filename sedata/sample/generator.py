@@ -387,9 +387,7 @@ def sample_records(
         record = Record(record_type, data, index=index)
         if mode == "changes":
             record.operation = "add"
-            record.key = (
-                business_key(record_type, data) if defect is None or defect.kind != "missing-mandatory" else None
-            )
+            record.key = business_key(record_type, data)  # key fields are never the ones a defect removes
             record.version = 1
         yield record, defect
 
