@@ -157,7 +157,8 @@ class Sampler:
         category, variety, product = r.choice(_catalogue()[kind])
         maker_name, maker_code, maker_city, maker_county = r.choice(self.units["制造"])
         user_name, user_code, city, county = r.choice(self.units["使用"])
-        made = self._date(dt.date(2010, 1, 1), dt.date(2024, 12, 31))
+        # Made and registered after the 2014 catalogue, so certificates use its variety digits.
+        made = self._date(dt.date(2015, 1, 1), dt.date(2024, 12, 31))
         registered = made + dt.timedelta(days=r.randint(30, 300))
         # Maker code = licence region (the maker's province) + its unit number, as in TS22xxyyy licences.
         maker = (

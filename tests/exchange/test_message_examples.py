@@ -1,5 +1,5 @@
 """The example messages in examples/messages/: valid under the JSON Schema and the XSD, the same message in
-all three formats, and exactly what examples/messages/build.py writes."""
+all three formats, and exactly what examples/build_messages.py writes."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_records_are_valid_entity_models(message_type: str) -> None:
 
 
 def _build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("examples_messages_build", FOLDER / "build.py")
+    spec = importlib.util.spec_from_file_location("examples_messages_build", FOLDER.parent / "build_messages.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -87,4 +87,4 @@ def test_examples_are_what_build_py_writes(tmp_path: Path) -> None:
     written = _build_module().build(tmp_path)
     assert len(written) == len(MESSAGE_TYPES) * len(FORMATS)
     for path in written:
-        assert path.read_bytes() == (FOLDER / path.name).read_bytes(), f"{path.name}: run examples/messages/build.py"
+        assert path.read_bytes() == (FOLDER / path.name).read_bytes(), f"{path.name}: run examples/build_messages.py"

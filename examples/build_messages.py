@@ -14,7 +14,7 @@ from typing import Any
 
 from sedata import exchange as X
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "messages"
 ENTITIES = HERE.parent / "entities"
 CST = X.CHINA_STANDARD_TIME
 
@@ -25,7 +25,9 @@ ZHANGZHOU_INSPECTION = "123506004885497331"  # 福建省特种设备检验研究
 JISHOU_SAMR = "1143310100718261X3"  # 吉首市市场监督管理局
 XIANGXI_SAMR = "11433100007105235D"  # 湘西土家族苗族自治州市场监督管理局
 FUJIAN_SAMR = "11350000003624150X"  # 福建省市场监督管理局 (province platform)
-NATIONAL_SAMR = "11100000000013784C"  # 国家市场监督管理总局 (national platform, licensing authority)
+# 国家市场监督管理总局 (national platform). Made up in 110000: central-level codes with 100000 in
+# positions 3-8 are not in GB/T 2260 and their use is unconfirmed, so sedata.codes rejects them.
+NATIONAL_SAMR = "11110000MB0L5K3A21"
 
 
 def entity(name: str, index: int) -> dict[str, Any]:
