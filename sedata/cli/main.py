@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sedata import __version__
-from sedata.cli import code_cmd, exchange_cmd, sample_cmd, schema_cmd, spec_cmd
+from sedata.cli import code_cmd, exchange_cmd, sample_cmd, schema_cmd, spec_cmd, validate_cmd
 
 app = typer.Typer(
     name="sedata",
@@ -21,6 +21,7 @@ app.add_typer(schema_cmd.app, name="schema")
 app.add_typer(code_cmd.app, name="code")
 app.command("convert")(exchange_cmd.convert)
 app.command("inspect")(exchange_cmd.inspect)
+app.command("validate")(validate_cmd.validate)
 app.command("sample")(sample_cmd.sample)
 
 

@@ -1,0 +1,21 @@
+"""Validation: messages checked layer by layer against the spec's rules, reported in every format.
+
+``validate_files(paths)`` streams each file once and returns one :class:`Report`; ``render`` turns
+it into text, JSON, JUnit XML or SARIF 2.1.0. Rule ids, severities and message templates all come
+from ``spec/rules/*.yaml``; the engine holds no rule text.
+"""
+
+from sedata.validate.engine import LAYERS, validate_file, validate_files
+from sedata.validate.report import ElementRef, FileReport, Finding, Report, Severity, Text
+
+__all__ = [
+    "LAYERS",
+    "ElementRef",
+    "FileReport",
+    "Finding",
+    "Report",
+    "Severity",
+    "Text",
+    "validate_file",
+    "validate_files",
+]

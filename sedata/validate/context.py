@@ -1,0 +1,126 @@
+"""Making findings: the rule's severity, layer and message template all come from the spec.
+
+The engine holds no rule text. A layer names a rule id and supplies the template's placeholders
+(``name``, ``element``, ``value``, ``expected``, ``detail``); :func:`render` fills the rule's zh and
+en templates. A placeholder the layer did not supply is a programming error and raises, so the tests
+that make every rule fire also prove that every template can be rendered.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+from sedata.spec import Spec
+from sedata.spec.model import Rule
+from sedata.validate.report import ElementRef, Finding, Text, severity
+
+_FORMATTER = string.Formatter()
+
+
+class MissingPlaceholder(KeyError):
+    """A rule's template names a placeholder the layer did not fill."""
+
+
+def render(rule: Rule, params: dict[str, Text]) -> Text:
+    """The rule's message in both languages with ``params`` filled in."""
+    missing = rule.placeholders - params.keys()
+    if missing:
+        raise MissingPlaceholder(f"{rule.id}: no value for placeholder(s) {sorted(missing)}")
+    return Text(
+        _fill(rule.message.zh, {k: v.zh for k, v in params.items()}),
+        _fill(rule.message.en, {k: v.en for k, v in params.items()}),
+    )
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    # str.format would interpret format specs and attribute access in values; only plain names are used.
+    out = []
+    for literal, name, _spec, _conv in _FORMATTER.parse(template):
+        out.append(literal)
+        if name is not None:
+            value = values[name]
+            lead = literal.strip()
+            if len(lead) > 1 and value.startswith(lead):
+                # A reader's detail often opens with the template's own words ("无法读取文件：…"); say them once.
+                value = value[len(lead) :].lstrip()
+            out.append(value)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where in the file a finding is: line and column, record index, record type and business key."""
+
+    line: int | None = None
+    column: int | None = None
+    index: int | None = None
+    record_type: str | None = None
+    key: str | None = None
+
+
+NOWHERE = Where()
+
+
+def _text(value: Text | str | None) -> Text | None:
+    if value is None or isinstance(value, Text):
+        return value
+    return Text(value, value)
+
+
+@dataclass
+class FileContext:
+    """Everything a layer needs to make findings for one file: the spec and the file name."""
+
+    spec: Spec
+    file: str
+    _rules: dict[str, tuple[Rule, str]] = field(default_factory=dict, repr=False)
+
+    def rule(self, rule_id: str) -> tuple[Rule, str]:
+        """The spec rule and its layer."""
+        found = self._rules.get(rule_id)
+        if found is None:
+            found = self._rules[rule_id] = (self.spec.rules[rule_id], self.spec.rule_layers[rule_id])
+        return found
+
+    def finding(
+        self,
+        rule_id: str,
+        where: Where = NOWHERE,
+        *,
+        pointer: str | None = None,
+        element: ElementRef | None = None,
+        value: str | None = None,
+        expected: Text | str | None = None,
+        detail: Text | str | None = None,
+    ) -> Finding:
+        """A finding of ``rule_id``; ``value`` must already be masked and shortened for display."""
+        rule, layer = self.rule(rule_id)
+        params: dict[str, Text] = {}
+        if element is not None:
+            params["name"] = element.name
+            params["element"] = Text(element.id, element.id)
+        if value is not None:
+            params["value"] = Text(value, value)
+        expected_text = _text(expected)
+        if expected_text is not None:
+            params["expected"] = expected_text
+        detail_text = _text(detail)
+        if detail_text is not None:
+            params["detail"] = detail_text
+        return Finding(
+            rule=rule.id,
+            severity=severity(rule.severity),
+            layer=layer,
+            message=render(rule, params),
+            file=self.file,
+            line=where.line,
+            column=where.column,
+            pointer=pointer,
+            index=where.index,
+            record_type=where.record_type,
+            key=where.key,
+            element=element,
+            value=value,
+            expected=expected_text,
+        )

@@ -1,0 +1,123 @@
+"""Layer 3, codes: identifier rules from ``sedata.codes`` for every element whose domain names them.
+
+A value is valid when ANY identifier its domain lists accepts it (a unit code is a USCC or, for a
+person, a citizen ID). A value no identifier accepts is SE-COD-002; the Notes of an accepted value
+(rules the sources confirm only partly) are SE-COD-003 warnings. Values that already failed the
+schema layer are skipped, so one defect gives one finding.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import Any
+
+from sedata.codes import InvalidChecksum, InvalidCode, InvalidComponent, Note
+from sedata.spec import Spec
+from sedata.validate.context import FileContext, Where
+from sedata.validate.masking import scrub, show
+from sedata.validate.report import Finding, Text
+from sedata.validate.shapes import DataPath, EntityShape, FieldShape, pointer, shapes
+
+# A value that fails one of these looks like that kind of identifier: its message is the useful one.
+_SPECIFIC = (InvalidChecksum, InvalidComponent)
+
+
+@cache
+def _module(kind: str) -> ModuleType:
+    return importlib.import_module(f"sedata.codes.{kind}")
+
+
+def check(field: FieldShape, value: str) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+    """Run the field's identifier rules: the Notes of the first that accepts ``value``, else every refusal."""
+    assert field.domain is not None
+    return _check(field.domain.identifiers, value)
+
+
+# Unit codes, divisions and certificate numbers repeat across a file's records, and parsing is pure.
+@lru_cache(maxsize=1 << 16)
+def _check(kinds: tuple[str, ...], value: str) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+    refusals: list[tuple[str, InvalidCode]] = []
+    for kind in kinds:
+        try:
+            parsed = _module(kind).parse(value)
+        except InvalidCode as exc:
+            refusals.append((kind, exc.with_traceback(None)))  # a cached traceback would keep frames alive
+            continue
+        return tuple(parsed.warnings), ()
+    return (), tuple(refusals)
+
+
+def findings(
+    ctx: FileContext,
+    entity: EntityShape,
+    data: dict[str, Any],
+    bad: set[DataPath],
+    prefix: tuple[str | int, ...],
+    where: Where,
+) -> list[Finding]:
+    """The identifier findings for ``data`` (a record's data or the header), skipping paths in ``bad``."""
+    out: list[Finding] = []
+    for field, value, path in _values(ctx.spec, entity, data, ()):
+        if any(path[:k] in bad for k in range(1, len(path) + 1)):
+            continue
+        notes, refusals = check(field, value)
+        at = pointer(*prefix, *path)
+        shown = show(value, field.personal)
+        for note in notes:
+            detail = Text(scrub(note.zh, value, field.personal), scrub(note.en, value, field.personal))
+            out.append(ctx.finding("SE-COD-003", where, element=field.ref, value=shown, detail=detail, pointer=at))
+        if refusals:
+            out.append(
+                ctx.finding(
+                    "SE-COD-002",
+                    where,
+                    element=field.ref,
+                    value=shown,
+                    expected=_domain_name(ctx.spec, field),
+                    detail=_refusal_text(refusals, value, field.personal),
+                    pointer=at,
+                )
+            )
+    return out
+
+
+def _values(
+    spec: Spec, entity: EntityShape, data: dict[str, Any], path: DataPath
+) -> Iterator[tuple[FieldShape, str, DataPath]]:
+    all_shapes = shapes(spec)
+    for name, value in data.items():
+        field = entity.fields.get(name)
+        if field is None or value is None:
+            continue
+        items: list[tuple[DataPath, Any]] = (
+            [((*path, name, i), v) for i, v in enumerate(value)]
+            if field.repeated and isinstance(value, list)
+            else [((*path, name), value)]
+        )
+        for at, item in items:
+            if field.entity is not None and isinstance(item, dict):
+                yield from _values(spec, all_shapes[field.entity], item, at)
+            elif field.domain is not None and field.domain.identifiers and isinstance(item, str):
+                yield field, item, at
+
+
+def _domain_name(spec: Spec, field: FieldShape) -> Text:
+    d = field.domain
+    if d is not None and d.value_domain is not None:
+        name = spec.value_domains[d.value_domain].name
+        return Text(name.zh, name.en)
+    return field.ref.name
+
+
+def _refusal_text(refusals: tuple[tuple[str, InvalidCode], ...], value: str, personal: str | None) -> Text:
+    chosen = [r for r in refusals if isinstance(r[1], _SPECIFIC)] or refusals
+    if len(chosen) == 1:
+        exc = chosen[0][1]
+        return Text(scrub(exc.zh, value, personal), scrub(exc.en, value, personal))
+    # Several rules refused for their own reasons: name each rule with its reason.
+    zh = "；".join(f"{kind}：{scrub(exc.zh, value, personal)}" for kind, exc in chosen)
+    en = "; ".join(f"{kind}: {scrub(exc.en, value, personal)}" for kind, exc in chosen)
+    return Text(zh, en)

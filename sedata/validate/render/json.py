@@ -1,0 +1,52 @@
+"""The JSON report: a stable shape for programs (``--format json``).
+
+Shape (every key always present; ``null`` where unknown)::
+
+    {
+      "tool": {"name": "sedata", "version": "0.1.0"},
+      "specVersion": "1.0.0",
+      "failOn": "error",                    # error | warning | info
+      "valid": false,                       # no finding at or above failOn in any file
+      "summary": {"files": 1, "records": 200, "findings": 3,
+                  "bySeverity": {"error": 2, "warning": 1, "info": 0},
+                  "byRule": {"SE-SCH-001": 2, ...}, "byLayer": {"schema": 2, ...}},
+      "files": [{
+        "file": "upload.jsonl", "format": "jsonl",   # json | jsonl | xml | null (not readable)
+        "header": {"specVersion": ..., "messageType": ..., ...} | null,
+        "records": 200,                             # records read
+        "valid": false,
+        "stopped": null,                            # unreadable | broken | max-errors
+        "counts": {"bySeverity": {...}, "byRule": {...}, "byLayer": {...}},
+        "notChecked": [{"rule": "SE-BIZ-001", "reason": {"zh": ..., "en": ...}}],
+        "findings": [{
+          "rule": "SE-SCH-001", "severity": "error", "layer": "schema",
+          "file": "upload.jsonl", "line": 14, "column": null,
+          "pointer": "/records/12/data/userUnitName",   # in the canonical document, whatever the format
+          "index": 12, "recordType": "Equipment", "key": "3110...",
+          "element": {"id": "SE.UNT.0101", "name": {"zh": "使用单位名称", "en": "User unit name"},
+                      "field": "userUnitName"} | null,
+          "value": null,                            # as shown: personal data masked
+          "expected": {"zh": ..., "en": ...} | null,
+          "message": {"zh": "必填数据元“使用单位名称”（SE.UNT.0101）缺失", "en": "..."}
+        }]
+      }]
+    }
+
+Messages are given in both languages whatever ``--lang`` says. ``load`` reads the report back.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sedata.validate.report import Report
+
+
+def render(report: Report, lang: str = "zh") -> str:
+    """The report as indented JSON (UTF-8 text, Chinese not escaped); ``lang`` does not change it."""
+    return json.dumps(report.to_data(), ensure_ascii=False, indent=2) + "\n"
+
+
+def load(text: str) -> Report:
+    """A report read back from :func:`render` output."""
+    return Report.from_data(json.loads(text))

@@ -1,0 +1,103 @@
+"""The text report for people (``--format text``): per file, findings grouped by rule, then a summary table.
+
+Chinese by default, English with ``--lang en``. Colour on a terminal; plain text in a file or a pipe.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sedata.spec import Spec, current
+from sedata.validate.render.common import by_rule, label, location, rule_name
+from sedata.validate.report import SEVERITIES, FileReport, Report
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec | None = None) -> None:
+    """Print the report on ``console``."""
+    spec = spec or current()
+    for fr in report.files:
+        _print_file(fr, console, lang, spec)
+    console.print(_summary(report, lang))
+
+
+def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
+    """The report as plain text (no colour), as written by ``--out``."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None, highlight=False, soft_wrap=True)
+    print_report(report, console, lang, spec)
+    return buffer.getvalue()
+
+
+def _verdict(valid: bool, lang: str) -> str:
+    return f"[green]{label('valid', lang)}[/]" if valid else f"[bold red]{label('invalid', lang)}[/]"
+
+
+def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec) -> None:
+    head = [f"[bold]{escape(fr.file)}[/]"]
+    if fr.format:
+        head.append(f"({fr.format})")
+    if fr.header:
+        head.append(f"{label('message_type', lang)} {escape(str(fr.header.get('messageType', '?')))}")
+    head.append(f"{label('records', lang)} {fr.records}")
+    head.append(_verdict(fr.valid, lang))
+    if fr.stopped:
+        head.append(f"[yellow]{label('stopped', lang)}: {fr.stopped}[/]")
+    console.print(" · ".join(head), soft_wrap=True)
+    groups = by_rule(fr.findings)
+    if not groups:
+        console.print(f"  [green]{label('none', lang)}[/]")
+    for rule_id, found in groups.items():
+        sev = found[0].severity
+        console.print(
+            f"  [{_STYLE[sev]}]{rule_id}[/] {escape(rule_name(spec, rule_id, lang))} · {sev} · "
+            f"{len(found)} {label('findings', lang)}",
+            soft_wrap=True,
+        )
+        for f in found:
+            where = location(f, lang)
+            prefix = f"[dim]{escape(where)}[/]: " if where else ""
+            console.print(f"    {prefix}{escape(f.message.get(lang))}", soft_wrap=True)
+    if fr.not_checked:
+        # One line per reason: an unreadable file would otherwise list every rule of the spec.
+        reasons: dict[str, list[str]] = {}
+        for rule_id, reason in sorted(fr.not_checked.items()):
+            reasons.setdefault(reason.get(lang), []).append(rule_id)
+        console.print(f"  [dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        for reason_text, rule_ids in reasons.items():
+            console.print(f"    [dim]{escape(reason_text)}: {', '.join(rule_ids)}[/]", soft_wrap=True)
+    console.print()
+
+
+def _summary(report: Report, lang: str) -> Table:
+    table = Table(title=label("summary", lang))
+    table.add_column(label("file", lang), overflow="fold")
+    table.add_column(label("format", lang))
+    table.add_column(label("records", lang), justify="right")
+    for sev in SEVERITIES:
+        table.add_column(label(sev, lang), justify="right", style=_STYLE[sev])
+    table.add_column(label("verdict", lang))
+    for fr in report.files:
+        counts = fr.by_severity()
+        table.add_row(
+            escape(fr.file),
+            fr.format or "—",
+            str(fr.records),
+            *(str(counts[s]) for s in SEVERITIES),
+            _verdict(fr.valid, lang),
+        )
+    if len(report.files) > 1:
+        totals = report.by_severity()
+        table.add_row(
+            f"[bold]{label('total', lang)}[/]",
+            "",
+            str(sum(fr.records for fr in report.files)),
+            *(str(totals[s]) for s in SEVERITIES),
+            _verdict(report.valid, lang),
+        )
+    return table

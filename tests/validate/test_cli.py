@@ -1,0 +1,100 @@
+"""``sedata validate``: exit codes 0 / 1 / 2, every format to stdout or --out, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sedata.cli.main import app
+
+from .conftest import doubtful, sample, write_sample
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", *map(str, args)])
+    output = result.output
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, output
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    return write_sample(tmp_path / "clean.json", "accident-report", "json", sample("accident-report", 20, 2, 0.0)[0])
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    records = sample("inspection-upload", 300, 1, 0.05)[0]
+    return write_sample(tmp_path / "broken.xml", "inspection-upload", "xml", records)
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    """A real example with one SE-COD-003 warning (an UNCONFIRMED certificate category character)."""
+    return doubtful(tmp_path)
+
+
+def test_clean_file_exits_0(clean: Path) -> None:
+    code, out = invoke(clean)
+    assert code == 0
+    assert "通过" in out and "未发现问题" in out
+
+
+def test_findings_exit_1_and_fail_on_sets_the_threshold(broken: Path, warned: Path) -> None:
+    assert invoke(broken)[0] == 1
+    assert invoke(warned)[0] == 0
+    code, out = invoke(warned, "--fail-on", "warning", "--lang", "en")
+    assert code == 1 and "Doubtful identifier" in out
+    assert invoke(warned, "--fail-on", "info")[0] == 1
+
+
+def test_an_unreadable_file_exits_2_and_is_reported(clean: Path, tmp_path: Path) -> None:
+    code, out = invoke(clean, tmp_path / "nope.jsonl", "--format", "json")
+    assert code == 2
+    report = json.loads(out)
+    assert [f["rule"] for f in report["files"][1]["findings"]] == ["SE-SYN-001"]
+    assert report["files"][0]["valid"] is True
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--format", "pdf"),
+        ("--lang", "fr"),
+        ("--fail-on", "fatal"),
+        ("--max-errors", "0"),
+        (),
+    ],
+)
+def test_usage_errors_exit_2(clean: Path, args: tuple[str, ...]) -> None:
+    code, _ = invoke(*((clean, *args) if args else ()))
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("fmt", "check"), [("json", "{"), ("junit", "<testsuites"), ("sarif", '"2.1.0"'), ("text", "SE-")]
+)
+def test_every_format_to_a_file(broken: Path, tmp_path: Path, fmt: str, check: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    code, printed = invoke(broken, "--format", fmt, "--out", out)
+    assert code == 1 and printed == ""
+    assert check in out.read_text("utf-8")
+
+
+def test_max_errors_stops_each_file(broken: Path) -> None:
+    code, out = invoke(broken, "--max-errors", "2", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["files"][0]["counts"]["bySeverity"]["error"] == 2
+    assert data["files"][0]["stopped"] == "max-errors"
+
+
+def test_a_report_that_cannot_be_written_exits_2(broken: Path, tmp_path: Path) -> None:
+    code, out = invoke(broken, "--format", "json", "--out", tmp_path / "no-dir" / "r.json")
+    assert code == 2 and "无法写入报告" in out

@@ -1,0 +1,290 @@
+"""Renderers: JSON round-trips, JUnit has one test case per rule per file, SARIF has the 2.1.0 structure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from lxml import etree
+
+from sedata.validate import Report, validate_files
+from sedata.validate.render import FORMATS, render
+from sedata.validate.render.json import load
+
+from .conftest import SPEC, doubtful, sample, write_sample
+
+# The part of the SARIF 2.1.0 schema (OASIS sarif-schema-2.1.0.json) for the objects this renderer
+# writes: required properties, enumerations and minimums as the standard states them, and no property
+# the standard does not define (additionalProperties: false, as in the standard's schema).
+_MFMS = {
+    "type": "object",
+    "required": ["text"],
+    "additionalProperties": False,
+    "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}, "properties": {"type": "object"}},
+}
+_LEVEL = {"enum": ["none", "note", "warning", "error"]}
+SARIF_SUBSET: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "type": "object",
+    "required": ["version", "runs"],
+    "additionalProperties": False,
+    "properties": {
+        "$schema": {"type": "string"},
+        "version": {"enum": ["2.1.0"]},
+        "runs": {"type": "array", "items": {"$ref": "#/definitions/run"}},
+    },
+    "definitions": {
+        "run": {
+            "type": "object",
+            "required": ["tool"],
+            "additionalProperties": False,
+            "properties": {
+                "tool": {
+                    "type": "object",
+                    "required": ["driver"],
+                    "additionalProperties": False,
+                    "properties": {"driver": {"$ref": "#/definitions/toolComponent"}},
+                },
+                "invocations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["executionSuccessful"],
+                        "properties": {"executionSuccessful": {"type": "boolean"}, "exitCode": {"type": "integer"}},
+                    },
+                },
+                "language": {"type": "string", "pattern": "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"},
+                "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                "artifacts": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "location": {"$ref": "#/definitions/artifactLocation"},
+                            "roles": {"type": "array", "items": {"enum": ["analysisTarget"]}},
+                        },
+                    },
+                },
+                "results": {"type": "array", "items": {"$ref": "#/definitions/result"}},
+                "properties": {"type": "object"},
+            },
+        },
+        "toolComponent": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "semanticVersion": {"type": "string"},
+                "language": {"type": "string", "pattern": "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"},
+                "rules": {"type": "array", "items": {"$ref": "#/definitions/reportingDescriptor"}},
+                "properties": {"type": "object"},
+            },
+        },
+        "reportingDescriptor": {
+            "type": "object",
+            "required": ["id"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "shortDescription": _MFMS,
+                "fullDescription": _MFMS,
+                "help": _MFMS,
+                "defaultConfiguration": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"level": _LEVEL, "enabled": {"type": "boolean"}},
+                },
+                "properties": {"type": "object"},
+            },
+        },
+        "result": {
+            "type": "object",
+            "required": ["message"],
+            "additionalProperties": False,
+            "properties": {
+                "ruleId": {"type": "string"},
+                "ruleIndex": {"type": "integer", "minimum": -1},
+                "level": _LEVEL,
+                "message": {
+                    "type": "object",
+                    "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+                    "properties": {"text": {"type": "string"}},
+                },
+                "locations": {"type": "array", "items": {"$ref": "#/definitions/location"}},
+                "properties": {"type": "object"},
+            },
+        },
+        "location": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "physicalLocation": {"$ref": "#/definitions/physicalLocation"},
+                "logicalLocations": {"type": "array", "items": {"$ref": "#/definitions/logicalLocation"}},
+            },
+        },
+        "physicalLocation": {
+            "type": "object",
+            "anyOf": [{"required": ["address"]}, {"required": ["artifactLocation"]}],
+            "additionalProperties": False,
+            "properties": {
+                "artifactLocation": {"$ref": "#/definitions/artifactLocation"},
+                "region": {"$ref": "#/definitions/region"},
+            },
+        },
+        "artifactLocation": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"uri": {"type": "string"}, "index": {"type": "integer", "minimum": -1}},
+        },
+        "region": {
+            "type": "object",
+            "anyOf": [{"required": ["startLine"]}, {"required": ["charOffset"]}, {"required": ["byteOffset"]}],
+            "additionalProperties": False,
+            "properties": {
+                "startLine": {"type": "integer", "minimum": 1},
+                "startColumn": {"type": "integer", "minimum": 1},
+            },
+        },
+        "logicalLocation": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string"},
+                "fullyQualifiedName": {"type": "string"},
+                "kind": {"type": "string"},
+                "index": {"type": "integer", "minimum": -1},
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """Two files with defects (JSON Lines and XML), one with a warning only, and one that cannot be read."""
+    tmp = tmp_path_factory.mktemp("render")
+    records = sample("inspection-upload", 300, 1, 0.05)[0]
+    paths = [
+        write_sample(tmp / "上传.jsonl", "inspection-upload", "jsonl", records),
+        write_sample(tmp / "upload.xml", "inspection-upload", "xml", records),
+        doubtful(tmp),
+        tmp / "missing.json",
+    ]
+    return validate_files(paths)
+
+
+def test_json_round_trips(report: Report) -> None:
+    text = render(report, "json")
+    again = load(text)
+    assert again == report
+    assert render(again, "json") == text
+    data = json.loads(text)
+    assert data["valid"] is False and data["summary"]["findings"] == len(report.findings)
+    assert data["files"][3]["stopped"] == "unreadable"
+    first = data["files"][0]["findings"][0]
+    assert set(first) == {
+        "rule",
+        "severity",
+        "layer",
+        "file",
+        "line",
+        "column",
+        "pointer",
+        "index",
+        "recordType",
+        "key",
+        "element",
+        "value",
+        "expected",
+        "message",
+    }
+
+
+def test_junit_has_one_test_case_per_rule_per_file(report: Report) -> None:
+    root = etree.fromstring(render(report, "junit").encode("utf-8"))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [f.file for f in report.files]
+    total_failures = 0
+    for suite, fr in zip(suites, report.files, strict=True):
+        cases = suite.findall("testcase")
+        assert sorted(c.get("name").split()[0] for c in cases) == sorted(SPEC.rules)
+        failed = {c.get("name").split()[0] for c in cases if c.find("failure") is not None}
+        assert failed == {f.rule for f in fr.findings if f.severity == "error"}
+        skipped = {c.get("name").split()[0] for c in cases if c.find("skipped") is not None}
+        assert skipped == set(fr.not_checked)
+        assert int(suite.get("tests")) == len(SPEC.rules)
+        assert int(suite.get("failures")) == len(failed) and int(suite.get("skipped")) == len(skipped)
+        total_failures += len(failed)
+        for case in cases:
+            failure = case.find("failure")
+            if failure is not None:
+                rule = case.get("name").split()[0]
+                assert failure.get("type") == rule
+                assert len(failure.text.splitlines()) == sum(1 for f in fr.findings if f.rule == rule)
+    assert int(root.get("failures")) == total_failures
+    # Warnings below --fail-on are listed, not failed.
+    cod3 = next(c for c in suites[2].findall("testcase") if c.get("name").startswith("SE-COD-003"))
+    assert cod3.find("failure") is None and cod3.find("system-out") is not None
+
+
+def test_junit_in_english(report: Report) -> None:
+    root = etree.fromstring(render(report, "junit", "en").encode("utf-8"))
+    names = {c.get("name") for c in root.iter("testcase")}
+    assert "SE-SCH-001 Mandatory element missing" in names
+
+
+def test_sarif_has_the_2_1_0_structure(report: Report) -> None:
+    log = json.loads(render(report, "sarif"))
+    jsonschema.Draft4Validator(SARIF_SUBSET).validate(log)
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted(SPEC.rules)
+    for r in rules:
+        spec_rule = SPEC.rules[r["id"]]
+        assert r["shortDescription"]["text"] == spec_rule.name.zh
+        assert spec_rule.name.en in r["help"]["text"] and spec_rule.message.en in r["help"]["text"]
+        assert r["name"].isidentifier()
+    artifacts = [a["location"]["uri"] for a in run["artifacts"]]
+    assert len(artifacts) == 4 and "%E4%B8%8A%E4%BC%A0.jsonl" in artifacts[0]  # non-ASCII names %-escaped
+    assert len(run["results"]) == len(report.findings)
+    for result, finding in zip(run["results"], report.findings, strict=True):
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule
+        assert result["level"] == {"error": "error", "warning": "warning", "info": "note"}[finding.severity]
+        assert result["message"]["text"] == finding.message.zh
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert artifacts[physical["artifactLocation"]["index"]] == physical["artifactLocation"]["uri"]
+        if finding.line is not None:
+            assert physical["region"]["startLine"] == finding.line
+        if finding.pointer is not None:
+            (logical,) = location["logicalLocations"]
+            assert logical["fullyQualifiedName"] == finding.pointer
+            if finding.element is not None:
+                assert logical["name"] == finding.element.id
+    assert run["invocations"][0]["exitCode"] == 2  # one file could not be read
+
+
+def test_text_groups_by_file_and_rule_and_summarises(report: Report) -> None:
+    zh = render(report, "text")
+    en = render(report, "text", "en")
+    for fr in report.files:
+        assert fr.file in zh
+    assert "必填数据元缺失" in zh and "汇总" in zh and "合计" in zh
+    assert "Mandatory element missing" in en and "summary" in en and "必填数据元缺失" not in en
+    # Each rule heading once per file that has findings of it.
+    assert zh.count("SE-SCH-001 必填数据元缺失") == 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders_an_empty_run(fmt: str, tmp_path: Path) -> None:
+    records = sample("accident-report", 3, 2, 0.0)[0]
+    clean = validate_files([write_sample(tmp_path / "a.json", "accident-report", "json", records)])
+    assert clean.valid and clean.findings == []
+    assert render(clean, fmt).strip()
