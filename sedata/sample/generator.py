@@ -22,8 +22,6 @@ from sedata.sample import vocabulary as words
 from sedata.spec import Spec, current
 from sedata.spec.envelope import KEY_SEPARATOR
 
-# Kinds whose registration-certificate category character is CONFIRMED (the rest would only warn).
-_CERT_KINDS = ("3000", "4000", "5000")
 _KIND_WEIGHTS = {"3000": 6, "4000": 3, "5000": 1, "2000": 2}
 _TODAY = dt.date(2026, 11, 1)
 
@@ -64,6 +62,13 @@ def _cities() -> tuple[_City, ...]:
         if counties:
             out.append(_City(e.code[0], e.code[1:], prefecture, counties))
     return tuple(out)
+
+
+@cache
+def _cert_kinds() -> dict[str, str]:
+    """Kinds whose certificate category character is CONFIRMED, with that character (others would warn)."""
+    (cs,) = current().codesets["registration-cert-category"].values()
+    return {kind: e.code for e in cs.entries if e.status == "CONFIRMED" for kind in e.applies_to}
 
 
 @cache
@@ -188,7 +193,7 @@ class Sampler:
             "registrationAuthority": f"{admin_division.name(city.prefecture)}市场监督管理局",
             "registrationDate": registered.isoformat(),
         }
-        if kind in _CERT_KINDS:
+        if kind in _cert_kinds():
             key = (city.province, city.letter)
             self._cert_serial[key] = serial = self._cert_serial.get(key, 0) % 99999 + 1
             category_char = self._category_char(kind)
@@ -198,10 +203,8 @@ class Sampler:
         return record
 
     @staticmethod
-    @cache
     def _category_char(kind: str) -> str:
-        (cs,) = current().codesets["registration-cert-category"].values()
-        return next(e.code for e in cs.entries if kind in e.applies_to and e.status == "CONFIRMED")
+        return _cert_kinds()[kind]
 
     def inspection(self, equipment: dict[str, Any]) -> dict[str, Any]:
         """An Inspection of ``equipment``: statutory, passed, next date one year on (within every interval)."""
@@ -337,11 +340,10 @@ class Sampler:
 
 def _base31(n: int, width: int) -> str:
     """``n`` written in the USCC alphabet, so that every unit gets a different organisation code."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     out = ""
     for _ in range(width):
-        n, digit = divmod(n, len(alphabet))
-        out = alphabet[digit] + out
+        n, digit = divmod(n, len(uscc.ALPHABET))
+        out = uscc.ALPHABET[digit] + out
     return out
 
 
@@ -425,8 +427,7 @@ def _break(rng: random.Random, index: int, record_type: str, data: dict[str, Any
         data[name] = value = "#" + str(data[name])[1:]
     elif kind == "checksum":
         good = str(data[name])
-        alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        data[name] = value = good[:-1] + alphabet[(alphabet.index(good[-1]) + 1) % len(alphabet)]
+        data[name] = value = good[:-1] + uscc.ALPHABET[(uscc.ALPHABET.index(good[-1]) + 1) % len(uscc.ALPHABET)]
     elif kind == "impossible-date":
         data[name] = value = "2023-02-29"
     return Defect(index, record_type, name, kind, value)
