@@ -88,7 +88,7 @@ class MessageRules:
     def _unchecked(self, obj: Any, index: int | None, line: int | None) -> Record:
         if not isinstance(obj, dict):
             raise StructureError(
-                "记录应为 JSON 对象", f"a record must be a JSON object, not {_json_type(obj)}", index=index, line=line
+                "记录应为 JSON 对象", f"a record must be a JSON object, not {json_type(obj)}", index=index, line=line
             )
         unknown = obj.keys() - self.members
         if unknown:
@@ -167,7 +167,7 @@ class MessageRules:
         elif not isinstance(record.data, dict):
             raise StructureError(
                 "记录须有 data 对象",
-                f"a record needs a data object, not {_json_type(record.data)}",
+                f"a record needs a data object, not {json_type(record.data)}",
                 index=index,
                 line=line,
             )
@@ -235,7 +235,7 @@ class MessageRules:
                     if not isinstance(item, dict):
                         where = f"{path}.{name}"
                         raise UnwritableRecordError(
-                            f"{where}：应为对象", f"{where}: expected an object, got {_json_type(item)}", index=index
+                            f"{where}：应为对象", f"{where}: expected an object, got {json_type(item)}", index=index
                         )
                     self._check_shape(f.entity, item, f"{path}.{name}", index)
                 elif f.integer:
@@ -243,7 +243,7 @@ class MessageRules:
                         where = f"{path}.{name}"
                         raise UnwritableRecordError(
                             f"{where}：整数数据元的值应为 JSON 整数",
-                            f"{where}: an integer element takes a JSON integer, got {_json_type(item)}",
+                            f"{where}: an integer element takes a JSON integer, got {json_type(item)}",
                             index=index,
                         )
                 elif type(item) is not str:
@@ -251,7 +251,7 @@ class MessageRules:
                     raise UnwritableRecordError(
                         f"{where}：值应为字符串（小数、日期均以字符串书写）",
                         f"{where}: expected a string (decimals and dates are written as strings), "
-                        f"got {_json_type(item)}",
+                        f"got {json_type(item)}",
                         index=index,
                     )
 
@@ -270,7 +270,8 @@ def _element_count(shapes: dict[str, dict[str, _Field]], entity_id: str, data: d
     return total
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON type name of a decoded value (for messages about wrong types)."""
     if value is None:
         return "null"
     if isinstance(value, bool):

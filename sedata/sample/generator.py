@@ -18,9 +18,9 @@ from typing import Any
 
 from sedata.codes import admin_division, citizen_id, equipment_code, registration_cert, uscc
 from sedata.exchange.records import Record
+from sedata.exchange.rules import record_key
 from sedata.sample import vocabulary as words
 from sedata.spec import Spec, current
-from sedata.spec.envelope import KEY_SEPARATOR
 
 _KIND_WEIGHTS = {"3000": 6, "4000": 3, "5000": 1, "2000": 2}
 _TODAY = dt.date(2026, 11, 1)
@@ -360,19 +360,6 @@ def _order(entity_id: str) -> tuple[str, ...]:
     return tuple(spec.field_exchange_name(f) for f in spec.entities[entity_id].fields)
 
 
-@cache
-def _key_names(entity_id: str) -> tuple[str, ...]:
-    spec = current()
-    entity = spec.entities[entity_id]
-    names = {spec.field_key(f): spec.field_exchange_name(f) for f in entity.fields}
-    return tuple(names[k] for k in entity.business_key)
-
-
-def business_key(entity_id: str, data: dict[str, Any]) -> str:
-    """The record's business key value: the key fields in entity order, joined by ``|``."""
-    return KEY_SEPARATOR.join(str(data[name]) for name in _key_names(entity_id))
-
-
 def sample_records(
     message_type: str, count: int, seed: int = 0, invalid_rate: float = 0.0, mode: str = "changes"
 ) -> Iterator[tuple[Record, Defect | None]]:
@@ -390,7 +377,7 @@ def sample_records(
         record = Record(record_type, data, index=index)
         if mode == "changes":
             record.operation = "add"
-            record.key = business_key(record_type, data)  # key fields are never the ones a defect removes
+            record.key = record_key(record_type, data)  # key fields are never the ones a defect removes
             record.version = 1
         yield record, defect
 

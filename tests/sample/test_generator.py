@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 import sedata.elements as models
 from sedata.codes import citizen_id, equipment_code, registration_cert, uscc
-from sedata.sample.generator import DEFECT_KINDS, business_key, sample_records
+from sedata.exchange import record_key
+from sedata.sample.generator import DEFECT_KINDS, sample_records
 from sedata.spec import current
 
 SPEC = current()
@@ -42,7 +43,7 @@ def test_clean_samples_pass_the_models_and_the_identifier_rules(message_type):
                     assert any(check(value) for check in usable), (name, value)
                 if "equipment_code" in rules:
                     equipment_code.validate(value)
-        assert record.key == business_key(record.type, record.data)
+        assert record.key == record_key(record.type, record.data)
         seen_keys[(record.type, record.key)] += 1
     duplicates = [k for k, n in seen_keys.items() if n > 1]
     assert duplicates == []

@@ -15,7 +15,7 @@ A date written as text that is not a real day is therefore SE-SCH-002 (right typ
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 import sedata.elements as models
 from sedata.elements._core import SpecModel
 from sedata.exchange import Record
+from sedata.exchange.rules import json_type
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import show
 from sedata.validate.report import Finding, Text
@@ -81,7 +82,7 @@ def _finding(
             return ctx.finding("SE-SCH-001", where, element=field.ref, pointer=at)
         return ctx.finding("SE-SCH-002", where, element=field.ref, pointer=at, value=shown, expected=field.cardinality)
     wanted = _wanted(field, item)
-    if _json_type(value) != wanted:
+    if json_type(value) != wanted:
         return ctx.finding(
             "SE-SCH-003",
             where,
@@ -107,24 +108,6 @@ def _wanted(field: FieldShape, item: bool) -> str:
     if field.domain is not None and field.domain.data_type == "integer":
         return "integer"
     return "string"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def _type_text(field: FieldShape, wanted: str) -> str:
