@@ -6,6 +6,7 @@ file that cannot be read at all (which is also reported, as SE-SYN-001). Never a
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -49,15 +50,28 @@ def validate(
         int | None,
         typer.Option("--max-errors", min=1, help="每个文件发现这么多错误后停止 / stop a file after N errors."),
     ] = None,
+    today: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--today",
+            formats=["%Y-%m-%d"],
+            help="业务规则所用的当前日期（默认今天）/ the date business rules take as today (default: today).",
+        ),
+    ] = None,
 ) -> None:
-    """校验报文文件 / Validate message files against the spec: syntax, structure and codes."""
+    """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
     from sedata.validate import validate_files
     from sedata.validate.render import render
     from sedata.validate.render.text import print_report
     from sedata.validate.report import exit_code, severity
 
     try:
-        report = validate_files(files, fail_on=severity(fail_on.value), max_errors=max_errors)
+        report = validate_files(
+            files,
+            fail_on=severity(fail_on.value),
+            max_errors=max_errors,
+            today=today.date() if today else None,
+        )
     except Exception as exc:  # a bug must still end in a message, not a traceback
         fail(
             f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}",

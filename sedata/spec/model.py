@@ -321,6 +321,8 @@ class Rule(_Meta):
     valid_to: PartialDateField | None = None
     sources: SourceList
     status: Status = "CONFIRMED"
+    parameters: dict[str, str] = {}
+    """Numbers and lists the rule's check reads (thresholds, intervals, element ids), all as text."""
     note: str | None = None
 
     @model_validator(mode="after")

@@ -1,12 +1,13 @@
 """Run the layers over files: stream each message once, collect every finding, say what was not checked.
 
-A file is read record by record (constant memory): the envelope, schema and codes layers run on each
-record as it arrives; a reading error ends the file with one syntax finding; record count and digest
+A file is read record by record (constant memory): the envelope, schema, codes and business layers run on
+each record as it arrives; a reading error ends the file with one syntax finding; record count and digest
 findings come after the records. Only ``max_errors`` stops a readable file early.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -16,12 +17,12 @@ from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, Reco
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, HEADER, HEADER_ENTITY, RECORDS
 from sedata.validate.context import FileContext, Where
-from sedata.validate.layers import codes, envelope, schema, syntax
+from sedata.validate.layers import business, codes, envelope, schema, syntax
 from sedata.validate.masking import mask
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 from sedata.validate.shapes import EntityShape, masked_key, shapes
 
-LAYERS: tuple[str, ...] = ("syntax", "schema", "codes")
+LAYERS: tuple[str, ...] = ("syntax", "schema", "codes", "business")
 """The layers this release checks; rules of other layers are reported as not checked."""
 
 NOT_CHECKED: dict[str, Text] = {
@@ -63,8 +64,12 @@ def validate_file(
     fail_on: Severity = "error",
     max_errors: int | None = None,
     spec: Spec | None = None,
+    today: dt.date | None = None,
 ) -> FileReport:
-    """Validate one message file through every implemented layer and return its report."""
+    """Validate one message file through every implemented layer and return its report.
+
+    ``today`` is the date business rules compare with (dates must not be in the future); default: the local date.
+    """
     spec = spec or current()
     report = FileReport(str(path), fail_on=fail_on)
     ctx = FileContext(spec, str(path))
@@ -83,10 +88,11 @@ def validate_file(
         header = header_data(reader.header, spec)
         report.header = _masked(header_shape, header)
         sink.extend(codes.findings(ctx, header_shape, header, set(), (HEADER,), Where(record_type=HEADER_ENTITY)))
+        biz = business.Business(ctx, header.get(header_shape.by_key("message_type").name), today or dt.date.today())
         try:
             for record in reader:
                 report.records += 1
-                sink.extend(_record_findings(ctx, rules, record))
+                sink.extend(_record_findings(ctx, rules, record, biz))
                 if sink.full:
                     report.stopped = "max-errors"
                     break
@@ -103,14 +109,17 @@ def validate_files(
     fail_on: Severity = "error",
     max_errors: int | None = None,
     spec: Spec | None = None,
+    today: dt.date | None = None,
 ) -> Report:
     """Validate each file (``max_errors`` applies per file) and return the report of the run."""
     spec = spec or current()
-    files = [validate_file(p, fail_on=fail_on, max_errors=max_errors, spec=spec) for p in paths]
+    files = [validate_file(p, fail_on=fail_on, max_errors=max_errors, spec=spec, today=today) for p in paths]
     return Report(files, spec.info.spec_version, __version__, fail_on)
 
 
-def _record_findings(ctx: FileContext, rules: envelope.ReportingRules, record: Record) -> list[Finding]:
+def _record_findings(
+    ctx: FileContext, rules: envelope.ReportingRules, record: Record, biz: business.Business
+) -> list[Finding]:
     out = envelope.findings(ctx, rules, record)
     entity = shapes(ctx.spec).get(record.type) if isinstance(record.type, str) else None
     if entity is None or not isinstance(record.data, dict) or record.index is None:
@@ -121,6 +130,7 @@ def _record_findings(ctx: FileContext, rules: envelope.ReportingRules, record: R
     found, bad = schema.findings(ctx, record, entity, where)
     out.extend(found)
     out.extend(codes.findings(ctx, entity, record.data, bad, (RECORDS, record.index, DATA), where))
+    out.extend(biz.findings(entity, record.data, bad, (RECORDS, record.index, DATA), where, record.version))
     return out
 
 

@@ -98,3 +98,11 @@ def test_max_errors_stops_each_file(broken: Path) -> None:
 def test_a_report_that_cannot_be_written_exits_2(broken: Path, tmp_path: Path) -> None:
     code, out = invoke(broken, "--format", "json", "--out", tmp_path / "no-dir" / "r.json")
     assert code == 2 and "无法写入报告" in out
+
+
+def test_today_option_sets_the_date_business_rules_compare_with(clean: Path) -> None:
+    # The sample's accidents happen from 2020 on: seen from 2019 they lie in the future (SE-BIZ-009).
+    code, out = invoke(clean, "--today", "2019-12-31", "--format", "json")
+    assert code == 1 and "SE-BIZ-009" in out
+    assert invoke(clean, "--today", "2026-11-01")[0] == 0
+    assert invoke(clean, "--today", "not-a-date")[0] == 2

@@ -125,6 +125,43 @@ def _write(content: bytes) -> Callable[[Path], Path]:
     return build
 
 
+def _inspection(**changes: Any) -> Callable[[Path], Path]:
+    """The sample's elevator Inspection (records[3], kind 3000) with ``changes`` to its data."""
+
+    def build(tmp: Path) -> Path:
+        envs = _envs()
+        envs[3]["data"].update(changes)
+        return _jsonl(tmp, envs)
+
+    return build
+
+
+def _biz_001(tmp: Path) -> Path:
+    envs = _envs()
+    data = envs[2]["data"]  # an elevator (variety 3320) with certificate 梯32…
+    data["registrationCertNo"] = data["registrationCertNo"].replace("梯32", "梯31", 1)
+    return _jsonl(tmp, envs)
+
+
+def _biz_006(tmp: Path) -> Path:
+    # domain.md §6 worked example: 2 deaths + 12 serious injuries is 较大事故, not 一般事故.
+    envs = [envelope(r) for r in sample("accident-report", 2, 11, 0.0)[0]]
+    envs[1]["data"].update({"deaths": 2, "seriousInjuries": 12, "accidentGrade": "一般事故"})
+    return _jsonl(tmp, envs, message_type="accident-report")
+
+
+def _biz_007(tmp: Path) -> Path:
+    envs = [envelope(r) for r in sample("operator-certificate-upload", 2, 11, 0.0)[0]]
+    issued = envs[0]["data"]["issueDate"]
+    envs[0]["data"]["expiryDate"] = f"{int(issued[:4]) + 3}{issued[4:]}"
+    return _jsonl(tmp, envs, message_type="operator-certificate-upload")
+
+
+def _biz_010(tmp: Path) -> Path:
+    envs = _envs()
+    return _jsonl(tmp, [*envs, envs[3]])
+
+
 CASES: dict[str, Callable[[Path], Path]] = {
     "SE-SYN-001": _missing,
     "SE-SYN-002": _syn_002,
@@ -146,6 +183,18 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "SE-COD-002": _cod_002,
     # The example whose certificate uses the UNCONFIRMED category character 容 (a PARTIAL rule).
     "SE-COD-003": doubtful,
+    "SE-BIZ-001": _biz_001,
+    "SE-BIZ-002": _inspection(inspectionConclusion="符合要求"),
+    "SE-BIZ-003": _inspection(inspectionDate="2024-05-01", nextInspectionDate="2024-05-01"),
+    "SE-BIZ-004": _inspection(inspectionDate="2024-05-01", nextInspectionDate="2025-05-02"),
+    "SE-BIZ-005": _inspection(
+        equipmentKind="9000", equipmentVariety="9110", inspectionDate="2024-05-01", nextInspectionDate="2026-05-01"
+    ),
+    "SE-BIZ-006": _biz_006,
+    "SE-BIZ-007": _biz_007,
+    "SE-BIZ-008": _inspection(inspectionNature="委托"),
+    "SE-BIZ-009": _inspection(inspectionDate="2999-01-01", nextInspectionDate="3000-01-01"),
+    "SE-BIZ-010": _biz_010,
 }
 
 

@@ -1,0 +1,405 @@
+"""Layer 4, business rules: facts of the regulations checked on each record (SE-BIZ-…).
+
+Every threshold, interval and list comes from the rule's ``parameters`` in ``spec/rules/business.yaml``;
+this module only knows how to apply them. A rule runs on a record only when the values it reads passed the
+schema layer (one defect, one finding). Memory is constant per record except for SE-BIZ-010, which keeps one
+8-byte digest per business key (see the rule's note).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sedata.codes import InvalidCode, registration_cert
+from sedata.spec import Spec
+from sedata.validate.context import FileContext, Where
+from sedata.validate.masking import show
+from sedata.validate.report import Finding, Text
+from sedata.validate.shapes import DataPath, EntityShape, FieldShape, pointer
+
+Prefix = tuple[str | int, ...]
+
+
+# --- parameters from the spec ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Params:
+    conclusions: dict[str, tuple[str, ...]]
+    intervals: dict[str, dict[str, int]]
+    grades: tuple[str, ...]
+    grade_thresholds: dict[str, tuple[Decimal | None, ...]]
+    stranded_hours: dict[str, tuple[Decimal | None, ...]]
+    stranded_people: tuple[Decimal | None, ...]
+    events: dict[str, str]
+    validity_years: int
+    commissioned: str
+    upload_messages: frozenset[str]
+    past_elements: frozenset[str]
+    cert_categories: dict[str, frozenset[str]]
+
+
+def _numbers(text: str) -> tuple[Decimal | None, ...]:
+    return tuple(None if t == "-" else Decimal(t) for t in text.split())
+
+
+def _build(spec: Spec) -> _Params:
+    p = {rid: spec.rules[rid].parameters for rid in spec.rules if rid.startswith("SE-BIZ-")}
+    conclusions: dict[str, list[str]] = {}
+    for cs in spec.codesets["inspection-conclusion"].values():
+        for e in cs.entries:
+            for code in e.applies_to:
+                conclusions.setdefault(code, []).append(e.code)
+    acc = p["SE-BIZ-006"]
+    grades = tuple(acc["grades"].split())
+    return _Params(
+        conclusions={k: tuple(dict.fromkeys(v)) for k, v in conclusions.items()},
+        intervals={rid: {k: int(v) for k, v in p[rid].items()} for rid in ("SE-BIZ-004", "SE-BIZ-005")},
+        grades=grades,
+        grade_thresholds={
+            k: _numbers(acc[k]) for k in ("deaths", "serious_injuries", "direct_economic_loss", "people_evacuated")
+        },
+        stranded_hours={k.split()[1]: _numbers(v) for k, v in acc.items() if k.startswith("stranded_hours ")},
+        stranded_people=_numbers(acc["stranded_people"]),
+        events={k.split(" ", 1)[1]: v for k, v in acc.items() if k.startswith("event ")},
+        validity_years=int(p["SE-BIZ-007"]["validity_years"]),
+        commissioned=p["SE-BIZ-008"]["nature"],
+        upload_messages=frozenset(p["SE-BIZ-008"]["messages"].split()),
+        past_elements=frozenset(p["SE-BIZ-009"]["elements"].split()),
+        cert_categories={
+            e.code: frozenset(e.applies_to)
+            for cs in spec.codesets[registration_cert.CATEGORY_SET].values()
+            for e in cs.entries
+        },
+    )
+
+
+_MEMO: dict[int, tuple[Spec, _Params]] = {}
+
+
+def params(spec: Spec) -> _Params:
+    """The business rules' parameters (read once per spec object)."""
+    found = _MEMO.get(id(spec))
+    if found is None or found[0] is not spec:
+        found = _MEMO[id(spec)] = (spec, _build(spec))
+    return found[1]
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value).date()  # in its own UTC offset
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def plus_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus calendar years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _codes(data: dict[str, Any], kind_name: str | None, variety_name: str | None) -> list[str]:
+    """The record's catalogue codes, most specific first: variety, category, kind."""
+    variety = data.get(variety_name) if variety_name else None
+    kind = data.get(kind_name) if kind_name else None
+    out: list[str] = []
+    if isinstance(variety, str) and len(variety) == 4:
+        out += [variety, variety[:2] + "00"]
+        kind = kind if isinstance(kind, str) else variety[0] + "000"
+    if isinstance(kind, str):
+        out.append(kind)
+    return list(dict.fromkeys(out))
+
+
+def _digest(record_type: str, key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{record_type}\x1f{key}".encode(), digest_size=8).digest(), "big")
+
+
+# --- the layer --------------------------------------------------------------------------------------
+@dataclass
+class Business:
+    """The business layer for one file: the message type, 'today' and the keys seen so far."""
+
+    ctx: FileContext
+    message_type: str | None
+    today: dt.date
+    seen: dict[str, set[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.p = params(self.ctx.spec)
+        self.keys: dict[str, dict[str, FieldShape]] = {}
+        self.past: dict[str, tuple[FieldShape, ...]] = {}
+
+    def fields(self, entity: EntityShape) -> dict[str, FieldShape]:
+        """The entity's fields by Python name (built once per entity)."""
+        found = self.keys.get(entity.id)
+        if found is None:
+            found = self.keys[entity.id] = {f.key: f for f in entity.fields.values()}
+            self.past[entity.id] = tuple(f for f in entity.fields.values() if f.element in self.p.past_elements)
+        return found
+
+    def findings(
+        self,
+        entity: EntityShape,
+        data: dict[str, Any],
+        bad: set[DataPath],
+        prefix: Prefix,
+        where: Where,
+        version: object = None,
+    ) -> list[Finding]:
+        """The business findings of one record's data (values in ``bad`` failed the schema layer).
+
+        ``version`` is the record's version in a change set: successive versions of one key are not duplicates.
+        """
+        rec = _Record(self, entity, data, bad, prefix, where, version)
+        for check in _CHECKS.get(entity.id, ()):
+            check(rec)
+        _future(rec)
+        _unique(rec)
+        return rec.out
+
+
+@dataclass
+class _Record:
+    layer: Business
+    entity: EntityShape
+    data: dict[str, Any]
+    bad: set[DataPath]
+    prefix: Prefix
+    where: Where
+    version: object = None
+    out: list[Finding] = field(default_factory=list)
+
+    def field(self, key: str) -> FieldShape | None:
+        return self.layer.fields(self.entity).get(key)
+
+    def get(self, key: str) -> Any:
+        """The value of the field named ``key`` (Python name), or None when absent or schema-invalid."""
+        f = self.field(key)
+        if f is None or (f.name,) in self.bad:
+            return None
+        return self.data.get(f.name)
+
+    def name(self, key: str) -> str | None:
+        f = self.field(key)
+        return None if f is None else f.name
+
+    def add(
+        self,
+        rule_id: str,
+        key: str,
+        value: str,
+        expected: Text | str | None = None,
+        detail: Text | str | None = None,
+    ) -> None:
+        f = self.field(key)
+        assert f is not None
+        self.out.append(
+            self.layer.ctx.finding(
+                rule_id,
+                self.where,
+                element=f.ref,
+                value=show(value, f.personal),
+                expected=expected,
+                detail=detail,
+                pointer=pointer(*self.prefix, f.name),
+            )
+        )
+
+
+def _registration_cert(rec: _Record) -> None:
+    cert, variety = rec.get("registration_cert_no"), rec.get("equipment_variety")
+    if not isinstance(cert, str) or not isinstance(variety, str):
+        return
+    if _cert_agrees(rec.layer.p, cert, variety):
+        return  # fast path: the full cross-check below parses the number again (slow) to say what is wrong
+    try:
+        registration_cert.parse(cert, today=rec.layer.today)
+    except InvalidCode:
+        return  # the codes layer reports the number itself
+    try:
+        registration_cert.parse(cert, variety=variety, today=rec.layer.today)
+    except InvalidCode as exc:
+        rec.add("SE-BIZ-001", "registration_cert_no", cert, variety, Text(exc.zh, exc.en))
+
+
+def _cert_agrees(p: _Params, cert: str, variety: str) -> bool:
+    """Whether the number's variety digits and category character plainly agree with ``variety``.
+
+    False means "not plainly": :func:`registration_cert.parse` then decides.
+    """
+    value = registration_cert.compact(cert)
+    v = variety.strip().upper()
+    if len(value) < 3 or len(v) != 4 or value[registration_cert.VARIETY_DIGITS] != v[registration_cert.VARIETY_DIGITS]:
+        return False
+    allowed = p.cert_categories.get(value[0])
+    return allowed is not None and bool(allowed & {v, v[:2] + "00", v[0] + "000"})
+
+
+def _conclusion(rec: _Record) -> None:
+    conclusion = rec.get("inspection_conclusion")
+    if not isinstance(conclusion, str):
+        return
+    codes = _codes(rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
+    allowed = next((rec.layer.p.conclusions[c] for c in codes if c in rec.layer.p.conclusions), None)
+    if allowed is not None and conclusion not in allowed:
+        rec.add("SE-BIZ-002", "inspection_conclusion", conclusion, "、".join(allowed))
+
+
+def _next_inspection(rec: _Record) -> None:
+    done, due = _date(rec.get("inspection_date")), _date(rec.get("next_inspection_date"))
+    if done is None or due is None:
+        return
+    if due <= done:
+        rec.add("SE-BIZ-003", "next_inspection_date", due.isoformat(), done.isoformat())
+        return
+    kind = rec.get("inspection_kind")
+    if not isinstance(kind, str):
+        return
+    grade = rec.get("safety_grade")
+    codes = _codes(rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
+    for rule_id, table in rec.layer.p.intervals.items():
+        keys = [
+            k for c in codes for k in ((f"{c} {kind} {grade}",) if isinstance(grade, str) else ()) + (f"{c} {kind}",)
+        ]
+        hit = next((k for k in keys if k in table), None)
+        if hit is None:
+            continue
+        years = table[hit]
+        limit = plus_years(done, years)
+        if due > limit:
+            detail = Text(f"{hit}：{years}年", f"{hit}: {years} year(s)")
+            rec.add(rule_id, "next_inspection_date", due.isoformat(), limit.isoformat(), detail)
+        return
+
+
+def _grade_of(rec: _Record) -> tuple[int | None, list[Text]]:
+    """The index of the computed grade in ``grades`` (lower is graver) and the criteria that reached it."""
+    p = rec.layer.p
+    reached: list[tuple[int, Text]] = []
+
+    def said(key: str, value: object) -> Text:
+        f = rec.field(key)
+        assert f is not None
+        return Text(f"{f.ref.name.zh} {value}", f"{f.ref.name.en} {value}")
+
+    def level(key: str, thresholds: tuple[Decimal | None, ...]) -> None:
+        value = _number(rec.get(key))
+        if value is None:
+            return
+        for i, t in enumerate(thresholds):
+            if t is not None and value >= t:
+                reached.append((i, said(key, value)))
+                return
+
+    for key, thresholds in p.grade_thresholds.items():
+        level(key, thresholds)
+    kind = rec.get("equipment_kind")
+    hours, people = _number(rec.get("stranded_hours")), _number(rec.get("stranded_people"))
+    if isinstance(kind, str) and kind in p.stranded_hours and hours is not None:
+        for i, (t, need) in enumerate(zip(p.stranded_hours[kind], p.stranded_people, strict=True)):
+            enough = (people >= need) if people is not None and need is not None else (need is None or need <= 1)
+            if t is not None and hours >= t and enough:
+                reached.append((i, said("stranded_hours", hours)))
+                break
+    events = rec.get("accident_events")
+    for event in events if isinstance(events, list) else ():
+        if isinstance(event, str) and event in p.events:
+            reached.append((p.grades.index(p.events[event]), Text(event, event)))
+    if not reached:
+        return None, []
+    best = min(i for i, _ in reached)
+    return best, [w for i, w in reached if i == best]
+
+
+def _accident_grade(rec: _Record) -> None:
+    declared = rec.get("accident_grade")
+    if not isinstance(declared, str):
+        return
+    grades = rec.layer.p.grades
+    best, why = _grade_of(rec)
+    if best is None or grades[best] == declared:
+        return  # reaching no grade may only mean facts not known yet (an early report): not checked
+    detail = Text("依据：" + "、".join(w.zh for w in why), "reached by: " + ", ".join(w.en for w in why))
+    rec.add("SE-BIZ-006", "accident_grade", declared, grades[best], detail)
+
+
+def _certificate_expiry(rec: _Record) -> None:
+    issued, expiry = _date(rec.get("issue_date")), _date(rec.get("expiry_date"))
+    if issued is None or expiry is None:
+        return
+    years = rec.layer.p.validity_years
+    end = plus_years(issued, years)
+    if expiry not in (end, end - dt.timedelta(days=1)):
+        detail = Text(f"发证日期 {issued.isoformat()} 起 {years} 年", f"{years} years from the issue date {issued}")
+        rec.add("SE-BIZ-007", "expiry_date", expiry.isoformat(), f"{end - dt.timedelta(days=1)} / {end}", detail)
+
+
+def _commissioned(rec: _Record) -> None:
+    nature = rec.get("inspection_nature")
+    p = rec.layer.p
+    if nature == p.commissioned and rec.layer.message_type in p.upload_messages:
+        rec.add("SE-BIZ-008", "inspection_nature", nature, rec.layer.message_type)
+
+
+def _future(rec: _Record) -> None:
+    today = rec.layer.today
+    rec.layer.fields(rec.entity)
+    for f in rec.layer.past[rec.entity.id]:
+        if (f.name,) in rec.bad:
+            continue
+        day = _date(rec.data.get(f.name))
+        if day is not None and day > today:
+            rec.add("SE-BIZ-009", f.key, str(rec.data[f.name]), today.isoformat())
+
+
+def _unique(rec: _Record) -> None:
+    fields = rec.entity.key_fields
+    if not fields or any((f.name,) in rec.bad for f in fields):
+        return
+    parts = [rec.data.get(f.name) for f in fields]
+    if any(p is None for p in parts):
+        return
+    if rec.version is not None:
+        parts.append(rec.version)
+    digest = _digest(rec.entity.id, "\x1e".join(str(p) for p in parts))
+    seen = rec.layer.seen.setdefault(rec.entity.id, set())
+    if digest in seen:
+        names = "、".join(f"{f.ref.name.zh}（{f.ref.id}）" for f in fields)
+        names_en = ", ".join(f"{f.ref.name.en} ({f.ref.id})" for f in fields)
+        detail = Text(f"{names} 与前面的记录相同", f"{names_en} same as an earlier record")
+        rec.out.append(
+            rec.layer.ctx.finding(
+                "SE-BIZ-010", rec.where, value=rec.entity.id, detail=detail, pointer=pointer(*rec.prefix)
+            )
+        )
+    else:
+        seen.add(digest)
+
+
+_CHECKS: dict[str, tuple[Callable[[_Record], None], ...]] = {
+    "Equipment": (_registration_cert,),
+    "UseRegistration": (_registration_cert, _conclusion, _next_inspection),
+    "Inspection": (_conclusion, _next_inspection, _commissioned),
+    "Accident": (_accident_grade,),
+    "OperatorCertificate": (_certificate_expiry,),
+}

@@ -1,0 +1,204 @@
+"""The business layer (SE-BIZ-…): worked examples of the reference, boundaries, and cases that must not fire."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from sedata.validate.context import FileContext, Where
+from sedata.validate.layers.business import Business
+from sedata.validate.report import Finding
+from sedata.validate.shapes import shapes
+
+from .conftest import SPEC
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def run(
+    entity: str, *records: dict[str, Any], message_type: str = "inspection-upload", versions: tuple[Any, ...] = ()
+) -> list[Finding]:
+    """The business findings of ``records`` (exchange-form data) read in order from one file."""
+    layer = Business(FileContext(SPEC, "t.jsonl"), message_type, TODAY)
+    shape = shapes(SPEC)[entity]
+    out: list[Finding] = []
+    for i, data in enumerate(records):
+        version = versions[i] if versions else None
+        out += layer.findings(shape, data, set(), ("records", i, "data"), Where(index=i), version)
+    return out
+
+
+def rules(findings: list[Finding]) -> list[str]:
+    return [f.rule for f in findings]
+
+
+# --- SE-BIZ-006 accident grade (domain.md §6) ---------------------------------------------------------
+def accident(grade: str, **facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "accidentId": "A1",
+        "occurredAt": "2025-06-01T14:30:00+08:00",
+        "equipmentKind": "3000",
+        "accidentGrade": grade,
+        "deaths": 0,
+        "seriousInjuries": 0,
+        "directEconomicLoss": "0",
+    }
+    data.update(facts)
+    return data
+
+
+WORKED = [
+    # 2 deaths + 12 serious injuries: 一般 by deaths, 较大 by injuries → 较大事故.
+    ("较大事故", {"deaths": 2, "seriousInjuries": 12}),
+    # An elevator entrapment of 2 h 10 min, no casualties → 一般事故.
+    ("一般事故", {"strandedPeople": 3, "strandedHours": "2.17", "accidentEvents": ["电梯轿厢滞留人员"]}),
+    # A crane overturning as a whole, no casualties → 较大事故.
+    ("较大事故", {"equipmentKind": "4000", "accidentEvents": ["起重机械整体倾覆"]}),
+    # A loss of exactly 1 亿元 → 特别重大 (以上 is inclusive).
+    ("特别重大事故", {"directEconomicLoss": "100000000.00"}),
+    ("重大事故", {"directEconomicLoss": "99999999.99"}),
+    ("特别重大事故", {"deaths": 30}),
+    ("重大事故", {"deaths": 29}),
+    ("一般事故", {"deaths": 1}),
+    ("较大事故", {"deaths": 3}),
+    ("重大事故", {"seriousInjuries": 50}),
+    ("一般事故", {"directEconomicLoss": "10000"}),
+    ("较大事故", {"equipmentKind": "2000", "peopleEvacuated": 10000}),
+    # Ropeway: ≥100 people for ≥48 h → 特别重大; 99 people for 48 h only reach 较大 (≥12 h).
+    ("特别重大事故", {"equipmentKind": "9000", "strandedPeople": 100, "strandedHours": "48"}),
+    ("较大事故", {"equipmentKind": "9000", "strandedPeople": 99, "strandedHours": "48"}),
+    ("一般事故", {"equipmentKind": "9000", "strandedPeople": 5, "strandedHours": "3.5"}),
+    ("一般事故", {"equipmentKind": "6000", "strandedPeople": 5, "strandedHours": "1"}),
+    ("特别重大事故", {"equipmentKind": "1000", "accidentEvents": ["600兆瓦以上锅炉爆炸"]}),
+]
+
+
+@pytest.mark.parametrize(("grade", "facts"), WORKED)
+def test_accident_grade_worked_examples(grade: str, facts: dict[str, Any]) -> None:
+    assert run("Accident", accident(grade, **facts)) == []
+    wrong = "一般事故" if grade != "一般事故" else "较大事故"
+    (f,) = run("Accident", accident(wrong, **facts))
+    assert f.rule == "SE-BIZ-006" and f.severity == "error" and f.expected is not None
+    assert f.expected.zh == grade and f.pointer == "/records/0/data/accidentGrade"
+
+
+def test_an_elevator_entrapment_under_two_hours_reaches_no_grade_and_is_not_checked() -> None:
+    # 1 h 59 min reaches no grade; the facts may be incomplete (an early report), so nothing is said.
+    assert run("Accident", accident("一般事故", strandedPeople=3, strandedHours="1.98")) == []
+
+
+# --- SE-BIZ-002 / 003 / 004 / 005 / 008 inspections -------------------------------------------------------
+def inspection(kind: str, variety: str, done: str, due: str, **more: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reportNo": "JY1",
+        "equipmentKind": kind,
+        "equipmentVariety": variety,
+        "inspectionKind": "定期检验",
+        "inspectionNature": "法定",
+        "inspectionDate": done,
+        "inspectionConclusion": "合格" if kind not in ("1000", "2000") else "符合要求",
+        "nextInspectionDate": due,
+    }
+    data.update(more)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("kind", "variety", "done", "due", "more", "expected"),
+    [
+        # §5.3 worked example: a tower crane inspected 2025-06-01 is due 2026-06-01; a bridge crane 2027-06-01.
+        ("4000", "4310", "2025-06-01", "2026-06-01", {}, []),
+        ("4000", "4310", "2025-06-01", "2026-06-02", {}, ["SE-BIZ-004"]),
+        ("4000", "4110", "2025-06-01", "2027-06-01", {}, []),
+        ("4000", "4110", "2025-06-01", "2027-06-02", {}, ["SE-BIZ-004"]),
+        ("4000", "4810", "2025-06-01", "2026-06-02", {}, ["SE-BIZ-004"]),
+        ("3000", "3110", "2024-02-29", "2025-02-28", {}, []),
+        ("3000", "3110", "2024-02-29", "2025-03-01", {}, ["SE-BIZ-004"]),
+        ("3000", "3110", "2024-05-01", "2024-04-30", {}, ["SE-BIZ-003"]),
+        # Fixed pressure vessels by safety grade: 1-2 ≤ 6 y, 3 ≤ 6 y, 4 ≤ 3 y; no grade: not checked.
+        ("2000", "2150", "2024-02-20", "2030-02-20", {"safetyGrade": "2"}, []),
+        ("2000", "2150", "2024-02-20", "2030-02-21", {"safetyGrade": "2"}, ["SE-BIZ-004"]),
+        ("2000", "2150", "2024-02-20", "2030-02-21", {"safetyGrade": "3"}, ["SE-BIZ-004"]),
+        ("2000", "2150", "2024-02-20", "2027-02-20", {"safetyGrade": "4"}, []),
+        ("2000", "2150", "2024-02-20", "2027-02-21", {"safetyGrade": "4"}, ["SE-BIZ-004"]),
+        ("2000", "2150", "2024-02-20", "2034-02-21", {}, []),
+        # Boilers: only 外部检验 is checked.
+        ("1000", "1110", "2024-02-20", "2025-02-21", {"inspectionKind": "外部检验"}, ["SE-BIZ-004"]),
+        ("1000", "1110", "2024-02-20", "2026-02-21", {}, []),
+        # UNCONFIRMED intervals are warnings.
+        ("6000", "6110", "2024-02-20", "2025-02-21", {}, ["SE-BIZ-005"]),
+        ("8000", "8100", "2024-02-20", "2025-02-21", {"inspectionKind": "年度检查"}, ["SE-BIZ-005"]),
+        # Conclusions per kind; a safety valve (7310) has its own.
+        ("3000", "3110", "2024-02-20", "2025-02-20", {"inspectionConclusion": "复检合格"}, []),
+        ("3000", "3110", "2024-02-20", "2025-02-20", {"inspectionConclusion": "基本符合要求"}, ["SE-BIZ-002"]),
+        ("7000", "7310", "2024-02-20", "2025-02-20", {"inspectionConclusion": "合格"}, ["SE-BIZ-002"]),
+        ("7000", "7310", "2024-02-20", "2025-02-20", {"inspectionConclusion": "该安全阀经校验合格"}, []),
+        ("3000", "3110", "2024-02-20", "2025-02-20", {"inspectionNature": "委托"}, ["SE-BIZ-008"]),
+    ],
+)
+def test_inspection_rules(
+    kind: str, variety: str, done: str, due: str, more: dict[str, Any], expected: list[str]
+) -> None:
+    found = run("Inspection", inspection(kind, variety, done, due, **more))
+    assert rules(found) == expected
+    for f in found:
+        assert f.severity == SPEC.rules[f.rule].severity
+
+
+def test_commissioned_inspections_are_only_refused_in_an_upload() -> None:
+    data = inspection("3000", "3110", "2024-02-20", "2025-02-20", inspectionNature="委托")
+    assert rules(run("Inspection", data, message_type="registration-download")) == []
+
+
+# --- SE-BIZ-001 registration certificate ---------------------------------------------------------------
+def test_registration_certificate_variety() -> None:
+    ok = {"equipmentCode": "X", "equipmentVariety": "3110", "registrationCertNo": "梯11闽E3622(16)"}
+    assert run("Equipment", ok) == []
+    (f,) = run("Equipment", {**ok, "equipmentVariety": "3120"})
+    assert f.rule == "SE-BIZ-001" and f.severity == "warning"
+    (f,) = run("Equipment", {**ok, "equipmentVariety": "4170"})  # digits differ and 梯 is not a crane
+    assert f.rule == "SE-BIZ-001"
+    assert run("Equipment", {**ok, "registrationCertNo": "not a number"}) == []  # the codes layer's job
+
+
+# --- SE-BIZ-007 operator certificates --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("issued", "expiry", "fires"),
+    [
+        ("2021-03-10", "2025-03-09", False),
+        ("2021-03-10", "2025-03-10", False),
+        ("2021-03-10", "2025-03-08", True),
+        ("2021-03-10", "2024-03-09", True),
+        ("2020-02-29", "2024-02-28", False),
+    ],
+)
+def test_operator_certificate_validity(issued: str, expiry: str, fires: bool) -> None:
+    data = {"certificateNo": "C1", "issueDate": issued, "expiryDate": expiry}
+    found = run("OperatorCertificate", data, message_type="operator-certificate-upload")
+    assert rules(found) == (["SE-BIZ-007"] if fires else [])
+    assert all(f.severity == "warning" for f in found)
+
+
+# --- SE-BIZ-009 dates not in the future ------------------------------------------------------------------
+def test_dates_in_the_future_against_the_given_today() -> None:
+    today = TODAY.isoformat()
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    assert run("Inspection", inspection("3000", "3110", today, tomorrow)) == []  # next date may lie ahead
+    found = run("Inspection", inspection("3000", "3110", tomorrow, "2027-11-20"))
+    assert rules(found) == ["SE-BIZ-009"] and found[0].value == tomorrow
+    late = accident("一般事故", deaths=1, occurredAt=f"{tomorrow}T00:30:00+08:00")
+    assert rules(run("Accident", late, message_type="accident-report")) == ["SE-BIZ-009"]
+
+
+# --- SE-BIZ-010 unique business keys ---------------------------------------------------------------------
+def test_business_keys_are_unique_within_a_file() -> None:
+    a = inspection("3000", "3110", "2024-02-20", "2025-02-20")
+    b = {**a, "reportNo": "JY2"}
+    found = run("Inspection", a, b, a)
+    assert rules(found) == ["SE-BIZ-010"] and found[0].index == 2
+    # Successive versions of one record in a change set are not duplicates.
+    assert run("Inspection", a, a, versions=(1, 2)) == []
+    # Keys are kept per record type.
+    assert run("Equipment", {"equipmentCode": "JY1"}) == []
