@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sedata import __version__
-from sedata.cli import code_cmd, exchange_cmd, sample_cmd, schema_cmd, spec_cmd, validate_cmd
+from sedata.cli import code_cmd, conformance_cmd, exchange_cmd, sample_cmd, schema_cmd, spec_cmd, validate_cmd
 
 app = typer.Typer(
     name="sedata",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(spec_cmd.app, name="spec")
 app.add_typer(schema_cmd.app, name="schema")
 app.add_typer(code_cmd.app, name="code")
+app.add_typer(conformance_cmd.app, name="conformance")
 app.command("convert")(exchange_cmd.convert)
 app.command("inspect")(exchange_cmd.inspect)
 app.command("validate")(validate_cmd.validate)
