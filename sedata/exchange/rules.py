@@ -16,7 +16,7 @@ from typing import Any, Final
 from sedata.elements import MessageHeader
 from sedata.elements._core import SpecModel
 from sedata.exchange.errors import ExchangeError, StructureError, UnwritableRecordError
-from sedata.exchange.records import Record
+from sedata.exchange.records import Record, spec_memo
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, DELETE, KEY_SEPARATOR, OPERATION, EnvelopeNames, envelope_names
 
@@ -289,11 +289,19 @@ def json_type(value: Any) -> str:
     return type(value).__name__
 
 
+def _key_names(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """Per entity, the exchange names of its business-key fields in key order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for entity in spec.entities.values():
+        names = {spec.field_key(f): spec.field_exchange_name(f) for f in entity.fields}
+        out[entity.id] = tuple(names[k] for k in entity.business_key)
+    return out
+
+
 def record_key(entity_id: str, data: dict[str, Any], spec: Spec | None = None) -> str:
     """The business key of a record: its key fields' values joined by ``|`` in the entity's order."""
     spec = spec or current()
-    entity = spec.entities[entity_id]
-    names = {spec.field_key(f): spec.field_exchange_name(f) for f in entity.fields}
-    if not entity.business_key:
+    names = spec_memo(spec, "key_names", _key_names)[entity_id]  # per record: derive once per spec
+    if not names:
         raise ValueError(f"{entity_id} has no business key / {entity_id} 无业务键")
-    return KEY_SEPARATOR.join(str(data[names[k]]) for k in entity.business_key)
+    return KEY_SEPARATOR.join(str(data[name]) for name in names)
