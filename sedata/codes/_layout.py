@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sedata.spec import current
+from sedata.spec.formats import parse_format
 
 
 class LayoutError(LookupError):
@@ -228,3 +229,18 @@ def domain_layouts(value_domain: str, *shapes: Sequence[tuple[str, int]]) -> tup
             f"value domain {value_domain} has {len(alts)} alternatives, sedata.codes expects {len(shapes)}"
         )
     return tuple(layout(a, s) for a, s in zip(alts, shapes, strict=True))
+
+
+def domain_lengths(value_domain: str) -> tuple[int | None, int | None]:
+    """The (min, max) length the value domain's representation format admits."""
+    vd = current().value_domains[value_domain]
+    fmt = parse_format(vd.data_type or "string", vd.format or "")
+    return fmt.min_length, fmt.max_length
+
+
+def fixed_length(value_domain: str) -> int:
+    """The one length every value of a fixed-length value domain has (LayoutError if it has none)."""
+    low, high = domain_lengths(value_domain)
+    if high is None or low != high:
+        raise LayoutError(f"value domain {value_domain} has no fixed length")
+    return high

@@ -27,10 +27,9 @@ from sedata.codes._base import (
     Parsed,
     Segment,
 )
-from sedata.codes._layout import Layout, domain_layouts
+from sedata.codes._layout import Layout, domain_layouts, fixed_length
 from sedata.spec import current
 from sedata.spec.codesets import entry, versions_at
-from sedata.spec.formats import parse_format
 
 KIND = "equipment_code"
 VALUE_DOMAIN = "equipment-code"
@@ -87,11 +86,7 @@ def layouts() -> dict[Form, Layout]:
 @cache
 def length() -> int:
     """The length every equipment code has (the value domain's format)."""
-    vd = current().value_domains[VALUE_DOMAIN]
-    fmt = parse_format(vd.data_type or "string", vd.format or "")
-    if fmt.max_length is None or fmt.min_length != fmt.max_length:
-        raise LookupError(f"value domain {VALUE_DOMAIN} has no fixed length")
-    return fmt.max_length
+    return fixed_length(VALUE_DOMAIN)
 
 
 def max_sequence(form: Form) -> int:

@@ -17,9 +17,7 @@ from functools import cache
 
 from sedata.codes import _tables, admin_division
 from sedata.codes._base import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength, Note, Parsed, Segment
-from sedata.codes._layout import Layout, domain_layouts
-from sedata.spec import current
-from sedata.spec.formats import parse_format
+from sedata.codes._layout import Layout, domain_layouts, fixed_length
 
 KIND = "legacy_registration"
 VALUE_DOMAIN = "registration-code"
@@ -44,11 +42,7 @@ def layout() -> Layout:
 @cache
 def length() -> int:
     """The length of every registration code (the value domain's format)."""
-    vd = current().value_domains[VALUE_DOMAIN]
-    fmt = parse_format(vd.data_type or "string", vd.format or "")
-    if fmt.max_length is None or fmt.min_length != fmt.max_length:
-        raise LookupError(f"value domain {VALUE_DOMAIN} has no fixed length")
-    return fmt.max_length
+    return fixed_length(VALUE_DOMAIN)
 
 
 def max_sequence() -> int:

@@ -21,9 +21,8 @@ from functools import cache
 from sedata.codes import _tables
 from sedata.codes import equipment_code as _equipment
 from sedata.codes._base import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength, Note, Parsed, Segment
-from sedata.codes._layout import Layout, domain_layouts
+from sedata.codes._layout import Layout, domain_layouts, domain_lengths
 from sedata.spec import current
-from sedata.spec.formats import parse_format
 from sedata.spec.model import CodeEntry
 
 KIND = "registration_cert"
@@ -60,8 +59,7 @@ def layout() -> Layout:
 @cache
 def max_length() -> int | None:
     """The longest certificate number the value domain's format admits."""
-    vd = current().value_domains[VALUE_DOMAIN]
-    return parse_format(vd.data_type or "string", vd.format or "").max_length
+    return domain_lengths(VALUE_DOMAIN)[1]
 
 
 def compact(s: str) -> str:
@@ -89,6 +87,32 @@ def _full_year(yy: str, today: dt.date) -> int:
 
 def _unconfirmed(code: str, zh: str, en: str) -> Note:
     return Note(code, zh, en, "UNCONFIRMED")
+
+
+def _known(
+    codeset_id: str,
+    char: str,
+    segment: str,
+    notes: list[Note],
+    meanings: dict[str, str],
+    *,
+    unknown: tuple[str, str, str],
+    unconfirmed: tuple[str, str, str],
+) -> CodeEntry | None:
+    """Look ``char`` up in a spec code set: note it when unknown or UNCONFIRMED, record its meaning when known.
+
+    ``unconfirmed`` templates may use ``{zh}`` and ``{en}`` for the entry's names.
+    """
+    entry = _entry(codeset_id, char)
+    if entry is None:
+        notes.append(_unconfirmed(*unknown))
+        return None
+    meanings[segment] = _tables.named(entry)
+    if entry.status == "UNCONFIRMED":
+        code, zh, en = unconfirmed
+        names = {"zh": entry.zh, "en": entry.en or entry.zh}
+        notes.append(_unconfirmed(code, zh.format(**names), en.format(**names)))
+    return entry
 
 
 def _check_variety(
@@ -188,26 +212,24 @@ def parse(
     meanings: dict[str, str] = {}
 
     cat_char = got["category"][1]
-    category = _entry(CATEGORY_SET, cat_char)
-    if category is None:
-        notes.append(
-            _unconfirmed(
-                "category_unknown",
-                f"类别字“{cat_char}”不在已知列表中（已证实：{'、'.join(_confirmed(CATEGORY_SET))}）",
-                f"category character {cat_char} is not a known one (confirmed: {', '.join(_confirmed(CATEGORY_SET))})",
-            )
-        )
-    else:
-        meanings["category"] = _tables.named(category)
-        if category.status == "UNCONFIRMED":
-            notes.append(
-                _unconfirmed(
-                    "category_unconfirmed",
-                    f"类别字“{cat_char}”（{category.zh}）常见于引述，但未在来源中见到",
-                    f"category character {cat_char} ({category.en or category.zh}) is often quoted but was not "
-                    "seen in a source",
-                )
-            )
+    confirmed = _confirmed(CATEGORY_SET)
+    category = _known(
+        CATEGORY_SET,
+        cat_char,
+        "category",
+        notes,
+        meanings,
+        unknown=(
+            "category_unknown",
+            f"类别字“{cat_char}”不在已知列表中（已证实：{'、'.join(confirmed)}）",
+            f"category character {cat_char} is not a known one (confirmed: {', '.join(confirmed)})",
+        ),
+        unconfirmed=(
+            "category_unconfirmed",
+            f"类别字“{cat_char}”（{{zh}}）常见于引述，但未在来源中见到",
+            f"category character {cat_char} ({{en}}) is often quoted but was not seen in a source",
+        ),
+    )
 
     yy = got["year"][1].strip("()")
     year = _full_year(yy, today)
@@ -238,25 +260,23 @@ def parse(
         )
 
     prov_char = got["province"][1]
-    province = _entry(PROVINCE_SET, prov_char)
-    if province is None:
-        notes.append(
-            _unconfirmed(
-                "province_unknown",
-                f"“{prov_char}”不是已知的省级简称",
-                f"{prov_char} is not a known province abbreviation",
-            )
-        )
-    else:
-        meanings["province"] = _tables.named(province)
-        if province.status == "UNCONFIRMED":
-            notes.append(
-                _unconfirmed(
-                    "province_unconfirmed",
-                    f"省级简称“{prov_char}”（{province.zh}）出自常识，未在来源数据中见到",
-                    f"province abbreviation {prov_char} ({province.en}) is common knowledge, not seen in source data",
-                )
-            )
+    province = _known(
+        PROVINCE_SET,
+        prov_char,
+        "province",
+        notes,
+        meanings,
+        unknown=(
+            "province_unknown",
+            f"“{prov_char}”不是已知的省级简称",
+            f"{prov_char} is not a known province abbreviation",
+        ),
+        unconfirmed=(
+            "province_unconfirmed",
+            f"省级简称“{prov_char}”（{{zh}}）出自常识，未在来源数据中见到",
+            f"province abbreviation {prov_char} ({{en}}) is common knowledge, not seen in source data",
+        ),
+    )
 
     city = _entry(CITY_SET, prov_char + got["city"][1])
     if city is not None:
