@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sedata.cli._out import console, fail
+from sedata.spec.envelope import CHANGES
 
 if TYPE_CHECKING:
     from sedata.exchange import Record
@@ -28,7 +29,7 @@ def sample(
     invalid_rate: Annotated[
         float, typer.Option("--invalid-rate", min=0.0, max=1.0, help="Share of records broken in one known way.")
     ] = 0.0,
-    mode: Annotated[str, typer.Option("--mode", help="changes or snapshot.")] = "changes",
+    mode: Annotated[str, typer.Option("--mode", help="changes or snapshot.")] = CHANGES,
     sender: Annotated[str, typer.Option("--sender", help="Sender's unified social credit code.")] = DEFAULT_SENDER,
     receiver: Annotated[str, typer.Option("--receiver", help="Receiver's code.")] = DEFAULT_RECEIVER,
     sequence: Annotated[int, typer.Option("--sequence", min=1, help="Channel sequence number.")] = 1,

@@ -17,11 +17,10 @@ from sedata.exchange.jsondoc import JsonDocEncoder, JsonDocReader
 from sedata.exchange.jsonl import JsonlEncoder, JsonlReader
 from sedata.exchange.reader import MessageReader
 from sedata.exchange.records import Record
-from sedata.exchange.rules import SNAPSHOT
 from sedata.exchange.writer import Encoder, write_canonical, write_message
 from sedata.exchange.xmldoc import XmlEncoder, XmlReader
 from sedata.spec import Spec, current
-from sedata.spec.envelope import HEADER, RECORDS
+from sedata.spec.envelope import HEADER, RECORDS, SNAPSHOT
 
 READERS: dict[Format, type[MessageReader]] = {"json": JsonDocReader, "jsonl": JsonlReader, "xml": XmlReader}
 ENCODERS: dict[Format, type[Encoder]] = {"json": JsonDocEncoder, "jsonl": JsonlEncoder, "xml": XmlEncoder}

@@ -21,9 +21,8 @@ from sedata.exchange.errors import (
     UnknownSpecVersionError,
 )
 from sedata.exchange.records import canonical_data
-from sedata.exchange.rules import SNAPSHOT
 from sedata.spec import Spec, current
-from sedata.spec.envelope import HEADER_ENTITY
+from sedata.spec.envelope import HEADER_ENTITY, SNAPSHOT
 
 # Creation times are written in China Standard Time (UTC+8), as the exchanging systems keep them.
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))

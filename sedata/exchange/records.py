@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sedata.spec import Spec, current
-from sedata.spec.envelope import DATA, EnvelopeNames, envelope_names
+from sedata.spec.envelope import DATA, EnvelopeNames, digest_algorithms, envelope_names
 from sedata.spec.model import EntityField
-
-DIGEST_ALGORITHMS = ("sha256", "sm3")
 
 T = TypeVar("T")
 
@@ -123,14 +121,15 @@ class Digester:
     """Running digest and count over records, in constant memory."""
 
     def __init__(self, algorithm: str = "sha256", spec: Spec | None = None):
-        if algorithm not in DIGEST_ALGORITHMS:
+        spec = spec or current()
+        if algorithm not in digest_algorithms(spec):
             raise ValueError(f"unknown digest algorithm {algorithm!r} / 未知摘要算法")
         if algorithm not in hashlib.algorithms_available:
             raise ValueError(f"{algorithm} is not available in this Python's OpenSSL / 本机 OpenSSL 不支持 {algorithm}")
         self.algorithm = algorithm
         self.count = 0
         self._hash = hashlib.new(algorithm)
-        self._spec = spec or current()
+        self._spec = spec
 
     def add(self, record: Record) -> None:
         """Fold one record into the digest."""

@@ -11,28 +11,22 @@ objects, repeated fields as non-empty lists), which is exactly what makes JSON â
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from sedata.elements import MessageHeader
 from sedata.elements._core import SpecModel
 from sedata.exchange.errors import ExchangeError, StructureError, UnwritableRecordError
 from sedata.exchange.records import Record, spec_memo
 from sedata.spec import Spec, current
-from sedata.spec.envelope import DATA, DELETE, KEY_SEPARATOR, OPERATION, EnvelopeNames, envelope_names
-
-# The spec meta-model fixes the two modes (``sedata.spec.model.Message.modes``, which the message-mode
-# code set must hold); a mode other than the snapshot is a change set.
-SNAPSHOT: Final = "snapshot"
-
-
-def delete_operation(spec: Spec) -> str:
-    """The operation code of a delete: the code the XML ``<Delete/>`` element stands for."""
-    codes = spec.domains[OPERATION].codes or ()
-    # The XML element and the operation code name the same thing; tie them so neither is restated here.
-    for code in codes:
-        if code.lower() == DELETE.lower():
-            return code
-    raise LookupError(f"the record-operation code set has no code for <{DELETE}/>")  # pragma: no cover
+from sedata.spec.envelope import (
+    DATA,
+    KEY_SEPARATOR,
+    OPERATION,
+    SNAPSHOT,
+    EnvelopeNames,
+    delete_operation,
+    envelope_names,
+)
 
 
 @dataclass(frozen=True)

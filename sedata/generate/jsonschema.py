@@ -7,14 +7,17 @@ from typing import Any
 
 from sedata.generate.naming import anchored, domain_type_name, domain_types
 from sedata.spec.envelope import (
+    CHANGES,
     DATA,
     HEADER,
     HEADER_ENTITY,
     RECORD_KEY,
     RECORD_VERSION,
     RECORDS,
+    delete_operation,
     envelope_names,
     message_class_name,
+    upsert_operations,
 )
 from sedata.spec.loader import Spec
 from sedata.spec.resolved import Domain
@@ -132,7 +135,7 @@ def _message_defs(spec: Spec) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     names.record_type: {"const": t},
-                    names.operation: {"enum": ["add", "update"]},
+                    names.operation: {"enum": list(upsert_operations(spec))},
                     **wrapper,
                     DATA: {"$ref": f"#/$defs/{t}"},
                 },
@@ -146,7 +149,7 @@ def _message_defs(spec: Spec) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     names.record_type: {"enum": types},
-                    names.operation: {"const": "delete"},
+                    names.operation: {"const": delete_operation(spec)},
                     **wrapper,
                 },
                 "required": [names.record_type, names.operation, names.record_key, names.record_version],
@@ -168,7 +171,7 @@ def _message_defs(spec: Spec) -> dict[str, Any]:
             "required": [HEADER, RECORDS],
             "additionalProperties": False,
             # A change set names every record's operation, key and version; a snapshot names none.
-            "if": {"properties": {HEADER: {"properties": {names.mode: {"const": "changes"}}}}},
+            "if": {"properties": {HEADER: {"properties": {names.mode: {"const": CHANGES}}}}},
             "then": {
                 "properties": {
                     RECORDS: {"items": {"required": [names.operation, names.record_key, names.record_version]}}

@@ -21,6 +21,7 @@ from sedata.exchange.records import Record
 from sedata.exchange.rules import record_key
 from sedata.sample import vocabulary as words
 from sedata.spec import Spec, current
+from sedata.spec.envelope import CHANGES
 
 _KIND_WEIGHTS = {"3000": 6, "4000": 3, "5000": 1, "2000": 2}
 _TODAY = dt.date(2026, 11, 1)
@@ -361,7 +362,7 @@ def _order(entity_id: str) -> tuple[str, ...]:
 
 
 def sample_records(
-    message_type: str, count: int, seed: int = 0, invalid_rate: float = 0.0, mode: str = "changes"
+    message_type: str, count: int, seed: int = 0, invalid_rate: float = 0.0, mode: str = CHANGES
 ) -> Iterator[tuple[Record, Defect | None]]:
     """``count`` records of ``message_type``; a fraction ``invalid_rate`` carries one known defect each."""
     sampler = Sampler(seed)
@@ -375,7 +376,7 @@ def sample_records(
             data = copy.deepcopy(data)
             defect = _break(breaker, index, record_type, data)
         record = Record(record_type, data, index=index)
-        if mode == "changes":
+        if mode == CHANGES:
             record.operation = "add"
             record.key = record_key(record_type, data)  # key fields are never the ones a defect removes
             record.version = 1

@@ -20,9 +20,14 @@ DATA = "data"
 DELETE = "Delete"
 KEY_SEPARATOR = "|"
 
+# The two modes the meta-model allows (sedata.spec.model.Message.modes); the message-mode code set holds them.
+SNAPSHOT = "snapshot"
+CHANGES = "changes"
+
 MESSAGE_TYPE = "SE.MSG.0002"
 MODE = "SE.MSG.0008"
 RECORD_TYPE = "SE.MSG.0012"
+DIGEST_ALGORITHM = "SE.MSG.0010"
 OPERATION = "SE.MSG.0013"
 RECORD_KEY = "SE.MSG.0014"
 RECORD_VERSION = "SE.MSG.0015"
@@ -51,3 +56,23 @@ def envelope_names(spec: Spec) -> EnvelopeNames:
 def message_class_name(message_id: str) -> str:
     """``inspection-upload`` → ``InspectionUpload`` (XML root element and JSON Schema definition)."""
     return "".join(part[:1].upper() + part[1:] for part in message_id.split("-"))
+
+
+def delete_operation(spec: Spec) -> str:
+    """The operation code of a delete: the code the XML ``<Delete/>`` element stands for."""
+    # The XML element and the operation code name the same thing; tie them so neither is restated.
+    for code in spec.domains[OPERATION].codes or ():
+        if code.lower() == DELETE.lower():
+            return code
+    raise LookupError(f"the record-operation code set has no code for <{DELETE}/>")  # pragma: no cover
+
+
+def upsert_operations(spec: Spec) -> tuple[str, ...]:
+    """The operation codes of records that carry data (every operation but the delete)."""
+    delete = delete_operation(spec)
+    return tuple(c for c in spec.domains[OPERATION].codes or () if c != delete)
+
+
+def digest_algorithms(spec: Spec) -> tuple[str, ...]:
+    """The digest algorithms the spec's code set allows."""
+    return tuple(spec.domains[DIGEST_ALGORITHM].codes or ())
