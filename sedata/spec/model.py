@@ -304,15 +304,24 @@ class Message(_Meta):
     note: str | None = None
 
 
-Layer = Literal["syntax", "schema", "codes", "business", "cross-record"]
-LAYER_PREFIX = {"syntax": "SYN", "schema": "SCH", "codes": "COD", "business": "BIZ", "cross-record": "XRF"}
+Layer = Literal["syntax", "schema", "codes", "business", "cross-record", "sequence", "consistency", "trust"]
+LAYER_PREFIX = {
+    "syntax": "SYN",
+    "schema": "SCH",
+    "codes": "COD",
+    "business": "BIZ",
+    "cross-record": "XRF",  # across records and files of one run (uniqueness, references)
+    "sequence": "SEQ",  # across runs: the packages of a channel (gaps, replays, conflicts, order)
+    "consistency": "CON",  # supervision (registration) against inspection data
+    "trust": "SIG",  # signatures and digests of signed packages
+}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 class Rule(_Meta):
     """A validation rule: stable id, severity, bilingual message template and its source."""
 
-    id: str = Field(pattern=r"^SE-(SYN|SCH|COD|BIZ|XRF)-\d{3}$")
+    id: str = Field(pattern=r"^SE-(SYN|SCH|COD|BIZ|XRF|SEQ|CON|SIG)-\d{3}$")
     name: Bilingual
     severity: Literal["error", "warning", "info"]
     message: Bilingual
