@@ -7,13 +7,16 @@ file that cannot be read at all (which is also reported, as SE-SYN-001). Never a
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, console, err_console, fail
 
 
 class OutputFormat(StrEnum):
@@ -58,6 +61,22 @@ def validate(
             help="业务规则所用的当前日期（默认今天）/ the date business rules take as today (default: today).",
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="并行进程数（0 为全部 CPU）/ processes to use (0: one per CPU); large JSON Lines files are split.",
+        ),
+    ] = 1,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="显示进度条（默认：终端上且文件较大时）/ progress bar (default: on a terminal, for large files).",
+        ),
+    ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
     from sedata.validate import validate_files
@@ -65,13 +84,17 @@ def validate(
     from sedata.validate.render.text import print_report
     from sedata.validate.report import exit_code, severity
 
+    workers = jobs or os.cpu_count() or 1
     try:
-        report = validate_files(
-            files,
-            fail_on=severity(fail_on.value),
-            max_errors=max_errors,
-            today=today.date() if today else None,
-        )
+        with _progress_bar(files, progress) as on_progress:
+            report = validate_files(
+                files,
+                fail_on=severity(fail_on.value),
+                max_errors=max_errors,
+                today=today.date() if today else None,
+                jobs=workers,
+                progress=on_progress,
+            )
     except Exception as exc:  # a bug must still end in a message, not a traceback
         fail(
             f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}",
@@ -94,3 +117,44 @@ def validate(
                     EXIT_USAGE,
                 )
     raise typer.Exit(exit_code(report))
+
+
+PROGRESS_BYTES = 4 << 20
+"""Files smaller than this together finish too fast for a progress bar to help."""
+
+
+@contextmanager
+def _progress_bar(files: list[Path], wanted: bool | None) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on standard error over the bytes of all files, when wanted or useful."""
+    sizes = {str(f): f.stat().st_size if f.is_file() else 0 for f in files}
+    total = sum(sizes.values())
+    if wanted is None:
+        wanted = err_console.is_terminal and total >= PROGRESS_BYTES
+    if not wanted:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    done: dict[str, int] = dict.fromkeys(sizes, 0)
+    columns = (
+        TextColumn("校验 / validating"),
+        BarColumn(),
+        DownloadColumn(binary_units=True),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("validate", total=total or None)
+
+        def update(file: str, read: int, _size: int) -> None:
+            done[file] = max(done.get(file, 0), min(read, sizes.get(file, read)))
+            bar.update(task, completed=sum(done.values()))
+
+        yield update

@@ -16,13 +16,14 @@ from sedata.exchange.detect import UTF8_BOM
 from sedata.exchange.errors import (
     DuplicateMemberError,
     EncodingError,
+    ExchangeError,
     HeaderError,
     NonIntegerNumberError,
     StructureError,
 )
 from sedata.exchange.header import header_data, parse_header
 from sedata.exchange.reader import MessageReader
-from sedata.exchange.records import Record
+from sedata.exchange.records import Record, canonical_line
 from sedata.exchange.writer import Encoder
 from sedata.spec.envelope import HEADER
 
@@ -146,14 +147,41 @@ class JsonlReader(MessageReader):
                 offset=self._offset + len(text[: exc.pos].encode("utf-8")),
             ) from None
 
+    def chunk(self, start: int, end: int, line: int) -> Iterator[tuple[Record, bytes]]:
+        """The records on the lines that begin in bytes ``[start, end)``, each with its canonical line.
+
+        ``start`` is the offset of line number ``line`` (a record line). For validating one large file in
+        several processes: count and digest over all chunks are the caller's to check, and a blank line
+        that ends the chunk is left in ``trailing_blank`` (an error only if a later chunk holds records).
+        """
+        if self._started:
+            raise RuntimeError("a message can be read once; open it again / 报文只能读取一次，请重新打开")
+        self._started = True
+        self._f.seek(start)
+        self._offset, self._line, self.count, self._end = start, line - 1, line - 2, end
+        spec = self.spec
+        try:
+            for record in self._records():
+                self.count += 1
+                yield record, canonical_line(record, spec)
+        except ExchangeError as exc:
+            raise exc.locate(file=self.file) from None
+        finally:
+            self.close()
+
+    trailing_blank: int | None = None
+    """In :meth:`chunk`: the first of the blank lines that end the chunk, if it ends with blank lines."""
+    _end: int | None = None
+
     def _records(self) -> Iterator[Record]:
         rules = self.rules
-        index = 0
+        index = self.count
+        end = self._end
         blank: int | None = None
-        while True:
+        while end is None or self._offset < end:
             raw = self._readline()
             if not raw:
-                return
+                break
             self._line += 1
             line = self._line
             if not raw.strip():
@@ -169,6 +197,7 @@ class JsonlReader(MessageReader):
                 yield rules.from_json(value, index, line)
                 index += 1
             self._offset += len(raw)
+        self.trailing_blank = blank
 
 
 class JsonlEncoder(Encoder):

@@ -21,6 +21,7 @@ from sedata.exchange.errors import (
     CountMismatchError,
     DigestMismatchError,
     ExchangeError,
+    IntegrityError,
     MalformedError,
     TruncatedError,
 )
@@ -90,25 +91,9 @@ class MessageReader(ABC):
         finally:
             self.close()
         self.digest = digester.hexdigest()
-        expected = self.header.record_count
-        if self.count != expected:
-            raise CountMismatchError(
-                f"记录数不符：报文头声明 {expected} 条，实际读到 {self.count} 条",
-                f"record count mismatch: the header declares {expected}, the file holds {self.count}",
-                expected=expected,
-                actual=self.count,
-                file=self.file,
-            )
-        if self.digest != self.header.digest:
-            raise DigestMismatchError(
-                f"记录摘要不符（{self.header.digest_algorithm}）：报文头为 {self.header.digest}，"
-                f"按读到的记录计算为 {self.digest}；记录有改动",
-                f"digest mismatch ({self.header.digest_algorithm}): the header says {self.header.digest}, "
-                f"the records read give {self.digest}; a record was altered",
-                expected=self.header.digest,
-                actual=self.digest,
-                file=self.file,
-            )
+        problem = integrity_error(self.header, self.count, self.digest, self.file)
+        if problem is not None:
+            raise problem
         self.verified = True
 
     def broken(
@@ -121,6 +106,13 @@ class MessageReader(ABC):
         cls = TruncatedError if truncated else MalformedError
         return cls(zh + good_zh, en + good_en, file=self.file, line=line, offset=offset, last_good=last)
 
+    def position(self) -> int:
+        """Bytes of the file read so far (the parser reads ahead a little): for progress bars."""
+        try:
+            return self._f.tell()
+        except (OSError, ValueError):
+            return 0  # closed, or a stream that cannot tell
+
     def close(self) -> None:
         """Close the file (iteration does this at its end)."""
         self._f.close()
@@ -130,3 +122,27 @@ class MessageReader(ABC):
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def integrity_error(header: MessageHeader, count: int, digest: str, file: str) -> IntegrityError | None:
+    """The error when ``count`` records with ``digest`` are not what ``header`` declares (None when they are)."""
+    expected = header.record_count
+    if count != expected:
+        return CountMismatchError(
+            f"记录数不符：报文头声明 {expected} 条，实际读到 {count} 条",
+            f"record count mismatch: the header declares {expected}, the file holds {count}",
+            expected=expected,
+            actual=count,
+            file=file,
+        )
+    if digest != header.digest:
+        return DigestMismatchError(
+            f"记录摘要不符（{header.digest_algorithm}）：报文头为 {header.digest}，"
+            f"按读到的记录计算为 {digest}；记录有改动",
+            f"digest mismatch ({header.digest_algorithm}): the header says {header.digest}, "
+            f"the records read give {digest}; a record was altered",
+            expected=header.digest,
+            actual=digest,
+            file=file,
+        )
+    return None

@@ -9,11 +9,13 @@ that make every rule fire also prove that every template can be rendered.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sedata.spec import Spec
 from sedata.spec.model import Rule
 from sedata.validate.report import ElementRef, Finding, Text, severity
+from sedata.validate.shapes import EntityShape, shapes
 
 _FORMATTER = string.Formatter()
 
@@ -48,15 +50,37 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
 class Where:
-    """Where in the file a finding is: line and column, record index, record type and business key."""
+    """Where in the file a finding is: line and column, record index, record type and business key.
 
-    line: int | None = None
-    column: int | None = None
-    index: int | None = None
-    record_type: str | None = None
-    key: str | None = None
+    The key shown in a finding is masked, which costs time; a clean record makes no finding, so the key
+    may be given as ``key_of``, a function called the first time ``key`` is read.
+    """
+
+    __slots__ = ("_key", "_key_of", "column", "index", "line", "record_type")
+
+    def __init__(
+        self,
+        line: int | None = None,
+        column: int | None = None,
+        index: int | None = None,
+        record_type: str | None = None,
+        key: str | None = None,
+        *,
+        key_of: Callable[[], str | None] | None = None,
+    ):
+        self.line, self.column, self.index, self.record_type = line, column, index, record_type
+        self._key, self._key_of = key, key_of
+
+    @property
+    def key(self) -> str | None:
+        """The record's business key, masked for display."""
+        if self._key_of is not None:
+            self._key, self._key_of = self._key_of(), None
+        return self._key
+
+    def __repr__(self) -> str:
+        return f"Where(line={self.line}, index={self.index}, record_type={self.record_type!r}, key={self.key!r})"
 
 
 NOWHERE = Where()
@@ -75,6 +99,10 @@ class FileContext:
     spec: Spec
     file: str
     _rules: dict[str, tuple[Rule, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.shapes: dict[str, EntityShape] = shapes(self.spec)
+        """Every entity's shape, by entity id."""
 
     def rule(self, rule_id: str) -> tuple[Rule, str]:
         """The spec rule and its layer."""

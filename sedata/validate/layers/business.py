@@ -130,10 +130,6 @@ def _codes(data: dict[str, Any], kind_name: str | None, variety_name: str | None
     return list(dict.fromkeys(out))
 
 
-def _digest(record_type: str, key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(f"{record_type}\x1f{key}".encode(), digest_size=8).digest(), "big")
-
-
 # --- the layer --------------------------------------------------------------------------------------
 @dataclass
 class Business:
@@ -143,9 +139,13 @@ class Business:
     message_type: str | None
     today: dt.date
     seen: dict[str, set[int]] = field(default_factory=dict)
+    firsts: list[tuple[str, int, int]] | None = None
+    """When set, each key's first occurrence is noted (record type, digest, record index): a file validated
+    in chunks checks uniqueness across chunks with these."""
 
     def __post_init__(self) -> None:
         self.p = params(self.ctx.spec)
+        self.today_iso = self.today.isoformat()
         self.keys: dict[str, dict[str, FieldShape]] = {}
         self.past: dict[str, tuple[FieldShape, ...]] = {}
 
@@ -170,7 +170,7 @@ class Business:
 
         ``version`` is the record's version in a change set: successive versions of one key are not duplicates.
         """
-        rec = _Record(self, entity, data, bad, prefix, where, version)
+        rec = _Record(self, entity, self.fields(entity), data, bad, prefix, where, version)
         for check in _CHECKS.get(entity.id, ()):
             check(rec)
         _future(rec)
@@ -178,10 +178,11 @@ class Business:
         return rec.out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
     layer: Business
     entity: EntityShape
+    by_key: dict[str, FieldShape]
     data: dict[str, Any]
     bad: set[DataPath]
     prefix: Prefix
@@ -190,12 +191,12 @@ class _Record:
     out: list[Finding] = field(default_factory=list)
 
     def field(self, key: str) -> FieldShape | None:
-        return self.layer.fields(self.entity).get(key)
+        return self.by_key.get(key)
 
     def get(self, key: str) -> Any:
         """The value of the field named ``key`` (Python name), or None when absent or schema-invalid."""
-        f = self.field(key)
-        if f is None or (f.name,) in self.bad:
+        f = self.by_key.get(key)
+        if f is None or (self.bad and (f.name,) in self.bad):
             return None
         return self.data.get(f.name)
 
@@ -363,37 +364,49 @@ def _commissioned(rec: _Record) -> None:
 
 def _future(rec: _Record) -> None:
     today = rec.layer.today
-    rec.layer.fields(rec.entity)
+    data = rec.data
     for f in rec.layer.past[rec.entity.id]:
-        if (f.name,) in rec.bad:
+        value = data.get(f.name)
+        if value is None or (rec.bad and (f.name,) in rec.bad):
             continue
-        day = _date(rec.data.get(f.name))
+        if isinstance(value, str) and value[:10] <= rec.layer.today_iso:
+            continue  # ISO dates compare as text; only a later one needs parsing (and an offset thought about)
+        day = _date(value)
         if day is not None and day > today:
             rec.add("SE-BIZ-009", f.key, str(rec.data[f.name]), today.isoformat())
 
 
 def _unique(rec: _Record) -> None:
     fields = rec.entity.key_fields
-    if not fields or any((f.name,) in rec.bad for f in fields):
+    if not fields or (rec.bad and any((f.name,) in rec.bad for f in fields)):
         return
     parts = [rec.data.get(f.name) for f in fields]
     if any(p is None for p in parts):
         return
     if rec.version is not None:
         parts.append(rec.version)
-    digest = _digest(rec.entity.id, "\x1e".join(str(p) for p in parts))
+    digest = key_digest(rec.entity.id, "\x1e".join(str(p) for p in parts))
     seen = rec.layer.seen.setdefault(rec.entity.id, set())
     if digest in seen:
-        names = "、".join(f"{f.ref.name.zh}（{f.ref.id}）" for f in fields)
-        names_en = ", ".join(f"{f.ref.name.en} ({f.ref.id})" for f in fields)
-        detail = Text(f"{names} 与前面的记录相同", f"{names_en} same as an earlier record")
-        rec.out.append(
-            rec.layer.ctx.finding(
-                "SE-BIZ-010", rec.where, value=rec.entity.id, detail=detail, pointer=pointer(*rec.prefix)
-            )
-        )
+        rec.out.append(duplicate_finding(rec.layer.ctx, rec.entity, rec.where, pointer(*rec.prefix)))
     else:
         seen.add(digest)
+        if rec.layer.firsts is not None and rec.where.index is not None:
+            rec.layer.firsts.append((rec.entity.id, digest, rec.where.index))
+
+
+def key_digest(record_type: str, key: str) -> int:
+    """The 8-byte digest SE-BIZ-010 keeps per business key (stable across processes, unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(f"{record_type}\x1f{key}".encode(), digest_size=8).digest(), "big")
+
+
+def duplicate_finding(ctx: FileContext, entity: EntityShape, where: Where, at: str) -> Finding:
+    """SE-BIZ-010 for the record at ``where``, whose business key an earlier record of the file has."""
+    fields = entity.key_fields
+    names = "、".join(f"{f.ref.name.zh}（{f.ref.id}）" for f in fields)
+    names_en = ", ".join(f"{f.ref.name.en} ({f.ref.id})" for f in fields)
+    detail = Text(f"{names} 与前面的记录相同", f"{names_en} same as an earlier record")
+    return ctx.finding("SE-BIZ-010", where, value=entity.id, detail=detail, pointer=at)
 
 
 _CHECKS: dict[str, tuple[Callable[[_Record], None], ...]] = {

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from sedata.codes import InvalidChecksum, InvalidCode, InvalidComponent, Note
+from sedata.exchange.records import spec_memo
 from sedata.spec import Spec
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import scrub, show
@@ -60,10 +61,12 @@ def findings(
 ) -> list[Finding]:
     """The identifier findings for ``data`` (a record's data or the header), skipping paths in ``bad``."""
     out: list[Finding] = []
-    for field, value, path in _values(ctx.spec, entity, data, ()):
-        if any(path[:k] in bad for k in range(1, len(path) + 1)):
+    for field, value, path in _values(_plans(ctx.spec), entity.id, data, ()):
+        if bad and any(path[:k] in bad for k in range(1, len(path) + 1)):
             continue
         notes, refusals = check(field, value)
+        if not notes and not refusals:
+            continue
         at = pointer(*prefix, *path)
         shown = show(value, field.personal)
         for note in notes:
@@ -84,13 +87,39 @@ def findings(
     return out
 
 
-def _values(
-    spec: Spec, entity: EntityShape, data: dict[str, Any], path: DataPath
-) -> Iterator[tuple[FieldShape, str, DataPath]]:
+# Per entity, the fields worth visiting: those with identifier rules, and nested entities that hold some.
+_Plan = tuple[tuple[str, FieldShape, bool], ...]
+
+
+def _build_plans(spec: Spec) -> dict[str, _Plan]:
     all_shapes = shapes(spec)
-    for name, value in data.items():
-        field = entity.fields.get(name)
-        if field is None or value is None:
+    plans: dict[str, _Plan] = {}
+
+    def plan(entity_id: str) -> _Plan:
+        if entity_id not in plans:
+            plans[entity_id] = ()  # entities do not nest recursively; this only guards the recursion
+            plans[entity_id] = tuple(
+                (name, f, f.entity is not None)
+                for name, f in all_shapes[entity_id].fields.items()
+                if (f.entity is not None and plan(f.entity)) or (f.domain is not None and f.domain.identifiers)
+            )
+        return plans[entity_id]
+
+    for entity_id in all_shapes:
+        plan(entity_id)
+    return plans
+
+
+def _plans(spec: Spec) -> dict[str, _Plan]:
+    return spec_memo(spec, "validate.codes.plans", _build_plans)
+
+
+def _values(
+    plans: dict[str, _Plan], entity_id: str, data: dict[str, Any], path: DataPath
+) -> Iterator[tuple[FieldShape, str, DataPath]]:
+    for name, field, nested in plans[entity_id]:
+        value = data.get(name)
+        if value is None:
             continue
         items: list[tuple[DataPath, Any]] = (
             [((*path, name, i), v) for i, v in enumerate(value)]
@@ -98,9 +127,10 @@ def _values(
             else [((*path, name), value)]
         )
         for at, item in items:
-            if field.entity is not None and isinstance(item, dict):
-                yield from _values(spec, all_shapes[field.entity], item, at)
-            elif field.domain is not None and field.domain.identifiers and isinstance(item, str):
+            if nested and isinstance(item, dict):
+                assert field.entity is not None
+                yield from _values(plans, field.entity, item, at)
+            elif not nested and isinstance(item, str):
                 yield field, item, at
 
 

@@ -18,7 +18,7 @@ from sedata.spec.envelope import RECORD_KEY, RECORD_TYPE
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import show
 from sedata.validate.report import ElementRef, Finding, Text
-from sedata.validate.shapes import EntityShape, masked_key, record_pointer, shapes
+from sedata.validate.shapes import EntityShape, masked_key, record_pointer
 
 
 class ReportingRules(MessageRules):
@@ -50,14 +50,14 @@ class ReportingRules(MessageRules):
         return problems
 
 
-def findings(ctx: FileContext, rules: ReportingRules, record: Record) -> list[Finding]:
-    """The envelope findings of ``record``: the problems the reader noted and a key that disagrees."""
+def findings(
+    ctx: FileContext, rules: ReportingRules, record: Record, entity: EntityShape | None, where: Where
+) -> list[Finding]:
+    """The envelope findings of ``record`` (of shape ``entity``, if known): the reader's notes, a disagreeing key."""
     spec = ctx.spec
-    entity = shapes(spec).get(record.type) if isinstance(record.type, str) else None
-    key = masked_key(entity, record.key, record.data)
-    where = Where(line=record.line, index=record.index, record_type=str(record.type), key=key)
     out: list[Finding] = []
-    for rule, detail in rules.take():
+    problems = rules.take()
+    for rule, detail in problems:
         if rule == "SE-SCH-005":
             message = spec.messages[rules.header.message_type]
             out.append(
@@ -79,7 +79,7 @@ def findings(ctx: FileContext, rules: ReportingRules, record: Record) -> list[Fi
                 "SE-SCH-007",
                 where,
                 element=_envelope_ref(ctx, RECORD_KEY, rules.names.record_key),
-                value=key,
+                value=where.key,
                 expected=masked_key(entity, mismatch, None),
                 pointer=record_pointer(record.index, rules.names.record_key),
             )

@@ -1,0 +1,307 @@
+"""Validation in several processes (``--jobs N``), with the same findings as one process.
+
+Files are validated side by side. A large JSON Lines file is also split into chunks of whole lines,
+validated in parallel; the main process then does what needs the whole file, in file order: it folds
+each chunk's canonical records into the digest, checks count and digest against the header, finds
+business keys repeated across chunks (SE-BIZ-010; each worker only sees its own chunk) and a blank line
+that ends a chunk when records follow. Line numbers and record indexes are counted in the main process
+before the chunks go out, so every location is the one a single process reports.
+
+XML and JSON documents are not split (their records can only be found by parsing from the start), so
+``--jobs`` speeds them up only when there are several files. At most ``2 × jobs`` chunks are in flight,
+so memory stays bounded whatever the file size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sedata.exchange import ExchangeError, StructureError
+from sedata.exchange.detect import detect_format
+from sedata.exchange.jsonl import JsonlReader
+from sedata.exchange.reader import integrity_error
+from sedata.exchange.records import Digester, Record
+from sedata.spec import Spec, current
+from sedata.spec.envelope import DATA, RECORDS
+from sedata.validate.context import Where
+from sedata.validate.engine import FileRun, finish, validate_file
+from sedata.validate.layers import business, syntax
+from sedata.validate.report import FileReport, Finding, Severity, Stop
+from sedata.validate.shapes import EntityShape, masked_key, pointer
+
+CHUNK_BYTES = 8 << 20
+"""Target size of one chunk; a file is split only when it holds at least two."""
+
+
+@dataclass
+class Chunk:
+    """Lines ``[start, end)`` of a JSON Lines file, the first being line number ``line``."""
+
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class ChunkResult:
+    """What a worker found in one chunk, and what the main process needs to finish the file."""
+
+    findings: list[Finding]
+    records: int
+    canonical: bytes
+    """The chunk's canonical record lines, each followed by a line feed (for the file's digest)."""
+    firsts: list[tuple[str, int, int]] = field(default_factory=list)
+    trailing_blank: int | None = None
+    stopped: Stop | None = None
+
+
+@dataclass
+class _Options:
+    spec: Spec | None  # None: the packaged spec, loaded by each worker (cheaper than sending it)
+    fail_on: Severity
+    max_errors: int | None
+    today: dt.date
+
+
+def validate_parallel(
+    paths: list[str | os.PathLike[str]],
+    jobs: int,
+    *,
+    fail_on: Severity,
+    max_errors: int | None,
+    spec: Spec,
+    today: dt.date,
+    progress: Callable[[str, int, int], None] | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> list[FileReport]:
+    """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
+    options = _Options(None if spec is current() else spec, fail_on, max_errors, today)
+    plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        window = _Window(pool, 2 * jobs)
+        for path, chunks in plans:
+            if chunks is None:
+                window.submit(_whole, path, options)
+            else:
+                for chunk in chunks:
+                    window.submit(_chunk, path, chunk, options)
+        results = window.results()
+        reports: list[FileReport] = []
+        for path, chunks in plans:
+            total = _size(path)
+            if chunks is None:
+                report: FileReport = next(results)
+            else:
+                report = _merge(path, chunks, results, spec, options, progress, total)
+            reports.append(report)
+            if progress is not None:
+                progress(str(path), total, total)
+    return reports
+
+
+class _Window:
+    """Submits tasks lazily, at most ``size`` ahead of the results taken, and yields results in order."""
+
+    def __init__(self, pool: ProcessPoolExecutor, size: int):
+        self.pool, self.size = pool, size
+        self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.tasks.append((fn, args))
+
+    def results(self) -> Iterator[Any]:
+        pending: list[Future[Any]] = []
+        tasks = iter(self.tasks)
+        for fn, args in tasks:
+            pending.append(self.pool.submit(fn, *args))
+            if len(pending) >= self.size:
+                break
+        while pending:
+            result = pending.pop(0).result()
+            for fn, args in tasks:
+                pending.append(self.pool.submit(fn, *args))
+                break
+            yield result
+
+
+def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[Chunk] | None:
+    """The chunks of a large, readable JSON Lines file (None: validate it whole)."""
+    size = _size(path)
+    if size < 2 * chunk_bytes:
+        return None
+    try:
+        if detect_format(path) != "jsonl":
+            return None
+        with JsonlReader(path, spec):  # only a file whose header reads is split; others get the whole-file report
+            pass
+    except ExchangeError:
+        return None
+    with open(path, "rb") as f:
+        head = f.readline()
+        chunks: list[Chunk] = []
+        start, line = len(head), 2
+        while start < size:
+            f.seek(min(start + chunk_bytes, size))
+            if f.tell() < size:
+                f.readline()  # to the start of the next line
+            end = f.tell()
+            f.seek(start)
+            lines = _count_lines(f, end - start)
+            chunks.append(Chunk(start, end, line))
+            start, line = end, line + lines
+    return chunks
+
+
+def _count_lines(f: Any, length: int) -> int:
+    count = 0
+    while length > 0:
+        block = f.read(min(length, 1 << 20))
+        if not block:
+            break
+        count += block.count(b"\n")
+        length -= len(block)
+    return count
+
+
+def _whole(path: str | os.PathLike[str], options: _Options) -> FileReport:
+    return validate_file(
+        path, fail_on=options.fail_on, max_errors=options.max_errors, spec=options.spec, today=options.today
+    )
+
+
+def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> ChunkResult:
+    spec = options.spec or current()
+    run = FileRun(path, spec, options.fail_on, options.max_errors, options.today)
+    if not run.open():  # the main process read the header, so only a file changed meanwhile gets here
+        return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
+    reader = run.reader
+    assert isinstance(reader, JsonlReader)
+    run.biz.firsts = []
+    lines: list[bytes] = []
+
+    def records() -> Iterator[Record]:
+        for record, canonical in reader.chunk(chunk.start, chunk.end, chunk.line):
+            lines.append(canonical)
+            yield record
+
+    with reader:
+        run.run(records())
+    canonical = b"\n".join(lines) + b"\n" if lines else b""
+    return ChunkResult(
+        run.report.findings, run.report.records, canonical, run.biz.firsts, reader.trailing_blank, run.report.stopped
+    )
+
+
+def _merge(
+    path: str | os.PathLike[str],
+    chunks: list[Chunk],
+    results: Iterator[ChunkResult],
+    spec: Spec,
+    options: _Options,
+    progress: Callable[[str, int, int], None] | None,
+    total: int,
+) -> FileReport:
+    run = FileRun(path, spec, options.fail_on, options.max_errors, options.today)
+    opened = run.open()
+    assert opened and run.reader is not None  # _chunks read the header
+    run.reader.close()
+    run.header_findings()
+    report, sink = run.report, run.sink
+    digester = Digester(run.reader.header.digest_algorithm, spec)
+    seen: dict[str, set[int]] = {}
+    blank: int | None = None
+    done = False
+    for chunk in chunks:
+        result = next(results)  # always taken, so the next file's results line up
+        if done:
+            continue
+        if blank is not None and (result.records or result.findings):
+            exc = StructureError(
+                f"第 {blank} 行为空行；记录之间不应有空行",
+                f"line {blank} is blank; blank lines are allowed only at the end",
+                line=blank,
+                file=str(path),
+            )
+            sink.add(syntax.finding(run.ctx, exc, path))
+            report.stopped, done = "broken", True
+            continue
+        digester.add_lines(result.canonical, result.records)
+        report.records += result.records
+        repeats = _repeats(run, chunk, result, seen)
+        for finding in _in_order(result.findings, repeats):
+            sink.add(finding)
+        if result.stopped is not None or sink.full:
+            report.stopped, done = result.stopped or "max-errors", True
+            if report.stopped == "max-errors" and report.findings and report.findings[-1].index is not None:
+                report.records = report.findings[-1].index + 1  # one process stops reading there
+        blank = result.trailing_blank
+        if progress is not None:
+            progress(str(path), chunk.end, total)
+    if not done:
+        problem = integrity_error(run.reader.header, digester.count, digester.hexdigest(), str(path))
+        if problem is not None:
+            sink.add(syntax.finding(run.ctx, problem, path))
+    return finish(report, spec)
+
+
+def _repeats(run: FileRun, chunk: Chunk, result: ChunkResult, seen: dict[str, set[int]]) -> list[Finding]:
+    """SE-BIZ-010 for keys of this chunk that an earlier chunk already had (each chunk checked its own)."""
+    out: list[Finding] = []
+    for record_type, digest, index in result.firsts:
+        keys = seen.setdefault(record_type, set())
+        if digest in keys:
+            entity = run.ctx.shapes[record_type]
+            line = index + 2  # the header is line 1 and no blank line comes between records
+            where = Where(
+                line=line,
+                index=index,
+                record_type=record_type,
+                key_of=partial(_key_on_line, run, chunk, line, entity),
+            )
+            out.append(business.duplicate_finding(run.ctx, entity, where, pointer(RECORDS, index, DATA)))
+        else:
+            keys.add(digest)
+    return out
+
+
+def _key_on_line(run: FileRun, chunk: Chunk, line: int, entity: EntityShape) -> str | None:
+    """The masked business key of the record on ``line`` (read again: rare, only for a repeated key)."""
+    with open(run.path, "rb") as f:
+        f.seek(chunk.start)
+        for _ in range(line - chunk.line):
+            f.readline()
+        envelope = json.loads(f.readline())
+    names = run.rules.names
+    return masked_key(entity, envelope.get(names.record_key), envelope.get(DATA))
+
+
+def _in_order(findings: list[Finding], repeats: list[Finding]) -> Iterator[Finding]:
+    """The chunk's findings with the cross-chunk repeats put where one process would have made them."""
+    pending = iter(repeats)
+    nxt = next(pending, None)
+    for finding in findings:
+        while nxt is not None and finding.index is not None and nxt.index is not None and nxt.index < finding.index:
+            yield nxt
+            nxt = next(pending, None)
+        if nxt is not None and finding.index is None:
+            yield nxt
+            yield from pending
+            nxt = None
+        yield finding
+    if nxt is not None:
+        yield nxt
+    yield from pending
+
+
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

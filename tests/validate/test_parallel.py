@@ -1,0 +1,143 @@
+"""``--jobs``: several processes, a JSON Lines file split into chunks, and exactly the findings of one process.
+
+Chunks are made tiny (a few records each) so that every cross-chunk case happens on small files: keys
+repeated in another chunk, a broken line in a later chunk, a blank line at a chunk's end, records
+altered after the header was written, and --max-errors reached in the middle of a chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sedata.cli.main import app
+from sedata.validate import validate_files
+from sedata.validate.parallel import validate_parallel
+
+from .conftest import SPEC, sample, write_sample
+
+TODAY = dt.date(2030, 1, 1)
+
+
+def _both(paths: list[Path], chunk_bytes: int = 3000, **kw: Any) -> tuple[list[Any], list[Any]]:
+    one = validate_files(paths, spec=SPEC, today=TODAY, **kw).files
+    many = validate_parallel(
+        list(paths),
+        2,
+        fail_on="error",
+        max_errors=kw.get("max_errors"),
+        spec=SPEC,
+        today=TODAY,
+        chunk_bytes=chunk_bytes,
+    )
+    return [r.to_data() for r in one], [r.to_data() for r in many]
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    records, defects = sample("inspection-upload", 120, 5, 0.1)
+    assert defects, "the sample must carry defects for this test to mean anything"
+    return write_sample(tmp_path_factory.mktemp("par") / "bad.jsonl", "inspection-upload", "jsonl", records)
+
+
+def test_a_split_file_gives_the_findings_of_one_process(defective: Path) -> None:
+    one, many = _both([defective])
+    assert one[0]["findings"], "no findings: the comparison would prove nothing"
+    assert many == one
+
+
+@pytest.mark.parametrize("max_errors", [1, 4, 9])
+def test_max_errors_stops_where_one_process_stops(defective: Path, max_errors: int) -> None:
+    one, many = _both([defective], max_errors=max_errors)
+    assert one[0]["stopped"] == "max-errors"
+    assert many == one
+
+
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().split(b"\n")[:-1]
+
+
+def _rewrite(path: Path, lines: list[bytes]) -> Path:
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_keys_repeated_in_a_later_chunk_are_found(tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 60, 7, 0.0)
+    path = write_sample(tmp_path / "dup.jsonl", "inspection-upload", "jsonl", records)
+    lines = _lines(path)
+    # The first records again at the end: far from their first occurrence, in another chunk.
+    _rewrite(path, lines + lines[1:4])
+    one, many = _both([path])
+    rules = [f["rule"] for f in one[0]["findings"]]
+    assert rules.count("SE-BIZ-010") == 3 and rules[-1] == "SE-SYN-008"  # and the header's count is now wrong
+    assert many == one
+    repeated = [f for f in many[0]["findings"] if f["rule"] == "SE-BIZ-010"]
+    assert [f["index"] for f in repeated] == [60, 61, 62]
+    assert all(f["key"] for f in repeated)  # the key is read back from the line for display
+
+
+def test_a_broken_line_in_a_later_chunk_ends_the_file_there(tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 60, 8, 0.0)
+    path = write_sample(tmp_path / "broken.jsonl", "inspection-upload", "jsonl", records)
+    lines = _lines(path)
+    lines[45] = lines[45][:-10]  # not valid JSON any more
+    _rewrite(path, lines)
+    one, many = _both([path])
+    assert one[0]["stopped"] == "broken"
+    assert many == one
+
+
+def test_a_blank_line_at_the_end_of_a_chunk_is_reported_when_records_follow(tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 40, 9, 0.0)
+    path = write_sample(tmp_path / "blank.jsonl", "inspection-upload", "jsonl", records)
+    lines = _lines(path)
+    for at in range(2, len(lines) - 1):  # wherever the blank line falls, chunk end or not
+        _rewrite(path, lines[:at] + [b""] + lines[at:])
+        one, many = _both([path], chunk_bytes=2500)
+        assert one[0]["stopped"] == "broken" and many == one, at
+    trailing = _rewrite(path, [*lines, b"", b""])
+    one, many = _both([trailing], chunk_bytes=2500)
+    assert one[0]["findings"] == [] and many == one
+
+
+def test_an_altered_record_fails_the_digest_as_in_one_process(tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 50, 10, 0.0)
+    path = write_sample(tmp_path / "altered.jsonl", "inspection-upload", "jsonl", records)
+    lines = _lines(path)
+    envelope = json.loads(lines[30])
+    envelope["recordVersion"] = 9
+    lines[30] = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+    _rewrite(path, lines)
+    one, many = _both([path])
+    assert [f["rule"] for f in one[0]["findings"]] == ["SE-SYN-009"]
+    assert many == one
+
+
+def test_files_of_every_format_side_by_side(tmp_path: Path, defective: Path) -> None:
+    records, _ = sample("inspection-upload", 30, 11, 0.1)
+    paths = [defective] + [
+        write_sample(tmp_path / f"m.{fmt}", "inspection-upload", fmt, records) for fmt in ("json", "xml")
+    ]
+    paths.append(tmp_path / "missing.jsonl")
+    one, many = _both(paths)
+    assert many == one
+    assert [r["file"] for r in many] == [str(p) for p in paths]
+
+
+def test_the_cli_with_jobs_writes_the_same_report(defective: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        result = runner.invoke(
+            app, ["validate", str(defective), "--jobs", jobs, "--today", "2030-01-01", "-f", "json", "-o", str(out)]
+        )
+        assert result.exit_code == 1, result.output
+        outs.append(json.loads(out.read_text(encoding="utf-8")))
+    assert outs[0]["files"] == outs[1]["files"]
