@@ -119,20 +119,25 @@ class XmlReader(MessageReader):
     def _read_header(self) -> MessageHeader:
         check_prolog(self._f, self.file)
         etree.clear_error_log()  # lxml's log is per thread; start it empty so errors name this file's cause
-        self._events: Iterator[tuple[str, Any]] = iter(
-            etree.iterparse(
-                self._f,
-                events=("end",),
+        # Only the elements the reader looks at raise events: a record's own fields would cost one Python
+        # iteration each (most of the reading time). Stray elements are found from their siblings instead.
+        spec = self.spec
+        watched = [self._q(n) for n in (HEADER, RECORDS, DELETE, *spec.entities)]
+        watched += [self._q(message_class_name(m)) for m in spec.messages]
+        self._parser = etree.iterparse(
+            self._f,
+            events=("end",),
+            tag=watched,
                 load_dtd=False,
                 dtd_validation=False,
                 resolve_entities=False,
                 no_network=True,
                 huge_tree=False,
                 remove_comments=True,
-                remove_pis=True,
-                collect_ids=False,
-            )
+            remove_pis=True,
+            collect_ids=False,
         )
+        self._events: Iterator[tuple[str, Any]] = iter(self._parser)
         header_q = self._q(HEADER)
         self._root: Any = None
         for el in self._elements():
@@ -141,6 +146,14 @@ class XmlReader(MessageReader):
                 self._root = el if parent is None else self._top(el)
                 self._check_namespace(self._root)
             if parent is self._root and el.tag == header_q:
+                if el.getprevious() is not None:
+                    name = etree.QName(el.getprevious()).localname
+                    raise HeaderError(
+                        f"<{HEADER}> 应为根元素的第一个子元素，却先见到 <{name}>",
+                        f"<{HEADER}> must be the root's first child; found <{name}> first",
+                        line=_line(el.getprevious()),
+                    )
+                self._header_el = el
                 header = self._header(el)
                 expected = self._q(message_class_name(header.message_type))
                 if self._root.tag != expected:
@@ -165,7 +178,12 @@ class XmlReader(MessageReader):
                     f"<{HEADER}> must be the root's first child; found <{name}> first",
                     line=_line(first),
                 )
-        raise HeaderError(f"没有 <{HEADER}>", f"no <{HEADER}> element")  # pragma: no cover - the root's end raises
+        # No watched element at all: a root of another namespace or name, or an empty document element.
+        root = self._parser.root
+        if root is not None:
+            self._check_namespace(root)
+            raise HeaderError(f"根元素中没有 <{HEADER}>", f"the root element has no <{HEADER}>", line=_line(root))
+        raise HeaderError(f"没有 <{HEADER}>", f"no <{HEADER}> element")  # pragma: no cover - the parser raises
 
     def _q(self, local: str) -> str:
         return f"{{{self.spec.info.namespace}}}{local}"
@@ -255,6 +273,7 @@ class XmlReader(MessageReader):
         records_q = q(RECORDS)
         tags = {q(t): t for t in rules.record_types}
         delete_q = q(DELETE)
+        known = {*tags, delete_q}
         names = rules.names
         entity_attrs = {names.operation, names.record_key, names.record_version}
         delete_attrs = {names.record_type, names.record_key, names.record_version}
@@ -270,6 +289,7 @@ class XmlReader(MessageReader):
                     if parent is None or parent.tag != records_q or parent.getparent() is not root:
                         raise self._misplaced(el)
                     records_el = parent
+                    self._check_before_records(records_el)
                     _no_text(records_el.text, records_el)
                 elif parent is not records_el:
                     raise self._misplaced(el)
@@ -307,6 +327,8 @@ class XmlReader(MessageReader):
                     raise exc.locate(index=index, line=line) from None
                 el.clear(keep_tail=True)
                 while el.getprevious() is not None:
+                    if records_el[0].tag not in known:  # an element that raised no event of its own
+                        raise self._unexpected(records_el[0])
                     del records_el[0]
                 previous = el
                 yield record
@@ -321,12 +343,23 @@ class XmlReader(MessageReader):
             if parent is root:
                 if tag != records_q:
                     raise self._unexpected(el)
+                if records_el is None:
+                    self._check_before_records(el)
+                stray = next((child for child in el if child.tag not in known), None)
+                if stray is not None:
+                    raise self._unexpected(stray)
                 if previous is not None:
                     _no_text(previous.tail, previous)
                 elif records_el is None:
                     _no_text(el.text, el)
             elif parent.tag == records_q:
                 raise self._unexpected(el)
+
+    def _check_before_records(self, records_el: Any) -> None:
+        """Only the header may come before <records> (other elements raise no event to be caught by)."""
+        before = records_el.getprevious()
+        if before is not None and before is not self._header_el:
+            raise self._unexpected(before)
 
     def _check_root_end(self, root: Any, records_q: str) -> None:
         children = [c.tag for c in root]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sedata import exchange as X
+from sedata.spec import current
 
 from .conftest import WriteMessage
 
@@ -173,6 +174,13 @@ def test_a_member_given_twice_is_refused(fmt: str, write_message: WriteMessage) 
         ("xml", "<Inspection>", "<Inspection><remark>x</remark>", "remark"),
         ("xml", "<records>", "<records><Licence/>", "Licence"),
         ("xml", "<records>", "<records>stray text", "stray"),
+        # Elements that are neither header, records nor a record, wherever they stand (the reader hears
+        # only of watched elements, so these are found from their neighbours):
+        ("xml", "<records>", "<records><remark>x</remark>", "remark"),  # before the first record
+        ("xml", "</Inspection>", "</Inspection><remark/>", "remark"),  # between two records
+        ("xml", "</records>", "<remark/></records>", "remark"),  # after the last record
+        ("xml", "</header>", "</header><remark/>", "remark"),  # between the header and the records
+        ("xml", "</records>", "</records><remark/>", "root holds exactly"),  # after the records
         ("jsonl", '{"recordType":"Inspection",', '{"recordType":"Unit",', "Unit"),
     ],
 )
@@ -283,3 +291,23 @@ def test_xml_header_must_come_first(write_message: WriteMessage) -> None:
         X.read(path)
     assert "<records>" in caught.value.en
     assert caught.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "message"),
+    [
+        ("<InspectionUpload xmlns='{ns}'><foo/><header/></InspectionUpload>", X.HeaderError, "found <foo> first"),
+        ("<InspectionUpload xmlns='{ns}'><records/><header/></InspectionUpload>", X.HeaderError, "<records> first"),
+        ("<InspectionUpload xmlns='{ns}'><foo/></InspectionUpload>", X.HeaderError, "has no <header>"),
+        ("<Whatever xmlns='{ns}'/>", X.HeaderError, "has no <header>"),
+        ("<InspectionUpload xmlns='urn:other'><header/></InspectionUpload>", X.UnknownSpecVersionError, "urn:other"),
+    ],
+)
+def test_xml_without_a_leading_header_names_what_came_instead(
+    tmp_path: Path, body: str, error: type[Exception], message: str
+) -> None:
+    path = tmp_path / "m.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>' + body.format(ns=current().info.namespace), "utf-8")
+    with pytest.raises(error) as caught:
+        X.read(path)
+    assert message in caught.value.en  # type: ignore[attr-defined]
