@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sedata.cli._out import console, fail
-from sedata.spec.envelope import CHANGES
 
 if TYPE_CHECKING:
     from sedata.exchange import Record
@@ -29,7 +28,9 @@ def sample(
     invalid_rate: Annotated[
         float, typer.Option("--invalid-rate", min=0.0, max=1.0, help="Share of records broken in one known way.")
     ] = 0.0,
-    mode: Annotated[str, typer.Option("--mode", help="changes or snapshot.")] = CHANGES,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="changes or snapshot (default: changes, a change set).")
+    ] = None,
     sender: Annotated[str, typer.Option("--sender", help="Sender's unified social credit code.")] = DEFAULT_SENDER,
     receiver: Annotated[str, typer.Option("--receiver", help="Receiver's code.")] = DEFAULT_RECEIVER,
     sequence: Annotated[int, typer.Option("--sequence", min=1, help="Channel sequence number.")] = 1,
@@ -42,8 +43,10 @@ def sample(
     from sedata.exchange import ExchangeError, write
     from sedata.sample.generator import sample_records
     from sedata.spec import current
+    from sedata.spec.envelope import CHANGES
 
     spec = current()
+    mode = mode or CHANGES
     if message_type not in spec.messages:
         fail(
             f"未知报文类型 {message_type!r}（可选：{'、'.join(spec.messages)}）",

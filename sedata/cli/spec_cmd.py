@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from sedata.cli._out import EXIT_FINDINGS, console, err_console, fail
-from sedata.spec import Spec, SpecError, current, load_spec
-from sedata.spec.lookup import LookupError_, describe
+
+if TYPE_CHECKING:
+    from sedata.spec import Spec
 
 app = typer.Typer(help="规范源文件 / The spec: build the generated artefacts, show elements and code sets.")
 
@@ -34,6 +35,9 @@ def _find_spec_dir(given: Path | None) -> Path:
 
 
 def _load(spec_dir: Path) -> Spec:
+    # The spec machinery (pydantic models of the spec) loads only for the commands that need it.
+    from sedata.spec import SpecError, load_spec
+
     try:
         return load_spec(spec_dir)
     except SpecError as exc:
@@ -89,6 +93,9 @@ def show(
     spec_dir: Annotated[Path | None, typer.Option("--spec", help="Read spec/ instead of the packaged spec.")] = None,
 ) -> None:
     """显示数据元、代码集、值域或实体（中英文） / Show a data element, code set, value domain or entity."""
+    from sedata.spec import current
+    from sedata.spec.lookup import LookupError_, describe
+
     spec = _load(_find_spec_dir(spec_dir)) if spec_dir else current()
     try:
         info = describe(spec, name)
