@@ -348,6 +348,14 @@ LicenceItem = Annotated[str, StringConstraints(strict=True, min_length=1, max_le
 LicenceNo = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=50)]
 """许可证编号 — Licence number (SE.LIC.0001, an..50)."""
 
+MaskingProfile = Literal[
+    'share',  # 共享脱敏
+    'publish',  # 公开脱敏
+    'pseudonymise',  # 假名化
+]
+"""脱敏方式 — Masking profile (SE.MSG.0016, an..20).
+Code set `masking-profile` versions 1."""
+
 MessageId = Annotated[str, StringConstraints(strict=True, min_length=36, max_length=36, pattern=r'^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')]
 """报文标识 — Message id (SE.MSG.0003, an36)."""
 

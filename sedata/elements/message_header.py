@@ -11,6 +11,7 @@ from sedata.elements.domains import (
     Datetime,
     Digest,
     DigestAlgorithm,
+    MaskingProfile,
     MessageId,
     MessageType,
     Mode,
@@ -39,6 +40,7 @@ class MessageHeader(SpecModel):
         record_count: 记录数 / Record count [M 1..1] SE.MSG.0009
         digest_algorithm: 摘要算法 / Digest algorithm [M 1..1] SE.MSG.0010
         digest: 记录摘要 / Records digest [M 1..1] SE.MSG.0011
+        masking_profile: 脱敏方式 / Masking profile [O 0..1] SE.MSG.0016
     """
 
     __entity__: ClassVar[str] = 'MessageHeader'
@@ -119,4 +121,11 @@ class MessageHeader(SpecModel):
         '记录摘要',
         '记录摘要 Records digest. 按规范化形式计算的全部记录的杂凑值（小写十六进制），接收方据此证明记录无缺失、无篡改。',
         required=True,
+    )
+    masking_profile: MaskingProfile | None = spec_field(
+        'SE.MSG.0016',
+        'maskingProfile',
+        '脱敏方式',
+        '脱敏方式 Masking profile. 报文中个人信息经过的脱敏或假名化方式（规则见 privacy.yaml）；无此项表示个人信息未经脱敏。',
+        required=False,
     )

@@ -14,6 +14,7 @@ from sedata.spec.model import (
     Entity,
     Message,
     ObjectClass,
+    PrivacyFile,
     Rule,
     Source,
     SpecInfo,
@@ -49,6 +50,8 @@ def to_bundle(spec: Spec) -> str:
             for r in spec.rules.values()
         ],
     }
+    if spec.privacy is not None:
+        data["privacy"] = spec.privacy.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -84,6 +87,8 @@ def from_bundle(text: str) -> Spec:
         rule = Rule.model_validate(raw)
         spec.rules[rule.id] = rule
         spec.rule_layers[rule.id] = layer
+    if data.get("privacy"):
+        spec.privacy = PrivacyFile.model_validate(data["privacy"])
     for el in elements.values():
         named = value_domains.get(el.value_domain) if el.value_domain else None
         spec.domains[el.id] = resolve_domain(el, named, codesets)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -27,6 +27,8 @@ from sedata.spec.model import (
     EntityField,
     Message,
     ObjectClass,
+    PersonalData,
+    PrivacyFile,
     Rule,
     RuleFile,
     Source,
@@ -79,6 +81,8 @@ class Spec:
     rule_layers: dict[str, str] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    privacy: PrivacyFile | None = None
+    """Masking profiles and the pseudonym rule (``spec/privacy.yaml``); None in a spec without one."""
     # Names per field object, computed once: exchange code asks for them per record.
     _wire_names: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -297,6 +301,14 @@ def load_spec(root: Path) -> Spec:
             rule_layers[rule.id] = rf.layer
             rule_files[rule.id] = path
 
+    privacy: PrivacyFile | None = None
+    privacy_path = root / "privacy.yaml"
+    privacy_data: Any = None
+    if privacy_path.exists():  # optional, so a spec without personal data needs none
+        privacy_data = read(privacy_path)
+        if privacy_data is not _BROKEN:
+            privacy = c.parse(PrivacyFile, privacy_data, privacy_path)
+
     if info is None or c.problems:
         raise SpecError(c.problems)
 
@@ -351,6 +363,15 @@ def load_spec(root: Path) -> Spec:
     for msg in messages.values():
         cite(msg_files[msg.id], 1, msg.id, msg.sources)
         _check_message(c, spec, msg, msg_files[msg.id])
+    for el in elements.values():
+        path, line = el_lines[el.id]
+        _check_personal_when(c, spec, el, path, line)
+    if privacy is not None:
+        spec.privacy = privacy
+        cite(privacy_path, None, "pseudonym", privacy.pseudonym.sources)
+        for profile in privacy.profiles:
+            cite(privacy_path, None, f"profiles.{profile.id}", profile.sources)
+        _check_privacy(c, spec, privacy, privacy_path, privacy_data)
     declared = [e.code for cs in codesets.get("message-type", {}).values() for e in cs.entries]
     if sorted(declared) != sorted(messages):
         c.add(
@@ -439,11 +460,117 @@ def _check_entity(c: _Collector, spec: Spec, ent: Entity, path: Path, data: Any)
         if name in wire:
             c.add(path, line, where, f"exchange name {name} repeats fields[{wire[name]}]")
         wire[name] = i
+        if f.references is not None:
+            problem = _reference_problem(spec, f)
+            if problem:
+                c.add(path, line, f"{where}.references", problem)
     for k in ent.business_key:
         if k not in seen:
             c.add(path, 1, "business_key", f"{k} is not a field of {ent.id}")
         elif ent.fields[seen[k]].obligation != "M" or ent.fields[seen[k]].repeated:
             c.add(path, 1, "business_key", f"{k} is a business key, so it must be mandatory (M) and single")
+    if ent.event_date is not None:
+        event = ent.fields[seen[ent.event_date]] if ent.event_date in seen else None
+        if event is None or event.element is None or event.repeated:
+            c.add(path, 1, "event_date", f"{ent.event_date} is not a single data-element field of {ent.id}")
+        elif event.element in spec.domains and spec.domains[event.element].data_type not in ("date", "datetime"):
+            c.add(path, 1, "event_date", f"{ent.event_date} is not a date or datetime field")
+
+
+def _reference_problem(spec: Spec, f: EntityField) -> str | None:
+    """What is wrong with a field's ``references`` (None: it names a key the field's values can fill)."""
+    target = spec.entities.get(f.references or "")
+    if target is None:
+        return f"references unknown entity {f.references}"
+    if target.component or len(target.business_key) != 1:
+        # A composite key (equipment code + change date) cannot be named by the value of one field.
+        return f"{target.id} has no single-field business key, so a field cannot reference it"
+    (key,) = target.business_key
+    key_field = next((k for k in target.fields if spec.field_key(k) == key), None)
+    if key_field is None or key_field.element is None or f.element is None:
+        return None  # reported at the target's business_key
+    mine, theirs = spec.domains.get(f.element), spec.domains.get(key_field.element)
+    if mine is None or theirs is None:
+        return None  # a broken value domain, reported at the element
+    if not domain_fits(mine, theirs):
+        return (
+            f"the values of {f.element} ({mine.value_domain or mine.format}) cannot be keys of {target.id}: "
+            f"{key_field.element} ({theirs.value_domain or theirs.format}) has another value domain"
+        )
+    return None
+
+
+def domain_fits(mine: Domain, theirs: Domain) -> bool:
+    """Whether every value ``mine`` admits is admitted by ``theirs`` (same domain, or a narrower identifier)."""
+    if mine.value_domain is not None and mine.value_domain == theirs.value_domain:
+        return True
+    same = ("data_type", "format", "pattern", "lexical_pattern", "codeset", "codeset_versions", "level")
+    if any(getattr(mine, a) != getattr(theirs, a) for a in same):
+        return False
+    # A USCC-only field may name a key that is a USCC or a citizen ID, not the other way round.
+    return set(mine.identifiers) <= set(theirs.identifiers) and (bool(mine.identifiers) or not theirs.identifiers)
+
+
+def _check_personal_when(c: _Collector, spec: Spec, el: DataElement, path: Path, line: int | None) -> None:
+    """``personal_when`` needs ``personal_data`` and names elements that can hold a citizen ID."""
+    if el.personal_when and el.personal_data is None:
+        c.add(path, line, el.id, "personal_when needs personal_data (what kind of personal data the value is)")
+    for ref in el.personal_when:
+        other = spec.elements.get(ref)
+        if other is None:
+            c.add(path, line, f"{el.id}.personal_when", f"unknown data element {ref}")
+        elif other.personal_data != "citizen-id":
+            c.add(path, line, f"{el.id}.personal_when", f"{ref} is not marked personal_data: citizen-id")
+
+
+def _check_privacy(c: _Collector, spec: Spec, privacy: PrivacyFile, path: Path, data: Any) -> None:
+    """Portable shapes that accept their examples and refuse their invalid examples; profiles tied to the code set."""
+
+    def shape(pattern: str, where: tuple[Any, ...]) -> re.Pattern[str] | None:
+        try:
+            check_portable_pattern(pattern)
+        except FormatError as exc:
+            c.add(path, line_of(data, where), _dotted(where), str(exc))
+            return None
+        return re.compile(pattern)
+
+    rule = privacy.pseudonym
+    pseudonym = shape(rule.pattern, ("pseudonym", "pattern"))
+    if pseudonym is not None:
+        if not pseudonym.fullmatch(rule.prefix + "A" * rule.length):
+            c.add(path, line_of(data, ("pseudonym",)), "pseudonym.pattern", "does not fit prefix and length")
+        for i, vector in enumerate(rule.test_vectors):
+            if not pseudonym.fullmatch(vector.pseudonym):
+                where = ("pseudonym", "test_vectors", i)
+                c.add(path, line_of(data, where), _dotted(where), "the pseudonym does not fit the pattern")
+    kinds = set(get_args(PersonalData))
+    ids = [p.id for p in privacy.profiles]
+    for i, profile in enumerate(privacy.profiles):
+        at: tuple[Any, ...] = ("profiles", i)
+        if ids.count(profile.id) > 1:
+            c.add(path, line_of(data, at), _dotted(at), f"duplicate profile {profile.id}")
+        missing = sorted(kinds - set(profile.kinds))
+        if missing:
+            c.add(path, line_of(data, at), _dotted(at), f"profile {profile.id} says nothing about {missing}")
+        for other in profile.refines:
+            if other not in ids or other == profile.id:
+                c.add(path, line_of(data, at), f"{_dotted(at)}.refines", f"{other} is not another profile")
+        for kind, how in profile.kinds.items():
+            where = (*at, "kinds", kind)
+            if profile.key == "required" and how.method != "pseudonym":
+                c.add(path, line_of(data, where), _dotted(where), "a profile that requires a key pseudonymises")
+            compiled = shape(how.shape, (*where, "shape"))
+            if compiled is None:
+                continue
+            for ex in how.examples:
+                if not compiled.fullmatch(ex.masked):
+                    c.add(path, line_of(data, where), _dotted(where), f"example {ex.masked!r} does not fit the shape")
+            for bad in how.invalid_examples:
+                if compiled.fullmatch(bad) or (pseudonym is not None and pseudonym.fullmatch(bad)):
+                    c.add(path, line_of(data, where), _dotted(where), f"invalid example {bad!r} fits the shape")
+    declared = sorted(e.code for cs in spec.codesets.get("masking-profile", {}).values() for e in cs.entries)
+    if declared != sorted(ids):
+        c.add(path, None, "profiles", f"the masking-profile code set {declared} must list exactly the profiles {ids}")
 
 
 def _check_message(c: _Collector, spec: Spec, msg: Message, path: Path) -> None:

@@ -42,6 +42,7 @@ def describe(spec: Spec, name: str) -> dict[str, Any]:
                 "计量单位 unit": d.unit,
                 "标识符规则 identifier rules": ", ".join(d.identifiers),
                 "个人信息 personal data": element.personal_data,
+                "个人信息条件 personal when holding a citizen ID": ", ".join(element.personal_when) or None,
                 "来源 sources": _cite(element.sources),
                 "状态 status": element.status,
                 "版本 version": element.version,

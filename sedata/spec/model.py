@@ -163,6 +163,8 @@ class DataElement(Constraints):
     status: Status = "CONFIRMED"
     version: int = Field(default=1, ge=1)
     personal_data: PersonalData | None = None
+    personal_when: Annotated[list[str], BeforeValidator(_listify)] = []
+    """Elements that decide: the value is personal only when one of them (same object) holds a citizen ID."""
     examples: Annotated[list[str], BeforeValidator(_listify)] = []
     note: str | None = None
 
@@ -247,12 +249,16 @@ class EntityField(_Meta):
     obligation: Obligation
     condition: Bilingual | None = None
     cardinality: str | None = None
+    references: str | None = Field(default=None, pattern=r"^[A-Z][A-Za-z0-9]*$")
+    """The entity whose business key this field's values name (an inspection's device → ``Equipment``)."""
     note: str | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> EntityField:
         if (self.element is None) == (self.entity is None):
             raise ValueError("a field names exactly one of `element` or `entity`")
+        if self.references is not None and self.element is None:
+            raise ValueError("only a data-element field can reference an entity / 仅数据元字段可引用实体")
         if self.entity is not None and (self.key is None or self.name is None):
             raise ValueError("a nested-entity field needs its own `key` and `name`")
         if self.obligation == "C" and self.condition is None:
@@ -277,6 +283,8 @@ class Entity(_Meta):
     definition: Bilingual
     component: bool = False
     business_key: Annotated[list[str], BeforeValidator(_listify)] = []
+    event_date: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """The field (Python name) dating the event a record reports; the quality scorecard's timeliness reads it."""
     fields: list[EntityField] = Field(min_length=1)
     sources: SourceList = []
     status: Status = "CONFIRMED"
@@ -375,3 +383,92 @@ class SpecInfo(_Meta):
     title: Bilingual
     released: PartialDateField | None = None
     previous_versions: Annotated[list[str], BeforeValidator(_listify)] = []
+
+
+# --- Masking and pseudonymisation (spec/privacy.yaml) -----------------------------------------------------
+
+MaskMethod = Literal["keep-ends", "keep-start", "hide", "address-division", "pseudonym"]
+DivisionLevel = Literal["province", "prefecture", "county"]
+
+
+class MaskExample(_Meta):
+    """A value and what a profile writes in its place."""
+
+    value: str
+    masked: str
+
+
+class KindMasking(_Meta):
+    """What one profile does to one kind of personal data, and the shape the result has."""
+
+    method: MaskMethod
+    keep_start: int = Field(default=0, ge=0)
+    keep_end: int = Field(default=0, ge=0)
+    level: DivisionLevel | None = None
+    shape: str
+    examples: list[MaskExample] = []
+    invalid_examples: Annotated[list[str], BeforeValidator(_listify)] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> KindMasking:
+        if (self.method == "address-division") != (self.level is not None):
+            raise ValueError("`level` is given exactly for the address-division method")
+        if self.method not in ("keep-ends", "keep-start") and (self.keep_start or self.keep_end):
+            raise ValueError("keep_start / keep_end apply to keep-ends and keep-start only")
+        if self.method == "keep-start" and self.keep_end:
+            raise ValueError("keep-start keeps no end; use keep-ends")
+        return self
+
+
+class MaskingProfile(_Meta):
+    """A masking profile: per personal-data kind, the method and the masked shape."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9\-]*$")
+    name: Bilingual
+    definition: Bilingual
+    key: Literal["optional", "required"]
+    refines: Annotated[list[str], BeforeValidator(_listify)] = []
+    """Profiles a package may already carry when it is masked again with this one (never a weaker one)."""
+    kinds: dict[PersonalData, KindMasking]
+    sources: SourceList
+    status: Status = "CONFIRMED"
+    note: str | None = None
+
+
+class PseudonymVector(_Meta):
+    """A test vector of the pseudonym: key (UTF-8 text), kind, value and the pseudonym."""
+
+    key: str
+    kind: PersonalData
+    value: str
+    pseudonym: str
+
+
+class PseudonymRule(_Meta):
+    """How a keyed pseudonym is computed and written."""
+
+    name: Bilingual
+    definition: Bilingual
+    algorithm: Literal["hmac-sha256"]
+    prefix: str = Field(min_length=1)
+    length: int = Field(ge=16, le=52)
+    pattern: str
+    min_key_bytes: int = Field(ge=16)
+    sources: SourceList
+    status: Status = "CONFIRMED"
+    note: str | None = None
+    test_vectors: list[PseudonymVector] = []
+
+
+class PrivacyFile(_Meta):
+    """``spec/privacy.yaml``: the pseudonym rule and the masking profiles."""
+
+    pseudonym: PseudonymRule
+    profiles: list[MaskingProfile] = Field(min_length=1)
+
+    @cached_property
+    def by_id(self) -> dict[str, MaskingProfile]:
+        """Profiles by id."""
+        return {p.id: p for p in self.profiles}
+
