@@ -1,0 +1,195 @@
+"""Layer 6, sequence: the packages of a channel across runs, from a ledger (SE-SEQ-…).
+
+The ledger (:mod:`sedata.ledger`) judges a package by its header against the packages received before; this
+module turns its events into findings. A package read whole (count and digest verified) is recorded, so later
+packages are judged against it; one that was not is only checked, so a broken or cut-off file never becomes
+part of the channel's history. The findings are about the header, so they carry no record index.
+
+:func:`check_packages` runs this layer alone over files (``sedata ledger check``); the engine calls
+:func:`findings` once per file, after the file's records were read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from sedata import __version__
+from sedata.elements import MessageHeader
+from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, header_data, open_message
+from sedata.ledger import Earlier, Ledger, Package, SequenceEvent, spans_text
+from sedata.spec import Spec, current
+from sedata.spec.envelope import HEADER, HEADER_ENTITY
+from sedata.validate.context import FileContext, Where
+from sedata.validate.layers import envelope, syntax
+from sedata.validate.report import FileReport, Finding, Report, Severity, Text
+from sedata.validate.shapes import FieldShape, pointer, shapes
+
+RULES: dict[str, str] = {
+    "gap": "SE-SEQ-001",
+    "replay": "SE-SEQ-002",
+    "resent": "SE-SEQ-002",
+    "same-content": "SE-SEQ-003",
+    "conflict": "SE-SEQ-004",
+    "id-reused": "SE-SEQ-005",
+    "late": "SE-SEQ-006",
+}
+"""The rule of each ledger event kind."""
+
+_WHERE = Where(record_type=HEADER_ENTITY)
+
+
+def findings(
+    ctx: FileContext,
+    ledger: Ledger,
+    header: MessageHeader,
+    *,
+    whole: bool,
+    path: str | os.PathLike[str] | None = None,
+) -> list[Finding]:
+    """The sequence findings of one file's ``header``; recorded in ``ledger`` only when the file was read ``whole``.
+
+    ``whole``: every record was read and count and digest matched the header (``reader.verified``).
+    Raises :class:`sedata.ledger.LedgerError` when the ledger cannot be used.
+    """
+    events = ledger.record(header, path if path is not None else ctx.file) if whole else ledger.check(header)
+    return event_findings(ctx, events, header)
+
+
+def event_findings(ctx: FileContext, events: Iterable[SequenceEvent], header: MessageHeader | Package) -> list[Finding]:
+    """Findings for the ledger's ``events`` about one package (SE-SEQ-003 only in the modes its parameters name)."""
+    package = Package.of(header)
+    fields = shapes(ctx.spec)[HEADER_ENTITY]
+    modes = set(ctx.spec.rules[RULES["same-content"]].parameters.get("modes", "").split())
+    channel = Text(
+        f"通道 {package.channel.sender} → {package.channel.receiver}（{package.channel.message_type}）",
+        f"channel {package.channel.sender} → {package.channel.receiver} ({package.channel.message_type})",
+    )
+
+    def add(kind: str, key: str, value: str, expected: Text | str | None, detail: Text) -> Finding:
+        field: FieldShape = fields.by_key(key)
+        return ctx.finding(
+            RULES[kind],
+            _WHERE,
+            pointer=pointer(HEADER, field.name),
+            element=field.ref,
+            value=value,
+            expected=expected,
+            detail=detail,
+        )
+
+    out: list[Finding] = []
+    for e in events:
+        if e.kind == "gap":
+            before = (
+                Text(f"此前收到的最大序号为 {e.highest}", f"highest received before: {e.highest}")
+                if e.highest
+                else Text("此前未收到该通道的报文", "nothing received on it before")
+            )
+            missing = Text(spans_text(e.missing, "、"), spans_text(e.missing))
+            out.append(add("gap", "sequence", str(e.sequence), missing, _join(channel, before)))
+        elif e.kind == "late":
+            out.append(add("late", "sequence", str(e.sequence), str(e.highest), channel))
+        elif e.kind in ("replay", "resent") and e.earlier is not None:
+            how = (
+                Text("报文标识、序号与记录摘要均相同", "same message id, sequence and records digest")
+                if e.kind == "replay"
+                else Text(
+                    "报文标识不同，序号与记录摘要相同（报文头重新生成）",
+                    "a new message id with the same sequence and records digest (the header was made anew)",
+                )
+            )
+            out.append(add(e.kind, "message_id", e.message_id, _earlier(e.earlier), _join(how, channel)))
+        elif e.kind == "same-content" and e.earlier is not None:
+            if package.mode in modes:
+                out.append(add(e.kind, "digest", _short(package.digest), _earlier(e.earlier), channel))
+        elif e.kind == "conflict" and e.earlier is not None:
+            mine = Text(f"本报文记录摘要 {_short(package.digest)}", f"this package's digest {_short(package.digest)}")
+            out.append(add(e.kind, "sequence", str(e.sequence), _earlier(e.earlier, digest=True), _join(mine, channel)))
+        elif e.kind == "id-reused" and e.earlier is not None:
+            mine = Text(
+                f"本报文序号 {package.sequence}、记录摘要 {_short(package.digest)}",
+                f"this package: sequence {package.sequence}, digest {_short(package.digest)}",
+            )
+            out.append(add(e.kind, "message_id", e.message_id, _earlier(e.earlier, digest=True), _join(mine, channel)))
+    return out
+
+
+def _short(digest: str) -> str:
+    algorithm, _, value = digest.partition(":")
+    return f"{algorithm}:{value[:16]}…" if len(value) > 16 else digest
+
+
+def _join(*parts: Text) -> Text:
+    return Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
+
+
+def _earlier(e: Earlier, *, digest: bool = False) -> Text:
+    """The earlier package as people identify it: sequence, message id, when and in which file it came."""
+    zh = [f"序号 {e.sequence}", f"报文标识 {e.message_id}"]
+    en = [f"sequence {e.sequence}", f"message id {e.message_id}"]
+    if digest:
+        zh.append(f"记录摘要 {_short(e.digest)}")
+        en.append(f"digest {_short(e.digest)}")
+    zh.append(f"{e.received_at} 收到")
+    en.append(f"received {e.received_at}")
+    if e.file:
+        zh.append(f"文件 {Path(e.file).name}")
+        en.append(f"file {Path(e.file).name}")
+    return Text("，".join(zh), ", ".join(en))
+
+
+# --- this layer on its own: ``sedata ledger check`` ---------------------------------------------------
+def check_file(ledger: Ledger, path: str | os.PathLike[str], spec: Spec | None = None) -> FileReport:
+    """Read one message whole (count and digest checked), then check it against ``ledger`` and record it if whole.
+
+    A reading error is reported as its SE-SYN finding; a file whose header cannot be read has no channel, so it
+    gets no sequence finding.
+    """
+    spec = spec or current()
+    report = FileReport(str(path))
+    ctx = FileContext(spec, str(path))
+    try:
+        reader = open_message(path, spec)
+    except ExchangeError as exc:
+        report.findings.append(syntax.finding(ctx, exc, path))
+        report.stopped = "unreadable" if isinstance(exc, FileAccessError) else "broken"
+        return report
+    with reader:
+        report.format = reader.format
+        report.header = header_data(reader.header, spec)
+        # As in the engine: envelope problems of a record are noted, not raised, so they do not end the reading.
+        reader.rules = envelope.ReportingRules(reader.header, spec)
+        try:
+            for _ in reader:
+                report.records += 1
+        except ExchangeError as exc:
+            report.findings.append(syntax.finding(ctx, exc, path))
+            if not isinstance(exc, IntegrityError):
+                report.stopped = "broken"
+        report.findings.extend(findings(ctx, ledger, reader.header, whole=reader.verified, path=path))
+    return report
+
+
+def check_report(
+    paths: Iterable[str | os.PathLike[str]],
+    ledger_path: str | os.PathLike[str],
+    spec: Spec | None = None,
+    *,
+    fail_on: Severity = "error",
+) -> Report:
+    """Check each file against the ledger at ``ledger_path`` (created if missing), in order, as one report."""
+    spec = spec or current()
+    with Ledger(ledger_path) as ledger:
+        files = [check_file(ledger, p, spec) for p in paths]
+    for fr in files:
+        fr.fail_on = fail_on
+    return Report(files, spec.info.spec_version, __version__, fail_on)
+
+
+def check_packages(
+    paths: Iterable[str | os.PathLike[str]], ledger_path: str | os.PathLike[str], spec: Spec | None = None
+) -> list[tuple[str, list[Finding]]]:
+    """Each file with its findings (SE-SEQ, and SE-SYN when it could not be read whole), in the order given."""
+    return [(fr.file, fr.findings) for fr in check_report(paths, ledger_path, spec).files]
