@@ -1,0 +1,341 @@
+"""Layer 5, cross-record (SE-XRF-…): business keys unique across the files of a run; references resolve.
+
+Every record is seen once, as its file streams (:meth:`CrossRecord.observe`); keys go into compact
+:class:`~sedata.crossfile.KeyTable` indexes (about 80 bytes a key with its first location), so memory grows
+with the number of distinct keys and no two records are compared pairwise. A key first seen in another file
+is reported at once (SE-XRF-001); a reference that no record seen so far resolves waits, one entry per distinct
+value, and is reported by :meth:`CrossRecord.finish` if nothing in the run or the reference datasets resolves it
+(SE-XRF-002). Which field references which entity is the spec's ``references:``, never Python's.
+
+Engine hook: ``begin_file(file, message_type)`` once a file's header is read, ``observe(file, record, where,
+bad)`` for each record (``bad``: the data paths that failed the schema layer), ``add_reference(path)`` for each
+reference dataset (any time before ``finish``), and ``finish()`` for the findings per file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sedata.crossfile import FileNames, KeyTable, Locations
+from sedata.exchange import Record
+from sedata.spec import Spec, current
+from sedata.spec.envelope import KEY_SEPARATOR
+from sedata.validate.context import FileContext, Where
+from sedata.validate.layers._personal import kind_of
+from sedata.validate.layers._stream import stream
+from sedata.validate.masking import show
+from sedata.validate.report import ElementRef, Finding, Severity, Text
+from sedata.validate.shapes import DataPath, record_pointer, shapes
+
+DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
+_VERSION_SEPARATOR = "\x1e"  # never in a key value: successive versions of one key are different entries
+_NOTHING: tuple[()] = ()
+
+NOT_CHECKED_REFERENCE = Text(
+    "本次运行及参照数据中没有可携带被引用实体的报文，部分引用未检查",
+    "no file of the run or the reference data has a message type that carries the referenced entity; "
+    "some references were not checked",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """A field whose values name another entity's business key, as the spec's ``references:`` says."""
+
+    steps: tuple[str, ...]
+    """Exchange names from the record's data down to the field (nested components first)."""
+    target: str
+    ref: ElementRef
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the layer reads from records of one entity, derived once from the spec."""
+
+    key_names: tuple[str, ...]
+    key_label: Text
+    references: tuple[_Reference, ...]
+    is_target: bool
+
+
+def _plans(spec: Spec) -> dict[str, _Plan]:
+    table = shapes(spec)
+    targets = {f.references for e in spec.entities.values() for f in e.fields if f.references}
+
+    def refs(entity_id: str, prefix: tuple[str, ...]) -> Iterator[_Reference]:
+        for f in spec.entities[entity_id].fields:
+            name = spec.field_exchange_name(f)
+            if f.entity is not None:
+                yield from refs(f.entity, (*prefix, name))
+            elif f.references is not None:
+                shape = table[entity_id].fields[name]
+                yield _Reference((*prefix, name), f.references, shape.ref)
+
+    out: dict[str, _Plan] = {}
+    for entity in spec.entities.values():
+        if entity.component:
+            continue
+        shape = table[entity.id]
+        keys = shape.key_fields
+        label = Text(
+            "、".join(f"{k.ref.name.zh}（{k.ref.id}）" for k in keys),
+            ", ".join(f"{k.ref.name.en} ({k.ref.id})" for k in keys),
+        )
+        out[entity.id] = _Plan(tuple(k.name for k in keys), label, tuple(refs(entity.id, ())), entity.id in targets)
+    return out
+
+
+def members_read(spec: Spec) -> dict[str, frozenset[str]]:
+    """Per entity, the members of a record's data this layer reads (key fields, and the fields holding references).
+
+    A worker process validating part of a run sends only these to the process that holds the index.
+    """
+    return {
+        entity: frozenset(plan.key_names) | {r.steps[0] for r in plan.references}
+        for entity, plan in _plans(spec).items()
+    }
+
+
+def _walk(data: Any, steps: tuple[str, ...], at: DataPath) -> Iterator[tuple[Any, DataPath]]:
+    """The values at ``steps`` inside ``data`` (every item of a repeated field) with their data paths."""
+    if not steps:
+        yield data, at
+        return
+    if not isinstance(data, dict):
+        return
+    value = data.get(steps[0])
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, steps[1:], (*at, steps[0], i))
+    elif value is not None:
+        yield from _walk(value, steps[1:], (*at, steps[0]))
+
+
+def key_text(key_names: tuple[str, ...], record: Record) -> str | None:
+    """The record's business key as text: its key fields' values joined by ``|``, else its ``recordKey``."""
+    data = record.data
+    if key_names and isinstance(data, dict):
+        parts = [data.get(n) for n in key_names]
+        if all(isinstance(p, str | int) and not isinstance(p, bool) for p in parts):
+            return KEY_SEPARATOR.join(str(p) for p in parts)
+    return record.key if isinstance(record.key, str) and record.key else None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """The first record naming a value no record seen so far resolves, and how many records name it."""
+
+    file_id: int
+    index: int | None
+    line: int | None
+    record_type: str | None
+    key: str | None
+    pointer: str | None
+    reference: _Reference
+    count: int = 1
+
+
+@dataclass
+class CrossRecord:
+    """The cross-record layer for one run: the key indexes, the references waiting, the findings made."""
+
+    spec: Spec = field(default_factory=current)
+
+    def __post_init__(self) -> None:
+        self._plan = _plans(self.spec)
+        self.files = FileNames()
+        self._keys: dict[str, tuple[KeyTable, Locations]] = {}
+        self._targets: dict[str, KeyTable] = {e: KeyTable() for e, p in self._plan.items() if p.is_target}
+        self._pending: dict[tuple[str, str], _Pending] = {}
+        self._carried: set[str] = set()
+        self._found: dict[int, list[Finding]] = {}
+        self._contexts: dict[int, FileContext] = {}
+        self.unchecked: set[tuple[str, str]] = set()
+        """(field, referenced entity) pairs left unchecked by :meth:`finish`: nothing could carry the entity."""
+
+    # --- feeding ------------------------------------------------------------------------------------
+    def begin_file(self, file: str, message_type: str | None) -> None:
+        """A file of the run starts; its message type says which entities the run can resolve references to."""
+        self.files.id(file)
+        self._carry(message_type)
+
+    def _carry(self, message_type: str | None) -> None:
+        message = self.spec.messages.get(message_type or "")
+        if message is not None:
+            self._carried.update(r.entity for r in message.records)
+
+    def observe(self, file: str, record: Record, where: Where, bad: Collection[DataPath] = _NOTHING) -> None:
+        """Index one record of a run file: report a key first seen in another file; note its references."""
+        data = record.data
+        plan = self._plan.get(record.type) if isinstance(record.type, str) else None
+        if plan is None or not isinstance(data, dict):
+            return  # deletes name no data and resolve nothing; an unknown type was reported by the envelope
+        file_id = self.files.id(file)
+        self._carried.add(record.type)
+        key = key_text(plan.key_names, record)
+        if key is not None and not any((n,) in bad for n in plan.key_names):
+            self._unique(file_id, plan, key, record, where)
+            if plan.is_target:
+                self._targets[record.type].add(key)
+        for reference in plan.references:
+            self._refer(file_id, reference, record, where, bad)
+
+    def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where) -> None:
+        if record.version is not None:
+            key = f"{key}{_VERSION_SEPARATOR}{record.version}"
+        found = self._keys.get(record.type)
+        if found is None:
+            found = self._keys[record.type] = (KeyTable(), Locations(self.files))
+        table, first = found
+        row, added = table.add(key)
+        if added:
+            first.append(file_id, record.index, record.line)
+            return
+        if first.file_id(row) == file_id:
+            return  # a repeat inside one file is SE-BIZ-010's
+        seen = first.get(row)
+        line = "?" if seen.line is None else str(seen.line)
+        at = "" if seen.index is None else f"（records[{seen.index}]）"
+        at_en = "" if seen.index is None else f" (records[{seen.index}])"
+        detail = Text(
+            f"{plan.key_label.zh} 与 {seen.file} 第 {line} 行{at}的记录相同",
+            f"{plan.key_label.en} same as the record in {seen.file}, line {line}{at_en}",
+        )
+        self._add(
+            file_id,
+            self._ctx(file_id).finding(
+                DUPLICATE, where, value=record.type, detail=detail, pointer=record_pointer(record.index)
+            ),
+        )
+
+    def _refer(
+        self, file_id: int, reference: _Reference, record: Record, where: Where, bad: Collection[DataPath]
+    ) -> None:
+        targets = self._targets[reference.target]
+        for value, at in _walk(record.data, reference.steps, ()):
+            if not isinstance(value, str) or not value or at in bad:
+                continue  # a value of the wrong type or form is the schema layer's finding
+            if value in targets:
+                continue
+            waiting = self._pending.get((reference.target, value))
+            if waiting is not None:
+                waiting.count += 1
+                continue
+            self._pending[reference.target, value] = _Pending(
+                file_id,
+                record.index,
+                record.line,
+                where.record_type,
+                where.key,
+                record_pointer(record.index, "data", *at),
+                reference,
+            )
+
+    def add_reference(self, path: str | os.PathLike[str], fail_on: Severity = "error") -> list[Finding]:
+        """Index a reference dataset (any exchange file): its keys resolve references; it is not checked itself.
+
+        Returns the problems met reading it (syntax findings), so that an unreadable reference is reported.
+        """
+        targets = self._targets
+
+        def begin(_file: str, message_type: str | None) -> None:
+            self._carry(message_type)
+
+        def observe(_file: str, record: Record, _where: Where, _bad: Collection[DataPath]) -> None:
+            plan = self._plan.get(record.type) if isinstance(record.type, str) else None
+            if plan is not None and plan.is_target and isinstance(record.data, dict):
+                self._carried.add(record.type)
+                key = key_text(plan.key_names, record)
+                if key is not None:
+                    targets[record.type].add(key)
+
+        return stream(path, self.spec, begin, observe, fail_on).findings
+
+    # --- results ------------------------------------------------------------------------------------
+    def finish(self) -> dict[str, list[Finding]]:
+        """The findings of the run per file (files without findings included), in record order."""
+        for (target, value), waiting in self._pending.items():
+            reference = waiting.reference
+            if target not in self._carried:
+                self.unchecked.add((reference.ref.field, target))
+                continue
+            if value in self._targets[target]:
+                continue  # resolved by a record seen after the one naming it
+            entity = shapes(self.spec)[target]
+            expected = Text(f"{entity.name.zh}（{target}）", f"{entity.name.en} ({target})")
+            if waiting.count == 1:
+                detail = Text("仅此一条记录引用该值", "only this record names it")
+            else:
+                detail = Text(
+                    f"共 {waiting.count} 条记录引用该值，此处为第一条",
+                    f"{waiting.count} records name it; this is the first",
+                )
+            where = Where(line=waiting.line, index=waiting.index, record_type=waiting.record_type, key=waiting.key)
+            self._add(
+                waiting.file_id,
+                self._ctx(waiting.file_id).finding(
+                    UNRESOLVED,
+                    where,
+                    element=reference.ref,
+                    value=show(value, kind_of(self.spec, reference.ref.id, value, None)),
+                    expected=expected,
+                    detail=detail,
+                    pointer=waiting.pointer,
+                ),
+            )
+        self._pending.clear()
+        out: dict[str, list[Finding]] = {}
+        for file_id in range(len(self.files)):
+            found = self._found.get(file_id, [])
+            found.sort(key=lambda f: (-1 if f.index is None else f.index, f.rule))
+            out[self.files.name(file_id)] = found
+        return out
+
+    def not_checked(self) -> dict[str, Text]:
+        """Rules of this layer left (partly) unchecked by the last :meth:`finish`, with the reason."""
+        return {UNRESOLVED: NOT_CHECKED_REFERENCE} if self.unchecked else {}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the key indexes (not counting references still waiting)."""
+        return sum(t.nbytes + loc.nbytes for t, loc in self._keys.values()) + sum(
+            t.nbytes for t in self._targets.values()
+        )
+
+    def _ctx(self, file_id: int) -> FileContext:
+        ctx = self._contexts.get(file_id)
+        if ctx is None:
+            ctx = self._contexts[file_id] = FileContext(self.spec, self.files.name(file_id))
+        return ctx
+
+    def _add(self, file_id: int, finding: Finding) -> None:
+        self._found.setdefault(file_id, []).append(finding)
+
+
+def check_run(
+    paths: Iterable[str | os.PathLike[str]],
+    references: Iterable[str | os.PathLike[str]] = (),
+    spec: Spec | None = None,
+) -> dict[str, list[Finding]]:
+    """The SE-XRF findings of one run over ``paths``, resolving references also in ``references`` datasets.
+
+    Each file is read once. Files that cannot be read (run or reference) appear with their SE-SYN finding.
+    """
+    layer = CrossRecord(spec or current())
+    problems: dict[str, list[Finding]] = {}
+    for ref in references:
+        found = layer.add_reference(ref)
+        if found:
+            problems[str(ref)] = found
+    for path in paths:
+        layer.files.id(str(path))
+        report = stream(path, layer.spec, layer.begin_file, layer.observe, "error")
+        if report.findings:
+            problems.setdefault(str(path), []).extend(report.findings)
+    out = layer.finish()
+    for name, found in problems.items():
+        out[name] = found + out.get(name, [])
+    return out
