@@ -4,11 +4,28 @@ A suite is a folder with ``cases.yaml`` (written by spec/conformance/build.py). 
 findings its file must yield, exactly (rule, record index, JSON pointer); a negative case also names rules
 that must not fire. Rules the validator does not check automatically (manual ones, or layers this release
 does not implement) are reported as not checked, never as passed.
+
+Every case is validated as a run of its own (``validate_files``), so the cross-record layer applies; ``with``
+names files validated in that same run before the case's file. ``before`` names packages validated first,
+each in a run of its own (earlier deliveries). A case may switch on optional layers: a fresh channel ledger
+(``ledger``, shared by the ``before`` runs and the case's run), or
+signature checking (``trust``: certificates relative to the suite, ``require_signature``; the signature is
+``FILE.sig`` beside the file). ``parameters`` sets rule parameters as a receiver's policy would (e.g. the
+algorithms SE-SIG-003 allows).
+
+A reconciliation case (``reconcile: {registrations: [...]}``) checks the consistency layer as ``sedata reconcile``
+does: the registration datasets it names are reconciled (:func:`~sedata.validate.layers.consistency.reconcile`)
+with the case's file, the inspection dataset, on the case's ``today``; ``with`` names further inspection files
+read before it. Its findings are those of every file of the reconciliation together (each SE-CON rule reports on
+one side only: SE-CON-001 on the registration record, the others on the inspection side), so the keys stay
+(rule, record index, JSON pointer). ``before``, ``ledger`` and ``trust`` do not apply to a reconciliation.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +34,11 @@ from typing import Any
 import yaml
 
 from sedata.spec import Spec, current
-from sedata.validate import LAYERS, validate_file
+from sedata.trust.errors import TrustError
+from sedata.validate import LAYERS, validate_files
+from sedata.validate.engine import Signatures
+from sedata.validate.layers.consistency import reconcile
+from sedata.validate.report import Finding
 
 Key = tuple[str, int | None, str | None]
 
@@ -36,6 +57,20 @@ class Case:
     today: dt.date
     findings: tuple[Key, ...]
     absent: tuple[str, ...] = ()
+    before: tuple[Path, ...] = ()
+    """Files validated first, each in a run of its own; only the case's file's findings are compared."""
+    together: tuple[Path, ...] = ()
+    """Files validated in the case's run, before its file (``with`` in cases.yaml)."""
+    ledger: bool = False
+    """Validate with a fresh channel ledger."""
+    trust: tuple[Path, ...] | None = None
+    """Check the signature (``FILE.sig``) against these certificates; None: the trust layer is not run."""
+    require_signature: bool = True
+    """With ``trust``: an unsigned package is a finding."""
+    parameters: tuple[tuple[str, str, str], ...] = ()
+    """Rule parameters set for this case: (rule, name, value)."""
+    registrations: tuple[Path, ...] | None = None
+    """A reconciliation: these registration datasets against the case's file (the inspection dataset); None: not."""
 
 
 @dataclass
@@ -73,7 +108,7 @@ def load(suite: Path) -> list[Case]:
         raise SuiteError(f"{listing}: expected a mapping with a 'cases' list")
     try:
         return [_case(suite, item) for item in raw["cases"]]
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise SuiteError(f"{listing}: malformed case: {exc!r}") from None
 
 
@@ -88,30 +123,105 @@ def _case(suite: Path, item: dict[str, Any]) -> Case:
         today=today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today)),
         findings=tuple((str(f["rule"]), f["index"], f["pointer"]) for f in item.get("findings") or []),
         absent=tuple(str(r) for r in item.get("absent") or []),
+        before=tuple(suite / str(p) for p in item.get("before") or []),
+        together=tuple(suite / str(p) for p in item.get("with") or []),
+        ledger=bool(item.get("ledger", False)),
+        trust=None if item.get("trust") is None else tuple(suite / str(p) for p in _listed(item["trust"])),
+        require_signature=bool(item.get("require_signature", True)),
+        parameters=tuple(
+            (str(rule), str(name), str(value))
+            for rule, values in (item.get("parameters") or {}).items()
+            for name, value in values.items()
+        ),
+        registrations=_registrations(suite, item.get("reconcile")),
     )
 
 
+def _registrations(suite: Path, reconcile: object) -> tuple[Path, ...] | None:
+    """The registration datasets of a ``reconcile`` entry (None: the case is no reconciliation)."""
+    if reconcile is None:
+        return None
+    if not isinstance(reconcile, dict):
+        raise TypeError(f"reconcile: expected a mapping, got {reconcile!r}")
+    return tuple(suite / str(p) for p in _listed(reconcile["registrations"]))
+
+
+def _listed(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {value!r}")
+    return value
+
+
+SUITE_LAYERS: tuple[str, ...] = (*LAYERS, "cross-record", "sequence", "trust", "consistency")
+"""The layers the suite checks: those of every file and every run, those a case switches on (ledger, trust), and
+the reconciliation of registration with inspection data (reconcile)."""
+
+
 def automatic_rules(spec: Spec | None = None) -> set[str]:
-    """Rules the validator checks: automatic ones of the implemented layers."""
+    """Rules the validator checks: automatic ones of the layers the suite covers."""
     spec = spec or current()
-    return {r.id for r in spec.rules.values() if r.check == "automatic" and spec.rule_layers[r.id] in LAYERS}
+    return {r.id for r in spec.rules.values() if r.check == "automatic" and spec.rule_layers[r.id] in SUITE_LAYERS}
 
 
 def run_case(case: Case, spec: Spec | None = None) -> Outcome:
-    """Validate the case's file and compare its findings with the expected ones."""
-    report = validate_file(case.file, spec=spec, today=case.today)
-    actual = Counter((f.rule, f.index, f.pointer) for f in report.findings)
+    """Validate the case's file (after its ``before`` files), or reconcile it with its registration datasets, and
+    compare its findings with the expected ones."""
+    spec = _with_parameters(spec or current(), case.parameters)
+    if case.registrations is not None:
+        findings = _reconciled(case, case.registrations, spec)
+    else:
+        findings = _validated(case, spec)
+    actual = Counter((f.rule, f.index, f.pointer) for f in findings)
     expected = Counter(case.findings)
     outcome = Outcome(case)
     for key in sorted((expected - actual).elements(), key=str):
         outcome.problems.append(f"missing {_show(key)}")
     for key in sorted((actual - expected).elements(), key=str):
         outcome.problems.append(f"unexpected {_show(key)}")
-    fired = {f.rule for f in report.findings}
+    fired = {f.rule for f in findings}
     for rule in case.absent:
         if rule in fired:
             outcome.problems.append(f"{rule} fired but must not")
     return outcome
+
+
+def _reconciled(case: Case, registrations: tuple[Path, ...], spec: Spec) -> list[Finding]:
+    """The findings of every file of the case's reconciliation (``registrations`` against its file)."""
+    if case.before or case.ledger or case.trust is not None:
+        raise SuiteError(f"{case.id}: before, ledger and trust do not apply to a reconciliation")
+    report = reconcile(registrations, [*case.together, case.file], today=case.today, spec=spec)
+    return [f for file in report.files for f in file.findings]
+
+
+def _validated(case: Case, spec: Spec) -> list[Finding]:
+    """The findings of the case's file, validated in a run with its ``with`` files (after its ``before`` runs)."""
+    signatures = None
+    if case.trust is not None:
+        signatures = Signatures(tuple(str(p) for p in case.trust), case.require_signature)
+    with tempfile.TemporaryDirectory(prefix="sedata-conformance-") as tmp:
+        ledger = Path(tmp) / "ledger.sqlite" if case.ledger else None
+        try:
+            for earlier in case.before:
+                validate_files([earlier], spec=spec, today=case.today, ledger=ledger, signatures=signatures)
+            run = validate_files(
+                [*case.together, case.file], spec=spec, today=case.today, ledger=ledger, signatures=signatures
+            )
+        except TrustError as exc:  # a certificate of the case's trust list cannot be loaded
+            raise SuiteError(f"{case.id}: {exc.message()}") from None
+    return run.files[len(case.together)].findings
+
+
+def _with_parameters(spec: Spec, parameters: tuple[tuple[str, str, str], ...]) -> Spec:
+    """``spec`` with the rule parameters of a case set (the same spec when there are none)."""
+    if not parameters:
+        return spec
+    rules = dict(spec.rules)
+    for rule_id, name, value in parameters:
+        if rule_id not in rules:
+            raise SuiteError(f"a case sets a parameter of {rule_id}, which the spec does not define")
+        rule = rules[rule_id]
+        rules[rule_id] = rule.model_copy(update={"parameters": {**rule.parameters, name: value}})
+    return dataclasses.replace(spec, rules=rules)
 
 
 def _show(key: Key) -> str:

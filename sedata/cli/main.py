@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from sedata import __version__
-from sedata.cli import code_cmd, conformance_cmd, exchange_cmd, sample_cmd, schema_cmd, spec_cmd, validate_cmd
+from sedata.cli import (
+    cert_cmd,
+    code_cmd,
+    conformance_cmd,
+    exchange_cmd,
+    ledger_cmd,
+    mask_cmd,
+    reconcile_cmd,
+    sample_cmd,
+    schema_cmd,
+    spec_cmd,
+    trust_cmd,
+    validate_cmd,
+)
 
 app = typer.Typer(
     name="sedata",
@@ -20,10 +33,17 @@ app.add_typer(spec_cmd.app, name="spec")
 app.add_typer(schema_cmd.app, name="schema")
 app.add_typer(code_cmd.app, name="code")
 app.add_typer(conformance_cmd.app, name="conformance")
+app.add_typer(cert_cmd.app, name="cert")
+app.add_typer(ledger_cmd.app, name="ledger")
 app.command("convert")(exchange_cmd.convert)
 app.command("inspect")(exchange_cmd.inspect)
 app.command("validate")(validate_cmd.validate)
+app.command("reconcile", context_settings=reconcile_cmd.CONTEXT)(reconcile_cmd.reconcile)
+app.command("sign")(trust_cmd.sign)
+app.command("verify")(trust_cmd.verify)
+app.command("keygen")(trust_cmd.keygen)
 app.command("sample")(sample_cmd.sample)
+app.command("mask")(mask_cmd.mask)
 
 
 def _version(value: bool) -> None:

@@ -70,6 +70,37 @@ def validate(
             help="并行进程数（0 为全部 CPU）/ processes to use (0: one per CPU); large JSON Lines files are split.",
         ),
     ] = 1,
+    reference: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--reference",
+            help="参照数据（任意交换文件，可重复）：引用可在其中解析，其本身不校验 / reference datasets (any "
+            "exchange files, repeatable) in which references may resolve; not themselves validated.",
+        ),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="通道台账（SQLite，不存在则新建）：检查缺号、重放、冲突与乱序 / channel ledger (SQLite, created if "
+            "missing): report gaps, replays, conflicts and late packages across runs.",
+        ),
+    ] = None,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            help="受信任的证书或公钥（PEM 文件或目录，可重复）：检查 FILE.sig 签名 / certificates or public keys "
+            "(PEM files or folders, repeatable) whose signatures (FILE.sig) are accepted.",
+        ),
+    ] = None,
+    require_signature: Annotated[
+        bool,
+        typer.Option(
+            "--require-signature",
+            help="未签名的报文也算发现（须与 --trust 同用）/ an unsigned package is a finding (needs --trust).",
+        ),
+    ] = False,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -79,12 +110,22 @@ def validate(
     ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
+    from sedata.ledger import LedgerError
+    from sedata.trust.errors import TrustError
     from sedata.validate import validate_files
+    from sedata.validate.engine import Signatures
     from sedata.validate.render import render
     from sedata.validate.render.text import print_report
     from sedata.validate.report import exit_code, severity
 
     workers = jobs or os.cpu_count() or 1
+    if require_signature and not trust:
+        fail(
+            "--require-signature 须指定 --trust 证书，否则无法验证签名",
+            "--require-signature needs --trust certificates to verify signatures against",
+            EXIT_USAGE,
+        )
+    signatures = Signatures(tuple(str(t) for t in trust), require_signature) if trust else None
     try:
         with _progress_bar(files, progress) as on_progress:
             report = validate_files(
@@ -94,7 +135,13 @@ def validate(
                 today=today.date() if today else None,
                 jobs=workers,
                 progress=on_progress,
+                ledger=ledger,
+                signatures=signatures,
+                references=reference or (),
             )
+    except (LedgerError, TrustError) as exc:
+        where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""
+        fail(where + exc.zh, where.replace("：", ": ") + exc.en, EXIT_USAGE)
     except Exception as exc:  # a bug must still end in a message, not a traceback
         fail(
             f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}",

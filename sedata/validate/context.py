@@ -103,6 +103,8 @@ class FileContext:
     def __post_init__(self) -> None:
         self.shapes: dict[str, EntityShape] = shapes(self.spec)
         """Every entity's shape, by entity id."""
+        self.masking: str | None = None
+        """The masking profile the header declares (SE.MSG.0016): personal data is checked in masked form."""
 
     def rule(self, rule_id: str) -> tuple[Rule, str]:
         """The spec rule and its layer."""

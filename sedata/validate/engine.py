@@ -7,10 +7,12 @@ findings come after the records. Only ``max_errors`` stops a readable file early
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sedata import __version__
 from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, Record, header_data, open_message
@@ -18,13 +20,31 @@ from sedata.exchange.reader import MessageReader
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, HEADER, HEADER_ENTITY, RECORDS
 from sedata.validate.context import FileContext, Where
+
+if TYPE_CHECKING:
+    from sedata.elements import MessageHeader
+    from sedata.ledger import Ledger
 from sedata.validate.layers import business, codes, envelope, schema, syntax
 from sedata.validate.masking import mask
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
-from sedata.validate.shapes import EntityShape, masked_key
+from sedata.validate.shapes import DataPath, EntityShape, masked_key
 
 LAYERS: tuple[str, ...] = ("syntax", "schema", "codes", "business")
-"""The layers this release checks; rules of other layers are reported as not checked."""
+"""The layers checked on every file; rules of other layers are reported as not checked unless switched on."""
+
+OPTIONAL_LAYERS: dict[str, Text] = {
+    "cross-record": Text(
+        "跨文件检查仅在一次运行（validate_files / sedata validate）中进行",
+        "checked across the files of a run (validate_files, sedata validate), not file by file",
+    ),
+    "consistency": Text(
+        "监管与检验数据的一致性由 sedata reconcile 检查",
+        "supervision-inspection consistency is checked by sedata reconcile",
+    ),
+    "sequence": Text("未指定 --ledger，未检查通道序号", "no --ledger given; the channel's sequence was not checked"),
+    "trust": Text("未指定 --trust，未检查签名", "no --trust certificates given; signatures were not checked"),
+}
+"""Layers that run when the caller gives what they need, with the reason given when they did not run."""
 
 NOT_CHECKED: dict[str, Text] = {
     "manual": Text("需人工检查，本程序不自动检查", "checked by people; this program does not check it"),
@@ -59,6 +79,14 @@ class _Sink:
             self.add(finding)
 
 
+class RecordObserver(Protocol):
+    """A run-wide layer fed every record as it passes (the cross-record index)."""
+
+    def begin_file(self, file: str, message_type: str | None) -> None: ...
+
+    def observe(self, file: str, record: Record, where: Where, bad: Collection[DataPath]) -> None: ...
+
+
 Progress = Callable[[int], None]
 """Called now and then with the number of bytes of the file read so far (for a progress bar)."""
 _PROGRESS_EVERY = 2048  # records between progress calls: often enough for a bar, rare enough to cost nothing
@@ -77,6 +105,7 @@ class FileRun:
         self.sink = _Sink(self.report.findings, max_errors)
         self.today = today
         self.reader: MessageReader | None = None
+        self.observer: RecordObserver | None = None
 
     def open(self) -> bool:
         """Open the file and check its header; False (with the finding made) when it cannot be read."""
@@ -87,6 +116,7 @@ class FileRun:
             self.report.stopped = "unreadable" if isinstance(exc, FileAccessError) else "broken"
             return False
         self.report.format = reader.format
+        self.ctx.masking = reader.header.masking_profile
         self.rules = envelope.ReportingRules(reader.header, self.spec)
         reader.rules = self.rules
         header_shape = self.ctx.shapes[HEADER_ENTITY]
@@ -94,6 +124,8 @@ class FileRun:
         self.report.header = _masked(header_shape, self.header)
         message_type = self.header.get(header_shape.by_key("message_type").name)
         self.biz = business.Business(self.ctx, message_type, self.today)
+        if self.observer is not None:
+            self.observer.begin_file(str(self.path), reader.header.message_type)
         return True
 
     def header_findings(self) -> None:
@@ -105,11 +137,11 @@ class FileRun:
 
     def run(self, records: Iterable[Record], progress: Progress | None = None) -> None:
         """Check each record; a reading error ends the run with one syntax finding."""
-        report, sink, ctx, rules, biz = self.report, self.sink, self.ctx, self.rules, self.biz
+        report, sink, ctx, rules, biz, observer = self.report, self.sink, self.ctx, self.rules, self.biz, self.observer
         try:
             for record in records:
                 report.records += 1
-                sink.extend(_record_findings(ctx, rules, record, biz))
+                sink.extend(_record_findings(ctx, rules, record, biz, observer))
                 if sink.full:
                     report.stopped = "max-errors"
                     break
@@ -119,6 +151,7 @@ class FileRun:
             sink.add(syntax.finding(ctx, exc, self.path))
             if not isinstance(exc, IntegrityError):
                 report.stopped = "broken"
+        report.verified = self.reader is not None and self.reader.verified
 
     def close(self) -> None:
         if self.reader is not None:
@@ -133,19 +166,76 @@ def validate_file(
     spec: Spec | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    ledger: Ledger | None = None,
+    signatures: Signatures | None = None,
+    observer: RecordObserver | None = None,
 ) -> FileReport:
     """Validate one message file through every implemented layer and return its report.
 
     ``today`` is the date business rules compare with (dates must not be in the future); default: the local date.
+    With a ``ledger``, the package is checked against its channel's history, and recorded if it was read whole.
+    ``observer`` is fed every record (the run's cross-record index, see :func:`validate_files`).
     """
     spec = spec or current()
     run = FileRun(path, spec, fail_on, max_errors, today or dt.date.today())
+    run.observer = observer
     if run.open():
         assert run.reader is not None
         with run.reader:
             run.header_findings()
             run.run(run.reader, progress)
-    return finish(run.report, spec)
+        if signatures is not None:
+            signature_findings(run.report, run.ctx, path, signatures)
+        if ledger is not None:
+            sequence_findings(run.report, run.ctx, ledger, run.reader.header, path)
+    layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
+    return finish(run.report, spec, layers)
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Check each package's detached signature (``FILE.sig``) against these certificates or public keys."""
+
+    trust: tuple[str, ...]
+    """PEM files, or folders of them, whose signatures are accepted."""
+    required: bool = True
+    """An unsigned package is a finding (SE-SIG-001); else only signatures that are there are checked."""
+
+
+def active_layers(*, ledger: bool = False, signatures: bool = False, run: bool = False) -> tuple[str, ...]:
+    """The layers a run checks, given what the caller supplied (``run``: files validated as one run)."""
+    optional = (("cross-record", run), ("sequence", ledger), ("trust", signatures))
+    return LAYERS + tuple(layer for layer, on in optional if on)
+
+
+def signature_findings(report: FileReport, ctx: FileContext, path: str | os.PathLike[str], check: Signatures) -> None:
+    """Check the package's signature (the file is read again, streaming) and add the findings."""
+    from sedata.trust.policy import SignaturePolicy
+    from sedata.trust.policy import signature_findings as findings
+
+    store = _trust_store(check.trust)
+    report.findings.extend(findings(ctx, path, store, SignaturePolicy(required=check.required)))
+
+
+_STORES: dict[tuple[str, ...], Any] = {}
+
+
+def _trust_store(paths: tuple[str, ...]) -> Any:
+    # Loaded once per process and list of paths: a run checks many files against the same certificates.
+    if paths not in _STORES:
+        from sedata.trust.policy import TrustStore
+
+        _STORES[paths] = TrustStore.load(paths)
+    return _STORES[paths]
+
+
+def sequence_findings(
+    report: FileReport, ctx: FileContext, ledger: Ledger, header: MessageHeader, path: str | os.PathLike[str]
+) -> None:
+    """Check the package against the ledger (recording it when it was read whole) and add the findings."""
+    from sedata.validate.layers import sequence
+
+    report.findings.extend(sequence.findings(ctx, ledger, header, whole=report.verified, path=path))
 
 
 def validate_files(
@@ -157,33 +247,105 @@ def validate_files(
     today: dt.date | None = None,
     jobs: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
+    ledger: str | os.PathLike[str] | None = None,
+    signatures: Signatures | None = None,
+    references: Iterable[str | os.PathLike[str]] = (),
 ) -> Report:
     """Validate each file (``max_errors`` applies per file) and return the report of the run.
 
     ``jobs`` > 1 validates in that many processes: files side by side, and large JSON Lines files split
     into chunks (the findings are the same as with one process). ``progress(file, done, total)`` is called
-    now and then with bytes read.
+    now and then with bytes read. ``ledger`` (a file, created if missing) switches on the sequence layer:
+    packages are judged and recorded in the order given. Raises :class:`sedata.ledger.LedgerError` when the
+    ledger cannot be used. ``signatures`` switches on the trust layer (raises
+    :class:`sedata.trust.errors.TrustError` when a certificate cannot be loaded). Business keys must be unique
+    across the files, and references resolve within them or in the ``references`` datasets (cross-record
+    layer; a reference file that cannot be read is reported as a file of the run).
     """
+    from sedata.validate.layers.crossfile import CrossRecord
+
     spec = spec or current()
     paths = list(paths)
     day = today or dt.date.today()
-    if jobs > 1:
-        from sedata.validate.parallel import validate_parallel
+    xrf = CrossRecord(spec)
+    unreadable = [_reference_report(r, xrf, spec, fail_on) for r in references]
+    with contextlib.ExitStack() as stack:
+        book = None
+        if signatures is not None:
+            _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
+        if ledger is not None:
+            from sedata.ledger import Ledger
 
-        files = validate_parallel(
-            paths, jobs, fail_on=fail_on, max_errors=max_errors, spec=spec, today=day, progress=progress
-        )
-    else:
-        files = []
-        for p in paths:
-            total = _size(p)
-            report_progress = (lambda done, name=str(p), total=total: progress(name, done, total)) if progress else None
-            files.append(
-                validate_file(p, fail_on=fail_on, max_errors=max_errors, spec=spec, today=day, progress=report_progress)
+            book = stack.enter_context(Ledger(ledger))
+        if jobs > 1:
+            from sedata.validate.parallel import validate_parallel
+
+            files = validate_parallel(
+                paths,
+                jobs,
+                fail_on=fail_on,
+                max_errors=max_errors,
+                spec=spec,
+                today=day,
+                progress=progress,
+                ledger=book,
+                signatures=signatures,
+                observer=xrf,
             )
-            if progress is not None:
-                progress(str(p), total, total)
+        else:
+            files = []
+            for p in paths:
+                total = _size(p)
+                files.append(
+                    validate_file(
+                        p,
+                        fail_on=fail_on,
+                        max_errors=max_errors,
+                        spec=spec,
+                        today=day,
+                        ledger=book,
+                        signatures=signatures,
+                        observer=xrf,
+                        progress=_bytes_of(progress, str(p), total) if progress is not None else None,
+                    )
+                )
+                if progress is not None:
+                    progress(str(p), total, total)
+    _run_findings(files, xrf)
+    files += [r for r in unreadable if r is not None]
     return Report(files, spec.info.spec_version, __version__, fail_on)
+
+
+def _reference_report(path: str | os.PathLike[str], xrf: Any, spec: Spec, fail_on: Severity) -> FileReport | None:
+    """Index a reference dataset; a report only when it could not be read (else it is not part of the output)."""
+    found = xrf.add_reference(path, fail_on)
+    if not found:
+        return None
+    report = FileReport(str(path), fail_on=fail_on, findings=list(found))
+    report.stopped = "unreadable" if any(f.rule == "SE-SYN-001" for f in found) else "broken"
+    return finish(report, spec)
+
+
+def _run_findings(files: list[FileReport], xrf: Any) -> None:
+    """Add the cross-record findings, made once every file was read, to each file's report."""
+    found = xrf.finish()
+    partly = xrf.not_checked()
+    for report in files:
+        added = found.get(report.file, [])
+        report.findings.extend(added)
+        fired = {f.rule for f in report.findings}
+        for finding in added:
+            report.not_checked.pop(finding.rule, None)
+        for rule, reason in partly.items():
+            if rule not in fired:
+                report.not_checked[rule] = reason
+
+
+def _bytes_of(progress: Callable[[str, int, int], None], name: str, total: int) -> Progress:
+    def report(done: int) -> None:
+        progress(name, done, total)
+
+    return report
 
 
 def _size(path: str | os.PathLike[str]) -> int:
@@ -194,7 +356,11 @@ def _size(path: str | os.PathLike[str]) -> int:
 
 
 def _record_findings(
-    ctx: FileContext, rules: envelope.ReportingRules, record: Record, biz: business.Business
+    ctx: FileContext,
+    rules: envelope.ReportingRules,
+    record: Record,
+    biz: business.Business,
+    observer: RecordObserver | None = None,
 ) -> list[Finding]:
     entity = ctx.shapes.get(record.type) if isinstance(record.type, str) else None
     where = Where(
@@ -210,6 +376,8 @@ def _record_findings(
     found, bad = schema.findings(ctx, record, entity, where)
     if found:
         out.extend(found)
+    if observer is not None:
+        observer.observe(ctx.file, record, where, bad)
     prefix = (RECORDS, record.index, DATA)
     out.extend(codes.findings(ctx, entity, record.data, bad, prefix, where))
     out.extend(biz.findings(entity, record.data, bad, prefix, where, record.version))
@@ -224,14 +392,15 @@ def _masked(entity: EntityShape, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def finish(report: FileReport, spec: Spec) -> FileReport:
-    """Add the rules that were not checked (manual, unimplemented layer, file not read to its end)."""
+def finish(report: FileReport, spec: Spec, layers: Collection[str] = LAYERS) -> FileReport:
+    """Add the rules that were not checked (manual, layer not run, file not read to its end)."""
     fired = {f.rule for f in report.findings}
     for rule_id, rule in spec.rules.items():
+        layer = spec.rule_layers[rule_id]
         if rule.check == "manual":
             reason = NOT_CHECKED["manual"]
-        elif spec.rule_layers[rule_id] not in LAYERS:
-            reason = NOT_CHECKED["layer"]
+        elif layer not in layers:
+            reason = OPTIONAL_LAYERS.get(layer, NOT_CHECKED["layer"])
         elif report.stopped is not None and rule_id not in fired:
             reason = NOT_CHECKED[report.stopped]
         else:

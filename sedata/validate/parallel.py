@@ -17,24 +17,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sedata.exchange import ExchangeError, StructureError
+from sedata.exchange import ExchangeError, StructureError, open_message
 from sedata.exchange.detect import detect_format
 from sedata.exchange.jsonl import JsonlReader
 from sedata.exchange.reader import integrity_error
 from sedata.exchange.records import Digester, Record
+from sedata.ledger import Ledger
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, RECORDS
-from sedata.validate.context import Where
-from sedata.validate.engine import FileRun, finish, validate_file
+from sedata.validate.context import FileContext, Where
+from sedata.validate.engine import (
+    FileRun,
+    Signatures,
+    active_layers,
+    finish,
+    sequence_findings,
+    signature_findings,
+    validate_file,
+)
 from sedata.validate.layers import business, syntax
+from sedata.validate.layers.crossfile import CrossRecord, members_read
 from sedata.validate.report import FileReport, Finding, Severity, Stop
-from sedata.validate.shapes import EntityShape, masked_key, pointer
+from sedata.validate.shapes import DataPath, EntityShape, masked_key, pointer, shapes
 
 CHUNK_BYTES = 8 << 20
 """Target size of one chunk; a file is split only when it holds at least two."""
@@ -60,6 +70,7 @@ class ChunkResult:
     firsts: list[tuple[str, int, int]] = field(default_factory=list)
     trailing_blank: int | None = None
     stopped: Stop | None = None
+    lite: list[_Lite] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +79,10 @@ class _Options:
     fail_on: Severity
     max_errors: int | None
     today: dt.date
+    layers: tuple[str, ...]
+    signatures: Signatures | None = None
+    lite: bool = False
+    """Send back what the cross-record index reads of each record."""
 
 
 def validate_parallel(
@@ -79,14 +94,29 @@ def validate_parallel(
     spec: Spec,
     today: dt.date,
     progress: Callable[[str, int, int], None] | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_bytes: int | None = None,
+    ledger: Ledger | None = None,
+    signatures: Signatures | None = None,
+    observer: CrossRecord | None = None,
 ) -> list[FileReport]:
-    """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
-    options = _Options(None if spec is current() else spec, fail_on, max_errors, today)
+    """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``.
+
+    The ledger and the cross-record index (``observer``) live in this process only and are fed file by file
+    in the order of ``paths``: workers send back what the index reads of each record (a few members), and a
+    large file that cannot be split is validated here rather than sent whole through a pipe.
+    """
+    chunk_bytes = chunk_bytes or CHUNK_BYTES  # read at call time, so that tests can make chunks tiny
+    layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
+    options = _Options(
+        None if spec is current() else spec, fail_on, max_errors, today, layers, signatures, observer is not None
+    )
     plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
+    here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and _size(p) > chunk_bytes}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         window = _Window(pool, 2 * jobs)
-        for path, chunks in plans:
+        for i, (path, chunks) in enumerate(plans):
+            if i in here:
+                continue
             if chunks is None:
                 window.submit(_whole, path, options)
             else:
@@ -94,12 +124,27 @@ def validate_parallel(
                     window.submit(_chunk, path, chunk, options)
         results = window.results()
         reports: list[FileReport] = []
-        for path, chunks in plans:
+        for i, (path, chunks) in enumerate(plans):
             total = _size(path)
-            if chunks is None:
-                report: FileReport = next(results)
+            if i in here:
+                report = validate_file(
+                    path,
+                    fail_on=fail_on,
+                    max_errors=max_errors,
+                    spec=spec,
+                    today=today,
+                    ledger=ledger,
+                    signatures=signatures,
+                    observer=observer,
+                )
+            elif chunks is None:
+                report, lite = next(results)
+                if observer is not None and report.format is not None:
+                    _feed(observer, path, spec, lite)
+                if ledger is not None and report.format is not None:
+                    _sequence(report, path, spec, ledger)
             else:
-                report = _merge(path, chunks, results, spec, options, progress, total)
+                report = _merge(path, chunks, results, spec, options, progress, total, ledger, observer)
             reports.append(report)
             if progress is not None:
                 progress(str(path), total, total)
@@ -170,10 +215,76 @@ def _count_lines(f: Any, length: int) -> int:
     return count
 
 
-def _whole(path: str | os.PathLike[str], options: _Options) -> FileReport:
-    return validate_file(
-        path, fail_on=options.fail_on, max_errors=options.max_errors, spec=options.spec, today=options.today
+_Lite = tuple[str, str | None, Any, int | None, int | None, dict[str, Any], tuple[DataPath, ...]]
+"""What the cross-record index reads of a record: type, key, version, index, line, members read, bad paths."""
+
+
+class _Collector:
+    """Stands in for the cross-record index in a worker: keeps what it would read of each record."""
+
+    def __init__(self, spec: Spec):
+        self.members = members_read(spec)
+        self.lite: list[_Lite] = []
+        self.message_type: str | None = None
+
+    def begin_file(self, file: str, message_type: str | None) -> None:
+        self.message_type = message_type
+
+    def observe(self, file: str, record: Record, where: Where, bad: Collection[DataPath]) -> None:
+        data = record.data
+        members = self.members.get(record.type) if isinstance(record.type, str) else None
+        if members is None or not isinstance(data, dict):
+            return  # the index ignores these too
+        kept = {n: data[n] for n in members if n in data}
+        hurt = tuple(p for p in bad if p and p[0] in members)
+        self.lite.append((record.type, record.key, record.version, record.index, record.line, kept, hurt))
+
+
+def _feed(observer: CrossRecord, path: str | os.PathLike[str], spec: Spec, lite: list[_Lite]) -> None:
+    """Feed a worker's records, in file order, to the run's index (as one process would have)."""
+    try:
+        with open_message(path, spec) as reader:
+            message_type = reader.header.message_type
+    except ExchangeError:
+        return  # changed since the worker read it
+    file = str(path)
+    observer.begin_file(file, message_type)
+    _feed_records(observer, file, spec, lite)
+
+
+def _feed_records(observer: CrossRecord, file: str, spec: Spec, lite: list[_Lite]) -> None:
+    table = shapes(spec)
+    for record_type, key, version, index, line, data, bad in lite:
+        record = Record(type=record_type, data=data, key=key, version=version, index=index, line=line)
+        where = Where(
+            line=line, index=index, record_type=record_type, key_of=partial(masked_key, table[record_type], key, data)
+        )
+        observer.observe(file, record, where, set(bad))
+
+
+def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport, list[_Lite]]:
+    collector = _Collector(options.spec or current()) if options.lite else None
+    report = validate_file(
+        path,
+        fail_on=options.fail_on,
+        max_errors=options.max_errors,
+        spec=options.spec,
+        today=options.today,
+        signatures=options.signatures,
+        observer=collector,
     )
+    report.not_checked.clear()  # said again for the layers of the whole run (the ledger is the parent's)
+    return finish(report, options.spec or current(), options.layers), collector.lite if collector else []
+
+
+def _sequence(report: FileReport, path: str | os.PathLike[str], spec: Spec, ledger: Ledger) -> None:
+    """The sequence findings of a file a worker validated whole (its header read again here: it is small)."""
+    try:
+        with open_message(path, spec) as reader:
+            header = reader.header
+    except ExchangeError:
+        return  # changed since the worker read it; the worker's report stands
+    sequence_findings(report, FileContext(spec, str(path)), ledger, header, path)
 
 
 def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> ChunkResult:
@@ -183,6 +294,8 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
     reader = run.reader
     assert isinstance(reader, JsonlReader)
+    collector = _Collector(spec) if options.lite else None
+    run.observer = collector
     run.biz.firsts = []
     lines: list[bytes] = []
 
@@ -195,7 +308,13 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
         run.run(records())
     canonical = b"\n".join(lines) + b"\n" if lines else b""
     return ChunkResult(
-        run.report.findings, run.report.records, canonical, run.biz.firsts, reader.trailing_blank, run.report.stopped
+        run.report.findings,
+        run.report.records,
+        canonical,
+        run.biz.firsts,
+        reader.trailing_blank,
+        run.report.stopped,
+        collector.lite if collector else [],
     )
 
 
@@ -207,12 +326,16 @@ def _merge(
     options: _Options,
     progress: Callable[[str, int, int], None] | None,
     total: int,
+    ledger: Ledger | None,
+    observer: CrossRecord | None = None,
 ) -> FileReport:
     run = FileRun(path, spec, options.fail_on, options.max_errors, options.today)
     opened = run.open()
     assert opened and run.reader is not None  # _chunks read the header
     run.reader.close()
     run.header_findings()
+    if observer is not None:
+        observer.begin_file(str(path), run.reader.header.message_type)
     report, sink = run.report, run.sink
     digester = Digester(run.reader.header.digest_algorithm, spec)
     seen: dict[str, set[int]] = {}
@@ -241,6 +364,8 @@ def _merge(
             report.stopped, done = result.stopped or "max-errors", True
             if report.stopped == "max-errors" and report.findings and report.findings[-1].index is not None:
                 report.records = report.findings[-1].index + 1  # one process stops reading there
+        if observer is not None:  # the records one process would have read
+            _feed_records(observer, str(path), spec, [r for r in result.lite if r[3] is None or r[3] < report.records])
         blank = result.trailing_blank
         if progress is not None:
             progress(str(path), chunk.end, total)
@@ -248,7 +373,12 @@ def _merge(
         problem = integrity_error(run.reader.header, digester.count, digester.hexdigest(), str(path))
         if problem is not None:
             sink.add(syntax.finding(run.ctx, problem, path))
-    return finish(report, spec)
+        report.verified = problem is None
+    if options.signatures is not None:
+        signature_findings(report, run.ctx, path, options.signatures)
+    if ledger is not None:
+        sequence_findings(report, run.ctx, ledger, run.reader.header, path)
+    return finish(report, spec, options.layers)
 
 
 def _repeats(run: FileRun, chunk: Chunk, result: ChunkResult, seen: dict[str, set[int]]) -> list[Finding]:

@@ -154,6 +154,8 @@ class FileReport:
     not_checked: dict[str, Text] = field(default_factory=dict)
     stopped: Stop | None = None
     fail_on: Severity = "error"
+    verified: bool = False
+    """Every record was read and count and digest matched the header (the package arrived whole)."""
 
     @property
     def unreadable(self) -> bool:
@@ -186,6 +188,7 @@ class FileReport:
             "records": self.records,
             "valid": self.valid,
             "stopped": self.stopped,
+            "verified": self.verified,
             "counts": {"bySeverity": self.by_severity(), "byRule": self.by_rule(), "byLayer": self.by_layer()},
             "notChecked": [{"rule": r, "reason": t.to_data()} for r, t in sorted(self.not_checked.items())],
             "findings": [f.to_data() for f in self.findings],
@@ -203,6 +206,7 @@ class FileReport:
             not_checked={r: t for r, t in reasons.items() if t is not None},
             stopped=data["stopped"],
             fail_on=fail_on,
+            verified=bool(data.get("verified", False)),
         )
 
 

@@ -6,6 +6,15 @@ exactly what this script writes. The builders are those of tests/validate/test_r
 format-independent: a case alters record envelopes (JSON data), and the same envelopes are then laid
 out as JSON, JSON Lines and XML by the exchange encoders, so the header's count and digest still match.
 Syntax cases alter the bytes of a clean message instead, per format.
+
+Trust cases carry a detached signature ``cases/<id>.<fmt>.sig`` made with the committed TEST keys of
+``keys/`` (Ed25519, deterministic) at a fixed signing time; the message is altered after signing where the
+rule is about a change. The keys were made once by ``build.py --make-keys`` (random) and are only read here.
+
+Reconciliation cases (the consistency layer) pair a registration dataset ``cases/<id>.reg0.<fmt>`` (the supervision
+office's registration download: a use registration of each sampled device, status changes added by a case) with
+the case's own file, the inspection dataset (the same devices' equipment records and latest inspections, moved
+into the year before the day of the reconciliation); each case alters one side.
 """
 
 from __future__ import annotations
@@ -13,8 +22,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import random
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +37,8 @@ from sedata import exchange as X
 from sedata.exchange.api import ENCODERS
 from sedata.sample.generator import sample_records
 from sedata.spec import current
+from sedata.trust import keys
+from sedata.trust.package import sig_path_for, sign_package
 
 SPEC = current()
 HERE = Path(__file__).resolve().parent
@@ -36,6 +49,15 @@ RECEIVER = "91433101772274167P"
 CREATED = dt.datetime(2026, 3, 11, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 MESSAGE_ID = "00000000-0000-4000-8000-000000000000"
 EXAMPLES = HERE.parent.parent / "examples" / "messages"
+KEYS = HERE / "keys"
+TRUSTED, UNTRUSTED = "trusted", "untrusted"
+TRUST = (f"keys/{TRUSTED}/ed25519-cert.pem",)
+"""The certificates a trust case accepts (relative to the suite): the trusted test key's only."""
+VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+VALID_UNTIL = dt.datetime(2046, 1, 1, tzinfo=dt.UTC)
+"""The validity of both test certificates."""
+SIGNED_AT = CREATED + dt.timedelta(minutes=30)
+"""When trust cases are signed (within the certificates' validity) unless a case says otherwise."""
 
 Envs = list[dict[str, Any]]
 
@@ -54,7 +76,16 @@ def doubtful() -> tuple[str, str, Envs]:
     return message.header.message_type, message.header.mode, [r.to_json_data(SPEC) for r in message.records]
 
 
-def encode(fmt: str, envs: Envs, *, message_type: str = "inspection-upload", mode: str = "changes") -> bytes:
+def encode(
+    fmt: str,
+    envs: Envs,
+    *,
+    message_type: str = "inspection-upload",
+    mode: str = "changes",
+    sequence: int = 1,
+    message_id: str = MESSAGE_ID,
+    masking: str | None = None,
+) -> bytes:
     """``envs`` laid out in ``fmt`` under a fixed header whose count and digest match them (anything goes inside)."""
     records = [
         X.Record(e.get("recordType"), e.get("data"), e.get("operation"), e.get("recordKey"), e.get("recordVersion"))
@@ -63,8 +94,12 @@ def encode(fmt: str, envs: Envs, *, message_type: str = "inspection-upload", mod
     digester = X.Digester("sha256", SPEC)
     for record in records:
         digester.add(record)
-    header = X.new_header(message_type, SENDER, RECEIVER, 1, mode, message_id=MESSAGE_ID, created_at=CREATED, spec=SPEC)
-    header = header.model_copy(update={"record_count": len(records), "digest": digester.hexdigest()})
+    header = X.new_header(
+        message_type, SENDER, RECEIVER, sequence, mode, message_id=message_id, created_at=CREATED, spec=SPEC
+    )
+    header = header.model_copy(
+        update={"record_count": len(records), "digest": digester.hexdigest(), "masking_profile": masking}
+    )
     encoder = ENCODERS[fmt](SPEC, X.MessageRules(header, SPEC))  # type: ignore[index]
     out = [encoder.prefix(header)]
     for i, record in enumerate(records):
@@ -97,6 +132,48 @@ def data(index: int, name: str, value: Any) -> Build:
     return build
 
 
+MASK_KEY = b"sedata conformance masking key (public, test only)"
+
+
+def masked_certificates(change: Callable[[Envs, Envs], None] | None = None) -> Build:
+    """Two operator certificates masked with the ``share`` profile (fixed key); ``change(masked, original)``."""
+
+    def build(fmt: str) -> bytes:
+        from sedata.privacy import mask_message
+
+        original = sampled("operator-certificate-upload", 2)
+        with tempfile.TemporaryDirectory() as tmp:
+            src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+            src.write_bytes(encode("jsonl", original, message_type="operator-certificate-upload"))
+            mask_message(src, dst, "share", key=MASK_KEY, spec=SPEC)
+            envs = [r.to_json_data(SPEC) for r in X.read(dst, SPEC).records]
+        if change is not None:
+            change(envs, original)
+        return encode(fmt, envs, message_type="operator-certificate-upload", masking="share")
+
+    return build
+
+
+def _next_version(envs: Envs) -> None:
+    for env in envs:
+        env["recordVersion"] = 2
+
+
+def _stranger() -> str:
+    """An equipment code (valid) that the clean sample does not hold: one of another sample."""
+    held = {e["data"].get("equipmentCode") for e in sampled("inspection-upload")}
+    for seed in range(100, 200):
+        for env in sampled("inspection-upload", seed=seed):
+            code = env["data"].get("equipmentCode")
+            if env["recordType"] == "Equipment" and code not in held:
+                return str(code)
+    raise AssertionError("no equipment code outside the sample")  # pragma: no cover
+
+
+def _unmask_holder(envs: Envs, original: Envs) -> None:
+    envs[0]["data"]["holderCitizenId"] = original[0]["data"]["holderCitizenId"]
+
+
 def envs_of(change: Callable[[Envs], Envs | None], message_type: str = "inspection-upload") -> Build:
     def build(fmt: str) -> bytes:
         envs = sampled(message_type, 6 if message_type == "inspection-upload" else 2)
@@ -123,6 +200,20 @@ def text(old: dict[str, str], new: dict[str, str], base: Callable[[str], bytes] 
 
 def raw(content: bytes) -> Build:
     return lambda fmt: content
+
+
+def package(sequence: int, message: int | None = None, seed: int | None = None) -> Build:
+    """A clean package of the sample channel: ``sequence``, message id number ``message`` (default: the sequence).
+
+    Each sequence has its own records (sample seed 10 + sequence) unless ``seed`` says otherwise.
+    """
+    seed = 10 + sequence if seed is None else seed
+    message_id = f"00000000-0000-4000-8000-{message if message is not None else sequence:012d}"
+
+    def build(fmt: str) -> bytes:
+        return encode(fmt, sampled("inspection-upload", seed=seed), sequence=sequence, message_id=message_id)
+
+    return build
 
 
 def missing(fmt: str) -> None:
@@ -187,6 +278,58 @@ def _bad_byte(fmt: str) -> bytes:
     return clean(fmt).replace("检验".encode(), b"\xff\xfe", 1)
 
 
+# -- signatures ------------------------------------------------------------------------------------------
+
+Doc = dict[str, Any]
+
+
+def _private_key(name: str) -> keys.PrivateKey:
+    return keys.load_private_file(KEYS / name / "ed25519-key.pem")
+
+
+def signature(
+    base: Build = clean,
+    *,
+    key: str = TRUSTED,
+    at: dt.datetime = SIGNED_AT,
+    edit: Callable[[Doc], None] | None = None,
+    signed_as: dict[str, str] | None = None,
+) -> Build:
+    """The ``.sig`` of ``base(fmt)`` as ``sedata sign`` writes it: signed with test key ``key`` at ``at``.
+
+    ``edit`` then alters the signature document (written again in the same layout); ``signed_as`` maps the
+    case's format to the format that was signed (a package converted after signing).
+    """
+
+    def build(fmt: str) -> bytes:
+        signed_fmt = (signed_as or {}).get(fmt, fmt)
+        body = base(signed_fmt)
+        assert body is not None
+        with tempfile.TemporaryDirectory(prefix="sedata-conformance-") as tmp:
+            path = Path(tmp) / f"package.{signed_fmt}"
+            path.write_bytes(body)
+            doc = sign_package(path, _private_key(key), now=at)
+            sig = sig_path_for(path).read_bytes()
+        if edit is None:
+            return sig
+        edit(doc)
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+    return build
+
+
+def _sig_version(doc: Doc) -> None:
+    doc["version"] = 2
+
+
+def _sig_signed_later(doc: Doc) -> None:
+    doc["signedAt"] = (SIGNED_AT + dt.timedelta(hours=1)).isoformat()
+
+
+def _drop_last(envs: Envs) -> Envs:
+    return envs[:-1]
+
+
 # -- the cases -----------------------------------------------------------------------------------------
 
 J, L, M = "json", "jsonl", "xml"
@@ -206,6 +349,25 @@ class Case:
     formats: tuple[str, ...] = ALL
     positive: bool = True
     per_format: dict[str, list[tuple[str, int | None, str | None]]] = field(default_factory=dict)
+    before: tuple[Build, ...] = ()
+    """Packages validated first, each in a run of its own (only the case's own file's findings are compared)."""
+    together: tuple[Build, ...] = ()
+    """Files validated in the case's run, before the case's file."""
+    ledger: bool = False
+    """Validate with a fresh channel ledger (the sequence layer)."""
+    sig: Build | None = None
+    """The detached signature written beside the case's file (``FILE.sig``); None: no signature file."""
+    trust: tuple[str, ...] | None = None
+    """Check signatures against these certificates (relative to the suite): the trust layer. None: not run."""
+    require_signature: bool = True
+    """With ``trust``: an unsigned package is a finding (SE-SIG-001)."""
+    parameters: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Rule parameters this case's receiver sets in place of the spec's (rule -> name -> value)."""
+    registrations: tuple[Build, ...] | None = None
+    """A reconciliation (the consistency layer, ``sedata reconcile``): these registration datasets against the
+    case's file, the inspection dataset; findings of every file are compared. None: a validation case."""
+    today: str = TODAY
+    """The date the case is validated (or reconciled) on."""
 
 
 def P(
@@ -215,15 +377,34 @@ def P(
 
 
 def N(
-    rule: str, zh: str, en: str, build: Build, formats: tuple[str, ...] = ALL, findings: list[Any] | None = None
+    rule: str,
+    zh: str,
+    en: str,
+    build: Build,
+    formats: tuple[str, ...] = ALL,
+    findings: list[Any] | None = None,
+    **kw: Any,
 ) -> Case:
-    return Case(rule, "quiet", zh, en, build, findings or [], formats, False)
+    return Case(rule, "quiet", zh, en, build, findings or [], formats, False, **kw)
+
+
+def channel(rule: str, zh: str, en: str, before: tuple[Build, ...], last: Build, fires: bool) -> Case:
+    """A sequence case: ``before`` then ``last`` on one fresh ledger; ``last`` yields the rule's finding or not."""
+    at = {"SE-SEQ-001": "sequence", "SE-SEQ-004": "sequence", "SE-SEQ-006": "sequence", "SE-SEQ-003": "digest"}
+    found = [(rule, None, f"/header/{at.get(rule, 'messageId')}")] if fires else []
+    make = P if fires else N
+    return make(rule, zh, en, last, findings=found, before=before, ledger=True)
 
 
 HEAD = {J: '"recordCount":6', L: '"recordCount":6', M: "<recordCount>6</recordCount>"}
 VERSION = {J: '"specVersion":"1.0.0"', L: '"specVersion":"1.0.0"', M: "<specVersion>1.0.0</specVersion>"}
 MODE = {J: '"mode":"changes"', L: '"mode":"changes"', M: "<mode>changes</mode>"}
 DIGEST_AT = {J: '"digest":"', L: '"digest":"', M: "<digest>"}
+OTHER_MESSAGE_ID = MESSAGE_ID[:-1] + "1"
+INTERNAL = {J: '"internalNumber":"D-33"', L: '"internalNumber":"D-33"', M: "<internalNumber>D-33</internalNumber>"}
+SPACED = {J: '{"header":{', L: '{"header":{', M: "<header>"}
+CONVERTED = {J: L, L: M, M: J}
+"""The format a converted package was signed in, by the format it is in now."""
 
 
 def _fmt(template: str) -> dict[str, str]:
@@ -326,7 +507,8 @@ CASES += [
         "检验上传报文中的单位记录",
         "a Unit record in an inspection upload",
         envs_of(_unit),
-        [("SE-SCH-005", 0, "/records/0/recordType")],
+        # The Equipment record it replaced is gone, so its inspection (record 1) names an unknown device.
+        [("SE-SCH-005", 0, "/records/0/recordType"), ("SE-XRF-002", 1, _pointer(1, "equipmentCode"))],
     ),
     N("SE-SCH-005", "设备记录", "an Equipment record", clean),
     P(
@@ -488,6 +670,478 @@ CASES += [
         [("SE-BIZ-010", 6, "/records/6/data")],
     ),
     N("SE-BIZ-010", "业务键各不相同", "every business key once", clean),
+    P(
+        "SE-COD-004",
+        "已脱敏报文中留有一个身份证号",
+        "a masked package that still holds one citizen ID",
+        masked_certificates(_unmask_holder),
+        [("SE-COD-004", 0, "/records/0/data/holderCitizenId")],
+    ),
+    N(
+        "SE-COD-004",
+        "已脱敏报文：身份证号均已遮蔽",
+        "a masked package, every citizen ID masked",
+        masked_certificates(),
+    ),
+    P(
+        "SE-XRF-001",
+        "另一文件中已有同一检验记录",
+        "an inspection already sent in another file of the run",
+        envs_of(lambda envs: [envs[3]]),
+        [("SE-XRF-001", 0, "/records/0")],
+        together=(clean,),
+    ),
+    N(
+        "SE-XRF-001",
+        "另一文件中是同一记录的下一版本",
+        "the next version of the records of another file",
+        envs_of(_next_version),
+        together=(clean,),
+    ),
+    P(
+        "SE-XRF-002",
+        "检验的设备代码在本次运行中找不到",
+        "an inspection of a device no file of the run holds",
+        inspection(equipmentCode=_stranger()),
+        [("SE-XRF-002", 3, _pointer(3, "equipmentCode"))],
+    ),
+    N("SE-XRF-002", "检验的设备均在报文中", "every inspected device is in the message", clean),
+    channel("SE-SEQ-001", "序号 1、2 之后收到 4", "4 after 1 and 2", (package(1), package(2)), package(4), True),
+    channel("SE-SEQ-001", "序号 1、2 之后收到 3", "3 after 1 and 2", (package(1), package(2)), package(3), False),
+    channel("SE-SEQ-002", "同一报文收到两次", "the same package twice", (package(1), package(2)), package(2), True),
+    channel("SE-SEQ-002", "序号 1 之后收到 2", "2 after 1", (package(1),), package(2), False),
+    channel(
+        "SE-SEQ-003",
+        "新报文的记录与上一报文相同",
+        "a new package holding the records of the previous one",
+        (package(1),),
+        package(2, seed=11),
+        True,
+    ),
+    channel(
+        "SE-SEQ-003",
+        "新报文的记录不同",
+        "a new package with other records",
+        (package(1),),
+        package(2, seed=12),
+        False,
+    ),
+    channel(
+        "SE-SEQ-004",
+        "序号 1 再次出现，内容不同",
+        "sequence 1 again with other records",
+        (package(1),),
+        package(1, message=9, seed=12),
+        True,
+    ),
+    channel(
+        "SE-SEQ-004",
+        "另一报文取下一序号",
+        "another package takes the next number",
+        (package(1),),
+        package(2, message=9, seed=12),
+        False,
+    ),
+    channel(
+        "SE-SEQ-005",
+        "报文标识被另一报文重用",
+        "a message id used again by another package",
+        (package(1),),
+        package(2, message=1, seed=12),
+        True,
+    ),
+    channel(
+        "SE-SEQ-005",
+        "新报文使用新标识",
+        "a new package with a new message id",
+        (package(1),),
+        package(2, seed=12),
+        False,
+    ),
+    channel(
+        "SE-SEQ-006",
+        "序号 3 之后收到 2",
+        "2 arrives after 3",
+        (package(1), package(3, seed=12)),
+        package(2, seed=13),
+        True,
+    ),
+    channel(
+        "SE-SEQ-006",
+        "按序收到",
+        "packages in order",
+        (package(1), package(2, seed=12)),
+        package(3, seed=13),
+        False,
+    ),
+]
+
+
+def signed(
+    rule: str,
+    zh: str,
+    en: str,
+    build: Build,
+    sig: Build | None,
+    findings: list[Any] | None = None,
+    **kw: Any,
+) -> Case:
+    """A trust case: ``build`` with signature ``sig`` beside it, checked against the trusted test certificate.
+
+    Positive when ``findings`` name ``rule``, else negative (``findings``: those that must occur all the same).
+    """
+    found = findings or []
+    if rule in {r for r, _, _ in found}:
+        return P(rule, zh, en, build, found, sig=sig, trust=TRUST, **kw)
+    return N(rule, zh, en, build, findings=found, sig=sig, trust=TRUST, **kw)
+
+
+def _sig(rule: str, pointer: str | None = None) -> tuple[str, None, str | None]:
+    return (rule, None, pointer)
+
+
+CASES += [
+    signed(
+        "SE-SIG-001",
+        "要求签名，报文未签名",
+        "a signature is required, the package is unsigned",
+        clean,
+        None,
+        [_sig("SE-SIG-001")],
+    ),
+    signed(
+        "SE-SIG-001",
+        "不要求签名，报文未签名",
+        "no signature is required, the package is unsigned",
+        clean,
+        None,
+        require_signature=False,
+    ),
+    signed(
+        "SE-SIG-002",
+        "签名文件版本为 2",
+        "a signature file of version 2",
+        clean,
+        signature(edit=_sig_version),
+        [_sig("SE-SIG-002")],
+    ),
+    signed("SE-SIG-002", "签名文件完好", "an intact signature file", clean, signature()),
+    signed(
+        "SE-SIG-003",
+        "Ed25519 签名，策略只允许 SM2 与 ECDSA",
+        "an Ed25519 signature, the policy allows SM2 and ECDSA only",
+        clean,
+        signature(),
+        [_sig("SE-SIG-003")],
+        parameters={"SE-SIG-003": {"algorithms": "sm2 ecdsa-p256"}},
+    ),
+    signed(
+        "SE-SIG-003",
+        "Ed25519 签名，策略允许 SM2 与 Ed25519",
+        "an Ed25519 signature, the policy allows SM2 and Ed25519",
+        clean,
+        signature(),
+        parameters={"SE-SIG-003": {"algorithms": "sm2 ed25519"}},
+    ),
+    signed(
+        "SE-SIG-004",
+        "以不受信任的密钥签名",
+        "signed with a key that is not trusted",
+        clean,
+        signature(key=UNTRUSTED),
+        [_sig("SE-SIG-004")],
+    ),
+    signed("SE-SIG-004", "以受信任的密钥签名", "signed with the trusted key", clean, signature()),
+    signed(
+        "SE-SIG-005",
+        "签名后改动签名文件中的签名时间",
+        "the signing time in the signature file altered after signing",
+        clean,
+        signature(edit=_sig_signed_later),
+        [_sig("SE-SIG-005")],
+    ),
+    signed("SE-SIG-005", "签名有效", "a valid signature", clean, signature()),
+    signed(
+        "SE-SIG-006",
+        "签名后改动报文标识",
+        "the message id changed after signing",
+        text(_fmt(MESSAGE_ID), _fmt(OTHER_MESSAGE_ID)),
+        signature(),
+        [_sig("SE-SIG-006", "/header/messageId"), _sig("SE-SIG-009")],
+    ),
+    signed("SE-SIG-006", "报文头与签名时相同", "the header as signed", clean, signature()),
+    signed(
+        "SE-SIG-007",
+        "签名后删去一条记录，报文头随之重写",
+        "a record removed after signing, the header rewritten to match",
+        envs_of(_drop_last),
+        signature(),
+        [
+            _sig("SE-SIG-006", "/header/digest"),
+            _sig("SE-SIG-006", "/header/recordCount"),
+            _sig("SE-SIG-007", "/header/recordCount"),
+            _sig("SE-SIG-008", "/header/digest"),
+            _sig("SE-SIG-009"),
+        ],
+    ),
+    signed("SE-SIG-007", "记录数与签名时相同", "as many records as signed", clean, signature()),
+    signed(
+        "SE-SIG-008",
+        "签名后改动一条记录，报文头未改",
+        "a record altered after signing, the header left as it was",
+        text(INTERNAL, {f: INTERNAL[f].replace("D-33", "D-34") for f in FORMATS}),
+        signature(),
+        [_sig("SE-SYN-009", "/header/digest"), _sig("SE-SIG-008", "/header/digest"), _sig("SE-SIG-009")],
+    ),
+    signed("SE-SIG-008", "记录与签名时相同", "the records as signed", clean, signature()),
+    signed(
+        "SE-SIG-009",
+        "签名后在报文头中加一个空格",
+        "a space added to the header after signing",
+        text(SPACED, {J: '{"header": {', L: '{"header": {', M: "<header >"}),
+        signature(),
+        [_sig("SE-SIG-009")],
+    ),
+    signed(
+        "SE-SIG-009",
+        "签名后转换为另一种格式，内容不变",
+        "converted to another format after signing, the content unchanged",
+        clean,
+        signature(signed_as=CONVERTED),
+    ),
+    signed(
+        "SE-SIG-010",
+        "签名时间早于证书生效",
+        "signed before the certificate became valid",
+        clean,
+        signature(at=dt.datetime(2025, 12, 31, 20, 0, tzinfo=CREATED.tzinfo)),  # valid from 2026-01-01 UTC
+        [_sig("SE-SIG-010")],
+    ),
+    signed("SE-SIG-010", "签名时间在证书有效期内", "signed within the certificate's validity", clean, signature()),
+]
+
+
+# -- reconciliations (the consistency layer) -----------------------------------------------------------------
+
+RECONCILED_ON = CREATED.date()
+"""The day the reconciliation cases run on (their ``today``): the day their messages were made."""
+CON_SEED = 15
+"""The sample of the reconciliation cases: three devices that all hold a registration certificate, so that the
+office has a use registration of each (the samples give pressure vessels no certificate: 容 is unconfirmed)."""
+GANTRY, ESCALATOR, STACKER = 0, 1, 2
+"""The sample's devices (造船门式起重机, 自动扶梯, 集装箱正面吊运起重机): use registration k of the registrations;
+Equipment 2k and its Inspection 2k + 1 of the inspections."""
+
+Change = Callable[[Envs], Envs | None]
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _keyed(envs: Envs) -> Envs:
+    """``envs`` as change records (add, version 1) with their business keys."""
+    for env in envs:
+        env.update(operation="add", recordKey=X.record_key(env["recordType"], env["data"], SPEC), recordVersion=1)
+    return envs
+
+
+def _inspected(env: dict[str, Any], done: dt.date) -> None:
+    """Inspection ``env`` done on ``done``: the next one a year later, the report numbered in that year."""
+    d = env["data"]
+    d.update(
+        reportNo=f"JY{done.year}{d['reportNo'][6:]}",
+        inspectionDate=done.isoformat(),
+        nextInspectionDate=done.replace(year=done.year + 1).isoformat(),
+    )
+    _keyed([env])
+
+
+def con_inspections() -> Envs:
+    """The inspection bodies' upload: the sample's devices, each with its latest periodic inspection moved into the
+    year before RECONCILED_ON (same day of the year), so that no device is overdue."""
+    envs = sampled("inspection-upload", seed=CON_SEED)
+    for equipment, env in zip(envs[::2], envs[1::2], strict=True):
+        done = _day(env["data"]["inspectionDate"]).replace(year=RECONCILED_ON.year)
+        if done >= RECONCILED_ON:
+            done = done.replace(year=done.year - 1)
+        assert _day(equipment["data"]["registrationDate"]) < done < RECONCILED_ON
+        _inspected(env, done)
+    return envs
+
+
+def _use_registration(equipment: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The office's use registration (新设备首次启用, TSG 08-2017 form) of a sampled device, as its record says."""
+    from sedata.sample import vocabulary as words
+
+    def person() -> str:
+        return rng.choice(words.SURNAMES) + "".join(rng.choice(words.GIVEN) for _ in range(rng.choice((1, 2))))
+
+    manager = person()
+    address = equipment["useLocation"]
+    for site in words.SITES:
+        address = address.removesuffix(site)
+    copied = (
+        "equipmentKind equipmentCategory equipmentVariety productName equipmentCode modelSpec manufacturerName "
+        "userUnitName userUnitCode internalNumber useLocation commissioningDate registrationDate registrationCertNo "
+        "registrationAuthority"
+    ).split()
+    known = {
+        "registrationCategory": "新设备首次启用",
+        **{name: equipment[name] for name in copied if name in equipment},
+        "userUnitAddress": address,
+        "safetyManager": manager,
+        "mobilePhone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+        "formFiller": manager,
+        "formDate": (_day(equipment["registrationDate"]) - dt.timedelta(days=3)).isoformat(),
+        "registrar": person(),
+    }
+    order = [SPEC.field_exchange_name(f) for f in SPEC.entities["UseRegistration"].fields]
+    return {name: known[name] for name in order if name in known}
+
+
+def con_registrations() -> Envs:
+    """The supervision office's registration download: a use registration of each device of the sample."""
+    rng = random.Random(CON_SEED)
+    devices = [env["data"] for env in sampled("inspection-upload", seed=CON_SEED)[::2]]
+    return _keyed([{"recordType": "UseRegistration", "data": _use_registration(d, rng)} for d in devices])
+
+
+def _status(device: int, day: str, use: str, registration: str | None, reason: str) -> Change:
+    """The registrations with a StatusChange of ``device`` on ``day`` after them."""
+
+    def change(envs: Envs) -> Envs:
+        data = {"equipmentCode": envs[device]["data"]["equipmentCode"], "changeDate": day, "useStatus": use}
+        if registration is not None:
+            data["registrationStatus"] = registration
+        data["changeReason"] = reason
+        return [*envs, *_keyed([{"recordType": "StatusChange", "data": data}])]
+
+    return change
+
+
+def _dropped(*indexes: int) -> Change:
+    return lambda envs: [env for i, env in enumerate(envs) if i not in indexes]
+
+
+def _redated(device: int, done: str) -> Change:
+    """The inspections with ``device``'s inspection done on ``done`` (the next one a year later)."""
+
+    def change(envs: Envs) -> None:
+        _inspected(envs[2 * device + 1], _day(done))
+
+    return change
+
+
+def _renamed(envs: Envs) -> None:
+    """The gantry crane's user unit named otherwise in the inspection data (集团 added)."""
+    data = envs[2 * GANTRY]["data"]
+    data["userUnitName"] = data["userUnitName"].replace("有限公司", "集团有限公司")
+
+
+def _dataset(message_type: str, base: Callable[[], Envs], change: Change | None) -> Build:
+    def build(fmt: str) -> bytes:
+        envs = base()
+        if change is not None:
+            envs = change(envs) or envs
+        return encode(fmt, envs, message_type=message_type)
+
+    return build
+
+
+def reconciliation(
+    rule: str,
+    zh: str,
+    en: str,
+    findings: list[Any] | None = None,
+    *,
+    registrations: Change | None = None,
+    inspections: Change | None = None,
+) -> Case:
+    """The sample's registrations (``registrations`` applied) reconciled with its inspections (``inspections``
+    applied) on RECONCILED_ON. Positive when ``findings`` name ``rule``, else negative (``findings``: those that
+    must occur all the same)."""
+    found = findings or []
+    make = P if rule in {r for r, _, _ in found} else N
+    return make(
+        rule,
+        zh,
+        en,
+        _dataset("inspection-upload", con_inspections, inspections),
+        findings=found,
+        registrations=(_dataset("registration-download", con_registrations, registrations),),
+        today=RECONCILED_ON.isoformat(),
+    )
+
+
+_SCRAPPED = "设备报废，办理注销登记"
+_SCRAPPED_STATUS = [
+    ("SE-CON-005", 2 * ESCALATOR, _pointer(2 * ESCALATOR, "useStatus")),
+    ("SE-CON-005", 2 * ESCALATOR, _pointer(2 * ESCALATOR, "registrationStatus")),
+]
+"""The inspection data still has the scrapped escalator 在用, 已注册 (useStatus 2, registrationStatus 1)."""
+
+CASES += [
+    reconciliation(
+        "SE-CON-001",
+        "已登记的设备在检验数据中没有检验记录",
+        "a registered device the inspection data holds nothing of",
+        [("SE-CON-001", STACKER, _pointer(STACKER, "equipmentCode"))],
+        inspections=_dropped(2 * STACKER, 2 * STACKER + 1),
+    ),
+    reconciliation(
+        "SE-CON-001",
+        "没有检验记录的设备已停用",
+        "the device the inspection data holds nothing of is out of use (停用)",
+        registrations=_status(STACKER, "2025-04-30", "3", None, "使用单位申请停用"),
+        inspections=_dropped(2 * STACKER, 2 * STACKER + 1),
+    ),
+    reconciliation(
+        "SE-CON-002",
+        "检验过的设备不在登记数据中",
+        "an inspected device the registration data does not hold",
+        [("SE-CON-002", 2 * ESCALATOR + 1, _pointer(2 * ESCALATOR + 1, "equipmentCode"))],
+        registrations=_dropped(ESCALATOR),
+    ),
+    reconciliation("SE-CON-002", "每台检验过的设备均已登记", "every inspected device is registered"),
+    reconciliation(
+        "SE-CON-003",
+        "设备报废注销后仍有检验",
+        "a device inspected after it was scrapped and its registration cancelled",
+        [
+            ("SE-CON-003", 2 * ESCALATOR + 1, _pointer(2 * ESCALATOR + 1, "inspectionDate")),
+            *_SCRAPPED_STATUS,
+        ],
+        registrations=_status(ESCALATOR, "2025-06-01", "4", "3", _SCRAPPED),  # inspected 2025-07-02
+    ),
+    reconciliation(
+        "SE-CON-003",
+        "设备在最近一次检验后报废注销",
+        "a device scrapped and cancelled after its latest inspection",
+        _SCRAPPED_STATUS,
+        registrations=_status(ESCALATOR, "2025-08-01", "4", "3", _SCRAPPED),
+    ),
+    reconciliation(
+        "SE-CON-004",
+        "下次检验日期为核对日前一天",
+        "the next inspection date is the day before the reconciliation",
+        [("SE-CON-004", 2 * STACKER + 1, _pointer(2 * STACKER + 1, "nextInspectionDate"))],
+        inspections=_redated(STACKER, "2025-03-10"),
+    ),
+    reconciliation(
+        "SE-CON-004",
+        "下次检验日期即核对当日",
+        "the next inspection date is the day of the reconciliation",
+        inspections=_redated(STACKER, "2025-03-11"),
+    ),
+    reconciliation(
+        "SE-CON-005",
+        "检验数据中的使用单位名称与登记不同",
+        "the inspection data names the user unit otherwise than the registration",
+        [("SE-CON-005", 2 * GANTRY, _pointer(2 * GANTRY, "userUnitName"))],
+        inspections=_renamed,
+    ),
+    reconciliation("SE-CON-005", "登记与检验数据一致", "registration and inspection data agree"),
 ]
 
 
@@ -508,21 +1162,51 @@ def entries() -> list[tuple[dict[str, Any], bytes | None]]:
                 "format": fmt,
                 "description": {"zh": case.zh, "en": case.en},
                 "file": file,
-                "today": TODAY,
+                "today": case.today,
                 "findings": [
                     {"rule": r, "index": i, "pointer": p} for r, i, p in case.per_format.get(fmt, case.findings)
                 ],
             }
             if not case.positive:
                 entry["absent"] = [case.rule]
+            if case.before:
+                entry["before"] = [f"cases/{_id(case, fmt)}.before{k}.{fmt}" for k in range(len(case.before))]
+                for name, build in zip(entry["before"], case.before, strict=True):
+                    out.append(({"file": name}, build(fmt)))
+            if case.together:
+                entry["with"] = [f"cases/{_id(case, fmt)}.with{k}.{fmt}" for k in range(len(case.together))]
+                for name, build in zip(entry["with"], case.together, strict=True):
+                    out.append(({"file": name}, build(fmt)))
+            if case.ledger:
+                entry["ledger"] = True
+            if case.registrations is not None:
+                names = [f"cases/{_id(case, fmt)}.reg{k}.{fmt}" for k in range(len(case.registrations))]
+                entry["reconcile"] = {"registrations": names}
+                for name, build in zip(names, case.registrations, strict=True):
+                    out.append(({"file": name}, build(fmt)))
+            if case.trust is not None:
+                entry["trust"] = list(case.trust)
+                entry["require_signature"] = case.require_signature
+            if case.parameters:
+                entry["parameters"] = {rule: dict(values) for rule, values in case.parameters.items()}
             out.append((entry, case.build(fmt)))
+            if case.sig is not None:
+                out.append(({"file": f"{file}.sig"}, case.sig(fmt)))
     return out
 
 
 HEADER_COMMENT = (
     "# Generated by spec/conformance/build.py: do not edit by hand; change the script and run it again.\n"
     "# Each case: a message file, the date it is validated on, the findings it must yield (exactly: rule,\n"
-    "# record index, JSON pointer) and, for a negative case, the rules that must not fire.\n"
+    "# record index, JSON pointer) and, for a negative case, the rules that must not fire. A case may name\n"
+    "# packages validated before it (each in its own run: `before`), files validated in its own run before it\n"
+    "# (`with`: the cross-record layer), and ask for a fresh channel ledger (the sequence layer).\n"
+    "# A trust case names the certificates it accepts (trust, relative to this folder; the signature is the\n"
+    "# file's name + .sig beside it), whether a signature is required, and rule parameters its receiver sets.\n"
+    "# A reconciliation case (the consistency layer, `sedata reconcile`) names its registration datasets\n"
+    "# (`reconcile: {registrations: [...]}`); its `file` is the inspection dataset, and its findings are those of\n"
+    "# every file of the reconciliation together (each SE-CON rule reports on one side: SE-CON-001 on the\n"
+    "# registrations, the others on the inspections).\n"
 )
 
 
@@ -531,7 +1215,8 @@ def render() -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     listed = []
     for entry, body in entries():
-        listed.append(entry)
+        if "id" in entry:  # not a file that only precedes a case
+            listed.append(entry)
         if body is not None:
             files[entry["file"]] = body
     text = yaml.safe_dump({"cases": listed}, allow_unicode=True, sort_keys=False, width=120)
@@ -539,7 +1224,45 @@ def render() -> dict[str, bytes]:
     return files
 
 
+def make_keys() -> int:
+    """Make the suite's test keys ONCE (random): an Ed25519 key and self-signed certificate in keys/trusted and
+    keys/untrusted, valid VALID_FROM to VALID_UNTIL. The keys are committed; ``build.py`` only reads them, so
+    making them again changes every signature of the suite. Refuses to overwrite existing keys."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.x509.oid import NameOID
+
+    targets = [KEYS / name for name in (TRUSTED, UNTRUSTED)]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        print(f"keys exist, not overwritten: {', '.join(existing)}", file=sys.stderr)
+        return 1
+    for serial, folder in enumerate(targets, start=1):
+        key = ed25519.Ed25519PrivateKey.generate()
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"sedata conformance {folder.name} TEST key")])
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(serial)
+            .not_valid_before(VALID_FROM)
+            .not_valid_after(VALID_UNTIL)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+            .sign(key, None)
+        )
+        folder.mkdir(parents=True)
+        (folder / "ed25519-key.pem").write_bytes(keys.PrivateKey(keys.ED25519, key=key).to_pem())
+        (folder / "ed25519-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        print(f"wrote {folder}: key id {keys.load_private_file(folder / 'ed25519-key.pem').public_key().key_id}")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--make-keys"]:
+        return make_keys()
     files = render()
     shutil.rmtree(HERE / "cases", ignore_errors=True)
     for rel, body in files.items():

@@ -16,8 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sedata.cli.main import app
-from sedata.validate import validate_files
-from sedata.validate.parallel import validate_parallel
+from sedata.validate import parallel, validate_files
 
 from .conftest import SPEC, sample, write_sample
 
@@ -26,15 +25,9 @@ TODAY = dt.date(2030, 1, 1)
 
 def _both(paths: list[Path], chunk_bytes: int = 3000, **kw: Any) -> tuple[list[Any], list[Any]]:
     one = validate_files(paths, spec=SPEC, today=TODAY, **kw).files
-    many = validate_parallel(
-        list(paths),
-        2,
-        fail_on="error",
-        max_errors=kw.get("max_errors"),
-        spec=SPEC,
-        today=TODAY,
-        chunk_bytes=chunk_bytes,
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "CHUNK_BYTES", chunk_bytes)
+        many = validate_files(paths, spec=SPEC, today=TODAY, jobs=2, **kw).files
     return [r.to_data() for r in one], [r.to_data() for r in many]
 
 
@@ -98,7 +91,7 @@ def test_a_blank_line_at_the_end_of_a_chunk_is_reported_when_records_follow(tmp_
     path = write_sample(tmp_path / "blank.jsonl", "inspection-upload", "jsonl", records)
     lines = _lines(path)
     for at in range(2, len(lines) - 1):  # wherever the blank line falls, chunk end or not
-        _rewrite(path, lines[:at] + [b""] + lines[at:])
+        _rewrite(path, [*lines[:at], b"", *lines[at:]])
         one, many = _both([path], chunk_bytes=2500)
         assert one[0]["stopped"] == "broken" and many == one, at
     trailing = _rewrite(path, [*lines, b"", b""])
@@ -141,3 +134,16 @@ def test_the_cli_with_jobs_writes_the_same_report(defective: Path, tmp_path: Pat
         assert result.exit_code == 1, result.output
         outs.append(json.loads(out.read_text(encoding="utf-8")))
     assert outs[0]["files"] == outs[1]["files"]
+
+
+def test_keys_repeated_across_files_as_in_one_process(tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 60, 12, 0.0)
+    first = write_sample(tmp_path / "a.jsonl", "inspection-upload", "jsonl", records)  # split into chunks
+    again = write_sample(tmp_path / "b.xml", "inspection-upload", "xml", records[:10])  # validated whole
+    one, many = _both([first, again])
+    rules = [f["rule"] for f in one[1]["findings"]]
+    assert rules.count("SE-XRF-001") == 10  # every record of b repeats one of a
+    assert many == one
+    # and a large file that cannot be split (XML) is validated in the main process, with the same result
+    one, many = _both([first, again], chunk_bytes=200)
+    assert many == one

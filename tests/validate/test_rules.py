@@ -18,7 +18,7 @@ from sedata import exchange as X
 from sedata.validate import LAYERS, Text, validate_file
 from sedata.validate.context import FileContext, MissingPlaceholder, render
 
-from .conftest import SPEC, doubtful, envelope, sample, write_jsonl, write_sample
+from .conftest import HEADER_FIELDS, SPEC, doubtful, envelope, sample, write_jsonl, write_sample
 
 _FORMATTER = string.Formatter()
 
@@ -162,6 +162,13 @@ def _biz_010(tmp: Path) -> Path:
     return _jsonl(tmp, [*envs, envs[3]])
 
 
+def _cod_004(tmp: Path) -> Path:
+    # A header that declares the package masked, over operator certificates whose holder IDs are whole.
+    envs = [envelope(r) for r in sample("operator-certificate-upload", 2, 11, 0.0)[0]]
+    masked = {HEADER_FIELDS.by_key("masking_profile").name: "share"}
+    return write_jsonl(tmp / "case.jsonl", envs, message_type="operator-certificate-upload", header=masked)
+
+
 CASES: dict[str, Callable[[Path], Path]] = {
     "SE-SYN-001": _missing,
     "SE-SYN-002": _syn_002,
@@ -183,6 +190,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "SE-COD-002": _cod_002,
     # The example whose certificate uses the UNCONFIRMED category character 容 (a PARTIAL rule).
     "SE-COD-003": doubtful,
+    "SE-COD-004": _cod_004,
     "SE-BIZ-001": _biz_001,
     "SE-BIZ-002": _inspection(inspectionConclusion="符合要求"),
     "SE-BIZ-003": _inspection(inspectionDate="2024-05-01", nextInspectionDate="2024-05-01"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from sedata.codes import InvalidChecksum, InvalidCode, InvalidComponent, Note
 from sedata.exchange.records import spec_memo
+from sedata.privacy.shapes import leaks, masked_ok
 from sedata.spec import Spec
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import scrub, show
@@ -61,9 +62,22 @@ def findings(
 ) -> list[Finding]:
     """The identifier findings for ``data`` (a record's data or the header), skipping paths in ``bad``."""
     out: list[Finding] = []
-    for field, value, path in _values(_plans(ctx.spec), entity.id, data, ()):
+    masking = ctx.masking
+    plans = _plans(ctx.spec)[1 if masking is not None else 0]
+    for field, value, path in _values(plans, entity.id, data, ()):
         if bad and any(path[:k] in bad for k in range(1, len(path) + 1)):
             continue
+        if masking is not None and field.personal is not None:
+            if masked_ok(field.personal, masking, value, ctx.spec):
+                continue  # masked as the header says: its own identifier rules no longer apply
+            if leaks(field.personal, value):
+                shown = show(value, field.personal)
+                out.append(
+                    ctx.finding("SE-COD-004", where, element=field.ref, value=shown, pointer=pointer(*prefix, *path))
+                )
+                continue
+        if field.domain is None or not field.domain.identifiers:
+            continue  # a personal element without identifier rules, visited only for SE-COD-004
         notes, refusals = check(field, value)
         if not notes and not refusals:
             continue
@@ -91,9 +105,12 @@ def findings(
 _Plan = tuple[tuple[str, FieldShape, bool], ...]
 
 
-def _build_plans(spec: Spec) -> dict[str, _Plan]:
+def _build_plans(spec: Spec, personal: bool) -> dict[str, _Plan]:
     all_shapes = shapes(spec)
     plans: dict[str, _Plan] = {}
+
+    def wanted(f: FieldShape) -> bool:
+        return bool(f.domain is not None and f.domain.identifiers) or (personal and f.personal is not None)
 
     def plan(entity_id: str) -> _Plan:
         if entity_id not in plans:
@@ -101,7 +118,7 @@ def _build_plans(spec: Spec) -> dict[str, _Plan]:
             plans[entity_id] = tuple(
                 (name, f, f.entity is not None)
                 for name, f in all_shapes[entity_id].fields.items()
-                if (f.entity is not None and plan(f.entity)) or (f.domain is not None and f.domain.identifiers)
+                if (f.entity is not None and plan(f.entity)) or (f.entity is None and wanted(f))
             )
         return plans[entity_id]
 
@@ -110,8 +127,9 @@ def _build_plans(spec: Spec) -> dict[str, _Plan]:
     return plans
 
 
-def _plans(spec: Spec) -> dict[str, _Plan]:
-    return spec_memo(spec, "validate.codes.plans", _build_plans)
+def _plans(spec: Spec) -> tuple[dict[str, _Plan], dict[str, _Plan]]:
+    """The fields to visit: with identifier rules; and, for a masked package, personal-data ones too."""
+    return spec_memo(spec, "validate.codes.plans", lambda s: (_build_plans(s, False), _build_plans(s, True)))
 
 
 def _values(

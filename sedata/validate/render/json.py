@@ -16,6 +16,7 @@ Shape (every key always present; ``null`` where unknown)::
         "records": 200,                             # records read
         "valid": false,
         "stopped": null,                            # unreadable | broken | max-errors
+        "verified": true,                           # read whole: count and digest matched the header
         "counts": {"bySeverity": {...}, "byRule": {...}, "byLayer": {...}},
         "notChecked": [{"rule": "SE-BIZ-001", "reason": {"zh": ..., "en": ...}}],
         "findings": [{
