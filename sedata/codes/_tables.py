@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sedata.spec import current
 from sedata.spec.codesets import InForce, entry
@@ -48,6 +49,12 @@ def in_force_during(codeset_id: str, start: dt.date, end: dt.date) -> list[InFor
     ``certain`` is True only when the version is surely in force on every day of the period (the
     period-wide counterpart of :func:`sedata.spec.codesets.versions_at`).
     """
+    return list(_in_force_during(codeset_id, start, end, id(current())))
+
+
+@lru_cache(maxsize=1024)
+def _in_force_during(codeset_id: str, start: dt.date, end: dt.date, _spec: int) -> tuple[InForce, ...]:
+    # Every certificate number read asks this for its year: answer each year once (per spec object).
     found: list[InForce] = []
     for cs in reversed(current().codeset_versions(codeset_id)):
         lo, hi = cs.valid_from, cs.valid_to
@@ -57,7 +64,7 @@ def in_force_during(codeset_id: str, start: dt.date, end: dt.date) -> list[InFor
             continue
         certain = (lo is None or start >= lo.latest()) and (hi is None or end < hi.earliest())
         found.append(InForce(cs, certain))
-    return found
+    return tuple(found)
 
 
 def year_span(year: int, month: int | None = None) -> tuple[dt.date, dt.date]:
@@ -76,11 +83,13 @@ def children(cs: CodeSet, code: str) -> list[CodeEntry]:
 def lineage(cs: CodeSet, code: str) -> list[CodeEntry]:
     """The entry for ``code`` and its ancestors, nearest first (empty when the code is unknown)."""
     out: list[CodeEntry] = []
+    seen: set[str] = set()  # by code: comparing entries (pydantic models) field by field was the slow part
     current_code: str | None = code
-    while current_code is not None:
+    while current_code is not None and current_code not in seen:
         e = entry(cs, current_code)
-        if e is None or e in out:
+        if e is None:
             break
+        seen.add(current_code)
         out.append(e)
         current_code = e.parent
     return out

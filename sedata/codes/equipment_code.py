@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from sedata.codes import _tables, admin_division
@@ -110,9 +110,9 @@ def _check_shape(value: str) -> None:
             f"设备代码应为{length()}位，实为{len(value)}位",
             f"an equipment code has {length()} characters, not {len(value)}",
         )
+    if any(layout.regex.fullmatch(value) for layout in layouts().values()):
+        return  # fits a form; only a value that fits neither needs the (slow) diagnosis of where it breaks
     misses = [layout.diagnose(value) for layout in layouts().values()]
-    if any(m is None for m in misses):
-        return
     # The value stops being a prefix of either form at the furthest first mismatch.
     pos, key = max((m for m in misses if m is not None), key=lambda m: m[0])
     zh, en = _LABELS[key]
@@ -124,7 +124,14 @@ def _check_shape(value: str) -> None:
     )
 
 
-def _variety(code: str, on: dt.date) -> tuple[str | None, list[Note]]:
+@lru_cache(maxsize=4096)
+def _variety(code: str, on: dt.date) -> tuple[str | None, tuple[Note, ...]]:
+    """Cached: the same varieties are read again and again (a file holds many devices of few kinds)."""
+    meaning, notes = _variety_of(code, on)
+    return meaning, tuple(notes)
+
+
+def _variety_of(code: str, on: dt.date) -> tuple[str | None, list[Note]]:
     """The variety's meaning in the catalogue in force on ``on``, with notes; raise when a complete table lacks it."""
     tables = versions_at(current(), _tables.CATALOGUE, on)
     found = _tables.varieties(tables, code)
@@ -184,7 +191,14 @@ def _variety(code: str, on: dt.date) -> tuple[str | None, list[Note]]:
     return meaning, notes
 
 
-def _maker_meaning(maker: str) -> tuple[str, list[Note]]:
+@lru_cache(maxsize=4096)
+def _maker_meaning(maker: str) -> tuple[str, tuple[Note, ...]]:
+    """Cached: a file names the same manufacturers again and again."""
+    meaning, notes = _maker_meaning_of(maker)
+    return meaning, tuple(notes)
+
+
+def _maker_meaning_of(maker: str) -> tuple[str, list[Note]]:
     region, unit = maker[:REGION_DIGITS], maker[REGION_DIGITS:]
     if region == NATIONAL_REGION:
         return f"国家级许可，单位序号 {unit} / national licence, unit {unit}", []
@@ -363,7 +377,8 @@ def parse_licence(licence: str) -> Parsed:
             f"licence number {licence!r} is not TS + 2-digit type + 5 digits + '-' + 4-digit year "
             "(e.g. TS2210890-2015)",
         )
-    maker_meaning, notes = _maker_meaning(m["maker"])
+    maker_meaning, maker_notes = _maker_meaning(m["maker"])
+    notes = list(maker_notes)
     segments = tuple(
         Segment(key, *_LICENCE_LABELS[key], m.start(key), m[key], maker_meaning if key == "maker" else None)
         for key in _LICENCE_LABELS

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from sedata.codes import _tables
 from sedata.codes import equipment_code as _equipment
@@ -183,6 +183,24 @@ def _check_equipment(parsed_code: Parsed, province: CodeEntry | None, city: Code
     return notes
 
 
+@lru_cache(maxsize=4096)
+def _candidates(year: int, digits: str, allowed: frozenset[str] | None, _spec: int) -> tuple[_tables.Variety, ...]:
+    """Varieties of the catalogues in force in ``year`` whose digits 2-3 are ``digits``, within ``allowed``.
+
+    Scanning the catalogue for every number read dominated validation time; the answer depends only on these
+    arguments (and the spec, whose identity is the last one).
+    """
+    tables = _tables.in_force_during(_tables.CATALOGUE, *_tables.year_span(year))
+    return tuple(
+        v
+        for t in tables
+        for e in t.codeset.entries
+        if e.code[VARIETY_DIGITS] == digits
+        and (v := _tables.as_variety(t, e.code)) is not None
+        and (allowed is None or allowed & {a.code for a in v.lineage})
+    )
+
+
 def parse(
     s: str, equipment_code: str | None = None, variety: str | None = None, *, today: dt.date | None = None
 ) -> Parsed:
@@ -237,15 +255,8 @@ def parse(
     tables = _tables.in_force_during(_tables.CATALOGUE, *_tables.year_span(year))
 
     digits_start, digits = got["variety"]
-    allowed = set(category.applies_to) if category else None
-    candidates = [
-        v
-        for t in tables
-        for e in t.codeset.entries
-        if e.code[VARIETY_DIGITS] == digits
-        and (v := _tables.as_variety(t, e.code)) is not None
-        and (allowed is None or allowed & {a.code for a in v.lineage})
-    ]
+    allowed = frozenset(category.applies_to) if category else None
+    candidates = _candidates(year, digits, allowed, id(current()))
     if candidates:
         meanings["variety"] = "；".join(dict.fromkeys(f"{v.entry.code} {v.entry.zh}" for v in candidates))
     elif category is not None:

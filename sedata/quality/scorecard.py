@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -27,7 +26,6 @@ from sedata.exchange import ExchangeError, Record, open_message
 from sedata.quality.counts import Delays, EntityCounts, Group, Observation
 from sedata.quality.definitions import (
     COMPONENTS,
-    CONSISTENCY_LAYERS,
     CONSISTENCY_PREFIXES,
     DEFINITIONS,
     SCORECARD_VERSION,
@@ -36,7 +34,7 @@ from sedata.quality.definitions import (
 )
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, RECORDS
-from sedata.validate import LAYERS, FileReport, Finding, Report, validate_files
+from sedata.validate import FileReport, Finding, Report, validate_files
 from sedata.validate.layers.envelope import ReportingRules
 
 HISTOGRAM_BINS: tuple[tuple[int | None, int | None], ...] = (
@@ -396,12 +394,8 @@ def group_data(group: Group, infos: dict[str, EntityInfo], parameters: Parameter
 def _validate(
     paths: Sequence[str], references: Sequence[str], today: dt.date | None, spec: Spec
 ) -> tuple[Report, bool]:
-    # Cross-file checks are being added to the validator; until validate_files takes references they are
-    # accepted here and reported as unused rather than refused.
-    if references and "references" in inspect.signature(validate_files).parameters:
-        extra: dict[str, Any] = {"references": list(references)}
-        return validate_files(paths, today=today, spec=spec, **extra), True
-    return validate_files(paths, today=today, spec=spec), False
+    # One run: business keys are checked across all the files, references resolve in them and in ``references``.
+    return validate_files(paths, today=today, spec=spec, references=list(references)), True
 
 
 @dataclass
@@ -481,7 +475,9 @@ def build_scorecard(
     files = [str(p) for p in paths]
     refs = [str(p) for p in references]
     report, refs_used = _validate(files, refs, today, spec)
-    consistency = any(layer in LAYERS for layer in CONSISTENCY_LAYERS) or any(
+    # Measured when some file had the run-wide cross-record layer checked (an unreadable file checks nothing);
+    # SE-CON findings come from `sedata reconcile`, which a scorecard of exchange files does not run.
+    consistency = any(not any(rule.startswith("SE-XRF-") for rule in fr.not_checked) for fr in report.files) or any(
         f.rule.startswith(CONSISTENCY_PREFIXES) for f in report.findings
     )
     findings = report.by_severity()
@@ -544,9 +540,8 @@ def _notes(consistency: bool, refs: list[str], refs_used: bool, files: list[dict
     if not consistency:
         notes.append(
             {
-                "zh": "一致率未测量：本版校验器尚不检查跨记录（SE-XRF）和一致性（SE-CON）规则，得分不含此项。",
-                "en": "Consistency not measured: this validator does not check cross-record (SE-XRF) or consistency "
-                "(SE-CON) rules yet; scores leave it out.",
+                "zh": "一致率未测量：没有文件完成跨记录（SE-XRF）检查，得分不含此项。",
+                "en": "Consistency not measured: no file was checked across records (SE-XRF); scores leave it out.",
             }
         )
     if refs and not refs_used:
