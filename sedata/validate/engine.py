@@ -82,6 +82,8 @@ class _Sink:
 class RecordObserver(Protocol):
     """A run-wide layer fed every record as it passes (the cross-record index)."""
 
+    def same_package(self, file: str, message_id: str, digest: str) -> str | None: ...
+
     def begin_file(self, file: str, message_type: str | None) -> None: ...
 
     def observe(self, file: str, record: Record, where: Where, bad: Collection[DataPath]) -> None: ...
@@ -106,6 +108,8 @@ class FileRun:
         self.today = today
         self.reader: MessageReader | None = None
         self.observer: RecordObserver | None = None
+        self.twin_of: str | None = None
+        """The earlier file of the run holding the same package (same message id and digest), if any."""
 
     def open(self) -> bool:
         """Open the file and check its header; False (with the finding made) when it cannot be read."""
@@ -124,8 +128,15 @@ class FileRun:
         self.report.header = _masked(header_shape, self.header)
         message_type = self.header.get(header_shape.by_key("message_type").name)
         self.biz = business.Business(self.ctx, message_type, self.today)
+        # In a run, the cross-record index sees every key anyway and reports repeats within a file too.
+        self.biz.unique_elsewhere = self.observer is not None
         if self.observer is not None:
-            self.observer.begin_file(str(self.path), reader.header.message_type)
+            header = reader.header
+            self.twin_of = self.observer.same_package(str(self.path), header.message_id, header.digest)
+            if self.twin_of is None:
+                self.observer.begin_file(str(self.path), header.message_type)
+            else:
+                self.observer = None  # the same package as an earlier file of the run: its keys are indexed
         return True
 
     def header_findings(self) -> None:
@@ -189,7 +200,21 @@ def validate_file(
         if ledger is not None:
             sequence_findings(run.report, run.ctx, ledger, run.reader.header, path)
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
-    return finish(run.report, spec, layers)
+    finish(run.report, spec, layers)
+    if run.twin_of is not None:
+        same_package(run.report, spec, run.twin_of)
+    return run.report
+
+
+def same_package(report: FileReport, spec: Spec, first: str) -> None:
+    """Say that the cross-record rules were checked on ``first``, which holds the same package."""
+    reason = Text(
+        f"与 {first} 为同一报文（报文标识与记录摘要相同），其记录按该文件做跨文件检查",
+        f"the same package as {first} (same message id and records digest): checked across files as that file",
+    )
+    for rule_id in spec.rules:
+        if spec.rule_layers[rule_id] == "cross-record":
+            report.not_checked[rule_id] = reason
 
 
 @dataclass(frozen=True)
@@ -332,13 +357,15 @@ def _run_findings(files: list[FileReport], xrf: Any) -> None:
     partly = xrf.not_checked()
     for report in files:
         added = found.get(report.file, [])
+        if report.stopped == "max-errors":  # keep to the records that were read
+            added = [f for f in added if f.index is None or f.index < report.records]
         report.findings.extend(added)
         fired = {f.rule for f in report.findings}
         for finding in added:
             report.not_checked.pop(finding.rule, None)
         for rule, reason in partly.items():
             if rule not in fired:
-                report.not_checked[rule] = reason
+                report.not_checked.setdefault(rule, reason)
 
 
 def _bytes_of(progress: Callable[[str, int, int], None], name: str, total: int) -> Progress:

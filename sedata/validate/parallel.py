@@ -2,20 +2,21 @@
 
 Files are validated side by side. A large JSON Lines file is also split into chunks of whole lines,
 validated in parallel; the main process then does what needs the whole file, in file order: it folds
-each chunk's canonical records into the digest, checks count and digest against the header, finds
-business keys repeated across chunks (SE-BIZ-010; each worker only sees its own chunk) and a blank line
-that ends a chunk when records follow. Line numbers and record indexes are counted in the main process
-before the chunks go out, so every location is the one a single process reports.
+each chunk's canonical records into the digest, checks count and digest against the header, feeds the
+run's key index (keys repeated within or across files, references: workers send back only the members
+the index reads) and the channel ledger, and reports a blank line that ends a chunk when records follow.
+Line numbers and record indexes are counted in the main process before the chunks go out, so every
+location is the one a single process reports.
 
 XML and JSON documents are not split (their records can only be found by parsing from the start), so
-``--jobs`` speeds them up only when there are several files. At most ``2 × jobs`` chunks are in flight,
-so memory stays bounded whatever the file size.
+``--jobs`` speeds them up only when there are several files; a large one is validated in the main
+process rather than sent back record by record. At most ``2 × jobs`` chunks are in flight, so memory
+stays bounded whatever the file size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,21 +31,21 @@ from sedata.exchange.reader import integrity_error
 from sedata.exchange.records import Digester, Record
 from sedata.ledger import Ledger
 from sedata.spec import Spec, current
-from sedata.spec.envelope import DATA, RECORDS
 from sedata.validate.context import FileContext, Where
 from sedata.validate.engine import (
     FileRun,
     Signatures,
     active_layers,
     finish,
+    same_package,
     sequence_findings,
     signature_findings,
     validate_file,
 )
-from sedata.validate.layers import business, syntax
+from sedata.validate.layers import syntax
 from sedata.validate.layers.crossfile import CrossRecord, members_read
 from sedata.validate.report import FileReport, Finding, Severity, Stop
-from sedata.validate.shapes import DataPath, EntityShape, masked_key, pointer, shapes
+from sedata.validate.shapes import DataPath, masked_key, shapes
 
 CHUNK_BYTES = 8 << 20
 """Target size of one chunk; a file is split only when it holds at least two."""
@@ -67,7 +68,6 @@ class ChunkResult:
     records: int
     canonical: bytes
     """The chunk's canonical record lines, each followed by a line feed (for the file's digest)."""
-    firsts: list[tuple[str, int, int]] = field(default_factory=list)
     trailing_blank: int | None = None
     stopped: Stop | None = None
     lite: list[_Lite] = field(default_factory=list)
@@ -97,7 +97,7 @@ def validate_parallel(
     chunk_bytes: int | None = None,
     ledger: Ledger | None = None,
     signatures: Signatures | None = None,
-    observer: CrossRecord | None = None,
+    observer: CrossRecord,
 ) -> list[FileReport]:
     """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``.
 
@@ -140,7 +140,7 @@ def validate_parallel(
             elif chunks is None:
                 report, lite = next(results)
                 if observer is not None and report.format is not None:
-                    _feed(observer, path, spec, lite)
+                    _feed(observer, report, path, spec, lite)
                 if ledger is not None and report.format is not None:
                     _sequence(report, path, spec, ledger)
             else:
@@ -227,6 +227,9 @@ class _Collector:
         self.lite: list[_Lite] = []
         self.message_type: str | None = None
 
+    def same_package(self, file: str, message_id: str, digest: str) -> str | None:
+        return None  # decided by the main process, which sees the whole run
+
     def begin_file(self, file: str, message_type: str | None) -> None:
         self.message_type = message_type
 
@@ -240,15 +243,21 @@ class _Collector:
         self.lite.append((record.type, record.key, record.version, record.index, record.line, kept, hurt))
 
 
-def _feed(observer: CrossRecord, path: str | os.PathLike[str], spec: Spec, lite: list[_Lite]) -> None:
+def _feed(
+    observer: CrossRecord, report: FileReport, path: str | os.PathLike[str], spec: Spec, lite: list[_Lite]
+) -> None:
     """Feed a worker's records, in file order, to the run's index (as one process would have)."""
     try:
         with open_message(path, spec) as reader:
-            message_type = reader.header.message_type
+            header = reader.header
     except ExchangeError:
         return  # changed since the worker read it
     file = str(path)
-    observer.begin_file(file, message_type)
+    twin = observer.same_package(file, header.message_id, header.digest)
+    if twin is not None:
+        same_package(report, spec, twin)
+        return
+    observer.begin_file(file, header.message_type)
     _feed_records(observer, file, spec, lite)
 
 
@@ -296,7 +305,6 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
     assert isinstance(reader, JsonlReader)
     collector = _Collector(spec) if options.lite else None
     run.observer = collector
-    run.biz.firsts = []
     lines: list[bytes] = []
 
     def records() -> Iterator[Record]:
@@ -311,7 +319,6 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
         run.report.findings,
         run.report.records,
         canonical,
-        run.biz.firsts,
         reader.trailing_blank,
         run.report.stopped,
         collector.lite if collector else [],
@@ -334,11 +341,15 @@ def _merge(
     assert opened and run.reader is not None  # _chunks read the header
     run.reader.close()
     run.header_findings()
+    header = run.reader.header
     if observer is not None:
-        observer.begin_file(str(path), run.reader.header.message_type)
+        twin = observer.same_package(str(path), header.message_id, header.digest)
+        if twin is None:
+            observer.begin_file(str(path), header.message_type)
+        else:
+            run.twin_of, observer = twin, None
     report, sink = run.report, run.sink
     digester = Digester(run.reader.header.digest_algorithm, spec)
-    seen: dict[str, set[int]] = {}
     blank: int | None = None
     done = False
     for chunk in chunks:
@@ -357,8 +368,7 @@ def _merge(
             continue
         digester.add_lines(result.canonical, result.records)
         report.records += result.records
-        repeats = _repeats(run, chunk, result, seen)
-        for finding in _in_order(result.findings, repeats):
+        for finding in result.findings:
             sink.add(finding)
         if result.stopped is not None or sink.full:
             report.stopped, done = result.stopped or "max-errors", True
@@ -378,56 +388,10 @@ def _merge(
         signature_findings(report, run.ctx, path, options.signatures)
     if ledger is not None:
         sequence_findings(report, run.ctx, ledger, run.reader.header, path)
-    return finish(report, spec, options.layers)
-
-
-def _repeats(run: FileRun, chunk: Chunk, result: ChunkResult, seen: dict[str, set[int]]) -> list[Finding]:
-    """SE-BIZ-010 for keys of this chunk that an earlier chunk already had (each chunk checked its own)."""
-    out: list[Finding] = []
-    for record_type, digest, index in result.firsts:
-        keys = seen.setdefault(record_type, set())
-        if digest in keys:
-            entity = run.ctx.shapes[record_type]
-            line = index + 2  # the header is line 1 and no blank line comes between records
-            where = Where(
-                line=line,
-                index=index,
-                record_type=record_type,
-                key_of=partial(_key_on_line, run, chunk, line, entity),
-            )
-            out.append(business.duplicate_finding(run.ctx, entity, where, pointer(RECORDS, index, DATA)))
-        else:
-            keys.add(digest)
-    return out
-
-
-def _key_on_line(run: FileRun, chunk: Chunk, line: int, entity: EntityShape) -> str | None:
-    """The masked business key of the record on ``line`` (read again: rare, only for a repeated key)."""
-    with open(run.path, "rb") as f:
-        f.seek(chunk.start)
-        for _ in range(line - chunk.line):
-            f.readline()
-        envelope = json.loads(f.readline())
-    names = run.rules.names
-    return masked_key(entity, envelope.get(names.record_key), envelope.get(DATA))
-
-
-def _in_order(findings: list[Finding], repeats: list[Finding]) -> Iterator[Finding]:
-    """The chunk's findings with the cross-chunk repeats put where one process would have made them."""
-    pending = iter(repeats)
-    nxt = next(pending, None)
-    for finding in findings:
-        while nxt is not None and finding.index is not None and nxt.index is not None and nxt.index < finding.index:
-            yield nxt
-            nxt = next(pending, None)
-        if nxt is not None and finding.index is None:
-            yield nxt
-            yield from pending
-            nxt = None
-        yield finding
-    if nxt is not None:
-        yield nxt
-    yield from pending
+    finish(report, spec, options.layers)
+    if run.twin_of is not None:
+        same_package(report, spec, run.twin_of)
+    return report
 
 
 def _size(path: str | os.PathLike[str]) -> int:

@@ -139,9 +139,8 @@ class Business:
     message_type: str | None
     today: dt.date
     seen: dict[str, set[int]] = field(default_factory=dict)
-    firsts: list[tuple[str, int, int]] | None = None
-    """When set, each key's first occurrence is noted (record type, digest, record index): a file validated
-    in chunks checks uniqueness across chunks with these."""
+    unique_elsewhere: bool = False
+    """SE-BIZ-010 is left to the run's key index (a run keeps one index of keys, not one per layer)."""
 
     def __post_init__(self) -> None:
         self.p = params(self.ctx.spec)
@@ -174,7 +173,8 @@ class Business:
         for check in _CHECKS.get(entity.id, ()):
             check(rec)
         _future(rec)
-        _unique(rec)
+        if not self.unique_elsewhere:
+            _unique(rec)
         return rec.out
 
 
@@ -391,8 +391,6 @@ def _unique(rec: _Record) -> None:
         rec.out.append(duplicate_finding(rec.layer.ctx, rec.entity, rec.where, pointer(*rec.prefix)))
     else:
         seen.add(digest)
-        if rec.layer.firsts is not None and rec.where.index is not None:
-            rec.layer.firsts.append((rec.entity.id, digest, rec.where.index))
 
 
 def key_digest(record_type: str, key: str) -> int:

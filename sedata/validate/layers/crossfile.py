@@ -26,6 +26,7 @@ from sedata.spec.envelope import KEY_SEPARATOR
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._personal import kind_of
 from sedata.validate.layers._stream import stream
+from sedata.validate.layers.business import duplicate_finding
 from sedata.validate.masking import show
 from sedata.validate.report import ElementRef, Finding, Severity, Text
 from sedata.validate.shapes import DataPath, record_pointer, shapes
@@ -114,6 +115,11 @@ def _walk(data: Any, steps: tuple[str, ...], at: DataPath) -> Iterator[tuple[Any
         yield from _walk(value, steps[1:], (*at, steps[0]))
 
 
+def _from_fields(key_names: tuple[str, ...], data: dict[str, Any]) -> bool:
+    """Whether every key field has a value (the key is the data's, not the envelope's recordKey)."""
+    return bool(key_names) and all(data.get(n) is not None for n in key_names)
+
+
 def key_text(key_names: tuple[str, ...], record: Record) -> str | None:
     """The record's business key as text: its key fields' values joined by ``|``, else its ``recordKey``."""
     data = record.data
@@ -151,12 +157,21 @@ class CrossRecord:
         self._targets: dict[str, KeyTable] = {e: KeyTable() for e, p in self._plan.items() if p.is_target}
         self._pending: dict[tuple[str, str], _Pending] = {}
         self._carried: set[str] = set()
+        self._packages: dict[tuple[str, str], str] = {}
         self._found: dict[int, list[Finding]] = {}
         self._contexts: dict[int, FileContext] = {}
         self.unchecked: set[tuple[str, str]] = set()
         """(field, referenced entity) pairs left unchecked by :meth:`finish`: nothing could carry the entity."""
 
     # --- feeding ------------------------------------------------------------------------------------
+    def same_package(self, file: str, message_id: str, digest: str) -> str | None:
+        """The file of the run that already holds this package (same message id and records digest), else None.
+
+        The same message in two formats (a conversion) is one delivery, not two: its keys are indexed once.
+        """
+        first = self._packages.setdefault((message_id, digest), file)
+        return None if first == file else first
+
     def begin_file(self, file: str, message_type: str | None) -> None:
         """A file of the run starts; its message type says which entities the run can resolve references to."""
         self.files.id(file)
@@ -177,13 +192,13 @@ class CrossRecord:
         self._carried.add(record.type)
         key = key_text(plan.key_names, record)
         if key is not None and not any((n,) in bad for n in plan.key_names):
-            self._unique(file_id, plan, key, record, where)
+            self._unique(file_id, plan, key, record, where, _from_fields(plan.key_names, data))
             if plan.is_target:
                 self._targets[record.type].add(key)
         for reference in plan.references:
             self._refer(file_id, reference, record, where, bad)
 
-    def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where) -> None:
+    def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
             key = f"{key}{_VERSION_SEPARATOR}{record.version}"
         found = self._keys.get(record.type)
@@ -195,7 +210,15 @@ class CrossRecord:
             first.append(file_id, record.index, record.line)
             return
         if first.file_id(row) == file_id:
-            return  # a repeat inside one file is SE-BIZ-010's
+            # A repeat inside one file is SE-BIZ-010, reported here for the business layer, which keeps no
+            # index of its own in a run (one index of keys, not two). Only keys read from the key fields count.
+            if fields:
+                entity = shapes(self.spec)[record.type]
+                self._add(
+                    file_id,
+                    duplicate_finding(self._ctx(file_id), entity, where, record_pointer(record.index, "data") or ""),
+                )
+            return
         seen = first.get(row)
         line = "?" if seen.line is None else str(seen.line)
         at = "" if seen.index is None else f"（records[{seen.index}]）"
