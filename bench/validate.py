@@ -52,8 +52,10 @@ def peak_kib():
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
 def done(records, start, invalid=0, **extra):
+    import resource  # worker processes (--jobs): the largest one's peak, reported beside the main process's
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"records": records, "seconds": time.perf_counter() - start, "peak_kib": peak_kib(),
-                      "invalid": invalid, **extra}))
+                      "child_peak_kib": child, "invalid": invalid, **extra}))
 
 path = Path(sys.argv[1])
 n = int(sys.argv[2])
@@ -63,7 +65,7 @@ schemas = Path(sys.argv[4])
 
 VALIDATE = r"""
 from sedata.cli.main import app
-argv = ["validate", str(path), "--format", "json", "--out", "/dev/null", "--today", "2030-01-01"]
+argv = ["validate", str(path), "--format", "json", "--out", "/dev/null", "--today", "2030-01-01", *EXTRA]
 start = time.perf_counter()
 try:
     app(argv, prog_name="sedata")
@@ -206,11 +208,12 @@ done(count, start, invalid)
 
 # (key, label, program, format)
 STEPS: list[tuple[str, str, str, str]] = [
-    ("jsonl-validate", "JSONL: sedata validate (all layers)", VALIDATE, "jsonl"),
+    ("jsonl-validate", "JSONL: sedata validate (all layers)", "EXTRA = []" + VALIDATE, "jsonl"),
+    ("jsonl-validate-j2", "JSONL: sedata validate --jobs 2", "EXTRA = ['--jobs', '2']" + VALIDATE, "jsonl"),
     ("jsonl-floor", "JSONL: parse floor ({loads} per line)", JSONL_FLOOR, "jsonl"),
     ("jsonl-pydantic", "JSONL: pydantic validate_json per line", JSONL_PYDANTIC, "jsonl"),
     ("jsonl-jsonschema", "JSONL: jsonschema per line (subset)", JSONL_JSONSCHEMA, "jsonl"),
-    ("xml-validate", "XML: sedata validate (all layers)", VALIDATE, "xml"),
+    ("xml-validate", "XML: sedata validate (all layers)", "EXTRA = []" + VALIDATE, "xml"),
     ("xml-floor", "XML: lxml iterparse floor", XML_FLOOR, "xml"),
     ("xml-lxml-xsd", "XML: lxml XSD per record", XML_PER_RECORD + XML_LXML_XSD, "xml"),
     ("xml-xmlschema", "XML: xmlschema per record (subset)", XML_PER_RECORD + XML_XMLSCHEMA, "xml"),
@@ -219,6 +222,7 @@ STEPS: list[tuple[str, str, str, str]] = [
 # (label, numerator step, denominator step, target ratio of records/s)
 RATIOS: list[tuple[str, str, str, float]] = [
     ("JSONL validate / orjson floor", "jsonl-validate", "jsonl-floor", 0.25),
+    ("JSONL validate --jobs 2 / orjson floor", "jsonl-validate-j2", "jsonl-floor", 0.25),
     ("JSONL validate / jsonschema", "jsonl-validate", "jsonl-jsonschema", 10.0),
     ("XML validate / lxml iterparse floor", "xml-validate", "xml-floor", 0.40),
     ("XML validate / xmlschema", "xml-validate", "xml-xmlschema", 10.0),
@@ -313,7 +317,8 @@ def main() -> None:
                     f"{r['records']:,}",
                     f"{r['seconds']:.2f}",
                     f"{rate(r):,.0f}",
-                    f"{r['peak_kib'] / 1024:.1f}",
+                    f"{r['peak_kib'] / 1024:.1f}"
+                    + (f" (+ workers ≤ {r['child_peak_kib'] / 1024:.0f} each)" if r.get("child_peak_kib") else ""),
                 ]
             )
         print()
