@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._report import FailOn, Lang, emit
 
 if TYPE_CHECKING:
     from sedata.ledger import Arrival, Channel, ChannelState, Entry, LedgerError
@@ -31,17 +32,6 @@ app = typer.Typer(
 class ShowFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 _STANDING = {"accepted": "已接收 accepted", "resent": "重发 resent", "conflict": "冲突 conflict"}
@@ -236,9 +226,7 @@ def check(
     """按账本检查报文序号 / Check packages against a ledger (gaps, replays, conflicts, order) and record them."""
     from sedata.ledger import LedgerError
     from sedata.validate.layers.sequence import check_report
-    from sedata.validate.render import render
-    from sedata.validate.render.text import print_report
-    from sedata.validate.report import exit_code, severity
+    from sedata.validate.report import severity
 
     try:
         report = check_report(files, ledger, fail_on=severity(fail_on.value))
@@ -250,11 +238,7 @@ def check(
             f"internal error (please report it): {type(exc).__name__}: {escape(str(exc))}",
             EXIT_USAGE,
         )
-    if format is ShowFormat.text:
-        print_report(report, console, lang.value)
-    else:
-        console.file.write(render(report, "json", lang.value))
-    raise typer.Exit(exit_code(report))
+    emit(report, format.value, lang.value)
 
 
 app.command("show")(show)

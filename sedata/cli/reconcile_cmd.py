@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, fail
+from sedata.cli._report import emit
 
 CONTEXT: dict[str, Any] = {"allow_extra_args": True, "ignore_unknown_options": True}
 """The file lists are read from the arguments themselves: click options take one value each."""
@@ -101,9 +102,7 @@ def reconcile(
             )
 
     from sedata.validate.layers.consistency import reconcile as run
-    from sedata.validate.render import render
-    from sedata.validate.render.text import print_report
-    from sedata.validate.report import exit_code, severity
+    from sedata.validate.report import severity
 
     try:
         report = run(registrations, inspections, today=day, fail_on=severity(threshold))
@@ -113,15 +112,4 @@ def reconcile(
             f"internal error (please report it): {type(exc).__name__}: {exc}",
             EXIT_USAGE,
         )
-    if out is None and fmt == "text":
-        print_report(report, console, language)
-    else:
-        document = render(report, fmt, language)
-        if out is None:
-            console.file.write(document)
-        else:
-            try:
-                out.write_text(document, encoding="utf-8")
-            except OSError as exc:
-                fail(f"无法写入报告 {out}：{exc.strerror}", f"cannot write the report to {out}: {exc.strerror}")
-    raise typer.Exit(exit_code(report))
+    emit(report, fmt, language, out)

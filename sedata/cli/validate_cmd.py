@@ -10,31 +10,13 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, console, err_console, fail
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    junit = "junit"
-    sarif = "sarif"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+from sedata.cli._out import EXIT_USAGE, err_console, fail
+from sedata.cli._report import FailOn, Lang, OutputFormat, emit
 
 
 def validate(
@@ -114,9 +96,7 @@ def validate(
     from sedata.trust.errors import TrustError
     from sedata.validate import validate_files
     from sedata.validate.engine import Signatures
-    from sedata.validate.render import render
-    from sedata.validate.render.text import print_report
-    from sedata.validate.report import exit_code, severity
+    from sedata.validate.report import severity
 
     workers = jobs or os.cpu_count() or 1
     if require_signature and not trust:
@@ -148,22 +128,7 @@ def validate(
             f"internal error (please report it): {type(exc).__name__}: {exc}",
             EXIT_USAGE,
         )
-    if out is None and format is OutputFormat.text:
-        print_report(report, console, lang.value)
-    else:
-        document = render(report, format.value, lang.value)
-        if out is None:
-            console.file.write(document)
-        else:
-            try:
-                out.write_text(document, encoding="utf-8")
-            except OSError as exc:
-                fail(
-                    f"无法写入报告 {out}：{exc.strerror}",
-                    f"cannot write the report to {out}: {exc.strerror}",
-                    EXIT_USAGE,
-                )
-    raise typer.Exit(exit_code(report))
+    emit(report, format.value, lang.value, out)
 
 
 PROGRESS_BYTES = 4 << 20

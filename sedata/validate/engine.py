@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     from sedata.elements import MessageHeader
     from sedata.ledger import Ledger
 from sedata.validate.layers import business, codes, envelope, schema, syntax
-from sedata.validate.masking import mask
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
-from sedata.validate.shapes import DataPath, EntityShape, masked_key
+from sedata.validate.shapes import DataPath, masked_data, masked_key
 
 LAYERS: tuple[str, ...] = ("syntax", "schema", "codes", "business")
 """The layers checked on every file; rules of other layers are reported as not checked unless switched on."""
@@ -125,7 +124,7 @@ class FileRun:
         reader.rules = self.rules
         header_shape = self.ctx.shapes[HEADER_ENTITY]
         self.header = header_data(reader.header, self.spec)
-        self.report.header = _masked(header_shape, self.header)
+        self.report.header = masked_data(header_shape, self.header)
         message_type = self.header.get(header_shape.by_key("message_type").name)
         self.biz = business.Business(self.ctx, message_type, self.today)
         # In a run, the cross-record index sees every key anyway and reports repeats within a file too.
@@ -320,7 +319,7 @@ def validate_files(
         else:
             files = []
             for p in paths:
-                total = _size(p)
+                total = file_size(p)
                 files.append(
                     validate_file(
                         p,
@@ -375,7 +374,7 @@ def _bytes_of(progress: Callable[[str, int, int], None], name: str, total: int) 
     return report
 
 
-def _size(path: str | os.PathLike[str]) -> int:
+def file_size(path: str | os.PathLike[str]) -> int:
     try:
         return os.path.getsize(path)
     except OSError:
@@ -408,14 +407,6 @@ def _record_findings(
     prefix = (RECORDS, record.index, DATA)
     out.extend(codes.findings(ctx, entity, record.data, bad, prefix, where))
     out.extend(biz.findings(entity, record.data, bad, prefix, where, record.version))
-    return out
-
-
-def _masked(entity: EntityShape, data: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in data.items():
-        field = entity.fields.get(name)
-        out[name] = mask(value, field.personal) if field is not None and isinstance(value, str) else value
     return out
 
 

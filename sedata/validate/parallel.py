@@ -36,6 +36,7 @@ from sedata.validate.engine import (
     FileRun,
     Signatures,
     active_layers,
+    file_size,
     finish,
     same_package,
     sequence_findings,
@@ -111,7 +112,7 @@ def validate_parallel(
         None if spec is current() else spec, fail_on, max_errors, today, layers, signatures, observer is not None
     )
     plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
-    here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and _size(p) > chunk_bytes}
+    here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         window = _Window(pool, 2 * jobs)
         for i, (path, chunks) in enumerate(plans):
@@ -125,7 +126,7 @@ def validate_parallel(
         results = window.results()
         reports: list[FileReport] = []
         for i, (path, chunks) in enumerate(plans):
-            total = _size(path)
+            total = file_size(path)
             if i in here:
                 report = validate_file(
                     path,
@@ -178,7 +179,7 @@ class _Window:
 
 def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[Chunk] | None:
     """The chunks of a large, readable JSON Lines file (None: validate it whole)."""
-    size = _size(path)
+    size = file_size(path)
     if size < 2 * chunk_bytes:
         return None
     try:
@@ -394,8 +395,3 @@ def _merge(
     return report
 
 
-def _size(path: str | os.PathLike[str]) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0

@@ -119,3 +119,12 @@ def masked_key(entity: EntityShape | None, key: Any, data: Any) -> str | None:
         strict = next((f.personal for f in entity.key_fields if f.personal), None)
         return KEY_SEPARATOR.join(mask(p, strict) for p in parts)
     return KEY_SEPARATOR.join(mask(p, f.personal) for p, f in zip(parts, entity.key_fields, strict=True))
+
+
+def masked_data(entity: EntityShape, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a header's or a record's) with each personal-data value masked, for a report."""
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        field = entity.fields.get(name)
+        out[name] = mask(value, field.personal) if field is not None and isinstance(value, str) else value
+    return out

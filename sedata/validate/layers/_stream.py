@@ -10,16 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection
 from functools import partial
-from typing import Any
 
 from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, Record, header_data, open_message
 from sedata.spec import Spec
 from sedata.spec.envelope import HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers import syntax
-from sedata.validate.masking import mask
 from sedata.validate.report import FileReport, Severity
-from sedata.validate.shapes import DataPath, EntityShape, masked_key, shapes
+from sedata.validate.shapes import DataPath, EntityShape, masked_data, masked_key, shapes
 
 Begin = Callable[[str, str | None], None]
 """Called once a file's header is read: file name, message type."""
@@ -51,7 +49,7 @@ def stream(path: str | os.PathLike[str], spec: Spec, begin: Begin, observe: Obse
     table = shapes(spec)
     with reader:
         report.format = reader.format
-        report.header = _masked(table[HEADER_ENTITY], header_data(reader.header, spec))
+        report.header = masked_data(table[HEADER_ENTITY], header_data(reader.header, spec))
         begin(name, reader.header.message_type)
         try:
             for record in reader:
@@ -65,9 +63,3 @@ def stream(path: str | os.PathLike[str], spec: Spec, begin: Begin, observe: Obse
     return report
 
 
-def _masked(entity: EntityShape, data: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in data.items():
-        field = entity.fields.get(name)
-        out[name] = mask(value, field.personal) if field is not None and isinstance(value, str) else value
-    return out

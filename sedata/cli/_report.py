@@ -1,0 +1,56 @@
+"""What the commands that end in a validation report share: its options and how it is written out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from sedata.cli._out import EXIT_USAGE, console, fail
+
+if TYPE_CHECKING:
+    from sedata.validate import Report
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def emit(report: Report, fmt: str, lang: str, out: Path | None = None) -> NoReturn:
+    """Print or write ``report`` in ``fmt`` and exit with its exit code (0 clean, 1 findings, 2 unreadable)."""
+    from sedata.validate.render import render
+    from sedata.validate.render.text import print_report
+    from sedata.validate.report import exit_code
+
+    if out is None and fmt == "text":
+        print_report(report, console, lang)
+    else:
+        document = render(report, fmt, lang)
+        if out is None:
+            console.file.write(document)
+        else:
+            try:
+                out.write_text(document, encoding="utf-8")
+            except OSError as exc:
+                fail(
+                    f"无法写入报告 {out}：{exc.strerror}",
+                    f"cannot write the report to {out}: {exc.strerror}",
+                    EXIT_USAGE,
+                )
+    raise typer.Exit(exit_code(report))
