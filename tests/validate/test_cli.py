@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sedata.cli import validate_cmd
 from sedata.cli.main import app
+from sedata.validate import validate_files
 
 from .conftest import doubtful, sample, write_sample
 
@@ -106,3 +108,17 @@ def test_today_option_sets_the_date_business_rules_compare_with(clean: Path) -> 
     assert code == 1 and "SE-BIZ-009" in out
     assert invoke(clean, "--today", "2026-11-01")[0] == 0
     assert invoke(clean, "--today", "not-a-date")[0] == 2
+
+
+def test_progress_bar_reports_bytes_and_does_not_change_the_report(clean: Path, tmp_path: Path) -> None:
+    done: list[tuple[str, int, int]] = []
+    validate_files([clean], progress=lambda name, read, total: done.append((name, read, total)))
+    size = clean.stat().st_size
+    assert done and done[-1] == (str(clean), size, size)  # the bar ends full
+    with validate_cmd._progress_bar([clean], None) as update:
+        assert update is None  # not a terminal: no bar unless asked for
+    plain, forced = tmp_path / "plain.json", tmp_path / "forced.json"
+    assert invoke(clean, "--format", "json", "--out", plain)[0] == 0
+    assert invoke(clean, "--progress", "--format", "json", "--out", forced)[0] == 0
+    a, b = (json.loads(p.read_text("utf-8"))["files"][0] for p in (plain, forced))
+    assert a == b
