@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
+from sedata.exchange import convert
 from sedata.validate import Report, validate_files
 from sedata.validate.render import FORMATS, render
 from sedata.validate.render.json import load
@@ -288,3 +289,15 @@ def test_every_format_renders_an_empty_run(fmt: str, tmp_path: Path) -> None:
     clean = validate_files([write_sample(tmp_path / "a.json", "accident-report", "json", records)])
     assert clean.valid and clean.findings == []
     assert render(clean, fmt).strip()
+
+
+def test_text_says_reasons_shared_by_every_file_once(tmp_path: Path) -> None:
+    records = sample("inspection-upload", 6, 11, 0.0)[0]
+    first = write_sample(tmp_path / "a.jsonl", "inspection-upload", "jsonl", records)
+    again = tmp_path / "a.xml"
+    convert(first, again)  # the same package: its cross-file reason is its own
+    text = render(validate_files([first, again]), "text", "en")
+    no_ledger = "no --ledger given"
+    assert text.count(no_ledger) == 1 and text.index(no_ledger) > text.index("summary")
+    own = "the same package as"
+    assert text.count(own) == 1 and text.index(own) < text.index("summary")

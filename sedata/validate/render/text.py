@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sedata.spec import Spec, current
 from sedata.validate.render.common import by_rule, label, location, rule_name
-from sedata.validate.report import SEVERITIES, FileReport, Report
+from sedata.validate.report import SEVERITIES, FileReport, Report, Text
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -21,9 +21,14 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec | None = None) -> None:
     """Print the report on ``console``."""
     spec = spec or current()
+    # Reasons every file shares (a layer not switched on) are said once, after the summary.
+    common = set.intersection(*(set(fr.not_checked.items()) for fr in report.files)) if report.files else set()
     for fr in report.files:
-        _print_file(fr, console, lang, spec)
+        _print_file(fr, console, lang, spec, common)
     console.print(_summary(report, lang))
+    if common:
+        console.print(f"[dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        _print_reasons(dict(common), console, lang, "  ")
 
 
 def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
@@ -38,7 +43,7 @@ def _verdict(valid: bool, lang: str) -> str:
     return f"[green]{label('valid', lang)}[/]" if valid else f"[bold red]{label('invalid', lang)}[/]"
 
 
-def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec) -> None:
+def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec, common: set[tuple[str, Text]]) -> None:
     head = [f"[bold]{escape(fr.file)}[/]"]
     if fr.format:
         head.append(f"({fr.format})")
@@ -63,15 +68,20 @@ def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec) -> None
             where = location(f, lang)
             prefix = f"[dim]{escape(where)}[/]: " if where else ""
             console.print(f"    {prefix}{escape(f.message.get(lang))}", soft_wrap=True)
-    if fr.not_checked:
-        # One line per reason: an unreadable file would otherwise list every rule of the spec.
-        reasons: dict[str, list[str]] = {}
-        for rule_id, reason in sorted(fr.not_checked.items()):
-            reasons.setdefault(reason.get(lang), []).append(rule_id)
+    own = {rule_id: reason for rule_id, reason in fr.not_checked.items() if (rule_id, reason) not in common}
+    if own:
         console.print(f"  [dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
-        for reason_text, rule_ids in reasons.items():
-            console.print(f"    [dim]{escape(reason_text)}: {', '.join(rule_ids)}[/]", soft_wrap=True)
+        _print_reasons(own, console, lang, "    ")
     console.print()
+
+
+def _print_reasons(not_checked: dict[str, Text], console: Console, lang: str, indent: str) -> None:
+    # One line per reason: an unreadable file would otherwise list every rule of the spec.
+    reasons: dict[str, list[str]] = {}
+    for rule_id, reason in sorted(not_checked.items()):
+        reasons.setdefault(reason.get(lang), []).append(rule_id)
+    for reason_text, rule_ids in reasons.items():
+        console.print(f"{indent}[dim]{escape(reason_text)}: {', '.join(rule_ids)}[/]", soft_wrap=True)
 
 
 def _summary(report: Report, lang: str) -> Table:
