@@ -212,8 +212,8 @@ def same_package(report: FileReport, spec: Spec, first: str) -> None:
         f"the same package as {first} (same message id and records digest): checked across files as that file",
     )
     for rule_id in spec.rules:
-        if spec.rule_layers[rule_id] == "cross-record":
-            report.not_checked[rule_id] = reason
+        if spec.rule_layers[rule_id] == "cross-record" or rule_id == business.DUPLICATE:
+            report.not_checked[rule_id] = reason  # the run's key index skipped the copy's keys
 
 
 @dataclass(frozen=True)

@@ -398,13 +398,17 @@ def key_digest(record_type: str, key: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{record_type}\x1f{key}".encode(), digest_size=8).digest(), "big")
 
 
+DUPLICATE = "SE-BIZ-010"
+"""Business keys unique within a file: in a run, checked by the run's key index (see ``Business.unique_elsewhere``)."""
+
+
 def duplicate_finding(ctx: FileContext, entity: EntityShape, where: Where, at: str) -> Finding:
     """SE-BIZ-010 for the record at ``where``, whose business key an earlier record of the file has."""
     fields = entity.key_fields
     names = "、".join(f"{f.ref.name.zh}（{f.ref.id}）" for f in fields)
     names_en = ", ".join(f"{f.ref.name.en} ({f.ref.id})" for f in fields)
     detail = Text(f"{names} 与前面的记录相同", f"{names_en} same as an earlier record")
-    return ctx.finding("SE-BIZ-010", where, value=entity.id, detail=detail, pointer=at)
+    return ctx.finding(DUPLICATE, where, value=entity.id, detail=detail, pointer=at)
 
 
 _CHECKS: dict[str, tuple[Callable[[_Record], None], ...]] = {
