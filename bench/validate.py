@@ -224,6 +224,7 @@ RATIOS: list[tuple[str, str, str, float]] = [
     ("JSONL validate / orjson floor", "jsonl-validate", "jsonl-floor", 0.25),
     ("JSONL validate --jobs 2 / orjson floor", "jsonl-validate-j2", "jsonl-floor", 0.25),
     ("JSONL validate / jsonschema", "jsonl-validate", "jsonl-jsonschema", 10.0),
+    ("JSONL validate --jobs 2 / jsonschema", "jsonl-validate-j2", "jsonl-jsonschema", 10.0),
     ("XML validate / lxml iterparse floor", "xml-validate", "xml-floor", 0.40),
     ("XML validate / xmlschema", "xml-validate", "xml-xmlschema", 10.0),
 ]
