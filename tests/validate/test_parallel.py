@@ -160,3 +160,34 @@ def test_the_same_package_in_two_formats_counts_once(tmp_path: Path) -> None:
     twin = {n["rule"] for n in one[1]["notChecked"] if "same package" in n["reason"]["en"]}
     assert twin == {"SE-XRF-001", "SE-XRF-002", "SE-BIZ-010"}  # all were checked on the first copy
     assert many == one
+
+
+def test_ledger_verdicts_with_jobs_are_those_of_one_process(tmp_path: Path) -> None:
+    from sedata import exchange as X
+
+    from .conftest import RECEIVER, SENDER
+
+    paths = []
+    for sequence in (1, 2, 4):
+        records, _ = sample("inspection-upload", 30, 20 + sequence, 0.0)
+        path = tmp_path / f"p{sequence}.jsonl"
+        X.write(
+            path,
+            records,
+            message_type="inspection-upload",
+            sender=SENDER,
+            receiver=RECEIVER,
+            sequence=sequence,
+            mode="changes",
+        )
+        paths.append(path)
+    reports = []
+    for jobs, name in ((1, "one"), (2, "many")):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(parallel, "CHUNK_BYTES", 3000)
+            run = validate_files(paths, spec=SPEC, today=TODAY, jobs=jobs, ledger=tmp_path / f"{name}.sqlite")
+        reports.append([r.to_data() for r in run.files])
+    one, many = reports
+    gaps = [f for f in one[2]["findings"] if f["rule"] == "SE-SEQ-001"]
+    assert len(gaps) == 1 and "3" in gaps[0]["expected"]["en"]
+    assert many == one
