@@ -215,3 +215,18 @@ def test_the_same_run_in_any_order_gives_the_same_findings(tmp_path: Path) -> No
 
     assert summary(run([a, b])) == summary(run([b, a]))
     assert {rule for rule, _ in summary(run([a, b]))} == {"SE-XRF-001", "SE-XRF-002"}
+
+
+def test_a_record_of_a_type_the_message_does_not_carry_does_not_end_the_reading(tmp_path: Path) -> None:
+    from sedata.spec import current
+    from sedata.validate.layers._stream import stream
+
+    path = upload(tmp_path / "u.jsonl", ZZ_ELEVATOR, XX_GOODS_LIFT, ZZ_AIR_TANK)
+    lines = path.read_text("utf-8").splitlines()
+    lines[1] = lines[1].replace('"recordType":"Equipment"', '"recordType":"Licence"', 1)  # the validator's SE-SCH-005
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    seen: list[str] = []
+    report = stream(path, current(), lambda *_: None, lambda _f, record, _w, _b: seen.append(record.type), "error")
+    assert seen == ["Licence", "Equipment", "Equipment"] and report.stopped is None
+    assert [f.rule for f in report.findings] == ["SE-SYN-009"]  # the records differ from the digest; read to the end
+    assert not report.verified

@@ -11,11 +11,13 @@ import os
 from collections.abc import Callable, Collection
 from functools import partial
 
+from sedata.elements import MessageHeader
 from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, Record, header_data, open_message
 from sedata.spec import Spec
 from sedata.spec.envelope import HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers import syntax
+from sedata.validate.layers.envelope import ReportingRules
 from sedata.validate.report import FileReport, Severity
 from sedata.validate.shapes import DataPath, EntityShape, masked_data, masked_key, shapes
 
@@ -35,8 +37,20 @@ def where_of(entity: EntityShape | None, record: Record) -> Where:
     )
 
 
-def stream(path: str | os.PathLike[str], spec: Spec, begin: Begin, observe: Observe, fail_on: Severity) -> FileReport:
-    """Read ``path`` once, calling ``begin`` then ``observe`` per record; the report holds any reading problem."""
+def stream(
+    path: str | os.PathLike[str],
+    spec: Spec,
+    begin: Begin,
+    observe: Observe,
+    fail_on: Severity,
+    *,
+    on_header: Callable[[MessageHeader], None] | None = None,
+) -> FileReport:
+    """Read ``path`` once, calling ``begin`` then ``observe`` per record; the report holds any reading problem.
+
+    As in the validator, a record's envelope problems (a record type the message does not carry …) do not end
+    the reading: they are the validator's to report. ``report.verified`` says whether count and digest matched.
+    """
     name = str(path)
     report = FileReport(name, fail_on=fail_on)
     ctx = FileContext(spec, name)
@@ -50,6 +64,9 @@ def stream(path: str | os.PathLike[str], spec: Spec, begin: Begin, observe: Obse
     with reader:
         report.format = reader.format
         report.header = masked_data(table[HEADER_ENTITY], header_data(reader.header, spec))
+        reader.rules = ReportingRules(reader.header, spec)
+        if on_header is not None:
+            on_header(reader.header)
         begin(name, reader.header.message_type)
         try:
             for record in reader:
@@ -60,6 +77,7 @@ def stream(path: str | os.PathLike[str], spec: Spec, begin: Begin, observe: Obse
             report.findings.append(syntax.finding(ctx, exc, path))
             if not isinstance(exc, IntegrityError):
                 report.stopped = "broken"
+        report.verified = reader.verified
     return report
 
 

@@ -17,12 +17,11 @@ from pathlib import Path
 
 from sedata import __version__
 from sedata.elements import MessageHeader
-from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, header_data, open_message
 from sedata.ledger import Earlier, Ledger, Package, SequenceEvent, spans_text
 from sedata.spec import Spec, current
 from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
-from sedata.validate.layers import envelope, syntax
+from sedata.validate.layers._stream import stream
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 from sedata.validate.shapes import FieldShape, pointer, shapes
 
@@ -148,28 +147,16 @@ def check_file(ledger: Ledger, path: str | os.PathLike[str], spec: Spec | None =
     gets no sequence finding.
     """
     spec = spec or current()
-    report = FileReport(str(path))
-    ctx = FileContext(spec, str(path))
-    try:
-        reader = open_message(path, spec)
-    except ExchangeError as exc:
-        report.findings.append(syntax.finding(ctx, exc, path))
-        report.stopped = "unreadable" if isinstance(exc, FileAccessError) else "broken"
-        return report
-    with reader:
-        report.format = reader.format
-        report.header = header_data(reader.header, spec)
-        # As in the engine: envelope problems of a record are noted, not raised, so they do not end the reading.
-        reader.rules = envelope.ReportingRules(reader.header, spec)
-        try:
-            for _ in reader:
-                report.records += 1
-        except ExchangeError as exc:
-            report.findings.append(syntax.finding(ctx, exc, path))
-            if not isinstance(exc, IntegrityError):
-                report.stopped = "broken"
-        report.findings.extend(findings(ctx, ledger, reader.header, whole=reader.verified, path=path))
+    headers: list[MessageHeader] = []
+    report = stream(path, spec, _nothing, _nothing, "error", on_header=headers.append)
+    if headers:
+        ctx = FileContext(spec, str(path))
+        report.findings.extend(findings(ctx, ledger, headers[0], whole=report.verified, path=path))
     return report
+
+
+def _nothing(*_args: object) -> None:
+    """This layer reads records only so that count and digest are checked."""
 
 
 def check_report(
