@@ -74,7 +74,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 DEFAULT_LIMIT_DAYS = 30
 """Timeliness limit in days — UNCONFIRMED: no source states a reporting deadline; a parameter, not a rule."""
 
-CONSISTENCY_PREFIXES: tuple[str, ...] = ("SE-XRF-", "SE-CON-")
 CONSISTENCY_LAYERS: tuple[str, ...] = ("cross-record", "consistency")
 
 
@@ -113,7 +112,7 @@ class Parameters:
             "timelinessLimitStatus": self.limit_status,
             "divisionLevel": self.division_level,
             "validitySeverities": list(self.validity_severities),
-            "consistencyRulePrefixes": [p.rstrip("-") for p in CONSISTENCY_PREFIXES],
+            "consistencyLayers": list(CONSISTENCY_LAYERS),
         }
 
 

@@ -436,7 +436,7 @@ def _definitions(page: _Page, data: dict[str, Any]) -> None:
         ("limit", f"{params['timelinessLimitDays']} ({params['timelinessLimitStatus']})"),
         ("divisionLevel", str(params["divisionLevel"])),
         ("validitySeverities", ", ".join(params["validitySeverities"])),
-        ("consistencyRules", ", ".join(params["consistencyRulePrefixes"])),
+        ("consistencyRules", ", ".join(params["consistencyLayers"])),
     )
     for key, value in rows:
         page.add(f"<tr><th>{page.t(key)}</th><td>{escape(value)}</td></tr>")

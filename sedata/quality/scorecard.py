@@ -12,7 +12,6 @@ validator's report itself holds its findings. Definitions: :mod:`sedata.quality.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,7 +25,7 @@ from sedata.exchange import ExchangeError, Record, open_message
 from sedata.quality.counts import Delays, EntityCounts, Group, Observation
 from sedata.quality.definitions import (
     COMPONENTS,
-    CONSISTENCY_PREFIXES,
+    CONSISTENCY_LAYERS,
     DEFINITIONS,
     SCORECARD_VERSION,
     DivisionLevel,
@@ -35,6 +34,7 @@ from sedata.quality.definitions import (
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, RECORDS
 from sedata.validate import FileReport, Finding, Report, validate_files
+from sedata.validate.layers.business import key_digest
 from sedata.validate.layers.envelope import ReportingRules
 
 HISTOGRAM_BINS: tuple[tuple[int | None, int | None], ...] = (
@@ -163,9 +163,8 @@ def _as_date(value: Any, is_datetime: bool) -> dt.date | None:
 
 
 def _key_digest(entity: str, parts: Sequence[object]) -> int:
-    # 8-byte digests, as SE-BIZ-010 keeps them: about n²/2⁶⁵ chance that two keys collide.
-    text = entity + "\x1f" + "\x1e".join(str(p) for p in parts)
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+    # The 8-byte digest SE-BIZ-010 uses, so that both count the same records as duplicates.
+    return key_digest(entity, "\x1e".join(str(p) for p in parts))
 
 
 def observe(
@@ -186,7 +185,7 @@ def observe(
     error = inconsistent = False
     for f in findings:
         error = error or f.severity == "error"
-        if f.rule.startswith(CONSISTENCY_PREFIXES):
+        if f.layer in CONSISTENCY_LAYERS:
             inconsistent = True
         elif f.severity in parameters.validity_severities:
             name = finding_field(f, info)
@@ -477,9 +476,9 @@ def build_scorecard(
     report, refs_used = _validate(files, refs, today, spec)
     # Measured when some file had the run-wide cross-record layer checked (an unreadable file checks nothing);
     # SE-CON findings come from `sedata reconcile`, which a scorecard of exchange files does not run.
-    consistency = any(not any(rule.startswith("SE-XRF-") for rule in fr.not_checked) for fr in report.files) or any(
-        f.rule.startswith(CONSISTENCY_PREFIXES) for f in report.findings
-    )
+    consistency = any(
+        not any(spec.rule_layers[rule] == "cross-record" for rule in fr.not_checked) for fr in report.files
+    ) or any(f.layer in CONSISTENCY_LAYERS for f in report.findings)
     findings = report.by_severity()
     run = _Run(entity_infos(spec), parameters, Group(), {}, {})
     file_entries = []

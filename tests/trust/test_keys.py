@@ -116,3 +116,13 @@ def test_der_helpers() -> None:
             der.read(bad)
     assert der.time(dt.datetime(2049, 12, 31, tzinfo=dt.UTC))[0] == der.UTC_TIME
     assert der.time(dt.datetime(2050, 1, 1, tzinfo=dt.UTC))[0] == der.GENERALIZED_TIME
+
+
+def test_implemented_algorithms_are_the_spec_code_set_and_the_cli_choices() -> None:
+    # The spec names the algorithms; Python holds one implementation per code, and the CLI offers exactly those.
+    from sedata.cli.trust_cmd import Alg
+    from sedata.spec import current
+
+    (codeset,) = current().codesets["signature-algorithm"].values()
+    assert tuple(e.code for e in codeset.entries) == keys.ALGORITHMS == tuple(a.value for a in Alg)
+    assert set(keys.FILE_HASH) == set(keys.ALGORITHMS)
