@@ -136,7 +136,10 @@ def keygen(
     """生成测试密钥与自签名证书 / Make a test key pair and a self-signed certificate (PEM)."""
     from sedata.trust.keys import PrivateKey, self_signed_certificate
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(escape(f"无法创建目录 {out}：{exc.strerror}"), escape(f"cannot create the folder {out}: {exc.strerror}"))
     paths = {part: out / f"{alg.value}-{part}.pem" for part in ("key", "cert", "pub")}
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not force:

@@ -111,3 +111,12 @@ def test_cert_qr_refuses_bad_input(key_dir: Path, tmp_path: Path) -> None:
     bad.write_text(json.dumps({"certificateNo": "1"}), "utf-8")
     code, out = _run("cert", "qr", str(bad), "--key", str(key_dir / "sm2-key.pem"), "--out", str(tmp_path / "b.png"))
     assert code == 2 and "certificate-invalid" in out
+
+
+def test_keygen_into_a_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    result = runner.invoke(app, ["keygen", "--out", str(blocker / "keys")])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # not an OSError
+    assert "cannot create the folder" in result.output
