@@ -1,0 +1,427 @@
+"""Mutation testing of the modules that decide verdicts: would the tests notice a small change?
+
+Each mutant changes one thing in one module (a comparison, a boolean operator, a constant, a return value,
+an ``if`` that can no longer be taken, a ``raise`` removed); the module's own tests then run against it in a
+copy of the checkout. A mutant the tests fail on is *killed*; one they pass is a *survivor*, listed with its
+place, unless ``bench/mutation-equivalents.toml`` lists it as equivalent (it cannot change behaviour: a cache,
+a fast path falling back to the slow path, a type-only string), with the reason.
+
+Run on demand, not in CI (minutes per module):
+
+    python bench/mutate.py                        # every module of MODULES
+    python bench/mutate.py sedata/codes/uscc.py   # one module, its tests from MODULES
+    python bench/mutate.py sedata/x.py --tests tests/x  --jobs 2 --markdown
+
+Score = (killed + timed out) / (mutants - equivalent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.toml"
+
+MODULES: dict[str, tuple[str, ...]] = {
+    "sedata/codes/uscc.py": ("tests/codes/test_uscc.py",),
+    "sedata/codes/citizen_id.py": ("tests/codes/test_citizen_id.py",),
+    "sedata/codes/equipment_code.py": ("tests/codes/test_equipment_code.py",),
+    "sedata/codes/org_code.py": ("tests/codes/test_org_code.py",),
+    "sedata/codes/registration_cert.py": ("tests/codes/test_registration_cert.py",),
+    "sedata/codes/legacy_registration.py": ("tests/codes/test_legacy_registration.py",),
+    "sedata/codes/admin_division.py": ("tests/codes/test_admin_division.py",),
+    "sedata/codes/operator_item.py": ("tests/codes/test_operator_item.py",),
+    "sedata/codes/kind.py": ("tests/codes/test_kind.py",),
+    "sedata/exchange/records.py": ("tests/exchange",),
+    "sedata/validate/layers/business.py": ("tests/validate",),
+    "sedata/validate/layers/codes.py": ("tests/validate",),
+    "sedata/validate/layers/schema.py": ("tests/validate",),
+    "sedata/validate/layers/envelope.py": ("tests/validate",),
+    "sedata/validate/layers/syntax.py": ("tests/validate",),
+    "sedata/trust/package.py": ("tests/trust",),
+}
+"""Module → the tests that are its own (what a developer runs after changing it)."""
+
+_SWAP_CMP: dict[type, type] = {
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+_SWAP_BIN: dict[type, type] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.FloorDiv,
+    ast.FloorDiv: ast.Mult,
+    ast.Div: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+}
+_OP_TEXT = {
+    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
+    ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.Add: "+", ast.Sub: "-", ast.Mult: "*",
+    ast.FloorDiv: "//", ast.Div: "/", ast.Mod: "%", ast.And: "and", ast.Or: "or",
+}  # fmt: skip
+
+
+@dataclass
+class Site:
+    """One place a mutant changes: its stable key (function, change, source text) and line."""
+
+    index: int
+    key: str
+    line: int
+
+
+@dataclass
+class Outcome:
+    site: Site
+    status: str  # killed | survived | timeout | equivalent
+    seconds: float
+
+
+@dataclass
+class ModuleResult:
+    module: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def score(self) -> float:
+        judged = len(self.outcomes) - self.count("equivalent")
+        return 100.0 * (self.count("killed") + self.count("timeout")) / judged if judged else 100.0
+
+
+class _Mutator(ast.NodeTransformer):
+    """Walks a module; with ``target`` None it records every site, else it applies the one numbered ``target``."""
+
+    def __init__(self, source: str, target: int | None):
+        self.source = source
+        self.target = target
+        self.sites: list[Site] = []
+        self.scope: list[str] = []
+        self.seen: dict[str, int] = {}
+        self.applied = False
+
+    # -- bookkeeping -------------------------------------------------------------------------------------------
+    def _site(self, node: ast.AST, change: str) -> bool:
+        """Record a site; True when it is the one to apply."""
+        text = ast.get_source_segment(self.source, node) or ""
+        text = " ".join(text.split())
+        if len(text) > 60:
+            text = text[:57] + "..."
+        base = f"{'.'.join(self.scope) or '<module>'} | {change} | {text}"
+        n = self.seen.get(base, 0)
+        self.seen[base] = n + 1
+        key = base if n == 0 else f"{base} #{n + 1}"
+        site = Site(len(self.sites), key, getattr(node, "lineno", 0))
+        self.sites.append(site)
+        hit = self.target == site.index
+        self.applied |= hit
+        return hit
+
+    def _scoped(self, node: ast.AST, name: str) -> ast.AST:
+        self.scope.append(name)
+        node = self._visit_body(node)
+        self.scope.pop()
+        return node
+
+    def _visit_body(self, node: ast.AST) -> ast.AST:
+        # Docstrings and annotations are not behaviour: skip them.
+        for name, value in ast.iter_fields(node):
+            if name in ("returns", "annotation", "decorator_list", "type_params"):
+                continue
+            if isinstance(value, list):
+                start = 1 if name == "body" and _has_docstring(value) else 0
+                new: list[ast.AST] = list(value[:start])
+                for item in value[start:]:
+                    if isinstance(item, ast.AST):
+                        out = self.visit(item)
+                        if out is None:
+                            continue
+                        new.extend(out if isinstance(out, list) else [out])
+                    else:
+                        new.append(item)
+                setattr(node, name, new)
+            elif isinstance(value, ast.AST):
+                setattr(node, name, self.visit(value))
+        return node
+
+    # -- scopes ------------------------------------------------------------------------------------------------
+    def visit_Module(self, node: ast.Module) -> ast.AST:
+        return self._visit_body(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node.args = self._visit_defaults(node.args)
+        return self._scoped(node, node.name)
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        return self._scoped(node, node.name)
+
+    def _visit_defaults(self, args: ast.arguments) -> ast.arguments:
+        args.defaults = [self.visit(d) for d in args.defaults]
+        args.kw_defaults = [self.visit(d) if d is not None else None for d in args.kw_defaults]
+        return args
+
+    def visit_arguments(self, node: ast.arguments) -> ast.AST:
+        return node  # defaults are visited with their function; annotations never
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        return node  # message text: mutating the pieces of an f-string says little
+
+    # -- operators ---------------------------------------------------------------------------------------------
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        for i, op in enumerate(node.ops):
+            swap = _SWAP_CMP.get(type(op))
+            if swap and self._site(node, f"{_OP_TEXT[type(op)]} -> {_OP_TEXT[swap]}"):
+                node.ops[i] = swap()
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        other = ast.Or if isinstance(node.op, ast.And) else ast.And
+        if self._site(node, f"{_OP_TEXT[type(node.op)]} -> {_OP_TEXT[other]}"):
+            node.op = other()
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        swap = _SWAP_BIN.get(type(node.op))
+        if swap and self._site(node, f"{_OP_TEXT[type(node.op)]} -> {_OP_TEXT[swap]}"):
+            node.op = swap()
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not) and self._site(node, "not removed"):
+            return node.operand
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        value = node.value
+        if isinstance(value, bool):
+            if self._site(node, f"{value} -> {not value}"):
+                return ast.copy_location(ast.Constant(not value), node)
+        elif isinstance(value, int):
+            if self._site(node, f"{value} -> {value + 1}"):
+                return ast.copy_location(ast.Constant(value + 1), node)
+        elif isinstance(value, str) and value:
+            if self._site(node, "string changed"):
+                return ast.copy_location(ast.Constant("XX" + value + "XX"), node)
+        return node
+
+    # -- statements --------------------------------------------------------------------------------------------
+    def visit_Return(self, node: ast.Return) -> ast.AST:
+        self.generic_visit(node)
+        if node.value is not None and not _is_none(node.value) and self._site(node, "return None"):
+            node.value = ast.Constant(None)
+        return node
+
+    def visit_If(self, node: ast.If) -> ast.AST:
+        self.generic_visit(node)
+        if self._site(node.test, "if condition -> False"):
+            node.test = ast.copy_location(ast.Constant(False), node.test)
+        return node
+
+    def visit_Raise(self, node: ast.Raise) -> ast.AST:
+        self.generic_visit(node)
+        if self._site(node, "raise removed"):
+            return ast.copy_location(ast.Pass(), node)
+        return node
+
+
+def _has_docstring(body: list[ast.AST]) -> bool:
+    first = body[0] if body else None
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def sites(source: str) -> list[Site]:
+    """Every mutation site of a module's source, in a stable order."""
+    m = _Mutator(source, None)
+    m.visit(ast.parse(source))
+    return m.sites
+
+
+def mutant(source: str, index: int) -> str:
+    """The module's source with mutation ``index`` applied."""
+    m = _Mutator(source, index)
+    tree = m.visit(ast.parse(source))
+    if not m.applied:
+        raise IndexError(index)
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, dict[str, str]]:
+    """Module → {mutant key: reason} from the committed list of equivalent mutants."""
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text("utf-8"))
+    out: dict[str, dict[str, str]] = {}
+    for entry in data.get("equivalent", []):
+        out.setdefault(entry["module"], {})[entry["mutant"]] = entry["reason"]
+    return out
+
+
+class _Sandbox:
+    """A copy of the checkout where one module at a time is replaced by a mutant."""
+
+    def __init__(self, tmp: Path, n: int):
+        self.root = tmp / f"copy{n}"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", "mutants", ".ci", "*.egg-info")
+        for name in ("sedata", "tests", "spec", "examples", "pyproject.toml", "README.md", "docs"):
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, self.root / name, ignore=ignore)
+            elif src.exists():
+                shutil.copy2(src, self.root / name)
+        # Tests that read ../shared/reference find it beside the copy as beside the checkout.
+        shared = ROOT.parent / "shared"
+        if shared.exists() and not (tmp / "shared").exists():
+            (tmp / "shared").symlink_to(shared)
+        self.env = dict(os.environ, PYTHONPATH=str(self.root), PYTHONDONTWRITEBYTECODE="1")
+        self.env.pop("PYTHONPYCACHEPREFIX", None)
+
+    def run(self, module: str, source: str, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+        target = self.root / module
+        original = target.read_text("utf-8")
+        target.write_text(source, "utf-8")
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", *tests],
+                cwd=self.root,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
+            )
+            status = "survived" if proc.returncode == 0 else "killed"
+        except subprocess.TimeoutExpired:
+            status = "timeout"
+        finally:
+            target.write_text(original, "utf-8")
+        return status, time.perf_counter() - start
+
+
+def run_module(
+    module: str, tests: tuple[str, ...], boxes: list[_Sandbox], equivalents: dict[str, str], limit: int | None
+) -> ModuleResult:
+    """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side."""
+    source = (ROOT / module).read_text("utf-8")
+    found = sites(source)[:limit] if limit else sites(source)
+    result = ModuleResult(module)
+    # The unmutated module, unparsed as the mutants are, must pass: else every mutant would look killed.
+    status, base = boxes[0].run(module, ast.unparse(ast.parse(source)), tests, timeout=600)
+    if status != "survived":
+        raise SystemExit(f"{module}: its tests fail on the unmutated module; fix them first")
+    timeout = max(20.0, 4 * base)
+    todo = [s for s in found if s.key not in equivalents]
+    result.outcomes += [Outcome(s, "equivalent", 0.0) for s in found if s.key in equivalents]
+    free = list(boxes)
+
+    def one(site: Site) -> Outcome:
+        box = free.pop()
+        try:
+            status, seconds = box.run(module, mutant(source, site.index), tests, timeout)
+        finally:
+            free.append(box)
+        return Outcome(site, status, seconds)
+
+    with ThreadPoolExecutor(len(boxes)) as pool:
+        for i, outcome in enumerate(pool.map(one, todo), 1):
+            result.outcomes.append(outcome)
+            print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    known = {s.key for s in found}
+    for key in equivalents:
+        if key not in known:
+            print(f"note: {module}: listed equivalent no longer found: {key}", file=sys.stderr)
+    return result
+
+
+def table(results: list[ModuleResult], markdown: bool) -> str:
+    """Per module: mutants, killed, survived, timed out, equivalent, score."""
+    head = ("module", "mutants", "killed", "survived", "timed out", "equivalent", "score")
+    rows = [
+        (r.module, len(r.outcomes), r.count("killed"), r.count("survived"), r.count("timeout"),
+         r.count("equivalent"), f"{r.score:.1f} %")
+        for r in results
+    ]  # fmt: skip
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in [head, *rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("modules", nargs="*", help="modules to mutate (default: every module of MODULES)")
+    ap.add_argument("--tests", nargs="*", help="tests to run (default: the module's own, from MODULES)")
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run side by side")
+    ap.add_argument("--limit", type=int, help="only the first N mutants of each module (a quick look)")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--json", type=Path, help="also write every outcome to this JSON file")
+    args = ap.parse_args(argv)
+    modules = args.modules or list(MODULES)
+    equivalents = load_equivalents()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
+        boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
+        for module in modules:
+            tests = tuple(args.tests) if args.tests else MODULES.get(module)
+            if not tests:
+                ap.error(f"{module}: no tests known; give --tests")
+            results.append(run_module(module, tests, boxes, equivalents.get(module, {}), args.limit))
+    print(table(results, args.markdown))
+    for r in results:
+        survivors = [o for o in r.outcomes if o.status == "survived"]
+        if survivors:
+            print(f"\nsurvivors in {r.module}:")
+            for o in survivors:
+                print(f"  line {o.site.line}: {o.site.key}")
+    if args.json:
+        data = [
+            {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}
+                                              for o in r.outcomes]}
+            for r in results
+        ]  # fmt: skip
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
