@@ -653,6 +653,29 @@ CASES += [
         ),
         "quiet-railway-crane",
     ),
+    named(
+        P(
+            "SE-BIZ-004",
+            "报文声明规范 1.0.0：电梯按 1.0.0 的每年一次判定",
+            "a message declaring spec 1.0.0: its elevator is judged by 1.0.0 (yearly)",
+            text(
+                VERSION,
+                {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS},
+                inspection(inspectionDate="2024-05-10", nextInspectionDate="2026-05-10"),
+            ),
+            [("SE-BIZ-004", 3, _pointer(3, "nextInspectionDate"))],
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-BIZ-004",
+            f"同一记录，报文声明规范 {V}（TSG T7001-2023，未知投入使用日期：三年）",
+            f"the same record in a message declaring spec {V} (TSG T7001-2023, date put into service unknown: 3 years)",
+            inspection(inspectionDate="2024-05-10", nextInspectionDate="2026-05-10"),
+        ),
+        "quiet-declared-current",
+    ),
     P(
         "SE-BIZ-005",
         "未确认间隔的设备超期",
