@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from sedata.spec.bundle import to_bundle
 from sedata.spec.loader import Spec
 
@@ -112,10 +114,10 @@ def diff(old: Spec, new: Spec) -> SpecDiff:
 
 def _comparable(spec: Spec) -> dict[str, Any]:
     """The bundle's JSON data with each rule's parameters in their typed form (``"1"`` and ``1`` compare equal)."""
-    data = json.loads(to_bundle(spec))
+    data: dict[str, Any] = json.loads(to_bundle(spec))
     for rule in data.get("rules", []):
         typed = spec.rule_parameters.get(rule["id"])
-        if hasattr(typed, "model_dump"):
+        if isinstance(typed, BaseModel):
             rule["parameters"] = typed.model_dump(mode="json", exclude_defaults=True)
     return data
 

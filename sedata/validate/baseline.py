@@ -104,7 +104,7 @@ class Baseline:
         for i, entry in enumerate(data["findings"]):
             try:
                 fp = tuple(entry[k] for k in _FIELDS)
-                counts[fp] += int(entry.get("count", 1))  # type: ignore[index]
+                counts[fp] += int(entry.get("count", 1))
             except (KeyError, TypeError, ValueError):
                 raise BaselineError(
                     f"基线 {path} 第 {i} 项无效",
