@@ -43,6 +43,13 @@ def problems(root: Path) -> list[str]:
         ("rules/business.yaml", 'codes: "4450"', 'codes: "4451"', "4451 is not a catalogue code"),
         ("rules/business.yaml", "inspect_in_use_years: 1 4 7", "inspect_in_use_years: 4 1 7", "ascending"),
         ("rules/business.yaml", "messages: inspection-upload", "messages: inspection-uplaod", "not a message type"),
+        # An unconfirmed version inside an error rule: CONFIRMED facts are errors, the others warnings.
+        (
+            "rules/business.yaml",
+            "note: 铁路起重机",
+            "status: PARTIAL\n          note: 铁路起重机",
+            "PARTIAL in an error",
+        ),
         # A rule scope naming an entity that does not exist, or one without the fields the rule reads.
         ("rules/business.yaml", "applies_to: [Accident]", "applies_to: [Acident]", "unknown entity 'Acident'"),
         ("rules/business.yaml", "applies_to: [Accident]", "applies_to: [Unit]", "Unit has no field accident_grade"),

@@ -674,17 +674,27 @@ def _check_rule(c: _Collector, spec: Spec, rule: Rule, path: Path, raw: Any, cit
         return
     for loc, message in typed.problems(spec):
         c.add(path, line_of(raw, ("parameters", *loc)), _dotted((rule.id, "parameters", *loc)), message)
-    for version in _versions(typed):
-        cite(path, line_of(raw, ("parameters",)), f"{rule.id}.parameters.{version.id}", version.sources)
+    for loc, version in _versions(typed):
+        at = ("parameters", *loc)
+        cite(path, line_of(raw, at), _dotted((rule.id, *at)), version.sources)
+        if rule.severity == "error" and version.status != "CONFIRMED":
+            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version belongs to a warning rule.
+            c.add(
+                path,
+                line_of(raw, (*at, "status")),
+                _dotted((rule.id, *at, "status")),
+                f"status {version.status} in an error rule: move it to a warning rule / 未确认的版本不得作为错误",
+            )
 
 
-def _versions(typed: Any) -> list[Any]:
+def _versions(typed: Any) -> list[tuple[tuple[str, int], Any]]:
+    """The dated versions inside typed parameters, each with its place (list name, index)."""
     from sedata.spec.rule_params import Dated
 
-    out: list[Any] = []
-    for value in typed.__dict__.values():
+    out: list[tuple[tuple[str, int], Any]] = []
+    for name, value in typed.__dict__.items():
         if isinstance(value, list):
-            out += [v for v in value if isinstance(v, Dated)]
+            out += [((name, i), v) for i, v in enumerate(value) if isinstance(v, Dated)]
     return out
 
 
