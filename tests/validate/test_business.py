@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers.business import Business
@@ -289,3 +291,22 @@ def test_certificate_validity_names_the_text_in_force_on_the_issue_date() -> Non
     assert "TSG Z6001-2019" in new.message.en
     assert run("OperatorCertificate", _certificate("2010-03-01", "2012-03-01")) == []
     assert run("OperatorCertificate", _certificate("2015-03-01", "2019-02-28")) == []
+
+
+@given(
+    commissioned=st.dates(dt.date(1995, 1, 1), dt.date(2026, 1, 1)),
+    after=st.integers(min_value=0, max_value=40 * 366),
+)
+def test_the_use_year_schedule_asks_for_the_next_inspection_between_one_and_four_years_out(
+    commissioned: dt.date, after: int
+) -> None:
+    # Whatever the year of use, the next 定期检验 of TSG T7001-2023 lies 1-3 years of use ahead: never sooner
+    # than a year after the inspection, never later than its longest gap plus the rest of the current year.
+    from sedata.spec.rule_params import Interval
+    from sedata.validate.layers.business import _due_by, plus_years
+
+    (interval,) = [i for i in SPEC.rule_parameters["SE-BIZ-004"].intervals if i.id == "TSG T7001-2023"]
+    assert isinstance(interval, Interval) and interval.schedule is not None
+    done = commissioned + dt.timedelta(days=after)
+    limit, _ = _due_by(interval, done, commissioned)
+    assert plus_years(done, 1) <= limit <= plus_years(done, interval.schedule.longest_gap + 1)
