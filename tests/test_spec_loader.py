@@ -103,8 +103,9 @@ def test_yamlio_mappings_know_their_line(tmp_path: Path) -> None:
     assert data["entries"][1]["sub"].line == 7
     assert line_of(data, ("entries", 1)) == 4
     assert line_of(data, ("entries", 1, "sub")) == 7
-    # a location that leaves the mappings gives the deepest mapping's line
-    assert line_of(data, ("entries", 1, "zh")) == 4
+    # a scalar's location gives its key's own line; a missing key, the deepest mapping's line
+    assert line_of(data, ("entries", 1, "zh")) == 5
+    assert line_of(data, ("entries", 1, "nope")) == 4
     assert line_of(data, ("entries", 9)) == 2
     assert line_of(None, ("entries",)) is None
 

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from sedata.cli import spec_diff_cmd
 from sedata.cli._out import EXIT_FINDINGS, console, err_console, fail
 
 if TYPE_CHECKING:
     from sedata.spec import Spec
 
 app = typer.Typer(help="规范源文件 / The spec: build the generated artefacts, show elements and code sets.")
+spec_diff_cmd.register(app)  # diff, migrate: spec versions side by side
 
 
 def _find_spec_dir(given: Path | None) -> Path:

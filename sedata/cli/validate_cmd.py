@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,6 +83,30 @@ def validate(
             help="未签名的报文也算发现（须与 --trust 同用）/ an unsigned package is a finding (needs --trust).",
         ),
     ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="接收方配置（TOML；默认 ./sedata.toml 或 pyproject.toml 的 [tool.sedata]）/ receiver profile (TOML; "
+            "default: ./sedata.toml or [tool.sedata] of ./pyproject.toml): select, ignore, re-grade rules.",
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="仅检查这些规则或前缀（逗号分隔）/ check only these rules or prefixes."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="不报告这些规则或前缀（逗号分隔）/ do not report these rules or prefixes."),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="基线：其中的已知发现不再报告 / accept the known findings of this baseline."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="把本次发现写为基线 / write this run's findings as a baseline."),
+    ] = None,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -106,6 +130,7 @@ def validate(
             EXIT_USAGE,
         )
     signatures = Signatures(tuple(str(t) for t in trust), require_signature) if trust else None
+    receiver = _receiver(profile, select, ignore, baseline)
     try:
         with _progress_bar(files, progress) as on_progress:
             report = validate_files(
@@ -128,7 +153,42 @@ def validate(
             f"internal error (please report it): {type(exc).__name__}: {exc}",
             EXIT_USAGE,
         )
+    _apply_receiver(report, receiver, write_baseline)
     emit(report, format.value, lang.value, out)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def _receiver(profile: Path | None, select: list[str] | None, ignore: list[str] | None, baseline: Path | None) -> Any:
+    """The receiver profile (file, else the folder's, plus options) and baseline; bad ones are usage errors."""
+    from sedata.spec import current
+    from sedata.validate.baseline import Baseline, BaselineError
+    from sedata.validate.profile import ProfileError, find_profile, load_profile
+
+    try:
+        chosen = load_profile(profile) if profile else find_profile(Path.cwd())
+        chosen = chosen.with_options(_split(select), _split(ignore))
+        chosen.check(current())
+        return chosen, Baseline.read(baseline) if baseline else None
+    except (ProfileError, BaselineError) as exc:
+        fail(exc.zh, exc.en, EXIT_USAGE)
+
+
+def _apply_receiver(report: Any, receiver: Any, write_baseline: Path | None) -> None:
+    from sedata.spec import current
+    from sedata.validate.baseline import Baseline, BaselineError
+
+    chosen, known = receiver
+    chosen.apply(report, current())
+    if write_baseline is not None:
+        try:
+            Baseline.of(report).write(write_baseline)
+        except BaselineError as exc:
+            fail(exc.zh, exc.en, EXIT_USAGE)
+    if known is not None:
+        known.apply(report)
 
 
 PROGRESS_BYTES = 4 << 20

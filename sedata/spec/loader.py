@@ -16,6 +16,7 @@ from typing import Any, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sedata.codes import KINDS as IDENTIFIER_KINDS
 from sedata.spec.formats import FormatError, check_portable_pattern
 from sedata.spec.model import (
     LAYER_PREFIX,
@@ -36,6 +37,7 @@ from sedata.spec.model import (
     ValueDomain,
 )
 from sedata.spec.resolved import Domain, resolve_domain
+from sedata.spec.rule_params import schema_of
 from sedata.spec.yamlio import line_of, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,6 +81,8 @@ class Spec:
     messages: dict[str, Message] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     rule_layers: dict[str, str] = field(default_factory=dict)
+    rule_parameters: dict[str, Any] = field(default_factory=dict)
+    """Each rule's parameters as its typed model (``sedata.spec.rule_params``); flat text for rules without one."""
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     privacy: PrivacyFile | None = None
@@ -216,6 +220,7 @@ def load_spec(root: Path) -> Spec:
     value_domains: dict[str, ValueDomain] = {}
     vd_path = root / "value-domains.yaml"
     vd_lines: dict[str, tuple[Path, int | None]] = {}
+    raw_of: dict[str, Any] = {}  # the YAML mapping of each value domain and element (for the lines of its keys)
     for i, item in enumerate(items(vd_path, "value_domains")):
         vd = c.parse(ValueDomain, item, vd_path, ("value_domains", i))
         if vd:
@@ -223,6 +228,7 @@ def load_spec(root: Path) -> Spec:
                 c.add(vd_path, getattr(item, "line", None), f"value_domains[{i}]", f"duplicate id {vd.id}")
             value_domains[vd.id] = vd
             vd_lines[vd.id] = (vd_path, getattr(item, "line", None))
+            raw_of[vd.id] = item
 
     elements: dict[str, DataElement] = {}
     element_oc: dict[str, str] = {}
@@ -247,6 +253,7 @@ def load_spec(root: Path) -> Spec:
             elements[el.id] = el
             element_oc[el.id] = ef.object_class.code
             el_lines[el.id] = (path, line)
+            raw_of[el.id] = data["elements"][i]
 
     codesets: dict[str, dict[str, CodeSet]] = {}
     cs_lines: dict[tuple[str, str], Path] = {}
@@ -286,6 +293,8 @@ def load_spec(root: Path) -> Spec:
     rules: dict[str, Rule] = {}
     rule_layers: dict[str, str] = {}
     rule_files: dict[str, Path] = {}
+    rule_data: dict[str, Any] = {}
+    rule_parameters: dict[str, Any] = {}
     for path in _yaml_files(root / "rules"):
         data = read(path)
         rf = None if data is _BROKEN else c.parse(RuleFile, data, path)
@@ -300,6 +309,10 @@ def load_spec(root: Path) -> Spec:
             rules[rule.id] = rule
             rule_layers[rule.id] = rf.layer
             rule_files[rule.id] = path
+            rule_data[rule.id] = data["rules"][i]
+            typed = _rule_parameters(c, rule, rf.layer, data["rules"][i], path, i)
+            if typed is not None:
+                rule_parameters[rule.id] = typed
 
     privacy: PrivacyFile | None = None
     privacy_path = root / "privacy.yaml"
@@ -325,6 +338,7 @@ def load_spec(root: Path) -> Spec:
         messages=messages,
         rules=rules,
         rule_layers=rule_layers,
+        rule_parameters=rule_parameters,
         files=files,
     )
 
@@ -359,7 +373,14 @@ def load_spec(root: Path) -> Spec:
         _check_entity(c, spec, ent, path, data)
     _check_nesting(c, spec, ent_data)
     for rule in rules.values():
-        cite(rule_files[rule.id], None, rule.id, rule.sources)
+        cite(rule_files[rule.id], line_of(rule_data[rule.id], ()), rule.id, rule.sources)
+        _check_rule(c, spec, rule, rule_files[rule.id], rule_data[rule.id], cite)
+    for vd in value_domains.values():
+        path, _ = vd_lines[vd.id]
+        _check_identifiers(c, vd, path, line_of(raw_of[vd.id], ("identifier",)), vd.id)
+    for el in elements.values():
+        path, _ = el_lines[el.id]
+        _check_identifiers(c, el, path, line_of(raw_of[el.id], ("identifier",)), el.id)
     for msg in messages.values():
         cite(msg_files[msg.id], 1, msg.id, msg.sources)
         _check_message(c, spec, msg, msg_files[msg.id])
@@ -607,6 +628,86 @@ def _check_nesting(c: _Collector, spec: Spec, ent_data: dict[str, tuple[Path, An
 
     for ent_id in spec.entities:
         walk(ent_id, (ent_id,))
+
+
+def _rule_parameters(c: _Collector, rule: Rule, layer: str, raw: Any, path: Path, i: int) -> Any:
+    """The rule's parameters as its declared schema's model (None, with the problems added, when they do not fit)."""
+    params = raw.get("parameters") if isinstance(raw, dict) else None
+    params = {} if params is None else params
+    at = ("rules", i, "parameters")
+    schema = schema_of(rule.id)
+    if schema is None:
+        if layer == "business":
+            message = f"{rule.id} has no declared parameter schema / 规则参数无模式"
+            c.add(path, line_of(raw, ()), _dotted(at[:2]), message)
+            return None
+        bad = [k for k, v in params.items() if not isinstance(v, str)]
+        for k in bad:
+            c.add(path, line_of(raw, ("parameters", k)), _dotted((*at, k)), "expected text / 参数应为文本")
+        return None if bad else dict(params)
+    try:
+        return schema.parameters.model_validate(params)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            c.add(path, line_of(raw, ("parameters", *loc)), _dotted(at + loc), f"{rule.id}: {err['msg']}")
+        return None
+
+
+def _check_rule(c: _Collector, spec: Spec, rule: Rule, path: Path, raw: Any, cite: Any) -> None:
+    """A rule's scope names entities with the fields it reads; its parameters name codes and elements that exist."""
+    schema = schema_of(rule.id)
+    line = line_of(raw, ("applies_to",))
+    for j, ent_id in enumerate(rule.applies_to):
+        where = ("applies_to", j)
+        ent = spec.entities.get(ent_id)
+        if ent is None:
+            c.add(path, line, f"{rule.id}.{_dotted(where)}", f"unknown entity {ent_id!r} / 未知实体")
+            continue
+        keys = {spec.field_key(f) for f in ent.fields}
+        missing = [k for k in (schema.reads if schema else ()) if k not in keys]
+        if missing:
+            message = f"{ent_id} has no field {', '.join(missing)} the rule reads / 实体缺少规则读取的字段"
+            c.add(path, line, f"{rule.id}.{_dotted(where)}", message)
+    typed = spec.rule_parameters.get(rule.id)
+    if typed is None or not hasattr(typed, "problems"):
+        return
+    for loc, message in typed.problems(spec):
+        c.add(path, line_of(raw, ("parameters", *loc)), _dotted((rule.id, "parameters", *loc)), message)
+    for loc, version in _versions(typed):
+        at = ("parameters", *loc)
+        cite(path, line_of(raw, at), _dotted((rule.id, *at)), version.sources)
+        if rule.severity == "error" and version.status != "CONFIRMED":
+            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version belongs to a warning rule.
+            c.add(
+                path,
+                line_of(raw, (*at, "status")),
+                _dotted((rule.id, *at, "status")),
+                f"status {version.status} in an error rule: move it to a warning rule / 未确认的版本不得作为错误",
+            )
+
+
+def _versions(typed: Any) -> list[tuple[tuple[str, int], Any]]:
+    """The dated versions inside typed parameters, each with its place (list name, index)."""
+    from sedata.spec.rule_params import Dated
+
+    out: list[tuple[tuple[str, int], Any]] = []
+    for name, value in typed.__dict__.items():
+        if isinstance(value, list):
+            out += [((name, i), v) for i, v in enumerate(value) if isinstance(v, Dated)]
+    return out
+
+
+def _check_identifiers(c: _Collector, item: Constraints, path: Path, line: int | None, where: str) -> None:
+    """Every identifier name is one of the identifier modules of ``sedata.codes`` (its one registry)."""
+    for name in item.identifier:
+        if name not in IDENTIFIER_KINDS:
+            c.add(
+                path,
+                line,
+                f"{where}.identifier",
+                f"unknown identifier {name!r} / 未知标识符（known: {', '.join(IDENTIFIER_KINDS)}）",
+            )
 
 
 __all__ = ["Spec", "SpecError", "SpecProblem", "check_portable_pattern", "exchange_name", "load_spec"]

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -338,8 +338,11 @@ class Rule(_Meta):
     valid_to: PartialDateField | None = None
     sources: SourceList
     status: Status = "CONFIRMED"
-    parameters: dict[str, str] = {}
-    """Numbers and lists the rule's check reads (thresholds, intervals, element ids), all as text."""
+    parameters: dict[str, Any] = {}
+    """Numbers and lists the rule's check reads; their shape is the rule's schema (``sedata.spec.rule_params``)
+    or, for a rule without one, names mapped to text. Checked by the loader."""
+    applies_to: Annotated[list[str], BeforeValidator(_listify)] = []
+    """The entities (record types) the rule checks; empty: every entity that has the fields it reads."""
     note: str | None = None
 
     @model_validator(mode="after")

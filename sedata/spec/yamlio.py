@@ -12,6 +12,7 @@ class LineDict(dict[str, Any]):
     """A mapping that knows the 1-based line it started on in its file."""
 
     line: int = 0
+    key_lines: dict[str, int]
 
 
 class _SpecLoader(yaml.SafeLoader):
@@ -33,11 +34,13 @@ def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} / 键重复", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
@@ -56,8 +59,11 @@ def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
     node = data
     for part in loc:
         try:
-            node = node[part]
+            child = node[part]
         except (KeyError, IndexError, TypeError):
             break
+        # The key's own line, then the child mapping's: an error names the line of the value it is about.
+        line = getattr(node, "key_lines", {}).get(part, line)
+        node = child
         line = getattr(node, "line", line)
     return line

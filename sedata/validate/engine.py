@@ -119,6 +119,7 @@ class FileRun:
             self.report.stopped = "unreadable" if isinstance(exc, FileAccessError) else "broken"
             return False
         self.report.format = reader.format
+        self._judge_by(reader.header.spec_version)
         self.ctx.masking = reader.header.masking_profile
         self.rules = envelope.ReportingRules(reader.header, self.spec)
         reader.rules = self.rules
@@ -137,6 +138,16 @@ class FileRun:
             else:
                 self.observer = None  # the same package as an earlier file of the run: its keys are indexed
         return True
+
+    def _judge_by(self, declared: str) -> None:
+        """Judge the file by the rules of the spec version it declares (when this sedata ships that version)."""
+        if declared == self.spec.info.spec_version:
+            return
+        from sedata.spec.versions import spec_for
+
+        other = spec_for(declared)
+        if other is not None:
+            self.spec, self.ctx = other, FileContext(other, str(self.path))
 
     def header_findings(self) -> None:
         """The code findings of the header (made once per file, not per chunk)."""
@@ -199,7 +210,7 @@ def validate_file(
         if ledger is not None:
             sequence_findings(run.report, run.ctx, ledger, run.reader.header, path)
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
-    finish(run.report, spec, layers)
+    finish(run.report, run.spec, layers)
     if run.twin_of is not None:
         same_package(run.report, spec, run.twin_of)
     return run.report

@@ -218,6 +218,8 @@ class Report:
     spec_version: str
     tool_version: str
     fail_on: Severity = "error"
+    applied: list[Text] = field(default_factory=list)
+    """What changed the findings after the run: a receiver profile, a baseline (one line each)."""
 
     @property
     def valid(self) -> bool:
@@ -260,6 +262,7 @@ class Report:
                 "byLayer": self.by_layer(),
             },
             "files": [f.to_data() for f in self.files],
+            **({"applied": [t.to_data() for t in self.applied]} if self.applied else {}),
         }
 
     @classmethod
@@ -271,4 +274,5 @@ class Report:
             spec_version=data["specVersion"],
             tool_version=data["tool"]["version"],
             fail_on=fail_on,
+            applied=[t for t in map(Text.from_data, data.get("applied", [])) if t is not None],
         )

@@ -388,6 +388,12 @@ def N(
     return Case(rule, "quiet", zh, en, build, findings or [], formats, False, **kw)
 
 
+def named(case: Case, name: str) -> Case:
+    """``case`` under another slug, for a rule with more than one case of a kind (one per regime)."""
+    case.name = name
+    return case
+
+
 def channel(rule: str, zh: str, en: str, before: tuple[Build, ...], last: Build, fires: bool) -> Case:
     """A sequence case: ``before`` then ``last`` on one fresh ledger; ``last`` yields the rule's finding or not."""
     at = {"SE-SEQ-001": "sequence", "SE-SEQ-004": "sequence", "SE-SEQ-006": "sequence", "SE-SEQ-003": "digest"}
@@ -397,7 +403,8 @@ def channel(rule: str, zh: str, en: str, before: tuple[Build, ...], last: Build,
 
 
 HEAD = {J: '"recordCount":6', L: '"recordCount":6', M: "<recordCount>6</recordCount>"}
-VERSION = {J: '"specVersion":"1.0.0"', L: '"specVersion":"1.0.0"', M: "<specVersion>1.0.0</specVersion>"}
+V = SPEC.info.spec_version
+VERSION = {J: f'"specVersion":"{V}"', L: f'"specVersion":"{V}"', M: f"<specVersion>{V}</specVersion>"}
 MODE = {J: '"mode":"changes"', L: '"mode":"changes"', M: "<mode>changes</mode>"}
 DIGEST_AT = {J: '"digest":"', L: '"digest":"', M: "<digest>"}
 OTHER_MESSAGE_ID = MESSAGE_ID[:-1] + "1"
@@ -445,10 +452,10 @@ CASES: list[Case] = [
         "SE-SYN-007",
         "未知规范版本 0.9.0",
         "unknown spec version 0.9.0",
-        text(VERSION, {f: VERSION[f].replace("1.0.0", "0.9.0") for f in FORMATS}),
+        text(VERSION, {f: VERSION[f].replace(V, "0.9.0") for f in FORMATS}),
         [("SE-SYN-007", None, "/header/specVersion")],
     ),
-    N("SE-SYN-007", "规范版本 1.0.0", "spec version 1.0.0", clean),
+    N("SE-SYN-007", f"规范版本 {V}", f"spec version {V}", clean),
     P(
         "SE-SYN-008",
         "报文头声明 7 条，实有 6 条",
@@ -587,16 +594,87 @@ CASES += [
     ),
     P(
         "SE-BIZ-004",
-        "电梯检验间隔超过一年",
-        "an elevator interval over one year",
-        inspection(inspectionDate="2024-05-01", nextInspectionDate="2025-05-02"),
+        "电梯 2023 年检验（TSG T7001-2009，每年）间隔超过一年",
+        "an elevator inspected in 2023 (TSG T7001-2009, yearly) with an interval over one year",
+        inspection(inspectionDate="2023-05-01", nextInspectionDate="2024-05-02"),
         [("SE-BIZ-004", 3, _pointer(3, "nextInspectionDate"))],
     ),
     N(
         "SE-BIZ-004",
-        "电梯检验间隔恰为一年",
-        "an elevator interval of exactly one year",
-        inspection(inspectionDate="2024-05-01", nextInspectionDate="2025-05-01"),
+        "电梯 2020 年投入使用，2024 年检验，下次 2026 年（TSG T7001-2023）",
+        "an elevator put into service in 2020, inspected in 2024, next in 2026 (TSG T7001-2023)",
+        inspection(commissioningDate="2020-06-01", inspectionDate="2024-05-10", nextInspectionDate="2026-05-10"),
+    ),
+    named(
+        P(
+            "SE-BIZ-004",
+            "电梯使用第 4 年检验，下次晚于第 7 年（TSG T7001-2023）",
+            "an elevator inspected in year of use 4, next after year 7 (TSG T7001-2023)",
+            inspection(commissioningDate="2020-06-01", inspectionDate="2024-05-10", nextInspectionDate="2027-06-02"),
+            [("SE-BIZ-004", 3, _pointer(3, "nextInspectionDate"))],
+        ),
+        "fires-tsgt7001-2023",
+    ),
+    named(
+        N(
+            "SE-BIZ-004",
+            "电梯 2023 年检验，下次恰为一年后（TSG T7001-2009）",
+            "an elevator inspected in 2023, next exactly one year later (TSG T7001-2009)",
+            inspection(inspectionDate="2023-05-01", nextInspectionDate="2024-05-01"),
+        ),
+        "quiet-tsgt7001-2009",
+    ),
+    named(
+        P(
+            "SE-BIZ-004",
+            "铁路起重机间隔超过两年（TSG Q7015-2016 第五条）",
+            "a railway crane with an interval over two years (TSG Q7015-2016 art. 5)",
+            inspection(
+                equipmentKind="4000",
+                equipmentVariety="4450",
+                inspectionDate="2024-05-01",
+                nextInspectionDate="2026-05-02",
+            ),
+            [("SE-BIZ-004", 3, _pointer(3, "nextInspectionDate"))],
+        ),
+        "fires-railway-crane",
+    ),
+    named(
+        N(
+            "SE-BIZ-004",
+            "铁路起重机间隔两年（不按流动式起重机的一年）",
+            "a railway crane on a two-year interval (not the yearly one of mobile cranes)",
+            inspection(
+                equipmentKind="4000",
+                equipmentVariety="4450",
+                inspectionDate="2024-05-01",
+                nextInspectionDate="2026-05-01",
+            ),
+        ),
+        "quiet-railway-crane",
+    ),
+    named(
+        P(
+            "SE-BIZ-004",
+            "报文声明规范 1.0.0：电梯按 1.0.0 的每年一次判定",
+            "a message declaring spec 1.0.0: its elevator is judged by 1.0.0 (yearly)",
+            text(
+                VERSION,
+                {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS},
+                inspection(inspectionDate="2024-05-10", nextInspectionDate="2026-05-10"),
+            ),
+            [("SE-BIZ-004", 3, _pointer(3, "nextInspectionDate"))],
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-BIZ-004",
+            f"同一记录，报文声明规范 {V}（TSG T7001-2023，未知投入使用日期：三年）",
+            f"the same record in a message declaring spec {V} (TSG T7001-2023, date put into service unknown: 3 years)",
+            inspection(inspectionDate="2024-05-10", nextInspectionDate="2026-05-10"),
+        ),
+        "quiet-declared-current",
     ),
     P(
         "SE-BIZ-005",

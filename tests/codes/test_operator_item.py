@@ -53,9 +53,11 @@ def test_category_rows_are_not_item_codes() -> None:
     assert not operator_item.is_valid("01", "2011")
 
 
-def test_unconfirmed_items_carry_a_note() -> None:
-    p = operator_item.parse("Y1", "2011")
-    assert [(n.code, n.status) for n in p.warnings] == [("item_unconfirmed", "UNCONFIRMED")]
+def test_2011_items_confirmed_by_the_public_form_carry_no_note() -> None:
+    # Y1-Y4, N1-N5, F1, F2 were UNCONFIRMED until a public form listed them (spec 1.1.0, [S43]).
+    for code in ("Y1", "Y4", "N2", "N5", "F1", "F2"):
+        assert operator_item.parse(code, "2011").warnings == ()
+    assert (operator_item.parse("N2", "2011").segment("item").meaning or "").endswith("叉车司机")
     assert operator_item.parse("T", "2019").warnings == ()
 
 

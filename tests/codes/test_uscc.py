@@ -157,12 +157,16 @@ def test_y_prefix_is_accepted_and_checked_here() -> None:
         uscc.validate(wrong)
 
 
-@pytest.mark.parametrize("authority", "234678AN")
-def test_unconfirmed_authorities_warn(authority: str) -> None:
-    parsed = uscc.parse(uscc.build(authority, "1", "110105", "60003734"))
-    assert [(n.code, n.status) for n in parsed.warnings] == [("unconfirmed_authority", "UNCONFIRMED")]
+@pytest.mark.parametrize(
+    ("authority", "category"),
+    [("2", "1"), ("3", "5"), ("4", "9"), ("6", "2"), ("7", "1"), ("8", "9"), ("A", "1"), ("N", "3")],
+)
+def test_authorities_confirmed_in_1_1_0_parse_without_a_note(authority: str, category: str) -> None:
+    # 2 外交 … N 农业 and their organisation types were UNCONFIRMED until spec 1.1.0 ([S44]).
+    parsed = uscc.parse(uscc.build(authority, category, "110105", "60003734"))
+    assert parsed.warnings == ()
     entry = uscc.authority(authority)
-    assert entry is not None and entry.status == "UNCONFIRMED"
+    assert entry is not None and entry.status == "CONFIRMED"
     assert parsed.segment("registration_authority").meaning == entry.zh
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers.business import Business
@@ -113,7 +115,7 @@ def inspection(kind: str, variety: str, done: str, due: str, **more: Any) -> dic
         ("4000", "4310", "2025-06-01", "2026-06-02", {}, ["SE-BIZ-004"]),
         ("4000", "4110", "2025-06-01", "2027-06-01", {}, []),
         ("4000", "4110", "2025-06-01", "2027-06-02", {}, ["SE-BIZ-004"]),
-        ("4000", "4810", "2025-06-01", "2026-06-02", {}, ["SE-BIZ-004"]),
+        ("4000", "4860", "2025-06-01", "2026-06-02", {}, ["SE-BIZ-004"]),
         ("3000", "3110", "2024-02-29", "2025-02-28", {}, []),
         ("3000", "3110", "2024-02-29", "2025-03-01", {}, ["SE-BIZ-004"]),
         ("3000", "3110", "2024-05-01", "2024-04-30", {}, ["SE-BIZ-003"]),
@@ -202,3 +204,109 @@ def test_business_keys_are_unique_within_a_file() -> None:
     assert run("Inspection", a, a, versions=(1, 2)) == []
     # Keys are kept per record type.
     assert run("Equipment", {"equipmentCode": "JY1"}) == []
+
+
+# --- effective dating: the interval in force on the inspection date (issue 13) ------------------------------
+ELEVATOR = ("3000", "3110")
+
+
+def test_elevator_2020_inspected_2021_and_2024_next_2026_is_clean_under_tsg_t7001_2023() -> None:
+    # Put into service 2020-06-01: 2021-05-10 is year of use 1, 2024-05-10 year 4; the schedule's next is year 7.
+    first = inspection(*ELEVATOR, "2021-05-10", "2022-05-10", commissioningDate="2020-06-01")
+    second = inspection(*ELEVATOR, "2024-05-10", "2026-05-10", commissioningDate="2020-06-01", reportNo="JY2")
+    assert run("Inspection", first, second) == []
+
+
+def test_the_same_interval_judged_by_the_pre_2024_rule_is_an_error_naming_that_rule() -> None:
+    # 2021-05-10 with the next inspection three years out: TSG T7001-2009 (yearly) judges it.
+    (f,) = run("Inspection", inspection(*ELEVATOR, "2021-05-10", "2024-05-10", commissioningDate="2020-06-01"))
+    assert (f.rule, f.severity, f.expected.zh if f.expected else None) == ("SE-BIZ-004", "error", "2022-05-10")
+    assert "TSG T7001-2009" in f.message.en and "TSGT7001-2009" in f.message.en
+
+
+@pytest.mark.parametrize(
+    ("done", "due", "fires"),
+    [
+        ("2024-04-01", "2025-04-01", False),  # the last day of the transition: still yearly
+        ("2024-04-01", "2025-04-02", True),
+        (
+            "2024-04-02",
+            "2027-04-02",
+            False,
+        ),  # the first day judged by TSG T7001-2023, no date put into service: 3 years
+        ("2024-04-02", "2027-04-03", True),
+    ],
+)
+def test_transition_day_and_unknown_commissioning(done: str, due: str, fires: bool) -> None:
+    found = run("Inspection", inspection(*ELEVATOR, done, due))
+    assert rules(found) == (["SE-BIZ-004"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("since", "done", "due", "fires"),
+    [
+        ("2020-06-01", "2024-05-10", "2027-06-01", False),  # year of use 4 → 7, which ends 2027-06-01
+        ("2020-06-01", "2024-05-10", "2027-06-02", True),
+        ("2020-06-01", "2026-07-01", "2029-06-01", False),  # year 7 → 9
+        ("2020-06-01", "2026-07-01", "2029-06-02", True),
+        ("2018-06-01", "2024-07-01", "2027-06-01", False),  # year 7 → 9 ends 2027-06-01
+        ("2008-06-01", "2024-07-01", "2026-06-01", False),  # year 17 (after 15 years): yearly → year 18
+        ("2008-06-01", "2024-07-01", "2026-06-02", True),
+        ("2009-06-01", "2024-07-01", "2025-06-01", False),  # year 16, just past year 15: yearly → year 17
+        ("2009-06-01", "2024-07-01", "2026-06-02", True),
+    ],
+)
+def test_elevator_schedule_by_year_of_use(since: str, done: str, due: str, fires: bool) -> None:
+    found = run("Inspection", inspection(*ELEVATOR, done, due, commissioningDate=since))
+    assert rules(found) == (["SE-BIZ-004"] if fires else [])
+
+
+def test_a_railway_crane_is_in_the_two_year_group_not_its_yearly_category() -> None:
+    # TSG Q7015-2016 art. 5: 铁路起重机 (4450) every 2 years although 流动式起重机 (4400) is yearly.
+    assert run("Inspection", inspection("4000", "4450", "2025-06-01", "2027-06-01")) == []
+    (f,) = run("Inspection", inspection("4000", "4450", "2025-06-01", "2027-06-02"))
+    assert f.rule == "SE-BIZ-004" and "铁路起重机" in f.message.zh
+    (g,) = run("Inspection", inspection("4000", "4410", "2025-06-01", "2026-06-02"))
+    assert g.expected is not None and g.expected.zh == "2026-06-01"
+
+
+def test_periodic_self_testing_is_an_inspection_kind_without_an_interval() -> None:
+    assert run("Inspection", inspection(*ELEVATOR, "2025-05-10", "2028-05-10", inspectionKind="定期检测")) == []
+
+
+def test_an_accident_before_the_2009_grading_is_not_judged_by_it() -> None:
+    assert run("Accident", accident("一般事故", deaths=30, occurredAt="2008-06-01T10:00:00+08:00")) == []
+    (f,) = run("Accident", accident("一般事故", deaths=30, occurredAt="2009-06-01T10:00:00+08:00"))
+    assert "条例（2009）" in f.message.zh
+
+
+def _certificate(issued: str, expiry: str) -> dict[str, Any]:
+    return {"certificateNo": "C1", "issueDate": issued, "expiryDate": expiry}
+
+
+def test_certificate_validity_names_the_text_in_force_on_the_issue_date() -> None:
+    (old,) = run("OperatorCertificate", _certificate("2015-03-01", "2018-03-01"))
+    assert "TSG Z6001-2013" in old.message.en
+    (new,) = run("OperatorCertificate", _certificate("2021-03-01", "2024-03-01"))
+    assert "TSG Z6001-2019" in new.message.en
+    assert run("OperatorCertificate", _certificate("2010-03-01", "2012-03-01")) == []
+    assert run("OperatorCertificate", _certificate("2015-03-01", "2019-02-28")) == []
+
+
+@given(
+    commissioned=st.dates(dt.date(1995, 1, 1), dt.date(2026, 1, 1)),
+    after=st.integers(min_value=0, max_value=40 * 366),
+)
+def test_the_use_year_schedule_asks_for_the_next_inspection_between_one_and_four_years_out(
+    commissioned: dt.date, after: int
+) -> None:
+    # Whatever the year of use, the next 定期检验 of TSG T7001-2023 lies 1-3 years of use ahead: never sooner
+    # than a year after the inspection, never later than its longest gap plus the rest of the current year.
+    from sedata.spec.rule_params import Interval
+    from sedata.validate.layers.business import _due_by, plus_years
+
+    (interval,) = [i for i in SPEC.rule_parameters["SE-BIZ-004"].intervals if i.id == "TSG T7001-2023"]
+    assert isinstance(interval, Interval) and interval.schedule is not None
+    done = commissioned + dt.timedelta(days=after)
+    limit, _ = _due_by(interval, done, commissioned)
+    assert plus_years(done, 1) <= limit <= plus_years(done, interval.schedule.longest_gap + 1)

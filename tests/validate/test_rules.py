@@ -194,7 +194,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "SE-BIZ-001": _biz_001,
     "SE-BIZ-002": _inspection(inspectionConclusion="符合要求"),
     "SE-BIZ-003": _inspection(inspectionDate="2024-05-01", nextInspectionDate="2024-05-01"),
-    "SE-BIZ-004": _inspection(inspectionDate="2024-05-01", nextInspectionDate="2025-05-02"),
+    "SE-BIZ-004": _inspection(inspectionDate="2023-05-01", nextInspectionDate="2024-05-02"),
     "SE-BIZ-005": _inspection(
         equipmentKind="9000", equipmentVariety="9110", inspectionDate="2024-05-01", nextInspectionDate="2026-05-01"
     ),

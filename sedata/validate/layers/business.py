@@ -17,6 +17,16 @@ from typing import Any
 
 from sedata.codes import InvalidCode, registration_cert
 from sedata.spec import Spec
+from sedata.spec.rule_params import (
+    AccidentGrading,
+    AccidentParams,
+    CommissionedParams,
+    Interval,
+    IntervalParams,
+    Validity,
+    ValidityParams,
+    in_force,
+)
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import show
 from sedata.validate.report import Finding, Text
@@ -29,54 +39,59 @@ Prefix = tuple[str | int, ...]
 @dataclass(frozen=True)
 class _Params:
     conclusions: dict[str, tuple[str, ...]]
-    intervals: dict[str, dict[str, int]]
-    grades: tuple[str, ...]
-    grade_thresholds: dict[str, tuple[Decimal | None, ...]]
-    stranded_hours: dict[str, tuple[Decimal | None, ...]]
-    stranded_people: tuple[Decimal | None, ...]
-    events: dict[str, str]
-    validity_years: int
-    commissioned: str
-    upload_messages: frozenset[str]
+    intervals: dict[str, IntervalParams]
+    accident: AccidentParams
+    validity: ValidityParams
+    commissioned: CommissionedParams
     past_elements: frozenset[str]
     cert_categories: dict[str, frozenset[str]]
-
-
-def _numbers(text: str) -> tuple[Decimal | None, ...]:
-    return tuple(None if t == "-" else Decimal(t) for t in text.split())
+    parents: dict[str, str]
+    """Catalogue code -> its parent (variety -> category -> kind), newest catalogue first."""
+    checks: dict[str, tuple[Callable[[_Record], None], ...]]
+    """The checks to run per entity, from each rule's ``applies_to`` in the spec."""
 
 
 def _build(spec: Spec) -> _Params:
-    p = {rid: spec.rules[rid].parameters for rid in spec.rules if rid.startswith("SE-BIZ-")}
+    typed = spec.rule_parameters
     conclusions: dict[str, list[str]] = {}
     for cs in spec.codesets["inspection-conclusion"].values():
         for e in cs.entries:
             for code in e.applies_to:
                 conclusions.setdefault(code, []).append(e.code)
-    acc = p["SE-BIZ-006"]
-    grades = tuple(acc["grades"].split())
+    parents: dict[str, str] = {}
+    for cs in reversed(spec.codeset_versions(CATALOGUE)):
+        for e in cs.entries:
+            if e.parent is not None:
+                parents.setdefault(e.code, e.parent)
+    checks: dict[str, list[Callable[[_Record], None]]] = {}
+    for rule_id, rule in spec.rules.items():
+        check = _RULE_CHECKS.get(rule_id)
+        if check is None or spec.rule_layers[rule_id] != "business":
+            continue
+        for entity_id in rule.applies_to or spec.entities:
+            found = checks.setdefault(entity_id, [])
+            if check not in found:
+                found.append(check)
     return _Params(
         conclusions={k: tuple(dict.fromkeys(v)) for k, v in conclusions.items()},
-        intervals={rid: {k: int(v) for k, v in p[rid].items()} for rid in ("SE-BIZ-004", "SE-BIZ-005")},
-        grades=grades,
-        grade_thresholds={
-            k: _numbers(acc[k]) for k in ("deaths", "serious_injuries", "direct_economic_loss", "people_evacuated")
-        },
-        stranded_hours={k.split()[1]: _numbers(v) for k, v in acc.items() if k.startswith("stranded_hours ")},
-        stranded_people=_numbers(acc["stranded_people"]),
-        events={k.split(" ", 1)[1]: v for k, v in acc.items() if k.startswith("event ")},
-        validity_years=int(p["SE-BIZ-007"]["validity_years"]),
-        commissioned=p["SE-BIZ-008"]["nature"],
-        upload_messages=frozenset(p["SE-BIZ-008"]["messages"].split()),
-        past_elements=frozenset(p["SE-BIZ-009"]["elements"].split()),
+        intervals={rid: typed[rid] for rid in _INTERVAL_RULES if rid in typed},
+        accident=typed["SE-BIZ-006"],
+        validity=typed["SE-BIZ-007"],
+        commissioned=typed["SE-BIZ-008"],
+        past_elements=frozenset(typed["SE-BIZ-009"].elements),
         cert_categories={
             e.code: frozenset(e.applies_to)
             for cs in spec.codesets[registration_cert.CATEGORY_SET].values()
             for e in cs.entries
         },
+        parents=parents,
+        checks={k: tuple(v) for k, v in checks.items()},
     )
 
 
+CATALOGUE = "equipment-catalogue"
+_INTERVAL_RULES = ("SE-BIZ-004", "SE-BIZ-005")
+"""Interval rules in the order they are consulted: CONFIRMED intervals (errors) before the others (warnings)."""
 _MEMO: dict[int, tuple[Spec, _Params]] = {}
 
 
@@ -117,17 +132,17 @@ def plus_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _codes(data: dict[str, Any], kind_name: str | None, variety_name: str | None) -> list[str]:
-    """The record's catalogue codes, most specific first: variety, category, kind."""
-    variety = data.get(variety_name) if variety_name else None
-    kind = data.get(kind_name) if kind_name else None
+def _codes(p: _Params, data: dict[str, Any], kind_name: str | None, variety_name: str | None) -> list[str]:
+    """The record's catalogue codes, most specific first: variety, its category, its kind (the catalogue's tree)."""
     out: list[str] = []
-    if isinstance(variety, str) and len(variety) == 4:
-        out += [variety, variety[:2] + "00"]
-        kind = kind if isinstance(kind, str) else variety[0] + "000"
-    if isinstance(kind, str):
+    code = data.get(variety_name) if variety_name else None
+    while isinstance(code, str) and code not in out:
+        out.append(code)
+        code = p.parents.get(code)
+    kind = data.get(kind_name) if kind_name else None
+    if isinstance(kind, str) and kind not in out:
         out.append(kind)
-    return list(dict.fromkeys(out))
+    return out
 
 
 # --- the layer --------------------------------------------------------------------------------------
@@ -170,11 +185,8 @@ class Business:
         ``version`` is the record's version in a change set: successive versions of one key are not duplicates.
         """
         rec = _Record(self, entity, self.fields(entity), data, bad, prefix, where, version)
-        for check in _CHECKS.get(entity.id, ()):
+        for check in self.p.checks.get(entity.id, ()):
             check(rec)
-        _future(rec)
-        if not self.unique_elsewhere:
-            _unique(rec)
         return rec.out
 
 
@@ -260,7 +272,7 @@ def _conclusion(rec: _Record) -> None:
     conclusion = rec.get("inspection_conclusion")
     if not isinstance(conclusion, str):
         return
-    codes = _codes(rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
+    codes = _codes(rec.layer.p, rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
     allowed = next((rec.layer.p.conclusions[c] for c in codes if c in rec.layer.p.conclusions), None)
     if allowed is not None and conclusion not in allowed:
         rec.add("SE-BIZ-002", "inspection_conclusion", conclusion, "、".join(allowed))
@@ -277,25 +289,62 @@ def _next_inspection(rec: _Record) -> None:
     if not isinstance(kind, str):
         return
     grade = rec.get("safety_grade")
-    codes = _codes(rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
-    for rule_id, table in rec.layer.p.intervals.items():
-        keys = [
-            k for c in codes for k in ((f"{c} {kind} {grade}",) if isinstance(grade, str) else ()) + (f"{c} {kind}",)
-        ]
-        hit = next((k for k in keys if k in table), None)
-        if hit is None:
-            continue
-        years = table[hit]
-        limit = plus_years(done, years)
-        if due > limit:
-            detail = Text(f"{hit}：{years}年", f"{hit}: {years} year(s)")
-            rec.add(rule_id, "next_inspection_date", due.isoformat(), limit.isoformat(), detail)
+    codes = _codes(rec.layer.p, rec.data, rec.name("equipment_kind"), rec.name("equipment_variety"))
+    found = _interval(rec.layer.p, codes, kind, grade if isinstance(grade, str) else None, done)
+    if found is None:
         return
+    rule_id, interval = found
+    limit, how = _due_by(interval, done, _date(rec.get("commissioning_date")))
+    if due > limit:
+        detail = Text(
+            f"{interval.cited()}：{'、'.join(interval.codes)} {kind}，{how.zh}",
+            f"{interval.cited()}: {' '.join(interval.codes)} {kind}, {how.en}",
+        )
+        rec.add(rule_id, "next_inspection_date", due.isoformat(), limit.isoformat(), detail)
 
 
-def _grade_of(rec: _Record) -> tuple[int | None, list[Text]]:
+def _interval(p: _Params, codes: list[str], kind: str, grade: str | None, done: dt.date) -> tuple[str, Interval] | None:
+    """The interval in force on ``done`` for the most specific code (a CONFIRMED one before an unconfirmed one)."""
+    for rule_id, table in p.intervals.items():
+        live = [iv for iv in in_force(table.intervals, done) if isinstance(iv, Interval) and iv.kind == kind]
+        for code in codes:
+            for want in (grade, None) if grade is not None else (None,):
+                hit = next((iv for iv in live if code in iv.codes and iv.grade == want), None)
+                if hit is not None:
+                    return rule_id, hit
+    return None
+
+
+def _due_by(interval: Interval, done: dt.date, commissioned: dt.date | None) -> tuple[dt.date, Text]:
+    """The latest next-inspection date ``interval`` allows after an inspection on ``done``, and why."""
+    if interval.years is not None:
+        return plus_years(done, interval.years), Text(f"{interval.years}年", f"{interval.years} year(s)")
+    schedule = interval.schedule
+    assert schedule is not None
+    listed = "、".join(map(str, schedule.inspect_in_use_years))
+    if commissioned is None or commissioned > done:
+        gap = schedule.longest_gap
+        return plus_years(done, gap), Text(
+            f"未知投入使用日期，按检验安排（使用第 {listed} 年）的最长间隔 {gap} 年",
+            f"date put into service unknown: the schedule's (years of use {listed}) longest gap, {gap} year(s)",
+        )
+    use_year = _years_between(commissioned, done) + 1
+    nxt = schedule.next_use_year(use_year)
+    return plus_years(commissioned, nxt), Text(
+        f"{commissioned} 投入使用，本次为使用第 {use_year} 年，下次定期检验在使用第 {nxt} 年（第 {listed} 年检验）",
+        f"put into service {commissioned}, inspected in year of use {use_year}, next in year of use {nxt} "
+        f"(inspected in years {listed})",
+    )
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` (anniversaries passed)."""
+    years = end.year - start.year
+    return years - 1 if plus_years(start, years) > end else years
+
+
+def _grade_of(rec: _Record, p: AccidentGrading) -> tuple[int | None, list[Text]]:
     """The index of the computed grade in ``grades`` (lower is graver) and the criteria that reached it."""
-    p = rec.layer.p
     reached: list[tuple[int, Text]] = []
 
     def said(key: str, value: object) -> Text:
@@ -312,8 +361,8 @@ def _grade_of(rec: _Record) -> tuple[int | None, list[Text]]:
                 reached.append((i, said(key, value)))
                 return
 
-    for key, thresholds in p.grade_thresholds.items():
-        level(key, thresholds)
+    for key, thresholds in p.thresholds.items():
+        level(key, tuple(thresholds))
     kind = rec.get("equipment_kind")
     hours, people = _number(rec.get("stranded_hours")), _number(rec.get("stranded_people"))
     if isinstance(kind, str) and kind in p.stranded_hours and hours is not None:
@@ -334,31 +383,47 @@ def _grade_of(rec: _Record) -> tuple[int | None, list[Text]]:
 
 def _accident_grade(rec: _Record) -> None:
     declared = rec.get("accident_grade")
-    if not isinstance(declared, str):
+    occurred = _date(rec.get("occurred_at"))
+    if not isinstance(declared, str) or occurred is None:
         return
-    grades = rec.layer.p.grades
-    best, why = _grade_of(rec)
-    if best is None or grades[best] == declared:
+    live = in_force(rec.layer.p.accident.gradings, occurred)
+    if not live:
+        return  # no grading in force on that day (before the 2009 条例): not judged by a later text
+    grading = live[0]
+    assert isinstance(grading, AccidentGrading)
+    best, why = _grade_of(rec, grading)
+    if best is None or grading.grades[best] == declared:
         return  # reaching no grade may only mean facts not known yet (an early report): not checked
-    detail = Text("依据：" + "、".join(w.zh for w in why), "reached by: " + ", ".join(w.en for w in why))
-    rec.add("SE-BIZ-006", "accident_grade", declared, grades[best], detail)
+    detail = Text(
+        f"{grading.cited()}，依据：" + "、".join(w.zh for w in why),
+        f"{grading.cited()}, reached by: " + ", ".join(w.en for w in why),
+    )
+    rec.add("SE-BIZ-006", "accident_grade", declared, grading.grades[best], detail)
 
 
 def _certificate_expiry(rec: _Record) -> None:
     issued, expiry = _date(rec.get("issue_date")), _date(rec.get("expiry_date"))
     if issued is None or expiry is None:
         return
-    years = rec.layer.p.validity_years
+    live = in_force(rec.layer.p.validity.validities, issued)
+    if not live:
+        return  # issued before any text the spec knows: not judged by a later one
+    version = live[0]
+    assert isinstance(version, Validity)
+    years = version.years
     end = plus_years(issued, years)
     if expiry not in (end, end - dt.timedelta(days=1)):
-        detail = Text(f"发证日期 {issued.isoformat()} 起 {years} 年", f"{years} years from the issue date {issued}")
+        detail = Text(
+            f"{version.cited()}：发证日期 {issued.isoformat()} 起 {years} 年",
+            f"{version.cited()}: {years} years from the issue date {issued}",
+        )
         rec.add("SE-BIZ-007", "expiry_date", expiry.isoformat(), f"{end - dt.timedelta(days=1)} / {end}", detail)
 
 
 def _commissioned(rec: _Record) -> None:
     nature = rec.get("inspection_nature")
-    p = rec.layer.p
-    if nature == p.commissioned and rec.layer.message_type in p.upload_messages:
+    p = rec.layer.p.commissioned
+    if nature == p.nature and rec.layer.message_type in p.messages:
         rec.add("SE-BIZ-008", "inspection_nature", nature, rec.layer.message_type)
 
 
@@ -378,7 +443,7 @@ def _future(rec: _Record) -> None:
 
 def _unique(rec: _Record) -> None:
     fields = rec.entity.key_fields
-    if not fields or (rec.bad and any((f.name,) in rec.bad for f in fields)):
+    if rec.layer.unique_elsewhere or not fields or (rec.bad and any((f.name,) in rec.bad for f in fields)):
         return
     parts = [rec.data.get(f.name) for f in fields]
     if any(p is None for p in parts):
@@ -411,10 +476,16 @@ def duplicate_finding(ctx: FileContext, entity: EntityShape, where: Where, at: s
     return ctx.finding(DUPLICATE, where, value=entity.id, detail=detail, pointer=at)
 
 
-_CHECKS: dict[str, tuple[Callable[[_Record], None], ...]] = {
-    "Equipment": (_registration_cert,),
-    "UseRegistration": (_registration_cert, _conclusion, _next_inspection),
-    "Inspection": (_conclusion, _next_inspection, _commissioned),
-    "Accident": (_accident_grade,),
-    "OperatorCertificate": (_certificate_expiry,),
+_RULE_CHECKS: dict[str, Callable[[_Record], None]] = {
+    "SE-BIZ-001": _registration_cert,
+    "SE-BIZ-002": _conclusion,
+    "SE-BIZ-003": _next_inspection,
+    "SE-BIZ-004": _next_inspection,
+    "SE-BIZ-005": _next_inspection,
+    "SE-BIZ-006": _accident_grade,
+    "SE-BIZ-007": _certificate_expiry,
+    "SE-BIZ-008": _commissioned,
+    "SE-BIZ-009": _future,
+    "SE-BIZ-010": _unique,
 }
+"""How each business rule is checked; which records it checks is the rule's ``applies_to`` in the spec."""

@@ -30,7 +30,8 @@ Shape (every key always present; ``null`` where unknown)::
           "expected": {"zh": ..., "en": ...} | null,
           "message": {"zh": "必填数据元“使用单位名称”（SE.UNT.0101）缺失", "en": "..."}
         }]
-      }]
+      }],
+      "applied": [{"zh": ..., "en": ...}]   # only when a receiver profile or baseline changed the findings
     }
 
 Messages are given in both languages whatever ``--lang`` says. ``load`` reads the report back.

@@ -119,7 +119,10 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
                 "semanticVersion": report.tool_version,
                 "language": "zh-CN" if lang == "zh" else "en-US",
                 "rules": [_descriptor(spec.rules[r], spec.rule_layers[r], lang) for r in rule_ids],
-                "properties": {"specVersion": report.spec_version},
+                "properties": {
+                    "specVersion": report.spec_version,
+                    **({"applied": [t.get(lang) for t in report.applied]} if report.applied else {}),
+                },
             }
         },
         "invocations": [{"executionSuccessful": True, "exitCode": exit_code(report)}],

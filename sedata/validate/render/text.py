@@ -26,6 +26,8 @@ def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec 
     for fr in report.files:
         _print_file(fr, console, lang, spec, common)
     console.print(_summary(report, lang))
+    for line in report.applied:
+        console.print(f"[dim]{escape(line.get(lang))}[/]", soft_wrap=True)
     if common:
         console.print(f"[dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
         _print_reasons(dict(common), console, lang, "  ")

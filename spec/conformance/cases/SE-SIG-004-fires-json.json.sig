@@ -5,7 +5,7 @@
   "keyId": "4b7a988a564d60d3ecb57c789525d48f86f713a4fd789c1510cbc070a3dd9223",
   "signedAt": "2026-03-11T02:30:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "json",
     "size": 4478,
     "digestAlgorithm": "sha256",
-    "digest": "4baf7765ffd961740be564a4386e5947696a031de33ea261e22fbee95b08a81c"
+    "digest": "cdce9df062f364903a2e4239c5cea9a8e61a3c30acc4ed6591b3fd316b085ee8"
   },
-  "signature": "ew6J22Hnz+LkD7lmIaybb0YFU8Ty8Y4O5LkTDHwr929sgc6OAsm9EfQV0P8aeBPHjwm22VxMcwCaUCXTF4FoCQ=="
+  "signature": "TYaRYS88troRd337jP2eR0BSSJyB4XJUH0d58FRFfI4QHG12z7OcwEliYk+2ov6GBpCwneKU0KmcFPWFWs/4Dg=="
 }

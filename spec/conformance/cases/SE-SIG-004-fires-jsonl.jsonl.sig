@@ -5,7 +5,7 @@
   "keyId": "4b7a988a564d60d3ecb57c789525d48f86f713a4fd789c1510cbc070a3dd9223",
   "signedAt": "2026-03-11T02:30:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "jsonl",
     "size": 4466,
     "digestAlgorithm": "sha256",
-    "digest": "2e4d8a1f7023292dd2a78a83edc652843bc1888d69092cc459b79ddd59898fbd"
+    "digest": "0259e0247a6eb41802ec30ef6adc740b21621785fdc59486a675372292c90ebf"
   },
-  "signature": "GoSyMyXYDQjAXkaqMGRobQ8f0LZkyWaEnlq3kCdZ4Gn1NNtcp7cwTnxdC/bl+tJlLb9KXOjwsp3BShuUrxLjBQ=="
+  "signature": "o1liNRWzDvUZa5dFVIrDTPH9bW4ZPaZRv+vltWz60YKHMEHlLFtQxrzNMvAiQkeajLaTP2VINsvM7PdblfBOBA=="
 }

@@ -5,7 +5,7 @@
   "keyId": "4b7a988a564d60d3ecb57c789525d48f86f713a4fd789c1510cbc070a3dd9223",
   "signedAt": "2026-03-11T02:30:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "xml",
     "size": 5893,
     "digestAlgorithm": "sha256",
-    "digest": "3fd56ab465ae0f9c8595d643040d7b36971a680ae35c25b26b96645c1b05dd44"
+    "digest": "93290a5b3759f72369e4c0b0a96c9dede5ec8b7035f89bdcf1da13008f3a63d8"
   },
-  "signature": "iBzcwInY2riRiz0e0grg7SIWHZZxzhtnuTaP/e0MZbB9lGDr26fBIk1UvSK8XuBX85gKyIyLqHqGXwT+RHv1DQ=="
+  "signature": "HkDyWKt2YAlpjsKCUfgwoX1mXiR7cZ7cLK31F3NFfd+BPV3cLa2YDHm1gz0252DZIG7o5gpMtxxCwXi52W5RAQ=="
 }

@@ -5,7 +5,7 @@
   "keyId": "30b758cb6ac8bdaa07fc541cf6573f7b7deed676fd65994ebeac43b464435d7a",
   "signedAt": "2026-03-11T02:30:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "jsonl",
     "size": 4466,
     "digestAlgorithm": "sha256",
-    "digest": "2e4d8a1f7023292dd2a78a83edc652843bc1888d69092cc459b79ddd59898fbd"
+    "digest": "0259e0247a6eb41802ec30ef6adc740b21621785fdc59486a675372292c90ebf"
   },
-  "signature": "dCBN+16wfoNxj/C06qvjyTejFw7cxzqG+OsLo5DWCHxreuZ9wbrEico+d3hyqKvIjS+s+HmOf1BXDOaSc4gADg=="
+  "signature": "j/v+LCQdgBtRtwYHIG8g4XOzbxHn8yvEENjuJL0M9ZHHksdQH9FOCJrPlLf7RTA3byuXmbfCFXt8plfTPsZfBg=="
 }

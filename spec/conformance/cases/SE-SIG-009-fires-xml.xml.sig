@@ -5,7 +5,7 @@
   "keyId": "30b758cb6ac8bdaa07fc541cf6573f7b7deed676fd65994ebeac43b464435d7a",
   "signedAt": "2026-03-11T02:30:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "xml",
     "size": 5893,
     "digestAlgorithm": "sha256",
-    "digest": "3fd56ab465ae0f9c8595d643040d7b36971a680ae35c25b26b96645c1b05dd44"
+    "digest": "93290a5b3759f72369e4c0b0a96c9dede5ec8b7035f89bdcf1da13008f3a63d8"
   },
-  "signature": "TU5gzaaed2Ia8NumbBJAaGg4uju6CSINxIIMsei5jRBt9eFnM0DlvZAQh/gJHEOcCeHweXROAU6xJyHQ2e2dAw=="
+  "signature": "Y+uLJdOb2IB2/FDHRmsDIXGReTYb6k4F3LH1a+s4VTAJRy8cJkq526SpOtin5+G3ap+82YiOwaFDMlVjbcB1Cg=="
 }

@@ -5,7 +5,7 @@
   "keyId": "30b758cb6ac8bdaa07fc541cf6573f7b7deed676fd65994ebeac43b464435d7a",
   "signedAt": "2025-12-31T20:00:00+08:00",
   "header": {
-    "specVersion": "1.0.0",
+    "specVersion": "1.1.0",
     "messageType": "inspection-upload",
     "messageId": "00000000-0000-4000-8000-000000000000",
     "sender": "123506004885497331",
@@ -26,7 +26,7 @@
     "format": "json",
     "size": 4478,
     "digestAlgorithm": "sha256",
-    "digest": "4baf7765ffd961740be564a4386e5947696a031de33ea261e22fbee95b08a81c"
+    "digest": "cdce9df062f364903a2e4239c5cea9a8e61a3c30acc4ed6591b3fd316b085ee8"
   },
-  "signature": "71J6guwaNhnzXmW/1DSUg1dCDSe2fG/79RE5xTcDxYRBx9MGu+Clfvo9uhdY5ZwSK3heSMSt7LQ/CsOQ/qS7AQ=="
+  "signature": "3W4qlX77RyKlyYCTXrTWQ4uxC7ZgvskJLCKDvSnA1zEZp+BQnOEAgetulR+yfFgQ1eimR9OjCALaKct20R1WBg=="
 }
