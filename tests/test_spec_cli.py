@@ -164,7 +164,9 @@ def test_export_jsonschema_bundle_and_one_file_per_entity(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     entities = set(current().entities)
     messages = {m.title().replace("-", "") for m in current().messages}
-    per_message = {f"{m}{part}.schema.json" for m in messages for part in ("", "HeaderLine", "Record")}
+    masked = [f"RecordMasked{p.id.title()}" for p in current().privacy.profiles] if current().privacy else []
+    parts = ("", "HeaderLine", "Record", *masked)
+    per_message = {f"{m}{part}.schema.json" for m in messages for part in parts}
     expected = {"sedata.schema.json"} | {f"{e}.schema.json" for e in entities} | per_message
     assert {p.name for p in tmp_path.iterdir()} == expected
     bundle = json.loads((tmp_path / "sedata.schema.json").read_text(encoding="utf-8"))

@@ -21,15 +21,18 @@ class SchemaFormat(StrEnum):
 
 
 def _exported_definitions() -> list[str]:
-    """Entities, and per message the document, its JSON Lines header line and its record line."""
+    """Entities, and per message the document, its JSON Lines header line and its record lines (plain, and
+    one per masking profile: a JSON Lines reader picks the one the header line's ``maskingProfile`` names)."""
+    from sedata.generate.jsonschema import masked_suffix
     from sedata.spec import current
     from sedata.spec.envelope import message_class_name
 
     spec = current()
+    profiles = [p.id for p in spec.privacy.profiles] if spec.privacy else []
     names = list(spec.entities)
     for message_id in spec.messages:
         cls = message_class_name(message_id)
-        names += [cls, f"{cls}HeaderLine", f"{cls}Record"]
+        names += [cls, f"{cls}HeaderLine", f"{cls}Record", *(f"{cls}Record{masked_suffix(p)}" for p in profiles)]
     return names
 
 
