@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sedata.generate.naming import anchored, camel, domain_type_name, domain_types
+from sedata.generate.naming import anchored, domain_type_name, domain_types, masked_suffix
 from sedata.spec.envelope import (
     CHANGES,
     DATA,
@@ -98,11 +98,6 @@ def domain_schema(d: Domain) -> dict[str, Any]:
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/$defs/{name}"}
-
-
-def masked_suffix(profile_id: str) -> str:
-    """``share`` → ``MaskedShare``: the suffix of a definition that admits that profile's masked forms."""
-    return f"Masked{camel(profile_id)}"
 
 
 def _field_type(spec: Spec, f: EntityField) -> str:

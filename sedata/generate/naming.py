@@ -37,6 +37,11 @@ def domain_types(spec: Spec) -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
+def masked_suffix(profile_id: str) -> str:
+    """``share`` → ``MaskedShare``: the suffix of a definition that admits that masking profile's masked forms."""
+    return f"Masked{camel(profile_id)}"
+
+
 def anchored(pattern: str) -> str:
     """A whole-value spec pattern as a search pattern for Python/Rust and ECMA-262."""
     return f"^(?:{pattern})$"

@@ -19,7 +19,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from sedata.generate.jsonschema import masked_suffix
+from sedata.generate.naming import masked_suffix
 from sedata.spec.envelope import message_class_name
 
 from .conftest import MESSAGES, sedata_schema_verdict
