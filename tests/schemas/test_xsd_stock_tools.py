@@ -136,3 +136,27 @@ def test_xsd_numbers_and_dates_carry_no_pattern_facet(exported_xsd: Path) -> Non
     for restriction in doc.iter(f"{xs}restriction"):
         if restriction.get("base") in ("xs:integer", "xs:date"):
             assert restriction.find(f"{xs}pattern") is None, restriction.getparent().get("name")
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "rule"),
+    [
+        (
+            "date with a time zone",
+            "<issueDate>2024-04-18</issueDate>",
+            "<issueDate>2024-04-18Z</issueDate>",
+            "SE-SCH-002",
+        ),
+        ("text between records", "<records>\n", "<records>text\n", "SE-SYN-003"),
+    ],
+)
+def test_documented_gaps_of_the_xsd(case: str, old: str, new: str, rule: str, lxml_schema, tmp_path: Path) -> None:
+    """docs/schemas.md lists what the XSD accepts and sedata refuses; if one closes, update the list."""
+    source = (MESSAGES / "operator-certificate-upload.xml").read_text(encoding="utf-8")
+    assert old in source
+    path = tmp_path / "gap.xml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    assert lxml_schema.validate(etree.parse(str(path))), case
+    assert rule in [f.rule for f in validate_file(path).findings], case
+    documented = (Path(__file__).parents[2] / "docs" / "schemas.md").read_text(encoding="utf-8")
+    assert case in documented and rule in documented
