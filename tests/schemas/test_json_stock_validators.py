@@ -76,6 +76,28 @@ SAMPLES: list[tuple[str, str, Mutation | None, bool]] = [
         False,
     ),
 ]
+IU = "inspection-upload.json"  # a change set: update, add, delete
+
+
+def _wrapper(index: int, member: str, value: Any = None) -> Mutation:
+    """Set (or, with None, drop) a member of the record wrapper."""
+
+    def mutate(doc: dict[str, Any]) -> None:
+        if value is None:
+            doc["records"][index].pop(member)
+        else:
+            doc["records"][index][member] = value
+
+    return mutate
+
+
+SAMPLES += [
+    ("snapshot-with-key", OPC, _wrapper(0, "recordKey", "350602198603140371"), True),
+    ("change-without-version", IU, _wrapper(0, "recordVersion"), False),
+    ("upsert-without-data", IU, _wrapper(1, "data"), False),
+    ("delete-with-data", IU, lambda doc: doc["records"][2].__setitem__("data", doc["records"][1]["data"]), False),
+    ("unknown-operation", IU, _wrapper(1, "operation", "bogus"), False),
+]
 # Masked samples: (case id, profile, masked example, mutation, accepted)
 MASKED_SAMPLES: list[tuple[str, str, str, Mutation | None, bool]] = [
     ("share-as-publish", "share", OPC, _header("maskingProfile", "publish"), False),
@@ -165,6 +187,17 @@ def test_ajv_strict_compiles_every_exported_schema_and_every_definition(exported
     result = ajv(exported_json, [], defs="sedata.schema.json")
     assert result["failures"] == {}
     assert len(result["compiled"]) == len(exported_json) + len(bundle["$defs"])
+
+
+def test_python_jsonschema_and_jsonschema_rs_load_every_exported_file(exported_json) -> None:
+    bundle = exported_json["sedata.schema.json"]
+    jsonschema.Draft202012Validator.check_schema(bundle)
+    assert jsonschema_rs.meta.is_valid(bundle)
+    for name, schema in exported_json.items():
+        # Every file carries the bundle's definitions (checked once above) under its own root.
+        assert schema["$defs"] == bundle["$defs"], name
+        jsonschema.Draft202012Validator.check_schema({k: v for k, v in schema.items() if k != "$defs"})
+        jsonschema_rs.validator_for(schema)  # raises on a regex its engine cannot compile
 
 
 def test_no_keyword_outside_the_2020_12_vocabularies(exported_json) -> None:
