@@ -160,3 +160,30 @@ def test_documented_gaps_of_the_xsd(case: str, old: str, new: str, rule: str, lx
     assert rule in [f.rule for f in validate_file(path).findings], case
     documented = (Path(__file__).parents[2] / "docs" / "schemas.md").read_text(encoding="utf-8")
     assert case in documented and rule in documented
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_masked_xsd_is_sedatas_check_of_a_masked_value(profile: str, exported_xsd: Path, masked_dir: Path) -> None:
+    """In a masked operator certificate, a personal element is valid exactly when it is a real value of its type or
+    the profile's masked shape of its kind (pseudonyms included), as sedata's schema layer decides."""
+    from sedata.privacy.shapes import masked_ok
+
+    spec = current()
+    assert spec.privacy is not None
+    plain = etree.XMLSchema(etree.parse(str(exported_xsd / "sedata.xsd")))
+    masked = etree.XMLSchema(etree.parse(str(exported_xsd / masked_xsd_names(spec)[profile])))
+    doc = etree.parse(str(masked_dir / f"{profile}-operator-certificate-upload.xml"))
+    original = etree.parse(str(MESSAGES / "operator-certificate-upload.xml"))  # for "a real value of the type"
+    ns = {"s": spec.info.namespace}
+    pseudonym = spec.privacy.pseudonym.test_vectors[0].pseudonym
+    for member, kind in (("holderCitizenId", "citizen-id"), ("holderName", "name")):
+        how = next(p for p in spec.privacy.profiles if p.id == profile).kinds[kind]
+        element, real = doc.find(f".//s:{member}", ns), original.find(f".//s:{member}", ns)
+        assert element is not None and real is not None
+        kept = element.text, real.text
+        values = [e.masked for e in how.examples] + list(how.invalid_examples) + [pseudonym, pseudonym.lower()]
+        for value in values:
+            element.text = real.text = value
+            expected = plain.validate(original) or masked_ok(kind, profile, value)
+            assert masked.validate(doc) == expected, (member, value)
+        element.text, real.text = kept
