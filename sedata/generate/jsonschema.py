@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sedata.generate.naming import anchored, domain_type_name, domain_types, masked_suffix
+from sedata.generate.naming import anchored, domain_type_name, domain_types, masked_suffix, personal_types
 from sedata.spec.envelope import (
     CHANGES,
     DATA,
@@ -122,34 +122,26 @@ def _masked_entities(spec: Spec) -> set[str]:
     return found
 
 
-def _masked_types(spec: Spec) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Per masked type name: the kind of personal data and the schema (the real value or a masked form)."""
+def _masked_types(spec: Spec) -> dict[str, dict[str, Any]]:
+    """Per personal value type and profile: ``<Type>Masked<Profile>``, the real value or a masked form."""
     privacy = spec.privacy
     if privacy is None:
         return {}
-    kinds: dict[str, str] = {}
-    for element_id, element in spec.elements.items():
-        if element.personal_data:
-            name = domain_type_name(spec, element_id)
-            if kinds.setdefault(name, element.personal_data) != element.personal_data:
-                raise ValueError(f"value type {name} is personal data of two kinds")
-    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for profile in privacy.profiles:
-        for name, kind in sorted(kinds.items()):
+        for name, kind in personal_types(spec).items():
             shape = f"(?:{profile.kinds[kind].shape})|(?:{privacy.pseudonym.pattern})"
-            title = f"{profile.name.zh}后的{name} / {name} as {profile.name.en} writes it"
-            out[f"{name}{masked_suffix(profile.id)}"] = (
-                kind,
-                {
-                    "title": title,
-                    "$comment": _comment(personal_data=kind, masking_profile=profile.id),
-                    "anyOf": [_ref(name), {"type": "string", **_pattern(shape)}],
-                },
-            )
+            out[f"{name}{masked_suffix(profile.id)}"] = {
+                "title": f"{profile.name.zh}后的{name} / {name} as {profile.name.en} writes it",
+                "$comment": _comment(personal_data=kind, masking_profile=profile.id),
+                "anyOf": [_ref(name), {"type": "string", **_pattern(shape)}],
+            }
     return out
 
 
-def _entity_schema(spec: Spec, entity: Entity, suffix: str = "", masked: frozenset[str] = frozenset()) -> dict:
+def _entity_schema(
+    spec: Spec, entity: Entity, suffix: str = "", masked: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """An entity as an object schema; with ``suffix``, personal fields and components take masked types."""
     props: dict[str, Any] = {}
     required: list[str] = []
@@ -214,11 +206,11 @@ def schema_document(spec: Spec) -> dict[str, Any]:
         if d.unit:
             defs[name]["$comment"] = _comment(unit=d.unit)
     masked_types = _masked_types(spec)
-    defs.update({name: schema for name, (_, schema) in masked_types.items()})
+    defs.update(masked_types)
     masked = frozenset(_masked_entities(spec)) if masked_types else frozenset()
     for entity in spec.entities.values():
         defs[entity.id] = _entity_schema(spec, entity)
-    for profile in spec.privacy.profiles if masked_types else ():
+    for profile in spec.privacy.profiles if spec.privacy and masked_types else ():
         suffix = masked_suffix(profile.id)
         for entity in spec.entities.values():
             if entity.id in masked:

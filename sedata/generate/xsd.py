@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from sedata.generate.naming import domain_type_name, domain_types, masked_suffix
+from sedata.generate.naming import domain_type_name, domain_types, masked_suffix, personal_types
 from sedata.spec.envelope import (
     DELETE,
     HEADER,
@@ -183,12 +183,8 @@ def _masked_types(root: etree._Element, spec: Spec, profile_id: str) -> dict[str
     assert spec.privacy is not None
     privacy = spec.privacy
     profile = next(p for p in privacy.profiles if p.id == profile_id)
-    kinds: dict[str, str] = {}
-    for element_id, element in spec.elements.items():
-        if element.personal_data:
-            kinds.setdefault(domain_type_name(spec, element_id), element.personal_data)
     names: dict[str, str] = {}
-    for type_name, kind in sorted(kinds.items()):
+    for type_name, kind in personal_types(spec).items():
         name = names[type_name] = f"{type_name}{masked_suffix(profile_id)}"
         st = etree.SubElement(root, _xs("simpleType"), name=name)
         _document(
