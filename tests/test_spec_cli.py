@@ -21,6 +21,8 @@ GENERATED = (
     "sedata/elements/domains.py",
     "sedata/schemas/sedata.schema.json",
     "sedata/schemas/sedata.xsd",
+    # the phone type is personal data: each masking profile's XSD has it too
+    *(f"sedata/schemas/sedata-masked-{p.id}.xsd" for p in (current().privacy.profiles if current().privacy else [])),
     "sedata/spec/bundle.json",
 )
 # The phone value domain's pattern as written in spec/value-domains.yaml, and a changed one.
@@ -150,7 +152,8 @@ def test_export_xsd_loads_in_lxml(tmp_path: Path) -> None:
     out = tmp_path / "out" / "xsd"  # created if missing
     result = invoke("schema", "export", "--format", "xsd", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.iterdir()] == ["sedata.xsd"]
+    masked = {f"sedata-masked-{p.id}.xsd" for p in current().privacy.profiles} if current().privacy else set()
+    assert {p.name for p in out.iterdir()} == {"sedata.xsd", *masked}
     doc = etree.parse(str(out / "sedata.xsd"))
     etree.XMLSchema(doc)  # raises XMLSchemaParseError if the schema is not valid
     assert doc.getroot().get("targetNamespace") == current().info.namespace
@@ -164,7 +167,9 @@ def test_export_jsonschema_bundle_and_one_file_per_entity(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     entities = set(current().entities)
     messages = {m.title().replace("-", "") for m in current().messages}
-    per_message = {f"{m}{part}.schema.json" for m in messages for part in ("", "HeaderLine", "Record")}
+    masked = [f"RecordMasked{p.id.title()}" for p in current().privacy.profiles] if current().privacy else []
+    parts = ("", "HeaderLine", "Record", *masked)
+    per_message = {f"{m}{part}.schema.json" for m in messages for part in parts}
     expected = {"sedata.schema.json"} | {f"{e}.schema.json" for e in entities} | per_message
     assert {p.name for p in tmp_path.iterdir()} == expected
     bundle = json.loads((tmp_path / "sedata.schema.json").read_text(encoding="utf-8"))

@@ -21,15 +21,18 @@ class SchemaFormat(StrEnum):
 
 
 def _exported_definitions() -> list[str]:
-    """Entities, and per message the document, its JSON Lines header line and its record line."""
+    """Entities, and per message the document, its JSON Lines header line and its record lines (plain, and
+    one per masking profile: a JSON Lines reader picks the one the header line's ``maskingProfile`` names)."""
+    from sedata.generate.naming import masked_suffix
     from sedata.spec import current
     from sedata.spec.envelope import message_class_name
 
     spec = current()
+    profiles = [p.id for p in spec.privacy.profiles] if spec.privacy else []
     names = list(spec.entities)
     for message_id in spec.messages:
         cls = message_class_name(message_id)
-        names += [cls, f"{cls}HeaderLine", f"{cls}Record"]
+        names += [cls, f"{cls}HeaderLine", f"{cls}Record", *(f"{cls}Record{masked_suffix(p)}" for p in profiles)]
     return names
 
 
@@ -38,8 +41,10 @@ def export(
     fmt: Annotated[SchemaFormat, typer.Option("--format", help="jsonschema or xsd.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write into (created if missing).")],
 ) -> None:
-    """导出 JSON Schema 或 XSD / Write the JSON Schema (bundle + one file per entity) or the XSD."""
+    """导出 JSON Schema 或 XSD / Write the JSON Schema (bundle + one file per entity) or the XSDs."""
     from sedata.generate.jsonschema import entity_schema
+    from sedata.generate.xsd import masked_xsd_names
+    from sedata.spec import current
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -49,9 +54,11 @@ def export(
     written: list[Path] = []
     try:
         if fmt is SchemaFormat.xsd:
-            target = out / "sedata.xsd"
-            target.write_text(schemas.joinpath("sedata.xsd").read_text(encoding="utf-8"), encoding="utf-8")
-            written.append(target)
+            # The schema of plain packages, and one per masking profile (XSD 1.0 cannot switch on the header).
+            for name in ["sedata.xsd", *masked_xsd_names(current()).values()]:
+                target = out / name
+                target.write_text(schemas.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+                written.append(target)
         else:
             text = schemas.joinpath("sedata.schema.json").read_text(encoding="utf-8")
             bundle = json.loads(text)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sedata.generate.jsonschema import schema_text
 from sedata.generate.models import model_files
-from sedata.generate.xsd import xsd_text
+from sedata.generate.xsd import masked_xsd_files, xsd_text
 from sedata.spec.bundle import to_bundle
 from sedata.spec.loader import Spec
 
+SCHEMA_DIR = "sedata/schemas"
 SCHEMA_JSON = "sedata/schemas/sedata.schema.json"
 SCHEMA_XSD = "sedata/schemas/sedata.xsd"
 BUNDLE = "sedata/spec/bundle.json"
@@ -28,6 +29,7 @@ def build(spec: Spec) -> dict[str, str]:
     files = model_files(spec)
     files[SCHEMA_JSON] = schema_text(spec)
     files[SCHEMA_XSD] = xsd_text(spec)
+    files.update({f"{SCHEMA_DIR}/{name}": text for name, text in masked_xsd_files(spec).items()})
     files[BUNDLE] = to_bundle(spec)
     return dict(sorted(files.items()))
 

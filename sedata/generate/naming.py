@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sedata.spec.loader import Spec
+from sedata.spec.model import PersonalData
 
 
 def camel(text: str) -> str:
@@ -35,6 +36,22 @@ def domain_types(spec: Spec) -> dict[str, str]:
             raise ValueError(f"type name {name} of {element_id} collides with {other}")
         names.setdefault(name, element_id)
     return dict(sorted(names.items()))
+
+
+def personal_types(spec: Spec) -> dict[str, PersonalData]:
+    """Value types that carry personal data, with its kind (a masked variant is made of each, per profile)."""
+    kinds: dict[str, PersonalData] = {}
+    for element_id, element in spec.elements.items():
+        if element.personal_data:
+            name = domain_type_name(spec, element_id)
+            if kinds.setdefault(name, element.personal_data) != element.personal_data:
+                raise ValueError(f"value type {name} is personal data of two kinds")
+    return dict(sorted(kinds.items()))
+
+
+def masked_suffix(profile_id: str) -> str:
+    """``share`` → ``MaskedShare``: the suffix of a definition that admits that masking profile's masked forms."""
+    return f"Masked{camel(profile_id)}"
 
 
 def anchored(pattern: str) -> str:

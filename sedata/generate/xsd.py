@@ -1,5 +1,12 @@
 """Write the XSD 1.0 schema: one simple type per value type, one complex type per entity, and a
-global element per (non-component) entity, in the spec's target namespace."""
+global element per (non-component) entity, in the spec's target namespace.
+
+Written for stock tools as well as validators (see docs/schemas.md): numbers and dates are restricted
+without pattern facets, so binding generators such as xsdata keep them ``int`` and ``XmlDate``; the records
+of a message are mixed content, which binding generators map to one ordered list (a repeated choice becomes
+one list per record type, and the order, which the digest covers, is lost). XSD 1.0 has no conditionals, so
+a masked package (header ``maskingProfile``) has a schema of its own per profile: ``masked_xsd_text``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from sedata.generate.naming import domain_type_name, domain_types
+from sedata.generate.naming import domain_type_name, domain_types, masked_suffix, personal_types
 from sedata.spec.envelope import (
     DELETE,
     HEADER,
@@ -25,6 +32,7 @@ from sedata.spec.model import Bilingual
 from sedata.spec.resolved import Domain
 
 XS = "http://www.w3.org/2001/XMLSchema"
+DATE_MIN, DATE_MAX = "0001-01-01", "9999-12-31"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -43,6 +51,35 @@ def _document(parent: etree._Element, text: Bilingual | tuple[str, str]) -> None
 
 def _facet(parent: etree._Element, name: str, value: object) -> None:
     etree.SubElement(parent, _xs(name)).set("value", str(value))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a portable pattern (``a|b`` → ``a``, ``b``)."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _patterns(parent: etree._Element, pattern: str) -> None:
+    # One facet per alternative (facets of one step are alternatives too): libxml2 (xmllint, lxml) rejects
+    # "******************" against \*{18}|\*{15} but not against the two facets.
+    for alternative in _alternatives(pattern):
+        _facet(parent, "pattern", alternative)
 
 
 def _bound(value: Decimal) -> str:
@@ -68,11 +105,12 @@ def _simple_type(root: etree._Element, name: str, d: Domain, title: Bilingual) -
         if d.max_length is not None:
             _facet(r, "maxLength", d.max_length)
         if d.pattern:
-            _facet(r, "pattern", d.pattern)
+            _patterns(r, d.pattern)
     elif d.data_type == "integer":
+        # No pattern facet: xs:integer already refuses signs other than "+", points and exponents, and a
+        # pattern would make binding generators type the value as text.
         assert d.minimum is not None and d.maximum is not None
         r = etree.SubElement(st, _xs("restriction"), base="xs:integer")
-        _facet(r, "pattern", "[0-9]+")
         _facet(r, "minInclusive", _bound(d.minimum))
         _facet(r, "maxInclusive", _bound(d.maximum))
     elif d.data_type == "decimal":
@@ -81,8 +119,12 @@ def _simple_type(root: etree._Element, name: str, d: Domain, title: Bilingual) -
         _facet(r, "fractionDigits", d.fraction_digits)
         _facet(r, "pattern", d.lexical_pattern)
     elif d.data_type == "date":
+        # xs:date checks the calendar; the bounds keep the four-digit years of YYYY-MM-DD. A time-zone suffix
+        # (2024-01-01Z) is the one form only a pattern could refuse, and a pattern would make the value text in
+        # binding generators; sedata refuses it (docs/schemas.md).
         r = etree.SubElement(st, _xs("restriction"), base="xs:date")
-        _facet(r, "pattern", d.lexical_pattern)
+        _facet(r, "minInclusive", DATE_MIN)
+        _facet(r, "maxInclusive", DATE_MAX)
     elif d.data_type == "datetime":
         r = etree.SubElement(st, _xs("restriction"), base="xs:dateTime")
         _facet(r, "pattern", d.lexical_pattern)
@@ -123,16 +165,62 @@ def _messages(root: etree._Element, spec: Spec) -> None:
         seq = etree.SubElement(etree.SubElement(element, _xs("complexType")), _xs("sequence"))
         etree.SubElement(seq, _xs("element"), name=HEADER, type=HEADER_ENTITY)
         records = etree.SubElement(seq, _xs("element"), name=RECORDS)
+        # Mixed content is what binding generators map to one ordered list of records (sedata itself refuses
+        # text between records, which this lets through; see docs/schemas.md).
         choice = etree.SubElement(
-            etree.SubElement(records, _xs("complexType")), _xs("choice"), minOccurs="0", maxOccurs="unbounded"
+            etree.SubElement(records, _xs("complexType"), mixed="true"),
+            _xs("choice"),
+            minOccurs="0",
+            maxOccurs="unbounded",
         )
         for r in msg.records:
             etree.SubElement(choice, _xs("element"), name=r.entity, type=f"{r.entity}Record")
         etree.SubElement(choice, _xs("element"), name=DELETE, type=f"{DELETE}Record")
 
 
+def _masked_types(root: etree._Element, spec: Spec, profile_id: str) -> dict[str, str]:
+    """Per personal value type, a union of the type and the profile's masked shapes (pseudonym included)."""
+    assert spec.privacy is not None
+    privacy = spec.privacy
+    profile = next(p for p in privacy.profiles if p.id == profile_id)
+    names: dict[str, str] = {}
+    for type_name, kind in personal_types(spec).items():
+        name = names[type_name] = f"{type_name}{masked_suffix(profile_id)}"
+        st = etree.SubElement(root, _xs("simpleType"), name=name)
+        _document(
+            st,
+            (
+                f"{type_name}，或按“{profile.name.zh}”脱敏后的写法，或假名。",
+                f"{type_name}, or as {profile.name.en} masks it, or a pseudonym.",
+            ),
+        )
+        union = etree.SubElement(st, _xs("union"), memberTypes=type_name)
+        r = etree.SubElement(etree.SubElement(union, _xs("simpleType")), _xs("restriction"), base="xs:string")
+        _patterns(r, f"{profile.kinds[kind].shape}|{privacy.pseudonym.pattern}")
+    return names
+
+
 def xsd_text(spec: Spec) -> str:
     """The schema as deterministic text; its first line is a comment saying it is generated."""
+    return _schema_text(spec, None)
+
+
+def masked_xsd_text(spec: Spec, profile_id: str) -> str:
+    """The schema of a package masked with ``profile_id``: personal elements also take that profile's forms."""
+    return _schema_text(spec, profile_id)
+
+
+def masked_xsd_names(spec: Spec) -> dict[str, str]:
+    """Masking profile → the file name of its schema, ``sedata-masked-<profile>.xsd``."""
+    return {p.id: f"sedata-masked-{p.id}.xsd" for p in (spec.privacy.profiles if spec.privacy else [])}
+
+
+def masked_xsd_files(spec: Spec) -> dict[str, str]:
+    """The file name of each masking profile's schema → its text."""
+    return {name: masked_xsd_text(spec, profile) for profile, name in masked_xsd_names(spec).items()}
+
+
+def _schema_text(spec: Spec, profile: str | None) -> str:
     ns = spec.info.namespace
     root = etree.Element(
         _xs("schema"),
@@ -141,17 +229,25 @@ def xsd_text(spec: Spec) -> str:
         elementFormDefault="qualified",
         version=spec.info.spec_version,
     )
-    _document(root, spec.info.title)
+    title = spec.info.title
+    if profile is not None:
+        title = Bilingual(
+            zh=f"{title.zh}（脱敏方式 {profile} 的报文）", en=f"{title.en} (packages masked with profile {profile})"
+        )
+    _document(root, title)
     for name, element_id in domain_types(spec).items():
         element = spec.elements[element_id]
         title = spec.value_domains[element.value_domain].name if element.value_domain else element.name
         _simple_type(root, name, spec.domains[element_id], title)
+    masked = _masked_types(root, spec, profile) if profile is not None else {}
     for entity in spec.entities.values():
         ct = etree.SubElement(root, _xs("complexType"), name=entity.id)
         _document(ct, (f"{entity.name.zh}。{entity.definition.zh}", f"{entity.name.en}. {entity.definition.en}"))
         seq = etree.SubElement(ct, _xs("sequence"))
         for f in entity.fields:
             type_name = f.entity or domain_type_name(spec, f.element or "")
+            if f.element is not None and spec.elements[f.element].personal_data:
+                type_name = masked.get(type_name, type_name)
             el = etree.SubElement(seq, _xs("element"), name=spec.field_exchange_name(f), type=type_name)
             if f.obligation != "M":
                 el.set("minOccurs", "0")
