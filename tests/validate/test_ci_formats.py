@@ -222,6 +222,6 @@ def test_junit_shows_warnings_below_fail_on(tmp_path: Path) -> None:
     suite = root.find("testsuite")
     assert suite.get("failures") == "0"
     summary = suite.find("system-out")
-    assert summary is not None and "SE-COD-003 warnings × 1" in summary.text
+    assert summary is not None and "SE-COD-003 warning × 1" in summary.text
     case = next(c for c in suite.iter("testcase") if c.get("name").startswith("SE-COD-003"))
     assert case.find("system-out").text.strip()

@@ -13,6 +13,7 @@ from sedata.validate.report import Finding, Text
 # Words of the reports themselves (not of any rule): Chinese first, English with --lang en.
 LABELS: dict[str, Text] = {
     "line": Text("第 {} 行", "line {}"),
+    "column": Text("第 {} 列", ":{}"),
     "record": Text("记录", "record"),
     "file": Text("文件", "file"),
     "format": Text("格式", "format"),
@@ -30,6 +31,9 @@ LABELS: dict[str, Text] = {
     "findings": Text("条发现", "finding(s)"),
     "stopped": Text("提前停止", "stopped early"),
     "none": Text("未发现问题", "no findings"),
+    "severity_error": Text("错误", "error"),
+    "severity_warning": Text("警告", "warning"),
+    "severity_info": Text("提示", "info"),
     "unreadable": Text("无法读取文件", "the file could not be read"),
     "broken": Text("文件中途损坏或被拒绝，未读完", "the file broke off or was refused before its end"),
     "max-errors": Text("达到 --max-errors 上限", "--max-errors reached"),
@@ -79,7 +83,9 @@ def location(f: Finding, lang: str) -> str:
     """Where a finding is, on one line: line, record index, record type and key, JSON pointer."""
     parts: list[str] = []
     if f.line is not None:
-        parts.append(label("line", lang).format(f.line) + (f":{f.column}" if f.column is not None else ""))
+        parts.append(
+            label("line", lang).format(f.line) + ("" if f.column is None else label("column", lang).format(f.column))
+        )
     if f.index is not None:
         parts.append(f"records[{f.index}]")
     if f.record_type:

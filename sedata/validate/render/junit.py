@@ -56,7 +56,9 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
             if found and not failing:
                 etree.SubElement(case, "system-out").text = lines
                 sev = found[0].severity
-                below.append(f"{rule_id} {label(sev, lang)} × {len(found)}: {visible(found[0].message.get(lang))}")
+                below.append(
+                    f"{rule_id} {label('severity_' + sev, lang)} × {len(found)}: {visible(found[0].message.get(lang))}"
+                )
         if below:
             etree.SubElement(suite, "system-out").text = "\n".join(below)
         for key, n in counts.items():

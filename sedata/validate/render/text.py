@@ -27,7 +27,7 @@ def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec 
         _print_file(fr, console, lang, spec, common)
     console.print(_summary(report, lang))
     if common:
-        console.print(f"[dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        console.print(f"[dim]{label('not_checked', lang)}{_colon(lang)}[/]", soft_wrap=True)
         _print_reasons(dict(common), console, lang, "  ")
 
 
@@ -37,6 +37,10 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
     console = Console(file=buffer, width=200, color_system=None, highlight=False, soft_wrap=True)
     print_report(report, console, lang, spec)
     return buffer.getvalue()
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
 
 
 def _verdict(valid: bool, lang: str) -> str:
@@ -52,16 +56,16 @@ def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec, common:
     head.append(f"{label('records', lang)} {fr.records}")
     head.append(_verdict(fr.valid, lang))
     if fr.stopped:
-        colon = "：" if lang == "zh" else ": "
-        head.append(f"[yellow]{label('stopped', lang)}{colon}{stop_reason(fr.stopped, lang)}[/]")
+        head.append(f"[yellow]{label('stopped', lang)}{_colon(lang)}{stop_reason(fr.stopped, lang)}[/]")
     console.print(" · ".join(head), soft_wrap=True)
     groups = by_rule(fr.findings)
     if not groups:
         console.print(f"  [green]{label('none', lang)}[/]")
     for rule_id, found in groups.items():
         sev = found[0].severity
+        name = escape(rule_name(spec, rule_id, lang))
         console.print(
-            f"  [{_STYLE[sev]}]{rule_id}[/] {escape(rule_name(spec, rule_id, lang))} · {sev} · "
+            f"  [{_STYLE[sev]}]{rule_id}[/] {name} · {label('severity_' + sev, lang)} · "
             f"{len(found)} {label('findings', lang)}",
             soft_wrap=True,
         )
@@ -71,7 +75,7 @@ def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec, common:
             console.print(f"    {prefix}{escape(visible(f.message.get(lang)))}", soft_wrap=True)
     own = {rule_id: reason for rule_id, reason in fr.not_checked.items() if (rule_id, reason) not in common}
     if own:
-        console.print(f"  [dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        console.print(f"  [dim]{label('not_checked', lang)}{_colon(lang)}[/]", soft_wrap=True)
         _print_reasons(own, console, lang, "    ")
     console.print()
 
@@ -82,7 +86,9 @@ def _print_reasons(not_checked: dict[str, Text], console: Console, lang: str, in
     for rule_id, reason in sorted(not_checked.items()):
         reasons.setdefault(reason.get(lang), []).append(rule_id)
     for reason_text, rule_ids in reasons.items():
-        console.print(f"{indent}[dim]{escape(visible(reason_text))}: {', '.join(rule_ids)}[/]", soft_wrap=True)
+        console.print(
+            f"{indent}[dim]{escape(visible(reason_text))}{_colon(lang)}{', '.join(rule_ids)}[/]", soft_wrap=True
+        )
 
 
 def _summary(report: Report, lang: str) -> Table:
