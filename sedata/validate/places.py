@@ -171,7 +171,6 @@ def xml_places(path: str, wanted: set[str]) -> dict[str, Place]:
     last = _last_record(wanted)
     others = {p for p in prefixes if not _RECORD.match(p)}
     found: dict[str, Place] = {}
-    record = -1
     # Per open element: its kind, the pointers it stands for, and how often each child name was seen in it.
     frames: list[tuple[str, list[str], dict[str, int]]] = []
     with open(path, "rb") as f:
@@ -186,42 +185,57 @@ def xml_places(path: str, wanted: set[str]) -> dict[str, Place]:
             remove_comments=True,
             remove_pis=True,
         )
-        for event, el in events:
-            if event == "end":
-                kind = frames.pop()[0]
-                if kind == "record":
-                    el.clear()
-                    while el.getprevious() is not None:
-                        del el.getparent()[0]
-                    if record >= last and others <= found.keys():
-                        break
-                continue
-            name = etree.QName(el).localname
-            if not frames:
-                kind, ptrs = "root", []
-            else:
-                parent, parent_ptrs, seen = frames[-1]
-                k = seen.get(name, 0)
-                seen[name] = k + 1
-                if parent == "root":
-                    kind = name if name in ("header", "records") else "other"
-                    ptrs = ["/" + name]
-                elif parent == "records":
-                    record += 1
-                    kind, ptrs = "record", [f"/records/{record}"]
-                else:
-                    kind = "field"
-                    bases = [parent_ptrs[0] + "/data"] if parent == "record" else parent_ptrs
-                    ptrs = [f"{b}/{name}" for b in bases if k == 0] + [f"{b}/{name}/{k}" for b in bases]
-                    if parent == "header":
-                        ptrs = [f"/header/{name}"]
-            line = el.sourceline if isinstance(el.sourceline, int) else None
-            if line is not None:
-                for p in ptrs:
-                    if p in prefixes:
-                        found.setdefault(p, (line, None))
-            frames.append((kind, ptrs if kind == "record" else [p for p in ptrs if p in prefixes], {}))
+        try:
+            _walk_xml(events, frames, prefixes, found, last, others)
+        except (etree.LxmlError, ValueError):
+            pass  # the reader reported what is wrong with the file; the places found so far stand
     return found
+
+
+def _walk_xml(
+    events: Any,
+    frames: list[tuple[str, list[str], dict[str, int]]],
+    prefixes: set[str],
+    found: dict[str, Place],
+    last: int,
+    others: set[str],
+) -> None:
+    record = -1
+    for event, el in events:
+        if event == "end":
+            kind = frames.pop()[0]
+            if kind == "record":
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+                if record >= last and others <= found.keys():
+                    break
+            continue
+        name = etree.QName(el).localname
+        if not frames:
+            kind, ptrs = "root", []
+        else:
+            parent, parent_ptrs, seen = frames[-1]
+            k = seen.get(name, 0)
+            seen[name] = k + 1
+            if parent == "root":
+                kind = name if name in ("header", "records") else "other"
+                ptrs = ["/" + name]
+            elif parent == "records":
+                record += 1
+                kind, ptrs = "record", [f"/records/{record}"]
+            else:
+                kind = "field"
+                bases = [parent_ptrs[0] + "/data"] if parent == "record" else parent_ptrs
+                ptrs = [f"{b}/{name}" for b in bases if k == 0] + [f"{b}/{name}/{k}" for b in bases]
+                if parent == "header":
+                    ptrs = [f"/header/{name}"]
+        line = el.sourceline if isinstance(el.sourceline, int) else None
+        if line is not None:
+            for p in ptrs:
+                if p in prefixes:
+                    found.setdefault(p, (line, None))
+        frames.append((kind, ptrs if kind == "record" else [p for p in ptrs if p in prefixes], {}))
 
 
 def _line_offsets(data: mmap.mmap, lines: set[int]) -> dict[int, int]:
@@ -253,6 +267,8 @@ def locate(report: FileReport) -> None:
     path = report.file
     try:
         if fmt == "xml":
+            if report.stopped not in (None, "max-errors"):
+                return  # a refused XML file is not parsed again (it may be built to be slow); records keep their lines
             found = xml_places(path, {p for i in todo if (p := _wanted(report.findings[i]))})
             for i in todo:
                 f = report.findings[i]
