@@ -54,7 +54,8 @@ def show(value: Any, kind: str | None, *, literal: bool = False) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return shorten(str(value))
+    # A phone number or ID written as a JSON number is still personal data.
+    return shorten(mask(str(value), kind))
 
 
 def scrub(text: str, value: Any, kind: str | None) -> str:

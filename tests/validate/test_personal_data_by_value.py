@@ -94,6 +94,19 @@ def _operator_envelopes() -> list[dict[str, Any]]:
     ]
 
 
+def test_a_personal_value_written_as_a_number_is_masked_by_its_field(tmp_path: Path) -> None:
+    regs = json.loads((ROOT / "examples" / "entities" / "UseRegistration.json").read_text("utf-8"))
+    data = dict(regs[0], mobilePhone=13906961127)
+    env = {"recordType": "UseRegistration", "operation": "add", "recordKey": data["registrationCertNo"]}
+    env.update(recordVersion=1, data=data)
+    path = write_jsonl(tmp_path / "phone.jsonl", [env], message_type="registration-download")
+    report = validate_files([path])
+    (finding,) = [f for f in report.findings if f.element is not None and f.element.field == "mobilePhone"]
+    assert finding.rule == "SE-SCH-003" and finding.value == "139****1127"
+    for fmt in FORMATS:
+        assert "13906961127" not in render(report, fmt, "en")
+
+
 def _json_document(jsonl: Path, target: Path) -> Path:
     lines = [json.loads(line) for line in jsonl.read_text("utf-8").splitlines()]
     target.write_text(json.dumps({"header": lines[0]["header"], "records": lines[1:]}, ensure_ascii=False), "utf-8")
