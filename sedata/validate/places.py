@@ -303,10 +303,10 @@ def _locate_jsonl(report: FileReport, todo: list[int], data: mmap.mmap) -> None:
     for line, items in by_line.items():
         if line not in offsets:
             continue
-        wanted = {p for i in items if (p := _wanted(report.findings[i]))}
-        m = _RECORD.match(next(iter(wanted)))
+        on_line = {p for i in items if (p := _wanted(report.findings[i]))}
+        m = _RECORD.match(next(iter(on_line)))
         base = "" if m is None else m.group(0)
-        found = json_places(data, wanted, base=base, start=offsets[line])
+        found = json_places(data, on_line, base=base, start=offsets[line])
         for i in items:
             at = _place_of(report.findings[i], found)
             if at is not None:

@@ -60,7 +60,7 @@ def information_uri(spec: Spec) -> str:
         _, _, url = entry.partition(",")
         if url.strip():
             return url.strip()
-    return str(meta.get("Home-page") or spec.info.namespace)
+    return str(meta["Home-page"] or spec.info.namespace) if "Home-page" in meta else spec.info.namespace
 
 
 def artifact_uri(file: str) -> str:
@@ -127,9 +127,9 @@ def fingerprint(f: Finding) -> str:
     if f.key is not None:
         where = _RECORD_PREFIX.sub("/records/*", where)
     field = f.element.field if f.element is not None else ""
-    parts = (f.rule, artifact_uri(f.file), f.record_type or "", f.key or "", field, where)
+    parts = [f.rule, artifact_uri(f.file), f.record_type or "", f.key or "", field, where]
     if f.key is None and f.pointer is None and f.index is not None:
-        parts += (str(f.index),)
+        parts.append(str(f.index))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
