@@ -128,9 +128,11 @@ def test_sarif_is_valid_and_every_placed_result_has_a_region(report: Report, lan
     assert run["invocations"][0]["executionSuccessful"] is True
     assert len(run["results"]) == len(report.findings) > 0
     for result, finding in zip(run["results"], report.findings, strict=True):
+        region = result["locations"][0]["physicalLocation"]["region"]  # GitHub's GH1003: every result
         if finding.pointer is not None or finding.index is not None:
-            region = result["locations"][0]["physicalLocation"]["region"]
-            assert region["startLine"] >= 1
+            assert region["startLine"] == finding.line and not result["properties"]["wholeFile"]
+        else:
+            assert region == {"startLine": finding.line or 1}
         assert re.fullmatch(r"[0-9a-f]{32}", result["partialFingerprints"][sarif.FINGERPRINT])
 
 
@@ -174,6 +176,9 @@ def test_unreadable_input_is_not_a_successful_execution(tmp_path: Path) -> None:
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
     (invocation,) = log["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
+    result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "SE-SYN-001")
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+    assert result["properties"]["wholeFile"] is True
     (note,) = invocation["toolExecutionNotifications"]
     assert note["level"] == "error" and "missing.json" in note["message"]["text"]
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["index"] == 1

@@ -4,8 +4,9 @@
 description, its message template in words as full description, help with names and sources in both
 languages, default level from its severity). Each result has ``ruleId``/``ruleIndex``, ``level`` (info →
 ``note``), the message in ``--lang``, a physical location (artifact, and a region with line and column
-wherever the finding has a place) and a logical location: the JSON pointer as ``fullyQualifiedName`` and
-the data element id as ``name``. ``partialFingerprints`` identify a finding across runs (rule, file,
+wherever the finding has a place; line 1 with ``properties.wholeFile`` for a finding about the whole
+file) and a logical location: the JSON pointer as ``fullyQualifiedName`` and the data element id as
+``name``. ``partialFingerprints`` identify a finding across runs (rule, file,
 record type, business key and field; not the record's position, so inserting a record moves nothing).
 The other language, the record and the masked value are in the result's ``properties``.
 
@@ -133,10 +134,10 @@ def fingerprint(f: Finding) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _region(f: Finding) -> dict[str, Any] | None:
-    if f.line is None:
-        return None
-    region: dict[str, Any] = {"startLine": f.line}
+def _region(f: Finding) -> dict[str, Any]:
+    # GitHub shows and keeps only results with a region (its rule GH1003); a finding about the whole file
+    # (unreadable, not JSON at all) is placed on line 1 and says so in its properties (wholeFile).
+    region: dict[str, Any] = {"startLine": f.line or 1}
     if f.column is not None:
         region["startColumn"] = f.column
     return region
@@ -146,9 +147,7 @@ def _result(
     f: Finding, rule_index: dict[str, int], artifact_index: dict[str, int], fmt: str | None, lang: str
 ) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.file), "index": artifact_index[f.file]}}
-    region = _region(f)
-    if region is not None:
-        physical["region"] = region
+    physical["region"] = _region(f)
     location: dict[str, Any] = {"physicalLocation": physical}
     if f.pointer is not None:
         logical: dict[str, Any] = {"fullyQualifiedName": f.pointer, "kind": "element" if fmt == "xml" else "property"}
@@ -171,6 +170,7 @@ def _result(
             "element": None if f.element is None else f.element.to_data(),
             "value": f.value,
             "expected": None if f.expected is None else f.expected.to_data(),
+            "wholeFile": f.line is None,
         },
     }
     if f.rule in rule_index:
