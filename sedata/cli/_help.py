@@ -42,4 +42,4 @@ def fit_help() -> None:
             super().add_row(*renderables, **kwargs)
 
     rich_utils._make_rich_text = folding
-    rich_utils.Table = OptionsTable  # type: ignore[misc]
+    rich_utils.Table = OptionsTable

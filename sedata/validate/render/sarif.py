@@ -58,10 +58,11 @@ def information_uri(spec: Spec) -> str:
     except metadata.PackageNotFoundError:  # pragma: no cover - run from an installed package
         return spec.info.namespace
     for entry in meta.get_all("Project-URL") or []:
-        _, _, url = entry.partition(",")
-        if url.strip():
-            return url.strip()
-    return str(meta["Home-page"] or spec.info.namespace) if "Home-page" in meta else spec.info.namespace
+        url = str(entry).partition(",")[2].strip()
+        if url:
+            return url
+    home: str | None = meta["Home-page"] if "Home-page" in meta else None
+    return str(home or spec.info.namespace)
 
 
 def artifact_uri(file: str) -> str:
