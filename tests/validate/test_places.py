@@ -56,7 +56,7 @@ def test_every_member_of_every_record_is_found_where_it_is(records: list[dict[st
     text = json.dumps({"records": records}, ensure_ascii=False, indent=2 if indent else None)
     wanted = {f"/records/{i}/{k.replace('~', '~0').replace('/', '~1')}" for i, r in enumerate(records) for k in r}
     found = json_places(text.encode("utf-8"), wanted)
-    lines = text.splitlines()
+    lines = text.split("\n")  # JSON ends lines at \n only (splitlines would also split at U+0085)
     for i, record in enumerate(records):
         for key in record:
             line, column = found[f"/records/{i}/{key.replace('~', '~0').replace('/', '~1')}"]
