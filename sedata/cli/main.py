@@ -21,7 +21,9 @@ from sedata.cli import (
     trust_cmd,
     validate_cmd,
 )
+from sedata.cli._help import fit_help
 
+fit_help()  # Chinese help wraps at 80 columns instead of being cut
 app = typer.Typer(
     name="sedata",
     help="特种设备数据标准工具 / China special-equipment data standards, executable.",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from sedata.cli import spec_diff_cmd
@@ -106,19 +108,47 @@ def show(
     if as_json:
         console.print_json(json.dumps(info, ensure_ascii=False, default=str))
         return
-    console.print(f"[bold]{info['title']}[/]  ({info['kind']})")
-    # Fold, never truncate: piped output is 80 columns wide and a cut-off Chinese name is a wrong name.
+    out = _fitting_console()
+    out.print(f"[bold]{info['title']}[/]  ({info['kind']})", soft_wrap=False)
+    # Fold, never truncate: a cut-off Chinese name is a wrong name.
     details = Table(show_header=False, box=None, pad_edge=False)
-    details.add_column(overflow="fold")
+    details.add_column(no_wrap=True)
     details.add_column(overflow="fold")
     for key, value in info["attributes"].items():
         if value not in (None, "", []):
             details.add_row(f"[cyan]{key}[/]", str(value))
-    console.print(details)
+    out.print(details)
     if info.get("rows"):
+        columns, rows, empty = _without_empty_columns(info["columns"], info["rows"])
         table = Table(show_lines=False)
-        for column in info["columns"]:
+        for column in columns:
             table.add_column(column, overflow="fold")
-        for row in info["rows"]:
+        for row in rows:
             table.add_row(*(str(c) if c is not None else "" for c in row))
-        console.print(table)
+        out.print(table)
+        if any("name en" in c for c in empty):
+            out.print("规范未给出英文名称 / the spec gives no English names here", style="dim")
+
+
+_PIPE_WIDTH = 100
+"""Columns of ``spec show`` output into a pipe or file: readable in a pager, diffable, never 900 wide."""
+
+
+def _fitting_console() -> Console:
+    """A console as wide as the terminal, or :data:`_PIPE_WIDTH` (``COLUMNS`` if set) when piped."""
+    if console.is_terminal:
+        return console
+    try:
+        width = int(os.environ.get("COLUMNS", "")) or _PIPE_WIDTH
+    except ValueError:
+        width = _PIPE_WIDTH
+    return Console(file=console.file, width=width, highlight=False, color_system=None)
+
+
+def _without_empty_columns(
+    columns: list[str], rows: list[list[object]]
+) -> tuple[list[str], list[list[object]], list[str]]:
+    """The table without the columns no row fills (their names are returned as the third item)."""
+    keep = [i for i in range(len(columns)) if any(row[i] not in (None, "") for row in rows)]
+    empty = [c for i, c in enumerate(columns) if i not in keep]
+    return [columns[i] for i in keep], [[row[i] for i in keep] for row in rows], empty

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sedata.spec import Spec
 from sedata.spec.model import Rule
+from sedata.validate.masking import redact
 from sedata.validate.report import ElementRef, Finding, Text, severity
 from sedata.validate.shapes import EntityShape, shapes
 
@@ -138,19 +139,28 @@ class FileContext:
         detail_text = _text(detail)
         if detail_text is not None:
             params["detail"] = detail_text
+        # Masking by value: whatever a layer passed (a member name, a number, an ID typed into another field),
+        # no valid citizen ID leaves this function whole. Fields are masked by element before they get here.
+        if element is not None and redact(element.field) != element.field:
+            element = ElementRef(element.id, element.name, redact(element.field))
         return Finding(
             rule=rule.id,
             severity=severity(rule.severity),
             layer=layer,
-            message=render(rule, params),
+            message=_redacted(render(rule, params)),
             file=self.file,
             line=where.line,
             column=where.column,
-            pointer=pointer,
+            pointer=None if pointer is None else redact(pointer),
             index=where.index,
-            record_type=where.record_type,
-            key=where.key,
+            record_type=None if where.record_type is None else redact(where.record_type),
+            key=None if where.key is None else redact(where.key),
             element=element,
-            value=value,
-            expected=expected_text,
+            value=None if value is None else redact(value),
+            expected=None if expected_text is None else _redacted(expected_text),
         )
+
+
+def _redacted(text: Text) -> Text:
+    zh, en = redact(text.zh), redact(text.en)
+    return text if zh is text.zh and en is text.en else Text(zh, en)

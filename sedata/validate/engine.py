@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sedata.elements import MessageHeader
     from sedata.ledger import Ledger
 from sedata.validate.layers import business, codes, envelope, schema, syntax
+from sedata.validate.places import locate_all
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 from sedata.validate.shapes import DataPath, masked_data, masked_key
 
@@ -348,6 +349,7 @@ def validate_files(
                     progress(str(p), total, total)
     _run_findings(files, xrf)
     files += [r for r in unreadable if r is not None]
+    locate_all(files)  # lines and columns of the fields findings name (JSON documents have none from the reader)
     return Report(files, spec.info.spec_version, __version__, fail_on)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sedata.exchange.records import spec_memo
 from sedata.spec import Domain, Spec
 from sedata.spec.envelope import KEY_SEPARATOR
-from sedata.validate.masking import mask
+from sedata.validate.masking import mask, redact_data
 from sedata.validate.report import ElementRef, Text
 
 DataPath = tuple[str | int, ...]
@@ -127,4 +127,6 @@ def masked_data(entity: EntityShape, data: dict[str, Any]) -> dict[str, Any]:
     for name, value in data.items():
         field = entity.fields.get(name)
         out[name] = mask(value, field.personal) if field is not None and isinstance(value, str) else value
-    return out
+    # An ID can stand in any member (or be a member name): mask by value as well as by field.
+    masked: dict[str, Any] = redact_data(out)
+    return masked

@@ -26,6 +26,7 @@ from sedata.exchange import Record
 from sedata.exchange.rules import json_type
 from sedata.privacy.shapes import masked_ok
 from sedata.validate.context import FileContext, Where
+from sedata.validate.hints import codeset_hint, representation
 from sedata.validate.masking import show
 from sedata.validate.report import Finding, Text
 from sedata.validate.shapes import DataPath, EntityShape, FieldShape, record_pointer, shapes
@@ -115,11 +116,10 @@ def _finding(
             expected=_type_text(field, wanted),
         )
     if kind == "literal_error":
-        return ctx.finding(
-            "SE-COD-001", where, element=field.ref, pointer=at, value=shown, expected=_codeset_text(field)
-        )
+        expected = codeset_hint(ctx.spec, field, value) if field.domain and field.domain.codeset else field.cardinality
+        return ctx.finding("SE-COD-001", where, element=field.ref, pointer=at, value=shown, expected=expected)
     return ctx.finding(
-        "SE-SCH-002", where, element=field.ref, pointer=at, value=shown, expected=_format_text(field, kind)
+        "SE-SCH-002", where, element=field.ref, pointer=at, value=shown, expected=_format_text(ctx, field, kind)
     )
 
 
@@ -138,22 +138,14 @@ def _type_text(field: FieldShape, wanted: str) -> str:
     return wanted if d is None or wanted in ("array", "object") else f"{wanted} {d.format}"
 
 
-def _format_text(field: FieldShape, kind: str) -> Text | str:
+def _format_text(ctx: FileContext, field: FieldShape, kind: str) -> Text | str:
     d = field.domain
     if d is None:
         return field.cardinality
     if kind == "string_pattern_mismatch" and d.pattern:
-        return f"{d.format} {d.pattern}"
+        return representation(ctx.spec, field)  # the spec's words, not the regular expression
     if kind in _RANGE and (d.minimum is not None or d.maximum is not None):
         low = "" if d.minimum is None else str(d.minimum)
         high = "" if d.maximum is None else str(d.maximum)
         return f"{d.format} [{low}, {high}]"
     return d.format
-
-
-def _codeset_text(field: FieldShape) -> str:
-    d = field.domain
-    if d is None or d.codeset is None:  # pragma: no cover - only coded elements raise literal errors
-        return field.cardinality
-    versions = "/".join(d.codeset_versions)
-    return f"{d.codeset}@{versions}" + (f" {d.level}" if d.level else "")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from sedata.spec import Spec
 from sedata.validate.report import Finding, Text
@@ -10,6 +13,7 @@ from sedata.validate.report import Finding, Text
 # Words of the reports themselves (not of any rule): Chinese first, English with --lang en.
 LABELS: dict[str, Text] = {
     "line": Text("第 {} 行", "line {}"),
+    "column": Text("第 {} 列", ":{}"),
     "record": Text("记录", "record"),
     "file": Text("文件", "file"),
     "format": Text("格式", "format"),
@@ -27,7 +31,47 @@ LABELS: dict[str, Text] = {
     "findings": Text("条发现", "finding(s)"),
     "stopped": Text("提前停止", "stopped early"),
     "none": Text("未发现问题", "no findings"),
+    "severity_error": Text("错误", "error"),
+    "severity_warning": Text("警告", "warning"),
+    "severity_info": Text("提示", "info"),
+    "unreadable": Text("无法读取文件", "the file could not be read"),
+    "broken": Text("文件中途损坏或被拒绝，未读完", "the file broke off or was refused before its end"),
+    "max-errors": Text("达到 --max-errors 上限", "--max-errors reached"),
 }
+
+
+def stop_reason(stopped: str, lang: str) -> str:
+    """Why a file was not read to its end, in ``lang`` (the stop code itself if it is not known)."""
+    text = LABELS.get(stopped)
+    return stopped if text is None else text.get(lang)
+
+
+# Characters from the data that must not reach a terminal or a CI log as themselves: C0 and C1 controls
+# (ESC starts a terminal escape sequence, CSI is its one-byte form), DEL, bidirectional overrides that
+# reorder what is shown, line separators, lone surrogates (not encodable) and the XML 1.0 non-characters.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# The same less the C0 controls, which json.dumps escapes itself.
+_HIDDEN_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with control, terminal-escape and bidirectional characters written as ``\\xNN``/``\\uNNNN``.
+
+    Values in findings come from files nobody here controls; shown as themselves they could clear a
+    terminal, recolour or reorder a CI log, or make a JUnit file that is not XML.
+    """
+    return _HIDDEN.sub(_escape, text)
+
+
+def dumps(data: Any) -> str:
+    """JSON text (UTF-8, Chinese unescaped) in which the characters :func:`visible` hides are ``\\u`` escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def label(name: str, lang: str) -> str:
@@ -39,14 +83,16 @@ def location(f: Finding, lang: str) -> str:
     """Where a finding is, on one line: line, record index, record type and key, JSON pointer."""
     parts: list[str] = []
     if f.line is not None:
-        parts.append(label("line", lang).format(f.line) + (f":{f.column}" if f.column is not None else ""))
+        parts.append(
+            label("line", lang).format(f.line) + ("" if f.column is None else label("column", lang).format(f.column))
+        )
     if f.index is not None:
         parts.append(f"records[{f.index}]")
     if f.record_type:
         parts.append(f.record_type + (f" {f.key}" if f.key else ""))
     if f.pointer:
         parts.append(f.pointer)
-    return ", ".join(parts)
+    return visible(", ".join(parts))
 
 
 def by_rule(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
@@ -66,4 +112,5 @@ def rule_name(spec: Spec, rule_id: str, lang: str) -> str:
 def finding_line(f: Finding, lang: str) -> str:
     """A finding as one line of plain text: location, then message."""
     where = location(f, lang)
-    return f"{where}: {f.message.get(lang)}" if where else f.message.get(lang)
+    message = visible(f.message.get(lang))
+    return f"{where}: {message}" if where else message

@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import json
 
+from sedata.validate.render.common import dumps
 from sedata.validate.report import Report
 
 
 def render(report: Report, lang: str = "zh") -> str:
     """The report as indented JSON (UTF-8 text, Chinese not escaped); ``lang`` does not change it."""
-    return json.dumps(report.to_data(), ensure_ascii=False, indent=2) + "\n"
+    return dumps(report.to_data())
 
 
 def load(text: str) -> Report:

@@ -2,7 +2,12 @@
 
 A rule with findings at or above ``--fail-on`` is a ``<failure>`` listing them; a rule that was not
 checked (manual, a layer not implemented yet, a file that could not be read through) is ``<skipped>``
-with the reason, never a pass; findings below ``--fail-on`` go to the case's ``<system-out>``.
+with the reason, never a pass. Findings below ``--fail-on`` (warnings, notes) stay visible: they are the
+case's ``<system-out>`` and, counted by severity, the suite's ``<system-out>``, which CI pages show.
+
+The document is valid against the common Jenkins ``junit-10.xsd`` (so ``<testsuites>`` carries no
+``skipped`` count). Text from the data is passed through :func:`~sedata.validate.render.common.visible`,
+so a control character in a file can neither break the XML nor reach a CI log as itself.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from sedata.spec import Spec, current
-from sedata.validate.render.common import by_rule, finding_line, rule_name
+from sedata.validate.render.common import by_rule, finding_line, label, rule_name, stop_reason, visible
 from sedata.validate.report import Report, at_least
 
 
@@ -19,37 +24,47 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
     spec = spec or current()
     rule_ids = sorted(spec.rules)
     root = etree.Element("testsuites", name="sedata validate")
-    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    totals = {"tests": 0, "failures": 0}
     for fr in report.files:
-        suite = etree.SubElement(root, "testsuite", name=fr.file)
+        name = visible(fr.file)
+        suite = etree.SubElement(root, "testsuite", name=name)
         props = etree.SubElement(suite, "properties")
-        for name, value in (("format", fr.format), ("records", fr.records), ("stopped", fr.stopped)):
+        for key, value in (("format", fr.format), ("records", fr.records)):
             if value is not None:
-                etree.SubElement(props, "property", name=name, value=str(value))
+                etree.SubElement(props, "property", name=key, value=str(value))
+        if fr.stopped is not None:
+            etree.SubElement(props, "property", name="stopped", value=stop_reason(fr.stopped, lang))
         groups = by_rule(fr.findings)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
+        below: list[str] = []
         for rule_id in rule_ids:
             counts["tests"] += 1
             case = etree.SubElement(
-                suite, "testcase", classname=fr.file, name=f"{rule_id} {rule_name(spec, rule_id, lang)}"
+                suite, "testcase", classname=name, name=f"{rule_id} {rule_name(spec, rule_id, lang)}"
             )
             found = groups.get(rule_id, [])
             failing = [f for f in found if at_least(f.severity, report.fail_on)]
             lines = "\n".join(finding_line(f, lang) for f in found)
             if failing:
                 counts["failures"] += 1
-                failure = etree.SubElement(
-                    case, "failure", type=rule_id, message=f"{len(failing)}: {failing[0].message.get(lang)}"
-                )
+                first = visible(failing[0].message.get(lang))
+                failure = etree.SubElement(case, "failure", type=rule_id, message=f"{len(failing)}: {first}")
                 failure.text = lines
             elif rule_id in fr.not_checked:
                 counts["skipped"] += 1
-                etree.SubElement(case, "skipped", message=fr.not_checked[rule_id].get(lang))
+                etree.SubElement(case, "skipped", message=visible(fr.not_checked[rule_id].get(lang)))
             if found and not failing:
                 etree.SubElement(case, "system-out").text = lines
+                sev = found[0].severity
+                below.append(
+                    f"{rule_id} {label('severity_' + sev, lang)} × {len(found)}: {visible(found[0].message.get(lang))}"
+                )
+        if below:
+            etree.SubElement(suite, "system-out").text = "\n".join(below)
         for key, n in counts.items():
             suite.set(key, str(n))
-            totals[key] += n
+            if key in totals:
+                totals[key] += n
         suite.set("errors", "0")
     for key, n in totals.items():
         root.set(key, str(n))

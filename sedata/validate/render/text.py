@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sedata.spec import Spec, current
-from sedata.validate.render.common import by_rule, label, location, rule_name
+from sedata.validate.render.common import by_rule, label, location, rule_name, stop_reason, visible
 from sedata.validate.report import SEVERITIES, FileReport, Report, Text
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -29,7 +29,7 @@ def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec 
     for line in report.applied:
         console.print(f"[dim]{escape(line.get(lang))}[/]", soft_wrap=True)
     if common:
-        console.print(f"[dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        console.print(f"[dim]{label('not_checked', lang)}{_colon(lang)}[/]", soft_wrap=True)
         _print_reasons(dict(common), console, lang, "  ")
 
 
@@ -41,38 +41,43 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
     return buffer.getvalue()
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _verdict(valid: bool, lang: str) -> str:
     return f"[green]{label('valid', lang)}[/]" if valid else f"[bold red]{label('invalid', lang)}[/]"
 
 
 def _print_file(fr: FileReport, console: Console, lang: str, spec: Spec, common: set[tuple[str, Text]]) -> None:
-    head = [f"[bold]{escape(fr.file)}[/]"]
+    head = [f"[bold]{escape(visible(fr.file))}[/]"]
     if fr.format:
         head.append(f"({fr.format})")
     if fr.header:
-        head.append(f"{label('message_type', lang)} {escape(str(fr.header.get('messageType', '?')))}")
+        head.append(f"{label('message_type', lang)} {escape(visible(str(fr.header.get('messageType', '?'))))}")
     head.append(f"{label('records', lang)} {fr.records}")
     head.append(_verdict(fr.valid, lang))
     if fr.stopped:
-        head.append(f"[yellow]{label('stopped', lang)}: {fr.stopped}[/]")
+        head.append(f"[yellow]{label('stopped', lang)}{_colon(lang)}{stop_reason(fr.stopped, lang)}[/]")
     console.print(" · ".join(head), soft_wrap=True)
     groups = by_rule(fr.findings)
     if not groups:
         console.print(f"  [green]{label('none', lang)}[/]")
     for rule_id, found in groups.items():
         sev = found[0].severity
+        name = escape(rule_name(spec, rule_id, lang))
         console.print(
-            f"  [{_STYLE[sev]}]{rule_id}[/] {escape(rule_name(spec, rule_id, lang))} · {sev} · "
+            f"  [{_STYLE[sev]}]{rule_id}[/] {name} · {label('severity_' + sev, lang)} · "
             f"{len(found)} {label('findings', lang)}",
             soft_wrap=True,
         )
         for f in found:
             where = location(f, lang)
             prefix = f"[dim]{escape(where)}[/]: " if where else ""
-            console.print(f"    {prefix}{escape(f.message.get(lang))}", soft_wrap=True)
+            console.print(f"    {prefix}{escape(visible(f.message.get(lang)))}", soft_wrap=True)
     own = {rule_id: reason for rule_id, reason in fr.not_checked.items() if (rule_id, reason) not in common}
     if own:
-        console.print(f"  [dim]{label('not_checked', lang)}:[/]", soft_wrap=True)
+        console.print(f"  [dim]{label('not_checked', lang)}{_colon(lang)}[/]", soft_wrap=True)
         _print_reasons(own, console, lang, "    ")
     console.print()
 
@@ -83,7 +88,9 @@ def _print_reasons(not_checked: dict[str, Text], console: Console, lang: str, in
     for rule_id, reason in sorted(not_checked.items()):
         reasons.setdefault(reason.get(lang), []).append(rule_id)
     for reason_text, rule_ids in reasons.items():
-        console.print(f"{indent}[dim]{escape(reason_text)}: {', '.join(rule_ids)}[/]", soft_wrap=True)
+        console.print(
+            f"{indent}[dim]{escape(visible(reason_text))}{_colon(lang)}{', '.join(rule_ids)}[/]", soft_wrap=True
+        )
 
 
 def _summary(report: Report, lang: str) -> Table:
@@ -97,7 +104,7 @@ def _summary(report: Report, lang: str) -> Table:
     for fr in report.files:
         counts = fr.by_severity()
         table.add_row(
-            escape(fr.file),
+            escape(visible(fr.file)),
             fr.format or "—",
             str(fr.records),
             *(str(counts[s]) for s in SEVERITIES),
