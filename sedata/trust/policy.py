@@ -222,6 +222,8 @@ def read_signer_map(path: Path) -> list[Granted]:
                 f"unknown member(s) {', '.join(sorted(map(str, extra)))}",
             )
         senders = entry.get("senders")
+        if isinstance(senders, list):  # an all-digit code written unquoted reads as a YAML integer
+            senders = [str(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in senders]
         if (
             not isinstance(senders, list)
             or not senders
