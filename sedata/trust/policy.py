@@ -1,9 +1,10 @@
 """Signature policy for the validator: the SE-SIG findings (``spec/rules/trust.yaml``) for one package.
 
 The validator calls :func:`signature_findings` once per file when a policy asks for signatures, with a
-:class:`TrustStore` of the certificates (or public keys) whose signatures it accepts. The package is read
-again here (file bytes and records, both streamed, so constant memory). Unreadable packages are left to the
-syntax layer: this layer reports only what the signature shows.
+:class:`TrustStore` of the certificates (or public keys) whose signatures it accepts, the roots they must chain
+to, and the receiver's signer map (``signers.yaml``: which key may sign for which senders; docs/trust-model.md).
+The package is read again here (file bytes and records, both streamed, so constant memory). Unreadable packages
+are left to the syntax layer: this layer reports only what the signature shows.
 
 ``sedata.validate`` is imported inside the functions, never at module level, so the validator can import
 this module without an import cycle.
