@@ -258,7 +258,7 @@ def _trust_store(paths: tuple[str, ...]) -> Any:
 def sequence_findings(
     report: FileReport, ctx: FileContext, ledger: Ledger, header: MessageHeader, path: str | os.PathLike[str]
 ) -> None:
-    """Check the package against the ledger (recording it when it was read whole) and add the findings."""
+    """Check the package against the ledger (recorded when it passed, else logged rejected) and add the findings."""
     from sedata.validate.layers import sequence
 
     found = sequence.findings(ctx, ledger, header, whole=report.verified, path=path, prior=report.findings)
