@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sedata.cli.main import app
@@ -123,6 +125,40 @@ def test_pem_search_is_linear(filler: bytes) -> None:
     assert time.perf_counter() - start < 2.0
     with pytest.raises(TrustError):
         keys.load_public(data)
+
+
+def test_a_backtracking_pem_in_the_trust_folder_is_refused_at_once(tmp_path: Path, package) -> None:  # type: ignore[no-untyped-def]
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "good.pem").write_bytes(keys.self_signed_certificate(_KEY, "good"))
+    (trust / "evil.pem").write_bytes(b"-----BEGIN CERTIFICATE-----" + b"\n" * 5_000 + b" " * 8_000)
+    start = time.perf_counter()
+    code, out = _cli("validate", str(package("json")), "--trust", str(trust))
+    assert time.perf_counter() - start < 10  # 35 s + 148 s per validation with the backtracking regex
+    assert code == 2 and "evil.pem" in out and "PEM" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=300),
+    label=st.sampled_from(["CERTIFICATE", "PUBLIC KEY", "PRIVATE KEY", "EC PRIVATE KEY"]),
+    before=st.binary(max_size=80).filter(lambda b: b"-----" not in b),
+    blank=st.sampled_from([b"", b"\n", b"\r\n", b" \t\n\n"]),
+)
+def test_pem_blocks_round_trip_amid_any_text(body: bytes, label: str, before: bytes, blank: bytes) -> None:
+    block = der.pem(label, body).replace(b"\n", blank + b"\n")
+    assert der.pem_blocks(before + block + before) == [(label, body)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=400))
+def test_pem_blocks_raise_only_value_error(data: bytes) -> None:
+    text = b"-----BEGIN CERTIFICATE-----" + data + b"-----END CERTIFICATE-----"
+    for candidate in (data, text):
+        try:
+            der.pem_blocks(candidate)
+        except ValueError:
+            pass  # bad Base64 (binascii.Error is a ValueError): load_public turns it into a located TrustError
 
 
 def test_trust_paths_that_are_not_regular_files_fail_fast(tmp_path: Path) -> None:
