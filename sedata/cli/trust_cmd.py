@@ -31,6 +31,8 @@ class Alg(StrEnum):
 
 
 _MARK = {"ok": "✓", "failed": "✗", "not-checked": "–"}
+_SIGNED_VS_NOW = {"key", "bytes", "header", "count", "digest"}
+"""Checks whose expected value is what was signed and actual value what the file holds now."""
 
 
 def _fail(exc: TrustError) -> NoReturn:
@@ -98,7 +100,10 @@ def verify(
     for check in result.checks:
         line = f"{_MARK[check.status]} {check.name:<11} {check.zh} / {check.en}"
         if check.status == "failed" and check.expected is not None:
-            line += f"\n      签名时 / signed: {check.expected}\n      现为 / now:     {check.actual}"
+            if check.name in _SIGNED_VS_NOW:
+                line += f"\n      签名时 / signed: {check.expected}\n      现为 / now:     {check.actual}"
+            else:
+                line += f"\n      应为 / expected: {check.expected}\n      实为 / actual:   {check.actual}"
         console.print(line, markup=False, soft_wrap=True, style="red" if check.status == "failed" else None)
     if result.ok:
         console.print(f"验证通过 / verified: {file}", markup=False, style="green")

@@ -289,11 +289,14 @@ class Check:
     """One verification step: what was checked, its outcome, and a bilingual explanation."""
 
     name: str
-    """``key``, ``signature``, ``bytes``, ``read``, ``header``, ``count`` or ``digest``."""
+    """``key``, ``signature``, ``bytes``, ``read``, ``header``, ``count`` or ``digest``; with a certificate also
+    ``certificate``, ``validity``, ``signedAt`` and ``sender``."""
     status: Status
     code: str | None = None
     """The failure's stable code (``wrong-key``, ``signature-invalid``, ``bytes-changed``, ``package-unreadable``,
-    ``header-changed``, ``count-mismatch``, ``digest-mismatch``), None when it passed or was not checked."""
+    ``header-changed``, ``count-mismatch``, ``digest-mismatch``, ``certificate-unfit``, ``certificate-expired``,
+    ``certificate-not-yet-valid``, ``signed-outside-validity``, ``signed-in-future``, ``signing-time-invalid``,
+    ``sender-not-certified``), None when it passed or was not checked."""
     zh: str = ""
     en: str = ""
     expected: str | None = None
@@ -364,6 +367,7 @@ def verify_package(
         result.checks = [*_key_checks(doc, key), *_content_checks(path, doc, result.observed)]
         if certificate is not None:
             result.checks += certificate_checks(certificate, doc["signedAt"], now)
+            result.checks.append(_sender_check(certificate, result.observed.header or doc["header"]))
     except TrustError as exc:  # the package became unreadable as a file (permissions, removed meanwhile)
         result.error = exc
     return result
@@ -481,6 +485,26 @@ def certificate_checks(cert: keys.Certificate, signed_at: str, now: dt.datetime 
     else:
         out.append(Check("signedAt", "ok", zh="签名时间在证书有效期内", en="signed within the certificate's validity"))
     return out
+
+
+def _sender_check(cert: keys.Certificate, header: dict[str, Any]) -> Check:
+    """Whether the certificate names the header's sender (the USCC it carries; docs/trust-model.md)."""
+    sender = str(header.get("sender", ""))
+    if not cert.senders:
+        return Check(
+            "sender", "not-checked",
+            zh="证书未载明统一社会信用代码：谁可代表哪个单位，请用 validate --trust 与签名者授权表（signers.yaml）",
+            en="the certificate names no unified social credit code: use validate --trust with a signer map "
+            "(signers.yaml) to say whom it may sign for",
+        )  # fmt: skip
+    if sender in cert.senders:
+        return Check("sender", "ok", zh=f"证书载明发送方 {sender}", en=f"the certificate names the sender {sender}")
+    return Check(
+        "sender", "failed", "sender-not-certified",
+        f"报文发送方 {sender} 不是证书载明的单位（{'、'.join(cert.senders)}）",
+        f"the package's sender {sender} is not the unit the certificate names ({', '.join(cert.senders)})",
+        expected=", ".join(cert.senders), actual=sender,
+    )  # fmt: skip
 
 
 def _content_checks(path: str | os.PathLike[str], doc: dict[str, Any], seen: Observed) -> Iterator[Check]:

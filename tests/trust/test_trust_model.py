@@ -143,6 +143,22 @@ def test_a_trusted_key_cannot_sign_for_another_unit(tmp_path: Path, two_units) -
     assert code == 1 and "SE-SIG-011" in out
 
 
+def test_verify_with_a_certificate_naming_a_unit_catches_impersonation(tmp_path: Path) -> None:
+    key = _key()
+    cert = tmp_path / "a.pem"
+    cert.write_bytes(keys.self_signed_certificate(key, "unit A", uscc=OTHER))
+    imp, own = _package(tmp_path, "imp"), _package(tmp_path, "own", sender=OTHER)
+    sign_package(imp, key)
+    sign_package(own, key)
+    code, out = _cli("verify", str(imp), "--cert", str(cert))
+    assert code == 1 and "sender-not-certified" in out and f"应为 / expected: {OTHER}" in out
+    assert _cli("verify", str(own), "--cert", str(cert))[0] == 0
+    bare = tmp_path / "b.pem"
+    bare.write_bytes(keys.self_signed_certificate(key, "unit A"))
+    code, out = _cli("verify", str(imp), "--cert", str(bare))
+    assert code == 0 and "signers.yaml" in out  # said as not checked: no code in the certificate
+
+
 def test_the_certificate_names_the_unit_in_its_subject_or_extension(tmp_path: Path) -> None:
     root_key, leaf_key, other_leaf = _key(), _key(), _key()
     trust = tmp_path / "trust"
