@@ -209,3 +209,77 @@ def keygen(
         markup=False,
         soft_wrap=True,
     )
+
+
+def signers(
+    trust: Annotated[
+        list[Path], typer.Argument(help="Trust folders or files, as given to validate --trust (PEM, signers.yaml).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """列出信任库：谁可代表谁签名 / Show a trust store: each key, whom it may sign for, and what is wrong with it.
+
+    What ``validate --trust`` would accept, so that a receiver can check its trust folder and signer map
+    (docs/trust-model.md). Exit 0 when every signing key may sign, 1 when one may not, 2 when the store cannot
+    be read.
+    """
+    import datetime as dt
+
+    from sedata.trust.errors import TrustError, printable
+    from sedata.trust.policy import TrustStore
+
+    try:
+        store = TrustStore.load(trust)
+    except TrustError as exc:
+        _fail(exc)
+    now = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for key_id, (key, cert) in sorted(store.entries.items(), key=lambda kv: (kv[1][1] is None, kv[0])):
+        problems = [] if cert is None else cert.signing_problems()
+        if cert is not None and not cert.ca and not cert.valid_at(now):
+            problems.append((f"现在不在有效期内（{cert.validity()}）", f"not valid now (valid {cert.validity()})"))
+        chain = store.chain_problem(key_id, None)
+        if chain is not None:
+            problems.append(chain)
+        grants = [
+            {"senders": sorted(g.senders), "messageTypes": sorted(g.message_types or ()) or None, "source": g.source}
+            for g in store.grants.get(key_id, [])
+        ]
+        if cert is not None and cert.senders:
+            grants.insert(0, {"senders": list(cert.senders), "messageTypes": None, "source": "certificate"})
+        kind = "public key" if cert is None else "CA" if cert.ca else "self-signed" if cert.self_signed else "issued"
+        rows.append(
+            {
+                "keyId": key_id,
+                "algorithm": key.algorithm,
+                "subject": None if cert is None else printable(cert.subject),
+                "kind": kind,
+                "validity": None if cert is None else cert.validity(),
+                "maySignFor": grants,
+                "problems": [{"zh": zh, "en": en} for zh, en in problems],
+            }
+        )
+    signing = [r for r in rows if r["kind"] != "CA"]
+    code = 0 if all(not r["problems"] and r["maySignFor"] for r in signing) else 1
+    if as_json:
+        console.print_json(json.dumps({"keys": rows, "exitCode": code}, ensure_ascii=False))
+        raise typer.Exit(code)
+    for r in rows:
+        head = f"{r['keyId'][:16]}… {r['algorithm']} {r['kind']}" + (f" — {r['subject']}" if r["subject"] else "")
+        console.print(head, markup=False, soft_wrap=True, style="bold")
+        if r["validity"]:
+            console.print(f"  有效期 / valid: {r['validity']}", markup=False, soft_wrap=True)
+        if r["kind"] == "CA":
+            console.print("  根证书，只签发证书 / root: issues certificates only", markup=False, soft_wrap=True)
+        elif not r["maySignFor"]:
+            console.print("  ✗ 不能代表任何单位 / may sign for no unit", markup=False, soft_wrap=True, style="red")
+        for g in r["maySignFor"]:
+            types = ", ".join(g["messageTypes"]) if g["messageTypes"] else "全部 / all"
+            console.print(
+                f"  可代表 / may sign for: {', '.join(g['senders'])} · 报文类型 / types: {types} · {g['source']}",
+                markup=False,
+                soft_wrap=True,
+            )
+        for p in r["problems"]:
+            console.print(f"  ✗ {p['zh']} / {p['en']}", markup=False, soft_wrap=True, style="red")
+    raise typer.Exit(code)

@@ -147,14 +147,14 @@ def test_verify_with_a_certificate_naming_a_unit_catches_impersonation(tmp_path:
     key = _key()
     cert = tmp_path / "a.pem"
     cert.write_bytes(keys.self_signed_certificate(key, "unit A", uscc=OTHER))
+    bare = tmp_path / "b.pem"  # made before signing: a certificate must be valid at the signing time
+    bare.write_bytes(keys.self_signed_certificate(key, "unit A"))
     imp, own = _package(tmp_path, "imp"), _package(tmp_path, "own", sender=OTHER)
     sign_package(imp, key)
     sign_package(own, key)
     code, out = _cli("verify", str(imp), "--cert", str(cert))
     assert code == 1 and "sender-not-certified" in out and f"应为 / expected: {OTHER}" in out
     assert _cli("verify", str(own), "--cert", str(cert))[0] == 0
-    bare = tmp_path / "b.pem"
-    bare.write_bytes(keys.self_signed_certificate(key, "unit A"))
     code, out = _cli("verify", str(imp), "--cert", str(bare))
     assert code == 0 and "signers.yaml" in out  # said as not checked: no code in the certificate
 
@@ -317,3 +317,15 @@ def test_the_sm2_id_of_the_signature_file_is_honoured(tmp_path: Path, sm2_key: k
     doc["sm2Id"] = sm.DEFAULT_ID.decode()  # the same signature value read with the default identity fails
     sig_path_for(path).write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     assert verify_package(path, sm2_key.public_key()).check("signature").status == "failed"
+
+
+def test_signers_shows_who_may_sign_for_whom(tmp_path: Path, two_units) -> None:  # type: ignore[no-untyped-def]
+    trust, mine, theirs = two_units
+    code, out = _cli("signers", str(trust), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["exitCode"] == 0
+    grants = {k["keyId"]: [s for g in k["maySignFor"] for s in g["senders"]] for k in data["keys"]}
+    assert grants == {mine.public_key().key_id: [OTHER], theirs.public_key().key_id: [SENDER]}
+    (trust / "signers.yaml").unlink()  # without the map: self-signed keys nobody vouches for, granted nothing
+    code, out = _cli("signers", str(trust))
+    assert code == 1 and "may sign for no unit" in out and "testKey" in out
