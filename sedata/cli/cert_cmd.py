@@ -183,7 +183,7 @@ def _signature(result: QrVerification) -> tuple[str, str]:
 
 
 def _print(result: QrVerification) -> None:
-    from sedata.trust.errors import printable
+    from sedata.trust.text import shown
 
     f = result.decoded.facts
     sig_zh, sig_en = _signature(result)
@@ -210,7 +210,7 @@ def _print(result: QrVerification) -> None:
     ]
     prefix = "  ? " if not result.signature_valid else ""
     for line in lines:
-        console.print(prefix + printable(line), markup=False, soft_wrap=True)
+        console.print(prefix + shown(line), markup=False, soft_wrap=True)
     if result.ok:
         console.print("验证通过 / verified", markup=False, style="green")
     else:

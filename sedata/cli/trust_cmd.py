@@ -225,8 +225,9 @@ def signers(
     """
     import datetime as dt
 
-    from sedata.trust.errors import TrustError, printable
+    from sedata.trust.errors import TrustError
     from sedata.trust.policy import TrustStore
+    from sedata.trust.text import shown
 
     try:
         store = TrustStore.load(trust)
@@ -252,7 +253,7 @@ def signers(
             {
                 "keyId": key_id,
                 "algorithm": key.algorithm,
-                "subject": None if cert is None else printable(cert.subject),
+                "subject": None if cert is None else shown(cert.subject),
                 "kind": kind,
                 "validity": None if cert is None else cert.validity(),
                 "maySignFor": grants,

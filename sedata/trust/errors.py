@@ -24,9 +24,3 @@ class TrustError(Exception):
     def exit_code(self) -> int:
         """2 for unusable input, 1 for a failed verification."""
         return 2 if self.unusable else 1
-
-
-def printable(text: str) -> str:
-    """``text`` with control and other non-printing characters escaped (``\\n``, ``\\u202e``): text from a
-    certificate or payload is the signer's own and must not forge lines or reorder what a terminal shows."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

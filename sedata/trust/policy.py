@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from sedata.spec.envelope import HEADER
 from sedata.trust import keys
-from sedata.trust.errors import TrustError, printable
+from sedata.trust.errors import TrustError
 from sedata.trust.files import is_private_key_file, read_limited
 from sedata.trust.package import Check, Verification, certificate_checks, sig_path_for, verify_with
+from sedata.trust.text import shown
 
 if TYPE_CHECKING:
     from sedata.validate.context import FileContext
@@ -448,7 +449,7 @@ def _signer_findings(
     allowed = trust.senders_of(key_id, message_type if isinstance(message_type, str) else None)
     if sender not in allowed:
         may = "、".join(sorted(allowed)) if allowed else "—"
-        who = printable(cert.subject) if cert is not None else key_id[:16] + "…"
+        who = shown(cert.subject) if cert is not None else key_id[:16] + "…"  # a person's certificate may hold an ID
         out.append(
             ctx.finding(
                 "SE-SIG-011",

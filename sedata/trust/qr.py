@@ -40,6 +40,7 @@ from sedata.codes import citizen_id, operator_item
 from sedata.codes._base import InvalidCode
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
+from sedata.trust.text import mask_id_runs
 from sedata.validate.masking import mask
 
 PREFIX = "SE1:"
@@ -99,16 +100,6 @@ def facts_from_record(data: dict[str, Any]) -> CertificateFacts:
         issue_date=cert.issue_date,
         expiry_date=cert.expiry_date,
     )
-
-
-# 15 or more digits (the last may be X) could be a citizen ID (18 digits, or 15 before 1999) even with a
-# wrong digit, so a QR code printed in public never carries such a run whole.
-_ID_RUN = re.compile(r"[0-9]{14,}[0-9Xx]")
-
-
-def mask_id_runs(text: str) -> str:
-    """``text`` with every run of 15+ digits (X last allowed) masked as an ID: first 6 and last 4 kept."""
-    return _ID_RUN.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 10) + m[0][-4:], text)
 
 
 def _days(day: dt.date, what: str) -> int:

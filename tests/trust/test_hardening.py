@@ -18,8 +18,9 @@ from sedata.cli.main import app
 from sedata.privacy.errors import PrivacyError
 from sedata.privacy.values import check_key
 from sedata.trust import der, keys, qr, sm
-from sedata.trust.errors import TrustError, printable
+from sedata.trust.errors import TrustError
 from sedata.trust.files import write_new
+from sedata.trust.text import mask_id_runs, printable, shown
 
 from .conftest import CERTIFICATES
 
@@ -221,7 +222,8 @@ def test_any_id_like_run_is_masked_in_the_payload() -> None:
     record["certificateNo"] = wrong
     facts = qr.facts_from_record(record)
     assert wrong not in facts.certificate_no and facts.certificate_no == wrong[:6] + "*" * 8 + wrong[-4:]
-    assert qr.mask_id_runs("证号 350602900101037 与 T-12345678901234") == "证号 350602*****1037 与 T-12345678901234"
+    assert mask_id_runs("证号 350602900101037 与 T-12345678901234") == "证号 350602*****1037 与 T-12345678901234"
+    assert shown("CN=张三\nserialNumber=350602198603140372") == "CN=张三\\nserialNumber=350602********0372"
 
 
 def test_cert_verify_shows_unverified_facts_under_a_banner_escaped(tmp_path: Path) -> None:
