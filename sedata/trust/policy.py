@@ -61,6 +61,7 @@ class TrustStore:
     grants: dict[str, list[Grant]] = field(default_factory=dict)
     allow_test_keys: bool = False
     """Accept every self-signed certificate and bare public key as its own root (test keys, ``sedata keygen``)."""
+    _issuers: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, paths: Iterable[str | os.PathLike[str]], *, allow_test_keys: bool = False) -> TrustStore:
@@ -143,7 +144,7 @@ class TrustStore:
             return None
         assert cert is not None
         for root_key, root in roots:
-            if cert.issuer_der == root.subject_der and keys.issued_by(cert, root_key):
+            if cert.issuer_der == root.subject_der and self._issued_by(key_id, cert, root_key):
                 problems = []
                 if root.key_usage is not None and "keyCertSign" not in root.key_usage:
                     problems.append(
@@ -161,6 +162,13 @@ class TrustStore:
                     return None
                 return ("；".join(z for z, _ in problems), "; ".join(e for _, e in problems))
         return ("证书不是由信任库中的根证书签发的", "the certificate was not issued by a root of the trust store")
+
+    def _issued_by(self, key_id: str, cert: keys.Certificate, root: keys.PublicKey) -> bool:
+        # Remembered: a run checks many packages of one signer, and an SM2 verification in pure Python is slow.
+        known = self._issuers.get((key_id, root.key_id))
+        if known is None:
+            known = self._issuers[(key_id, root.key_id)] = keys.issued_by(cert, root)
+        return known
 
     def load_signer_map(self, path: Path) -> None:
         """Read a signer map (docs/trust-model.md): which key may sign for which senders and message types."""
