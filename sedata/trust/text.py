@@ -18,11 +18,26 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def mask_id_runs(text: str) -> str:
-    """``text`` with every run of 15+ digits (X last allowed) masked as an ID: first 6 and last 4 kept."""
-    return _ID_RUN.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 10) + m[0][-4:], text)
+def mask_id_runs(text: str, *, keep_uscc: bool = False) -> str:
+    """``text`` with every run of 15+ digits (X last allowed) masked as an ID: first 6 and last 4 kept.
+
+    ``keep_uscc``: leave a run that is a valid unified social credit code (a unit's, all digits for public
+    institutions such as ``123506004885497331``) whole.
+    """
+
+    def masked(m: re.Match[str]) -> str:
+        run = m[0]
+        if keep_uscc and len(run) == 18:
+            from sedata.codes import citizen_id, uscc
+
+            if uscc.is_valid(run) and not citizen_id.is_valid(run):  # a code valid as both is masked: safe side
+                return run
+        return run[:6] + "*" * (len(run) - 10) + run[-4:]
+
+    return _ID_RUN.sub(masked, text)
 
 
 def shown(text: str) -> str:
-    """``text`` as a report or terminal may show it: ID-like runs masked, control characters escaped."""
-    return printable(mask_id_runs(text))
+    """``text`` as a report or terminal may show it: ID-like runs masked (unit codes kept), control characters
+    escaped."""
+    return printable(mask_id_runs(text, keep_uscc=True))

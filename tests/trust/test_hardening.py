@@ -224,6 +224,7 @@ def test_any_id_like_run_is_masked_in_the_payload() -> None:
     assert wrong not in facts.certificate_no and facts.certificate_no == wrong[:6] + "*" * 8 + wrong[-4:]
     assert mask_id_runs("证号 350602900101037 与 T-12345678901234") == "证号 350602*****1037 与 T-12345678901234"
     assert shown("CN=张三\nserialNumber=350602198603140372") == "CN=张三\\nserialNumber=350602********0372"
+    assert shown("O=漳州分院,serialNumber=123506004885497331") == "O=漳州分院,serialNumber=123506004885497331"
 
 
 def test_cert_verify_shows_unverified_facts_under_a_banner_escaped(tmp_path: Path) -> None:
