@@ -345,14 +345,24 @@ def not_checked(ctx: FileContext, found: Iterable[Finding]) -> dict[str, Text]:
     from sedata.validate.report import Text
 
     fired = {f.rule for f in found}
+    layers = ctx.spec.rule_layers
     if "SE-SIG-001" in fired:
         reason = Text("报文未签名，未验证签名", "the package is not signed; no signature was verified")
     elif "SE-SIG-002" in fired:
         reason = Text("签名文件无法使用，未验证签名", "the signature file cannot be used; no signature was verified")
+    elif "SE-SIG-004" in fired:
+        reason = Text(
+            "签名密钥不受信任，未验证签名值与签名者",
+            "the signing key is not trusted; its signature and signer were not checked",
+        )
+        return {r: reason for r in _SIGNER_RULES if r not in fired}
     else:
         return {}
-    layers = ctx.spec.rule_layers
     return {r: reason for r in ctx.spec.rules if layers[r] == "trust" and r not in fired}
+
+
+_SIGNER_RULES = ("SE-SIG-005", "SE-SIG-010", "SE-SIG-011", "SE-SIG-012", "SE-SIG-013", "SE-SIG-014")
+"""The rules that need the signer's trusted key: the signature value, and the signer and its certificate."""
 
 
 def findings_of(

@@ -228,6 +228,16 @@ def test_a_stripped_signature_is_reported_under_trust(tmp_path: Path, two_units)
     assert code == 1 and "SE-SIG-001" in out
 
 
+def test_an_untrusted_signer_leaves_the_signer_rules_not_checked(tmp_path: Path, two_units) -> None:  # type: ignore[no-untyped-def]
+    trust, _mine, _theirs = two_units
+    path = _package(tmp_path)
+    sign_package(path, _key())
+    fr = validate_files([path], signatures=Signatures((str(trust),), True)).files[0]
+    assert [f.rule for f in fr.findings if f.layer == "trust"] == ["SE-SIG-004"]
+    assert {"SE-SIG-005", "SE-SIG-011", "SE-SIG-014"} <= set(fr.not_checked)
+    assert "SE-SIG-008" not in fr.not_checked  # the content was checked all the same
+
+
 def test_parallel_workers_keep_the_not_checked_trust_rules(tmp_path: Path, two_units) -> None:  # type: ignore[no-untyped-def]
     trust, _mine, _theirs = two_units
     files = [_package(tmp_path, f"u{i}") for i in range(2)]
