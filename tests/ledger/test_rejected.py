@@ -80,3 +80,18 @@ def test_validate_cli_reports_the_rejection(tmp_path: Path, trust) -> None:  # t
     assert done.exit_code == 0, done.output
     done = runner.invoke(app, ["ledger", "show", str(ledger)])
     assert done.exit_code == 0 and "rejected" in done.output
+
+
+def test_one_run_with_two_workers_gives_the_same_verdicts(tmp_path: Path, trust) -> None:  # type: ignore[no-untyped-def]
+    folder, genuine_key, intruder_key = trust
+    first, genuine = write_package(tmp_path / "a.json", 1), write_package(tmp_path / "c.json", 2)
+    forged = write_package(tmp_path / "b.json", 2, seed=42)
+    for path, key in ((first, genuine_key), (genuine, genuine_key), (forged, intruder_key)):
+        sign_package(path, key)
+    verdicts = []
+    for jobs, name in ((1, "one.sqlite"), (2, "two.sqlite")):
+        report = validate_files(
+            [first, forged, genuine], ledger=tmp_path / name, signatures=Signatures((str(folder),), True), jobs=jobs
+        )
+        verdicts.append([sorted(f.rule for f in fr.findings) for fr in report.files])
+    assert verdicts[0] == verdicts[1] == [[], ["SE-SEQ-007", "SE-SIG-011"], []]
