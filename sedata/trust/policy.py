@@ -234,15 +234,14 @@ def read_signer_map(path: Path) -> list[Granted]:
         senders = entry.get("senders")
         if isinstance(senders, list):  # an all-digit code written unquoted reads as a YAML integer
             senders = [str(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in senders]
-        if (
-            not isinstance(senders, list)
-            or not senders
-            or not all(isinstance(x, str) and uscc.is_valid(x) for x in senders)
-        ):
+        if not isinstance(senders, list) or not senders:
+            raise bad(where, "senders 应为统一社会信用代码的非空列表", "senders must be a non-empty list of codes")
+        wrong = next((x for x in senders if not (isinstance(x, str) and uscc.is_valid(x))), None)
+        if wrong is not None:
             raise bad(
-                where,
-                "senders 应为统一社会信用代码（校验位正确）的非空列表",
-                "senders must be a non-empty list of valid unified social credit codes",
+                f"{where}.senders",
+                f"{shown(str(wrong))} 不是有效的统一社会信用代码（校验位须正确；全数字的代码请加引号）",
+                f"{shown(str(wrong))} is not a valid unified social credit code (check character included)",
             )
         message_types = entry.get("messageTypes")
         if message_types is not None and (
