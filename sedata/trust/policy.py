@@ -181,6 +181,18 @@ class TrustStore:
 Granted = tuple[str, keys.PublicKey | None, keys.Certificate | None, Grant]
 
 
+def _entry_lines(node: Any) -> list[int]:
+    """The line (1-based) of each entry of the map's ``signers`` list, from the composed YAML node."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "signers" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def current_message_types() -> list[str]:
     """The message types of the current spec (what a grant's ``messageTypes`` may name)."""
     from sedata.spec import current
@@ -200,11 +212,14 @@ def read_signer_map(path: Path) -> list[Granted]:
 
     file = str(path)
 
-    def bad(where: str, zh: str, en: str) -> TrustError:
-        return TrustError("signers-invalid", f"{where}：{zh}", f"{where}: {en}", file=file)
+    def bad(where: str | tuple[str, str], zh: str, en: str) -> TrustError:
+        at_zh, at_en = (where, where) if isinstance(where, str) else where
+        return TrustError("signers-invalid", f"{at_zh}：{zh}", f"{at_en}: {en}", file=file)
 
     try:
-        doc = yaml.safe_load(read_limited(path, what="signer map").decode("utf-8"))
+        text = read_limited(path, what="signer map").decode("utf-8")
+        doc = yaml.safe_load(text)
+        lines = _entry_lines(yaml.compose(text))
     except FileNotFoundError:
         raise bad("—", "文件不存在", "the file does not exist") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -221,7 +236,8 @@ def read_signer_map(path: Path) -> list[Granted]:
     types = set(current_message_types())
     out: list[Granted] = []
     for i, entry in enumerate(doc["signers"]):
-        where = f"signers[{i}]"
+        line = lines[i] if i < len(lines) else None
+        where = (f"signers[{i}]（第 {line} 行）", f"signers[{i}] (line {line})") if line else f"signers[{i}]"
         if not isinstance(entry, dict):
             raise bad(where, "应为映射", "must be a mapping")
         extra = set(entry) - {"name", "keyId", "certificate", "senders", "messageTypes", "testKey"}
@@ -239,7 +255,7 @@ def read_signer_map(path: Path) -> list[Granted]:
         wrong = next((x for x in senders if not (isinstance(x, str) and uscc.is_valid(x))), None)
         if wrong is not None:
             raise bad(
-                f"{where}.senders",
+                (f"{where[0]} senders", f"{where[1]} senders") if isinstance(where, tuple) else f"{where}.senders",
                 f"{shown(str(wrong))} 不是有效的统一社会信用代码（校验位须正确；全数字的代码请加引号）",
                 f"{shown(str(wrong))} is not a valid unified social credit code (check character included)",
             )

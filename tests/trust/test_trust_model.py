@@ -199,7 +199,8 @@ def test_signer_map_mistakes_are_located(tmp_path: Path) -> None:
     with pytest.raises(TrustError) as exc:
         TrustStore.load([tmp_path])
     assert exc.value.code == "signers-invalid" and "signers.yaml" in str(exc.value.file)
-    assert "signers[0].senders: 91310115MA1K3BTP2C is not a valid" in exc.value.en
+    assert "signers[0] (line 4) senders: 91310115MA1K3BTP2C is not a valid" in exc.value.en
+    assert "signers[0]（第 4 行） senders：" in exc.value.zh
     (tmp_path / "signers.yaml").write_text("format: sedata-signers\nversion: 1\nsigners:\n  - keyId: abc\n", "utf-8")
     with pytest.raises(TrustError, match="senders"):
         TrustStore.load([tmp_path])
