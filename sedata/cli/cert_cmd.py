@@ -1,8 +1,9 @@
 """``sedata cert qr|verify``: signed QR codes for operator certificates, verified offline.
 
 ``verify`` exits 0 when the payload is authentic and the certificate within its validity, 1 when the
-signature does not hold, no given certificate matches, or the certificate is expired or not yet valid (the
-facts are printed in every case), 2 when the input is unusable.
+signature does not hold, no given certificate matches, or the certificate is expired or not yet valid, 2 when
+the input is unusable. The signature's verdict is printed first; facts that no signature vouches for are shown
+under an UNVERIFIED banner, and every fact has its control characters escaped.
 """
 
 from __future__ import annotations
@@ -182,9 +183,22 @@ def _signature(result: QrVerification) -> tuple[str, str]:
 
 
 def _print(result: QrVerification) -> None:
+    from sedata.trust.text import shown
+
     f = result.decoded.facts
     sig_zh, sig_en = _signature(result)
     st_zh, st_en = _status(result)
+    # The verdict on the signature comes first: the facts are the payload's own text, so before they are shown
+    # the reader must know whether a signature vouches for them (an authority's name could hold "verified").
+    console.print(f"签名 / Signature: {sig_zh} / {sig_en}", markup=False, soft_wrap=True)
+    if not result.signature_valid:
+        console.print(
+            "⚠ 未经验证 / UNVERIFIED：以下内容未经签名证实，不可采信 / "
+            "the facts below are not vouched for by a signature",
+            markup=False,
+            soft_wrap=True,
+            style="bold red",
+        )
     lines = [
         f"证书编号 / Certificate number: {f.certificate_no}",
         f"持证人 / Holder: {f.holder_name}",
@@ -192,11 +206,11 @@ def _print(result: QrVerification) -> None:
         f"发证机关 / Issuing authority: {f.issuing_authority}",
         f"发证日期 / Issued: {f.issue_date.isoformat()}",
         f"有效期至 / Valid until: {f.expiry_date.isoformat()}",
-        f"签名 / Signature: {sig_zh} / {sig_en}",
         f"状态 / Status: {st_zh} / {st_en}（{result.today.isoformat()}）",
     ]
+    prefix = "  ? " if not result.signature_valid else ""
     for line in lines:
-        console.print(line, markup=False, soft_wrap=True)
+        console.print(prefix + shown(line), markup=False, soft_wrap=True)
     if result.ok:
         console.print("验证通过 / verified", markup=False, style="green")
     else:

@@ -27,7 +27,7 @@ new_app = typer.Typer(help="分配新代码 / Allocate a new code from a durable
 app.add_typer(new_app, name="new")
 
 STORE_ENV = "SEDATA_CODE_STORE"
-DEFAULT_STORE = "sedata-codes.sqlite3"
+DEFAULT_STORE = "$XDG_DATA_HOME/sedata/codes.sqlite3"  # per user, never the current folder (allocator)
 LANGS = ("zh", "en")
 
 # Errors that show the value had the right shape (a table or check digit failed) say more about what was
@@ -42,7 +42,7 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Language of the verdict: z
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one object per value).")]
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help=f"SQLite allocation store (default: ${STORE_ENV} or ./{DEFAULT_STORE})."),
+    typer.Option("--store", help=f"SQLite allocation store (default: ${STORE_ENV} or {DEFAULT_STORE})."),
 ]
 
 
@@ -268,7 +268,9 @@ def _int(value: str | None, option: str) -> int:
 def _store_path(store: Path | None) -> Path:
     import os
 
-    return store or Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    from sedata.codes.allocator import default_store_path
+
+    return store or Path(os.environ.get(STORE_ENV) or default_store_path())
 
 
 def _allocate(store: Path | None, run: Callable[[Store], str]) -> None:

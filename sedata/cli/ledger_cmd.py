@@ -43,6 +43,7 @@ _KIND = {
     "same-content": "内容重复 same content",
     "conflict": "冲突 conflict",
     "id-reused": "标识重用 id reused",
+    "rejected": "拒收 rejected",
 }
 
 

@@ -44,6 +44,7 @@ app.command("reconcile", context_settings=reconcile_cmd.CONTEXT)(reconcile_cmd.r
 app.command("sign")(trust_cmd.sign)
 app.command("verify")(trust_cmd.verify)
 app.command("keygen")(trust_cmd.keygen)
+app.command("signers")(trust_cmd.signers)
 app.command("sample")(sample_cmd.sample)
 app.command("mask")(mask_cmd.mask)
 

@@ -14,6 +14,7 @@ Codes issued elsewhere can be recorded (:meth:`Store.record`) so that allocation
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -83,11 +84,40 @@ def _key_text(key: Sequence[str]) -> str:
     return json.dumps([str(k) for k in key], ensure_ascii=False, separators=(",", ":"))
 
 
+def default_store_path() -> Path:
+    """The per-user store used when none is named: ``$XDG_DATA_HOME/sedata/codes.sqlite3`` (XDG base directory
+    specification; ``~/.local/share`` when unset). Never the current folder: two folders would issue one code."""
+    base = os.environ.get("XDG_DATA_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "share"  # relative values are ignored
+    return root / "sedata" / "codes.sqlite3"
+
+
+def _create_private(path: Path) -> None:
+    """Create the store file empty with mode 0600 (its -wal and -shm files take its mode), never through a link."""
+    if path.is_symlink() and not path.exists():
+        raise OSError(errno.ENOENT, "a symbolic link to nothing", str(path))
+    if path.exists():
+        return
+    if path == default_store_path():  # the per-user folder is made on first use; a named store's must exist
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    except FileExistsError:
+        pass  # made by another process meanwhile
+
+
 class Store:
-    """The allocation store in one SQLite file (created on first use)."""
+    """The allocation store in one SQLite file (created on first use, readable by its owner only)."""
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT):
         self.path = Path(path)
+        try:
+            _create_private(self.path)
+        except OSError as exc:
+            raise AllocationError(
+                f"无法创建分配库 {self.path}：{exc.strerror}",
+                f"cannot create the allocation store {self.path}: {exc.strerror}",
+            ) from exc
         try:
             # isolation_level=None: transactions are begun and ended explicitly (BEGIN IMMEDIATE / COMMIT).
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)

@@ -11,12 +11,13 @@ from typing import Any, Literal, cast, get_args
 
 from sedata.elements import MessageHeader
 
-EventKind = Literal["gap", "late", "replay", "resent", "same-content", "conflict", "id-reused"]
+EventKind = Literal["gap", "late", "replay", "resent", "same-content", "conflict", "id-reused", "rejected"]
 """``gap``: numbers skipped below this package; ``late``: a new number below the highest (fills a gap);
 ``replay``: same message id, sequence and digest as before; ``resent``: a new message id with the sequence and
 digest of an earlier package; ``same-content``: a new sequence with the records of an earlier package;
 ``conflict``: a sequence taken by a package with other records; ``id-reused``: a message id seen with another
-sequence or digest."""
+sequence or digest; ``rejected``: the package failed a check the receiver requires and was not judged (its
+``reasons`` name the rules)."""
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 Standing = Literal["accepted", "resent", "conflict"]
@@ -143,6 +144,8 @@ class SequenceEvent:
     """``gap`` and ``late``: the highest sequence received on the channel before this package."""
     earlier: Earlier | None = None
     """``replay``, ``resent``, ``same-content``, ``conflict``, ``id-reused``: the package received before."""
+    reasons: tuple[str, ...] = ()
+    """``rejected``: the rules (or problems) that rejected the package."""
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -157,6 +160,8 @@ class SequenceEvent:
             data["highest"] = self.highest
         if self.earlier is not None:
             data["earlier"] = self.earlier.to_data()
+        if self.reasons:
+            data["reasons"] = list(self.reasons)
         return data
 
     @classmethod
@@ -172,6 +177,7 @@ class SequenceEvent:
             tuple((int(a), int(b)) for a, b in data.get("missing", ())),
             None if data.get("highest") is None else int(data["highest"]),
             None if data.get("earlier") is None else Earlier.from_data(data["earlier"]),
+            tuple(str(r) for r in data.get("reasons", ())),
         )
 
 

@@ -18,12 +18,19 @@ is in the file):
    highest so far (numbering starts at 1), ``late`` when below it, and ``same-content`` when it has records and
    an earlier package of the channel has the same digest.
 
+A package that failed a check the receiver requires (not read whole, an error in its header, a signature that
+did not verify) is only logged, by :meth:`Ledger.reject`: an arrival with the event ``rejected`` and the reasons,
+no package row. It is never judged, so it cannot take a sequence number from the genuine package.
+
+The ledger file is created readable by its owner only (0600): it records who sent what, and when.
+
 Memory does not grow with the ledger: each judgement is a few indexed look-ups.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -163,12 +170,13 @@ class Ledger:
             raise LedgerError("missing", f"账本 {where} 不存在", f"there is no ledger at {where}")
         try:
             if create:
+                _create_private(self.path)
                 db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             else:
                 # mode=rw: never create a file just to show that there is nothing in it.
                 db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=rw", timeout=timeout, uri=True)
                 db.isolation_level = None
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise LedgerError(
                 "unusable", f"无法打开账本 {where}：{exc}", f"cannot open the ledger {where}: {exc}"
             ) from exc
@@ -308,6 +316,39 @@ class Ledger:
                     when,
                     file,
                     " ".join(e.kind for e in events),
+                    json.dumps([e.to_data() for e in events], ensure_ascii=False, separators=(",", ":")),
+                ),
+            )
+            return events
+
+        return self._write(body)
+
+    def reject(
+        self,
+        header: MessageHeader | Package,
+        reasons: tuple[str, ...],
+        path: str | os.PathLike[str] | None = None,
+        *,
+        received_at: dt.datetime | None = None,
+    ) -> list[SequenceEvent]:
+        """Log an arrival of a package that failed a required check (``reasons``): never judged, never a package
+        of its channel, so it takes no sequence number (a forged package cannot displace the genuine one)."""
+        package = Package.of(header)
+        file = None if path is None else os.path.abspath(os.fspath(path))
+        when = _now() if received_at is None else received_at.isoformat(timespec="seconds")
+        events = [SequenceEvent("rejected", package.channel, package.message_id, package.sequence, reasons=reasons)]
+
+        def body() -> list[SequenceEvent]:
+            channel = self._channel_id(package.channel, create=True)
+            self._db.execute(
+                "INSERT INTO arrival (channel, package, message_id, sequence, digest, record_count, mode, created_at, "
+                "received_at, file, kinds, events) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    *_fields(package),
+                    when,
+                    file,
+                    "rejected",
                     json.dumps([e.to_data() for e in events], ensure_ascii=False, separators=(",", ":")),
                 ),
             )
@@ -483,6 +524,20 @@ class Ledger:
             return problems
 
         return self._read(body)
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (SQLite would create it 0644 under the usual
+    umask; its -wal and -shm files take the database file's mode). Never follows a symbolic link to create."""
+    if path.is_symlink() and not path.exists():
+        raise OSError(errno.ENOENT, "指向不存在文件的符号链接 / a symbolic link to nothing", str(path))
+    if path.exists():
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        os.close(os.open(path, flags, 0o600))
+    except FileExistsError:
+        pass  # another process created it meanwhile (or it is a dangling link, which SQLite then refuses)
 
 
 def _fields(p: Package) -> tuple[str, int, str, int, str, str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
+import math
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -46,15 +48,75 @@ def profile_of(name: str, spec: Spec | None = None) -> MaskingProfile:
 
 
 def check_key(key: bytes, spec: Spec | None = None) -> None:
-    """Raise :class:`PrivacyError` when ``key`` is too short for a pseudonym key."""
+    """Raise :class:`PrivacyError` when ``key`` is too short or looks made by hand rather than by a generator.
+
+    A leaked pseudonym key lets anyone recover IDs by trying candidates, and a guessable key is as good as
+    leaked: the key must carry at least 128 bits of entropy (``sedata keygen --mask`` writes one).
+    """
     privacy = (spec or current()).privacy
     need = privacy.pseudonym.min_key_bytes if privacy else 16
     if len(key) < need:
         raise PrivacyError(
             "short-key",
-            f"假名化密钥过短：至少需要 {need} 字节",
-            f"the pseudonym key is too short: it needs at least {need} bytes",
+            f"假名化密钥过短：至少需要 {need} 字节（用 sedata keygen --mask 生成）",
+            f"the pseudonym key is too short: it needs at least {need} bytes (make one with sedata keygen --mask)",
         )
+    bits, why = key_strength(key)
+    if bits < MIN_KEY_BITS:
+        raise PrivacyError(
+            "weak-key",
+            f"假名化密钥不像随机生成的（估计约 {bits} 位，至少需要 {MIN_KEY_BITS} 位：{why[0]}）；"
+            "请用 sedata keygen --mask 生成",
+            f"the pseudonym key does not look generated (about {bits} bits estimated, {MIN_KEY_BITS} needed: "
+            f"{why[1]}); make one with sedata keygen --mask",
+        )
+
+
+MIN_KEY_BITS = 128
+"""The entropy a pseudonym key must carry (bits)."""
+_ALPHABETS: tuple[tuple[bytes, int], ...] = (
+    (b"0123456789", 10),
+    (b"0123456789abcdef", 16),
+    (b"0123456789ABCDEF", 16),
+    (b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=", 32),
+    (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=", 64),
+)
+
+
+def key_strength(key: bytes) -> tuple[int, tuple[str, str]]:
+    """An upper estimate of ``key``'s entropy in bits, with why it is not higher (zh, en).
+
+    Bits per character follow the smallest usual alphabet that holds the key (digits, hex, Base32, Base64; any
+    other text ~6.5 bits, a phrase with spaces 2, binary 8); keys that repeat a pattern, run through an alphabet
+    (``0123``, ``abcd``) or use few distinct characters count for what their distinct part holds.
+    """
+    size = 256 if any(b < 0x20 or b > 0x7E for b in key) else 95
+    for alphabet, n in _ALPHABETS:
+        if all(b in alphabet for b in key):
+            size = n
+            break
+    # Printable text is mostly letters people chose; with spaces it is a phrase of words (~2 bits a character).
+    per_char = math.log2(size) if size != 95 else (2.0 if b" " in key else 6.5)
+    bits = int(len(key) * per_char)
+    why = ("按字符集估计", "from the alphabet it uses")
+    distinct = len(set(key))
+    expected = size * (1 - (1 - 1 / size) ** len(key))  # distinct characters a random key of this length shows
+    if distinct < expected / 2:
+        bits = min(bits, int(distinct * per_char))
+        why = (f"只用了 {distinct} 个不同字符", f"only {distinct} distinct characters")
+    for period in range(1, len(key) // 2 + 1):
+        if all(key[i] == key[i - period] for i in range(period, len(key))):
+            bits = min(bits, int(period * per_char))
+            why = (f"以 {period} 个字符为周期重复", f"it repeats a pattern of {period} characters")
+            break
+    run = longest = 1
+    for a, b in itertools.pairwise(key):
+        run = run + 1 if abs(b - a) == 1 else 1
+        longest = max(longest, run)
+    if longest >= 6:  # a random key of 64 characters has such a run with well under 1 % probability
+        bits = min(bits, int((len(key) - longest) * per_char))
+        why = (f"含 {longest} 个连续递增或递减的字符", f"it holds a run of {longest} consecutive characters")
+    return bits, why
 
 
 def normalise(kind: str, value: str) -> str:

@@ -149,15 +149,28 @@ def explicit(n: int, content: bytes) -> bytes:
 
 # --- PEM -----------------------------------------------------------------------------------------------------
 
-_PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.S)
+# A label is short; bounding it keeps the search linear whatever follows a BEGIN line.
+_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----")
+_WHITESPACE = b" \t\r\n\v\f"
 
 
 def pem_blocks(text: bytes) -> list[tuple[str, bytes]]:
-    """Every PEM block in ``text`` as (label, DER bytes)."""
+    """Every PEM block in ``text`` as (label, DER bytes), found in time linear in ``len(text)``.
+
+    Each BEGIN line is matched to the next END line of its label by plain search (no backtracking regex:
+    a BEGIN line followed by kilobytes of blanks once took seconds); a BEGIN without its END ends the search.
+    """
     out = []
-    for m in _PEM.finditer(text):
-        body = re.sub(rb"\s", b"", m.group(2))
-        out.append((m.group(1).decode("ascii"), base64.b64decode(body, validate=True)))
+    pos = 0
+    while (m := _BEGIN.search(text, pos)) is not None:
+        label = m.group(1)
+        end_line = b"-----END " + label + b"-----"
+        end = text.find(end_line, m.end())
+        if end < 0:
+            break
+        body = text[m.end() : end].translate(None, _WHITESPACE)
+        out.append((label.decode("ascii"), base64.b64decode(body, validate=True)))
+        pos = end + len(end_line)
     return out
 
 

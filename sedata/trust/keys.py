@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from cryptography.x509.oid import NameOID
 
 from sedata.trust import der, sm
 from sedata.trust.errors import TrustError
+from sedata.trust.files import read_limited
 
 SM2, ECDSA_P256, ED25519 = "sm2", "ecdsa-p256", "ed25519"
 ALGORITHMS: Final = (SM2, ECDSA_P256, ED25519)
@@ -63,12 +66,15 @@ class PublicKey:
         """SHA-256 of the SubjectPublicKeyInfo, lower-case hex."""
         return hashlib.sha256(self.spki).hexdigest()
 
-    def verify(self, signature: bytes, message: bytes, *, raw: bool = False) -> bool:
-        """Whether ``signature`` (DER, or r ‖ s when ``raw``) is this key's signature of ``message``."""
+    def verify(self, signature: bytes, message: bytes, *, raw: bool = False, sm2_id: bytes = sm.DEFAULT_ID) -> bool:
+        """Whether ``signature`` (DER, or r ‖ s when ``raw``) is this key's signature of ``message``.
+
+        ``sm2_id``: the signer identity an SM2 signature was made with (folded into Z_A; GM/T 0009's default).
+        """
         try:
             if self.algorithm == SM2:
                 r, s = _split(signature, raw)
-                return sm.verify(_sm2_point(self.spki), message, r, s)
+                return sm.verify(_sm2_point(self.spki), message, r, s, sm2_id)
             key = serialization.load_der_public_key(self.spki)
             if isinstance(key, ed25519.Ed25519PublicKey):
                 key.verify(signature, message)
@@ -132,13 +138,68 @@ def public_key_from_spki(spki: bytes) -> PublicKey:
     )
 
 
+# Where Chinese signing certificates carry the holder's unified social credit code (GB 32100, 18 characters).
+# GM/T 0015-2023 (数字证书格式) added a 统一社会信用代码 field to the subject identity extensions of the
+# 1.2.156.10260.4.1 arc (GB/T 20518 / GM/T 0015: .1 个人身份标识码, .3 工商注册号, .4 组织机构代码); the
+# provincial CAs' client code reads a unit's code from 1.2.156.10260.4.1.4, and CAs also write it into the
+# subject (serialNumber, organizationIdentifier, OU, or "name@code" in CN). Only a value that is a valid USCC
+# (check character included) counts, wherever it is found, so a name or number is never taken for one.
+USCC_EXTENSIONS: Final = ("1.2.156.10260.4.1.4", "1.2.156.10260.4.1.3")
+USCC_SUBJECT_ATTRIBUTES: Final = ("2.5.4.5", "2.5.4.97", "2.5.4.11", "2.5.4.3")
+_USCC_RUN = re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}")
+_SIGNATURE_OIDS: Final = {SM2: "1.2.156.10197.1.501", ECDSA_P256: "1.2.840.10045.4.3.2", ED25519: "1.3.101.112"}
+"""The certificate signature algorithm each issuer key signs with (SM2-with-SM3, ecdsa-with-SHA256, Ed25519)."""
+
+
 @dataclass(frozen=True)
 class Certificate:
-    """What a certificate says about its key's holder (no chain is validated: the file given is trusted)."""
+    """What a certificate says about its key's holder, and what judging it needs (the chain is judged by the
+    trust store, :mod:`sedata.trust.policy`)."""
 
     subject: str
     not_before: dt.datetime
     not_after: dt.datetime
+    ca: bool = False
+    """basicConstraints cA: the certificate is an authority's, for issuing certificates, not for signing data."""
+    key_usage: frozenset[str] | None = None
+    """The keyUsage bits set (``digitalSignature``, ``nonRepudiation``, ``keyCertSign`` …); None: no extension."""
+    self_signed: bool = False
+    """Issuer and subject are the same name and the certificate's own key verifies its signature (a test key)."""
+    senders: tuple[str, ...] = ()
+    """The unified social credit codes the certificate names its holder by."""
+    issuer_der: bytes = b""
+    subject_der: bytes = b""
+    tbs: bytes = b""
+    signature_oid: str = ""
+    signature: bytes = b""
+
+    def signing_problems(self) -> list[tuple[str, str]]:
+        """Why this certificate may not sign packages, as (zh, en) pairs; empty when it may."""
+        out = []
+        if self.ca:
+            out.append(
+                (
+                    "是 CA 证书（basicConstraints cA），只能签发证书",
+                    "a CA certificate (basicConstraints cA): for issuing certificates only",
+                )
+            )
+        if self.key_usage is not None and not self.key_usage & {"digitalSignature", "nonRepudiation"}:
+            used = sorted(self.key_usage)
+            out.append(
+                (
+                    f"密钥用途（keyUsage）不含 digitalSignature 或 nonRepudiation（只有 {'、'.join(used) or '—'}）",
+                    f"its keyUsage allows neither digitalSignature nor nonRepudiation (only {', '.join(used) or '—'})",
+                )
+            )
+        return out
+
+    def valid_at(self, when: dt.datetime) -> bool:
+        """Whether ``when`` lies within the validity period."""
+        return self.not_before <= when <= self.not_after
+
+    def validity(self) -> str:
+        """The validity period as text."""
+        return f"{self.not_before.isoformat()} – {self.not_after.isoformat()}"
 
 
 def _spki_of_certificate(cert_der: bytes) -> bytes:
@@ -148,6 +209,75 @@ def _spki_of_certificate(cert_der: bytes) -> bytes:
         fields = fields[1:]  # version
     # serial, signature algorithm, issuer, validity, subject, subjectPublicKeyInfo
     return fields[5][2]
+
+
+def usccs_in(text: str) -> list[str]:
+    """The valid unified social credit codes in ``text`` (18-character runs whose check character holds)."""
+    from sedata.codes import uscc
+
+    return [m for m in _USCC_RUN.findall(text.upper()) if uscc.is_valid(m)]
+
+
+def _key_usage(cert: x509.Certificate) -> frozenset[str] | None:
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+    names = {
+        "digitalSignature": ku.digital_signature,
+        "nonRepudiation": ku.content_commitment,
+        "keyEncipherment": ku.key_encipherment,
+        "dataEncipherment": ku.data_encipherment,
+        "keyAgreement": ku.key_agreement,
+        "keyCertSign": ku.key_cert_sign,
+        "cRLSign": ku.crl_sign,
+    }
+    return frozenset(n for n, on in names.items() if on)
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _senders(cert: x509.Certificate) -> tuple[str, ...]:
+    found: list[str] = []
+    for attribute in cert.subject:
+        if attribute.oid.dotted_string in USCC_SUBJECT_ATTRIBUTES and isinstance(attribute.value, str):
+            found += usccs_in(attribute.value)
+    for extension in cert.extensions:
+        if extension.oid.dotted_string in USCC_EXTENSIONS and isinstance(extension.value, x509.UnrecognizedExtension):
+            found += usccs_in(extension.value.value.decode("latin-1"))
+    return tuple(dict.fromkeys(found))
+
+
+def _certificate(body: bytes, key: PublicKey) -> Certificate:
+    cert = x509.load_der_x509_certificate(body)  # reads SM2 certificates too (the key is not parsed)
+    facts = Certificate(
+        cert.subject.rfc4514_string(),
+        cert.not_valid_before_utc,
+        cert.not_valid_after_utc,
+        ca=_is_ca(cert),
+        key_usage=_key_usage(cert),
+        senders=_senders(cert),
+        issuer_der=cert.issuer.public_bytes(),
+        subject_der=cert.subject.public_bytes(),
+        tbs=cert.tbs_certificate_bytes,
+        signature_oid=cert.signature_algorithm_oid.dotted_string,
+        signature=cert.signature,
+    )
+    if facts.issuer_der == facts.subject_der and issued_by(facts, key):
+        facts = dataclasses.replace(facts, self_signed=True)
+    return facts
+
+
+def issued_by(cert: Certificate, issuer: PublicKey) -> bool:
+    """Whether ``issuer``'s key made ``cert``'s signature (with the algorithm that key signs certificates with)."""
+    if cert.signature_oid != _SIGNATURE_OIDS[issuer.algorithm]:
+        return False
+    return issuer.verify(cert.signature, cert.tbs)
 
 
 def load_public(data: bytes, *, file: str | None = None) -> tuple[PublicKey, Certificate | None]:
@@ -160,18 +290,18 @@ def load_public(data: bytes, *, file: str | None = None) -> tuple[PublicKey, Cer
         try:
             if label == "CERTIFICATE":
                 key = public_key_from_spki(_spki_of_certificate(body))
-                cert = x509.load_der_x509_certificate(body)  # reads SM2 certificates too (the key is not parsed)
-                return key, Certificate(
-                    cert.subject.rfc4514_string(), cert.not_valid_before_utc, cert.not_valid_after_utc
-                )
+                return key, _certificate(body, key)
             if label == "PUBLIC KEY":
                 return public_key_from_spki(body), None
         except TrustError as exc:
             exc.file = exc.file or file
             raise
-        except (ValueError, IndexError) as exc:
+        except Exception as exc:  # cryptography raises its own types (InvalidVersion …) for bad input
             raise TrustError(
-                "key-unusable", f"无法读取证书：{exc}", f"cannot read the certificate: {exc}", file=file
+                "key-unusable",
+                f"无法读取证书：{type(exc).__name__}: {exc}",
+                f"cannot read the certificate: {type(exc).__name__}: {exc}",
+                file=file,
             ) from None
     raise TrustError(
         "key-unusable",
@@ -315,7 +445,7 @@ def load_private_file(path: str | Path) -> PrivateKey:
 
 def _read(path: str | Path) -> bytes:
     try:
-        return Path(path).read_bytes()
+        return read_limited(path)
     except OSError as exc:
         raise TrustError(
             "file-access", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", file=str(path)
@@ -334,14 +464,20 @@ def unknown_algorithm(algorithm: str) -> TrustError:
 # --- self-signed certificates --------------------------------------------------------------------------------
 
 
-def self_signed_certificate(key: PrivateKey, common_name: str, days: int = 365) -> bytes:
-    """A PEM self-signed end-entity certificate for ``key`` (digital signature only), valid from now for ``days``."""
+def self_signed_certificate(key: PrivateKey, common_name: str, days: int = 365, *, uscc: str | None = None) -> bytes:
+    """A PEM self-signed end-entity certificate for ``key`` (digital signature only), valid from now for ``days``.
+
+    ``uscc``: the holder's unified social credit code, written as the subject's serialNumber (2.5.4.5).
+    """
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     until = now + dt.timedelta(days=days)
     serial = secrets.randbits(127) | 1 << 126  # positive, 16 bytes, never zero
     if key.algorithm == SM2:
-        return _sm2_certificate(key, common_name, now, until, serial)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        return _sm2_certificate(key, common_name, now, until, serial, uscc)
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if uscc is not None:
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, uscc))
+    name = x509.Name(attributes)
     inner = key._key
     assert isinstance(inner, ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey)
     builder = (
@@ -359,8 +495,13 @@ def self_signed_certificate(key: PrivateKey, common_name: str, days: int = 365) 
     return builder.sign(inner, algorithm).public_bytes(serialization.Encoding.PEM)
 
 
-def _sm2_certificate(key: PrivateKey, cn: str, start: dt.datetime, until: dt.datetime, serial: int) -> bytes:
-    name = der.seq(der.tlv(der.SET, der.seq(der.oid("2.5.4.3"), der.utf8(cn))))
+def _sm2_certificate(
+    key: PrivateKey, cn: str, start: dt.datetime, until: dt.datetime, serial: int, uscc: str | None
+) -> bytes:
+    rdns = [der.tlv(der.SET, der.seq(der.oid("2.5.4.3"), der.utf8(cn)))]
+    if uscc is not None:  # serialNumber is a PrintableString (X.520)
+        rdns.append(der.tlv(der.SET, der.seq(der.oid("2.5.4.5"), der.tlv(0x13, uscc.encode("ascii")))))
+    name = der.seq(*rdns)
     critical = der.tlv(der.BOOLEAN, b"\xff")
     extensions = der.seq(
         der.seq(der.oid("2.5.29.19"), critical, der.octet_string(der.seq())),  # basicConstraints: not a CA

@@ -39,6 +39,7 @@ from sedata.spec import current
 from sedata.spec.envelope import digest_algorithms
 from sedata.trust import keys, sm
 from sedata.trust.errors import TrustError
+from sedata.trust.files import read_limited
 
 SIG_FORMAT = "sedata-signature"
 SIG_VERSION = 1
@@ -158,7 +159,7 @@ def load_sig(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``.sig`` document at ``path``, its structure checked (``sig-malformed`` / ``unknown-algorithm``)."""
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_limited(path, what="signature file")
     except FileNotFoundError:
         raise TrustError("sig-missing", "找不到签名文件", "the signature file does not exist", file=file) from None
     except OSError as exc:
@@ -170,7 +171,8 @@ def load_sig(path: str | os.PathLike[str]) -> dict[str, Any]:
         ) from None
     try:
         doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError covers JSONDecodeError and integers longer than Python converts (4,300 digits).
         raise _malformed(f"不是 UTF-8 JSON（{exc}）", f"not UTF-8 JSON ({exc})", file) from None
     if not isinstance(doc, dict):
         raise _malformed("顶层应为对象", "the top level must be an object", file)
@@ -196,6 +198,9 @@ def load_sig(path: str | os.PathLike[str]) -> dict[str, Any]:
         err = keys.unknown_algorithm(doc["algorithm"])
         err.file = file
         raise err
+    sm2_id = doc.get("sm2Id")
+    if sm2_id is not None and not 0 < len(sm2_id.encode("utf-8", "surrogatepass")) < 8192:
+        raise _malformed("sm2Id 应为 1 至 8191 字节", "sm2Id must be 1 to 8191 bytes", file)
     try:
         base64.b64decode(doc["signature"], validate=True)
         to_be_signed(doc)
@@ -284,11 +289,14 @@ class Check:
     """One verification step: what was checked, its outcome, and a bilingual explanation."""
 
     name: str
-    """``key``, ``signature``, ``bytes``, ``read``, ``header``, ``count`` or ``digest``."""
+    """``key``, ``signature``, ``bytes``, ``read``, ``header``, ``count`` or ``digest``; with a certificate also
+    ``certificate``, ``validity``, ``signedAt`` and ``sender``."""
     status: Status
     code: str | None = None
     """The failure's stable code (``wrong-key``, ``signature-invalid``, ``bytes-changed``, ``package-unreadable``,
-    ``header-changed``, ``count-mismatch``, ``digest-mismatch``), None when it passed or was not checked."""
+    ``header-changed``, ``count-mismatch``, ``digest-mismatch``, ``certificate-unfit``, ``certificate-expired``,
+    ``certificate-not-yet-valid``, ``signed-outside-validity``, ``signed-in-future``, ``signing-time-invalid``,
+    ``sender-not-certified``), None when it passed or was not checked."""
     zh: str = ""
     en: str = ""
     expected: str | None = None
@@ -334,8 +342,15 @@ def verify_package(
     path: str | os.PathLike[str],
     key: keys.PublicKey | None,
     sig_path: str | os.PathLike[str] | None = None,
+    *,
+    certificate: keys.Certificate | None = None,
+    now: dt.datetime | None = None,
 ) -> Verification:
-    """Verify ``path`` against its ``.sig`` with ``key`` (None: no trusted key); every check runs and is reported."""
+    """Verify ``path`` against its ``.sig`` with ``key`` (None: no trusted key); every check runs and is reported.
+
+    With the key's ``certificate``, the certificate is judged too: fit for signing, valid ``now`` (default: the
+    current time) and at the signing time, which must not lie in the future.
+    """
     sig_file = sig_path_for(path) if sig_path is None else Path(sig_path)
     result = Verification(str(path), str(sig_file))
     if not Path(path).is_file():
@@ -350,6 +365,9 @@ def verify_package(
     try:
         result.observed = observe(path, doc["payload"]["digestAlgorithm"])
         result.checks = [*_key_checks(doc, key), *_content_checks(path, doc, result.observed)]
+        if certificate is not None:
+            result.checks += certificate_checks(certificate, doc["signedAt"], now)
+            result.checks.append(_sender_check(certificate, result.observed.header or doc["header"]))
     except TrustError as exc:  # the package became unreadable as a file (permissions, removed meanwhile)
         result.error = exc
     return result
@@ -392,7 +410,8 @@ def _key_checks(doc: dict[str, Any], key: keys.PublicKey | None) -> Iterator[Che
     else:
         yield Check("key", "ok", zh=f"密钥相符（{key.key_id[:16]}…）", en=f"key matches ({key.key_id[:16]}…)")
         signature = base64.b64decode(doc["signature"])
-        if key.verify(signature, to_be_signed(doc)):
+        uid = doc.get("sm2Id", sm.DEFAULT_ID.decode("ascii")).encode("utf-8", "surrogatepass")
+        if key.verify(signature, to_be_signed(doc), sm2_id=uid):
             yield Check("signature", "ok", zh=f"{algorithm} 签名有效", en=f"{algorithm} signature valid")
         else:
             yield Check(
@@ -400,6 +419,92 @@ def _key_checks(doc: dict[str, Any], key: keys.PublicKey | None) -> Iterator[Che
                 f"{algorithm} 签名无效：签名文件的内容或签名值被改动",
                 f"{algorithm} signature invalid: the signature file's content or signature value was altered",
             )  # fmt: skip
+
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+"""How far a signing time may lie ahead of the verifier's clock before it counts as in the future."""
+
+
+def certificate_checks(cert: keys.Certificate, signed_at: str, now: dt.datetime | None = None) -> list[Check]:
+    """The signing certificate judged: ``certificate`` (fit for signing), ``validity`` (valid ``now``) and
+    ``signedAt`` (the signing time within the validity and not in the future)."""
+    now = now or dt.datetime.now(dt.UTC)
+    out = []
+    problems = cert.signing_problems()
+    if problems:
+        out.append(
+            Check(
+                "certificate", "failed", "certificate-unfit",
+                "证书不能用于签名：" + "；".join(zh for zh, _ in problems),
+                "the certificate may not sign: " + "; ".join(en for _, en in problems),
+                expected="digitalSignature | nonRepudiation, cA false",
+            )
+        )  # fmt: skip
+    else:
+        out.append(Check("certificate", "ok", zh="证书可用于签名", en="the certificate may sign"))
+    if cert.valid_at(now):
+        out.append(Check("validity", "ok", zh="证书在有效期内", en="the certificate is within its validity"))
+    else:
+        late = now > cert.not_after
+        out.append(
+            Check(
+                "validity", "failed", "certificate-expired" if late else "certificate-not-yet-valid",
+                f"证书{'已过期' if late else '尚未生效'}（有效期 {cert.validity()}）",
+                f"the certificate {'has expired' if late else 'is not valid yet'} (valid {cert.validity()})",
+                expected=cert.validity(), actual=now.isoformat(timespec="seconds"),
+            )
+        )  # fmt: skip
+    try:
+        when = dt.datetime.fromisoformat(signed_at)
+        if when.tzinfo is None:
+            raise ValueError("no time zone")
+    except ValueError:
+        out.append(
+            Check(
+                "signedAt", "failed", "signing-time-invalid", "签名时间不是带时区的 ISO 8601 时间",
+                "the signing time is not an ISO 8601 time with a zone", expected=cert.validity(), actual=signed_at,
+            )
+        )  # fmt: skip
+        return out
+    if when > now + CLOCK_SKEW:
+        out.append(
+            Check(
+                "signedAt", "failed", "signed-in-future", f"签名时间 {signed_at} 晚于当前时间",
+                f"the signing time {signed_at} lies in the future", expected=f"≤ {now.isoformat(timespec='seconds')}",
+                actual=signed_at,
+            )
+        )  # fmt: skip
+    elif not cert.valid_at(when):
+        out.append(
+            Check(
+                "signedAt", "failed", "signed-outside-validity", f"签名时间 {signed_at} 不在证书有效期内",
+                f"the signing time {signed_at} lies outside the certificate's validity",
+                expected=cert.validity(), actual=signed_at,
+            )
+        )  # fmt: skip
+    else:
+        out.append(Check("signedAt", "ok", zh="签名时间在证书有效期内", en="signed within the certificate's validity"))
+    return out
+
+
+def _sender_check(cert: keys.Certificate, header: dict[str, Any]) -> Check:
+    """Whether the certificate names the header's sender (the USCC it carries; docs/trust-model.md)."""
+    sender = str(header.get("sender", ""))
+    if not cert.senders:
+        return Check(
+            "sender", "not-checked",
+            zh="证书未载明统一社会信用代码：谁可代表哪个单位，请用 validate --trust 与签名者授权表（signers.yaml）",
+            en="the certificate names no unified social credit code: use validate --trust with a signer map "
+            "(signers.yaml) to say whom it may sign for",
+        )  # fmt: skip
+    if sender in cert.senders:
+        return Check("sender", "ok", zh=f"证书载明发送方 {sender}", en=f"the certificate names the sender {sender}")
+    return Check(
+        "sender", "failed", "sender-not-certified",
+        f"报文发送方 {sender} 不是证书载明的单位（{'、'.join(cert.senders)}）",
+        f"the package's sender {sender} is not the unit the certificate names ({', '.join(cert.senders)})",
+        expected=", ".join(cert.senders), actual=sender,
+    )  # fmt: skip
 
 
 def _content_checks(path: str | os.PathLike[str], doc: dict[str, Any], seen: Observed) -> Iterator[Check]:

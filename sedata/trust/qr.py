@@ -40,6 +40,7 @@ from sedata.codes import citizen_id, operator_item
 from sedata.codes._base import InvalidCode
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
+from sedata.trust.text import mask_id_runs
 from sedata.validate.masking import mask
 
 PREFIX = "SE1:"
@@ -91,11 +92,11 @@ def facts_from_record(data: dict[str, Any]) -> CertificateFacts:
     if citizen_id.is_valid(number) or citizen_id.compact(number) == citizen_id.compact(cert.holder_citizen_id):
         number = mask(number, "citizen-id")
     return CertificateFacts(
-        certificate_no=number,
+        certificate_no=mask_id_runs(number),
         holder_name=mask(cert.holder_name, "name"),
         item_table=cert.item_table,
         items=tuple(items),
-        issuing_authority=cert.issuing_authority,
+        issuing_authority=mask_id_runs(cert.issuing_authority),
         issue_date=cert.issue_date,
         expiry_date=cert.expiry_date,
     )
@@ -178,6 +179,13 @@ def decode(text: str) -> Decoded:
         raw = base64.b32decode(b32 + "=" * (-len(b32) % 8))
     except ValueError:
         raise _malformed("不是 Base32", "not Base32") from None
+    # Only the one encoding of the bytes counts: unused bits set in the last character (…Q7Z for …Q7Y) or a
+    # length no encoder writes would give a second text for one signed payload.
+    if base64.b32encode(raw).decode("ascii").rstrip("=") != b32:
+        raise _malformed(
+            "不是规范的 Base32 编码（末字符的填充位不为零或长度不符）",
+            "not canonical Base32 (non-zero padding bits in the last character, or a length no encoder writes)",
+        )
     if len(raw) < _FIXED.size + _SIG_BYTES:
         raise _malformed("过短", "too short")
     signed, signature = raw[:-_SIG_BYTES], raw[-_SIG_BYTES:]

@@ -246,11 +246,13 @@ def active_layers(*, ledger: bool = False, signatures: bool = False, run: bool =
 
 def signature_findings(report: FileReport, ctx: FileContext, path: str | os.PathLike[str], check: Signatures) -> None:
     """Check the package's signature (the file is read again, streaming) and add the findings."""
-    from sedata.trust.policy import SignaturePolicy
+    from sedata.trust.policy import SignaturePolicy, not_checked
     from sedata.trust.policy import signature_findings as findings
 
     store = _trust_store(check.trust)
-    report.findings.extend(findings(ctx, path, store, SignaturePolicy(required=check.required)))
+    found = findings(ctx, path, store, SignaturePolicy(required=check.required))
+    report.findings.extend(found)
+    report.not_checked.update(not_checked(ctx, found))  # no signature: the other SE-SIG rules were not checked
 
 
 _STORES: dict[tuple[str, ...], Any] = {}
@@ -268,10 +270,11 @@ def _trust_store(paths: tuple[str, ...]) -> Any:
 def sequence_findings(
     report: FileReport, ctx: FileContext, ledger: Ledger, header: MessageHeader, path: str | os.PathLike[str]
 ) -> None:
-    """Check the package against the ledger (recording it when it was read whole) and add the findings."""
+    """Check the package against the ledger (recorded when it passed, else logged rejected) and add the findings."""
     from sedata.validate.layers import sequence
 
-    report.findings.extend(sequence.findings(ctx, ledger, header, whole=report.verified, path=path))
+    found = sequence.findings(ctx, ledger, header, whole=report.verified, path=path, prior=report.findings)
+    report.findings.extend(found)
 
 
 def validate_files(

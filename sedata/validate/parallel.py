@@ -283,7 +283,11 @@ def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport,
         signatures=options.signatures,
         observer=collector,
     )
-    report.not_checked.clear()  # said again for the layers of the whole run (the ledger is the parent's)
+    # Said again for the layers of the whole run (the ledger is the parent's); the trust layer's own reasons stay.
+    layers = (options.spec or current()).rule_layers
+    kept = {r: t for r, t in report.not_checked.items() if layers[r] == "trust" and "trust" in options.layers}
+    report.not_checked.clear()
+    report.not_checked.update(kept)
     return finish(report, options.spec or current(), options.layers), collector.lite if collector else []
 
 

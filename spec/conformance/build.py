@@ -9,7 +9,9 @@ Syntax cases alter the bytes of a clean message instead, per format.
 
 Trust cases carry a detached signature ``cases/<id>.<fmt>.sig`` made with the committed TEST keys of
 ``keys/`` (Ed25519, deterministic) at a fixed signing time; the message is altered after signing where the
-rule is about a change. The keys were made once by ``build.py --make-keys`` (random) and are only read here.
+rule is about a change. A case trusts a receiver's signer map (``keys/signers.yaml``, or a case's own in a key
+folder), which names the certificates and whom each may sign for. The keys were made once by
+``build.py --make-keys`` (random) and are only read here.
 
 Reconciliation cases (the consistency layer) pair a registration dataset ``cases/<id>.reg0.<fmt>`` (the supervision
 office's registration download: a use registration of each sampled device, status changes added by a case) with
@@ -51,8 +53,15 @@ MESSAGE_ID = "00000000-0000-4000-8000-000000000000"
 EXAMPLES = HERE.parent.parent / "examples" / "messages"
 KEYS = HERE / "keys"
 TRUSTED, UNTRUSTED = "trusted", "untrusted"
-TRUST = (f"keys/{TRUSTED}/ed25519-cert.pem",)
-"""The certificates a trust case accepts (relative to the suite): the trusted test key's only."""
+CA_ONLY, EXPIRED = "ca-only", "expired"
+EXPIRED_FROM = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+EXPIRED_UNTIL = dt.datetime(2017, 1, 1, tzinfo=dt.UTC)
+"""The validity of the expired test certificate (SE-SIG-013)."""
+TRUST = ("keys/signers.yaml",)
+"""What a trust case accepts (relative to the suite): the receiver's signer map, which names the trusted test key's
+certificate and lets it sign for SENDER (docs/trust-model.md)."""
+OTHER_SENDER = "91310115MA1K3BTP2B"
+"""A valid unified social credit code the trusted key may not sign for (SE-SIG-011)."""
 VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 VALID_UNTIL = dt.datetime(2046, 1, 1, tzinfo=dt.UTC)
 """The validity of both test certificates."""
@@ -132,7 +141,7 @@ def data(index: int, name: str, value: Any) -> Build:
     return build
 
 
-MASK_KEY = b"sedata conformance masking key (public, test only)"
+MASK_KEY = b"583e8d3b269983cb17f1c9e6e54886b3cb2c30d57ac8d357d7a27dca571f2782"  # public TEST key (sedata keygen --mask)
 
 
 def masked_certificates(change: Callable[[Envs, Envs], None] | None = None) -> Build:
@@ -408,6 +417,7 @@ VERSION = {J: f'"specVersion":"{V}"', L: f'"specVersion":"{V}"', M: f"<specVersi
 MODE = {J: '"mode":"changes"', L: '"mode":"changes"', M: "<mode>changes</mode>"}
 DIGEST_AT = {J: '"digest":"', L: '"digest":"', M: "<digest>"}
 OTHER_MESSAGE_ID = MESSAGE_ID[:-1] + "1"
+SENDER_AT = {J: f'"sender":"{SENDER}"', L: f'"sender":"{SENDER}"', M: f"<sender>{SENDER}</sender>"}
 INTERNAL = {J: '"internalNumber":"D-33"', L: '"internalNumber":"D-33"', M: "<internalNumber>D-33</internalNumber>"}
 SPACED = {J: '{"header":{', L: '{"header":{', M: "<header>"}
 CONVERTED = {J: L, L: M, M: J}
@@ -864,14 +874,16 @@ def signed(
     findings: list[Any] | None = None,
     **kw: Any,
 ) -> Case:
-    """A trust case: ``build`` with signature ``sig`` beside it, checked against the trusted test certificate.
+    """A trust case: ``build`` with signature ``sig`` beside it, checked against the trusted test certificate
+    (or ``trust=`` another signer map).
 
     Positive when ``findings`` name ``rule``, else negative (``findings``: those that must occur all the same).
     """
     found = findings or []
+    kw.setdefault("trust", TRUST)
     if rule in {r for r, _, _ in found}:
-        return P(rule, zh, en, build, found, sig=sig, trust=TRUST, **kw)
-    return N(rule, zh, en, build, findings=found, sig=sig, trust=TRUST, **kw)
+        return P(rule, zh, en, build, found, sig=sig, **kw)
+    return N(rule, zh, en, build, findings=found, sig=sig, **kw)
 
 
 def _sig(rule: str, pointer: str | None = None) -> tuple[str, None, str | None]:
@@ -889,11 +901,10 @@ CASES += [
     ),
     signed(
         "SE-SIG-001",
-        "不要求签名，报文未签名",
-        "no signature is required, the package is unsigned",
+        "要求签名，报文已签名",
+        "a signature is required, the package is signed",
         clean,
-        None,
-        require_signature=False,
+        signature(),
     ),
     signed(
         "SE-SIG-002",
@@ -996,6 +1007,69 @@ CASES += [
         [_sig("SE-SIG-010")],
     ),
     signed("SE-SIG-010", "签名时间在证书有效期内", "signed within the certificate's validity", clean, signature()),
+    signed(
+        "SE-SIG-011",
+        "受信任的密钥以另一单位的名义签名",
+        "a trusted key signs a package in another unit's name",
+        text(SENDER_AT, {f: SENDER_AT[f].replace(SENDER, OTHER_SENDER) for f in FORMATS}),
+        signature(text(SENDER_AT, {f: SENDER_AT[f].replace(SENDER, OTHER_SENDER) for f in FORMATS})),
+        [_sig("SE-SIG-011", "/header/sender")],
+    ),
+    signed("SE-SIG-011", "为授权的单位签名", "a trusted key signs for its granted unit", clean, signature()),
+    signed(
+        "SE-SIG-012",
+        "以只能签发证书的 CA 证书签名",
+        "signed with a CA certificate allowed to sign certificates only",
+        clean,
+        signature(key=CA_ONLY),
+        [_sig("SE-SIG-012")],
+        trust=(f"keys/{CA_ONLY}/signers.yaml",),
+    ),
+    signed("SE-SIG-012", "以可用于签名的证书签名", "signed with a certificate for signing", clean, signature()),
+    signed(
+        "SE-SIG-013",
+        "证书 2017 年已过期（签名时仍有效）",
+        "the certificate expired in 2017 (valid when it signed)",
+        clean,
+        signature(key=EXPIRED, at=dt.datetime(2016, 6, 1, tzinfo=CREATED.tzinfo)),
+        [_sig("SE-SIG-013")],
+        trust=(f"keys/{EXPIRED}/signers.yaml",),
+    ),
+    signed("SE-SIG-013", "证书在有效期内", "the certificate is within its validity", clean, signature()),
+    signed(
+        "SE-SIG-014",
+        "自签名测试密钥，接收方未声明接受",
+        "a self-signed test key the receiver has not declared acceptable",
+        clean,
+        signature(),
+        [_sig("SE-SIG-014")],
+        trust=("keys/no-test-keys/signers.yaml",),
+    ),
+    signed(
+        "SE-SIG-014",
+        "自签名测试密钥，接收方在授权表中声明接受",
+        "a self-signed test key the receiver accepts in its signer map",
+        clean,
+        signature(),
+    ),
+    signed(
+        "SE-SEQ-007",
+        "要求签名，未签名的报文到达通道",
+        "signatures required, an unsigned package arrives on the channel",
+        clean,
+        None,
+        [_sig("SE-SIG-001"), ("SE-SEQ-007", None, "/header/sequence")],
+        ledger=True,
+    ),
+    signed(
+        "SE-SEQ-007",
+        "伪造的未签名报文先到，真报文随后到达",
+        "a forged unsigned package first, then the genuine package",
+        clean,
+        signature(),
+        before=(clean,),
+        ledger=True,
+    ),
 ]
 
 
@@ -1279,8 +1353,9 @@ HEADER_COMMENT = (
     "# record index, JSON pointer) and, for a negative case, the rules that must not fire. A case may name\n"
     "# packages validated before it (each in its own run: `before`), files validated in its own run before it\n"
     "# (`with`: the cross-record layer), and ask for a fresh channel ledger (the sequence layer).\n"
-    "# A trust case names the certificates it accepts (trust, relative to this folder; the signature is the\n"
-    "# file's name + .sig beside it), whether a signature is required, and rule parameters its receiver sets.\n"
+    "# A trust case names what it trusts (trust: certificates or the receiver's signer map, relative to this\n"
+    "# folder; the signature is the file's name + .sig beside it), whether a signature is required, and rule\n"
+    "# parameters its receiver sets.\n"
     "# A reconciliation case (the consistency layer, `sedata reconcile`) names its registration datasets\n"
     "# (`reconcile: {registrations: [...]}`); its `file` is the inspection dataset, and its findings are those of\n"
     "# every file of the reconciliation together (each SE-CON rule reports on one side: SE-CON-001 on the\n"
@@ -1303,20 +1378,27 @@ def render() -> dict[str, bytes]:
 
 
 def make_keys() -> int:
-    """Make the suite's test keys ONCE (random): an Ed25519 key and self-signed certificate in keys/trusted and
-    keys/untrusted, valid VALID_FROM to VALID_UNTIL. The keys are committed; ``build.py`` only reads them, so
-    making them again changes every signature of the suite. Refuses to overwrite existing keys."""
+    """Make the suite's missing test keys ONCE (random): an Ed25519 key and self-signed certificate per folder of
+    keys/ — trusted and untrusted (valid VALID_FROM to VALID_UNTIL, digitalSignature), ca-only (a CA certificate
+    allowed keyCertSign and cRLSign only) and expired (valid 2016 only). The keys are committed; ``build.py``
+    only reads them, so making them again changes every signature of the suite. Existing keys are kept."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.x509.oid import NameOID
 
-    targets = [KEYS / name for name in (TRUSTED, UNTRUSTED)]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing:
-        print(f"keys exist, not overwritten: {', '.join(existing)}", file=sys.stderr)
-        return 1
-    for serial, folder in enumerate(targets, start=1):
+    signing = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    issuing = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+    plans = {
+        TRUSTED: (1, VALID_FROM, VALID_UNTIL, False, signing),
+        UNTRUSTED: (2, VALID_FROM, VALID_UNTIL, False, signing),
+        CA_ONLY: (3, VALID_FROM, VALID_UNTIL, True, issuing),
+        EXPIRED: (4, EXPIRED_FROM, EXPIRED_UNTIL, False, signing),
+    }
+    for folder_name, (serial, start, until, ca, usage) in plans.items():
+        folder = KEYS / folder_name
+        if (folder / "ed25519-key.pem").exists():
+            continue
         key = ed25519.Ed25519PrivateKey.generate()
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"sedata conformance {folder.name} TEST key")])
         cert = (
@@ -1325,13 +1407,13 @@ def make_keys() -> int:
             .issuer_name(name)
             .public_key(key.public_key())
             .serial_number(serial)
-            .not_valid_before(VALID_FROM)
-            .not_valid_after(VALID_UNTIL)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+            .not_valid_before(start)
+            .not_valid_after(until)
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(usage, critical=True)
             .sign(key, None)
         )
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / "ed25519-key.pem").write_bytes(keys.PrivateKey(keys.ED25519, key=key).to_pem())
         (folder / "ed25519-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         print(f"wrote {folder}: key id {keys.load_private_file(folder / 'ed25519-key.pem').public_key().key_id}")

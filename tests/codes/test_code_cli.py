@@ -144,12 +144,23 @@ def test_new_store_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monk
     assert (tmp_path / "env.db").exists()
 
 
-def test_new_default_store_is_in_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_default_store_is_per_user_not_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEDATA_CODE_STORE", raising=False)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     result = invoke("new", "equipment-code", "--variety", "3120", "--division", "433100", "--year", "2019")
     assert result.stdout.strip() == "312043310020190001"
-    assert (tmp_path / "sedata-codes.sqlite3").exists()
+    store = tmp_path / "data" / "sedata" / "codes.sqlite3"
+    assert store.exists() and store.stat().st_mode & 0o777 == 0o600
+    assert list(work.iterdir()) == []
+    # A second folder draws from the same store: the next code, not the first again.
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    result = invoke("new", "equipment-code", "--variety", "3120", "--division", "433100", "--year", "2019")
+    assert result.stdout.strip() == "312043310020190002"
 
 
 def test_new_registration_cert(tmp_path: Path) -> None:

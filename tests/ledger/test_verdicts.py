@@ -105,7 +105,7 @@ def test_conflicts_and_reused_message_ids(tmp_path: Path) -> None:
     assert _one(ledger, write_package(tmp_path / "p3.json", 3)) == []
 
 
-def test_a_package_not_read_whole_is_checked_but_not_recorded(tmp_path: Path) -> None:
+def test_a_package_not_read_whole_is_logged_as_rejected_not_judged(tmp_path: Path) -> None:
     ledger = tmp_path / "l.sqlite"
     p1, p3 = write_package(tmp_path / "p1.jsonl", 1), write_package(tmp_path / "p3.jsonl", 3)
     cut = tmp_path / "p3-cut.jsonl"
@@ -113,10 +113,17 @@ def test_a_package_not_read_whole_is_checked_but_not_recorded(tmp_path: Path) ->
     altered = tmp_path / "p3-altered.jsonl"
     altered.write_text(p3.read_text("utf-8").replace('"add"', '"upsert"', 1), "utf-8")
     assert _run(ledger, p1) == [[]]
-    # What the header says is still judged (a gap would open), but neither file becomes part of the history ...
-    assert _run(ledger, cut, altered) == [["SE-SYN-008", "SE-SEQ-001"], ["SE-SYN-009", "SE-SEQ-001"]]
+    # Neither file is judged against the channel nor becomes part of its history: each is logged as rejected ...
+    assert _run(ledger, cut, altered) == [["SE-SYN-008", "SE-SEQ-007"], ["SE-SYN-009", "SE-SEQ-007"]]
     with Ledger(ledger) as led:
-        assert [a.package.sequence for a in led.arrivals()] == [1]
+        arrivals = led.arrivals()
+        assert [(a.package.sequence, [e.kind for e in a.events]) for a in arrivals] == [
+            (1, []),
+            (3, ["rejected"]),
+            (3, ["rejected"]),
+        ]
+        assert arrivals[1].events[0].reasons == ("not-read-whole",)
+        assert [e.package.sequence for e in led.packages()] == [1]
     # ... so the intact package is judged as if they had never come: no replay.
     assert _run(ledger, p3) == [["SE-SEQ-001"]]
     assert _run(ledger, tmp_path / "missing.jsonl") == [["SE-SYN-001"]]

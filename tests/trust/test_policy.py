@@ -12,14 +12,18 @@ from sedata.exchange import read, write
 from sedata.spec import current
 from sedata.trust import keys
 from sedata.trust.package import sig_path_for, sign_package
-from sedata.trust.policy import SignaturePolicy, TrustStore, allowed_algorithms, signature_findings
+from sedata.trust.policy import Grant, SignaturePolicy, TrustStore, allowed_algorithms, signature_findings
 from sedata.validate.context import FileContext
+
+# The sender of the example operator-certificate upload (a provincial market regulator).
+SENDER = "11350000003624150X"
 
 
 @pytest.fixture
 def trust(sm2_key: keys.PrivateKey) -> TrustStore:
     store = TrustStore()
     store.add(sm2_key.public_key())
+    store.grant(sm2_key.public_key().key_id, Grant(frozenset({SENDER}), test_key=True))
     return store
 
 
@@ -34,7 +38,7 @@ def _rules(findings: list) -> list[str]:  # type: ignore[type-arg]
 def test_every_trust_rule_is_declared_in_the_trust_layer() -> None:
     spec = current()
     ids = sorted(r for r in spec.rules if r.startswith("SE-SIG-"))
-    assert ids == [f"SE-SIG-{n:03d}" for n in range(1, 11)]
+    assert ids == [f"SE-SIG-{n:03d}" for n in range(1, 15)]
     assert {spec.rule_layers[r] for r in ids} == {"trust"}
     codes = {e.code for e in spec.codesets["signature-algorithm"]["1"].entries}
     assert codes == set(keys.ALGORITHMS)
@@ -53,7 +57,10 @@ def test_unsigned_package(package, trust: TrustStore) -> None:
     assert _rules(found) == ["SE-SIG-001"]
     assert found[0].severity == "error" and found[0].layer == "trust"
     assert "签名" in found[0].message.zh and "signature" in found[0].message.en
-    assert _findings(path, trust, SignaturePolicy(required=False)) == []
+    # Not required: still said, as a warning (a stripped signature is never passed over in silence).
+    lenient = _findings(path, trust, SignaturePolicy(required=False))
+    assert _rules(lenient) == ["SE-SIG-001"] and lenient[0].severity == "warning"
+    assert "--require-signature" in lenient[0].message.en
 
 
 def test_untrusted_signer(package, private_keys: dict[str, keys.PrivateKey], trust: TrustStore) -> None:
@@ -112,14 +119,14 @@ def test_invalid_signature_and_malformed_sig(package, sm2_key: keys.PrivateKey, 
 
 def test_signed_outside_the_certificate_validity(package, sm2_key: keys.PrivateKey, tmp_path: Path) -> None:
     cert = tmp_path / "cert.pem"
-    cert.write_bytes(keys.self_signed_certificate(sm2_key, "test", days=30))
-    store = TrustStore.load([tmp_path])
+    cert.write_bytes(keys.self_signed_certificate(sm2_key, "test", days=30, uscc=SENDER))
+    store = TrustStore.load([tmp_path], allow_test_keys=True)
     assert list(store.entries) == [sm2_key.public_key().key_id]
     path = package("json")
     sign_package(path, sm2_key, now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     found = _findings(path, store)
     assert _rules(found) == ["SE-SIG-010"]
-    assert found[0].severity == "warning"
+    assert found[0].severity == "error" and found[0].value == "2020-01-01T00:00:00+00:00"
 
 
 def test_trust_rule_templates() -> None:

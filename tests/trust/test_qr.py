@@ -98,8 +98,8 @@ def test_any_changed_character_fails(at: int, char: str) -> None:
     except TrustError as exc:
         assert exc.code in ("payload-malformed", "unknown-algorithm")
         return
-    # The last character holds padding bits Base32 ignores; any other change must break the signature.
-    assert not result.ok or base64.b32decode(_pad(tampered[4:])) == base64.b32decode(_pad(payload[4:]))
+    # Only the canonical text verifies: a change of the last character's unused bits is refused too.
+    assert not result.ok
 
 
 _KEY = keys.PrivateKey.generate(keys.ED25519)  # fast, and the payload shape is the same for every algorithm

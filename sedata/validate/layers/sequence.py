@@ -1,9 +1,11 @@
 """Layer 6, sequence: the packages of a channel across runs, from a ledger (SE-SEQ-…).
 
 The ledger (:mod:`sedata.ledger`) judges a package by its header against the packages received before; this
-module turns its events into findings. A package read whole (count and digest verified) is recorded, so later
-packages are judged against it; one that was not is only checked, so a broken or cut-off file never becomes
-part of the channel's history. The findings are about the header, so they carry no record index.
+module turns its events into findings. Only a package that passed the checks the receiver requires is judged
+and recorded: read whole (count and digest verified), no error in its header, and no error of the trust layer
+when signatures are checked. Any other is logged as rejected with the rules that failed (SE-SEQ-007), so a
+broken, cut-off or forged file never becomes part of the channel's history nor takes a sequence number from
+the genuine package. The findings are about the header, so they carry no record index.
 
 :func:`check_packages` runs this layer alone over files (``sedata ledger check``); the engine calls
 :func:`findings` once per file, after the file's records were read.
@@ -33,6 +35,7 @@ RULES: dict[str, str] = {
     "conflict": "SE-SEQ-004",
     "id-reused": "SE-SEQ-005",
     "late": "SE-SEQ-006",
+    "rejected": "SE-SEQ-007",
 }
 """The rule of each ledger event kind."""
 
@@ -46,14 +49,39 @@ def findings(
     *,
     whole: bool,
     path: str | os.PathLike[str] | None = None,
+    prior: Iterable[Finding] = (),
 ) -> list[Finding]:
-    """The sequence findings of one file's ``header``; recorded in ``ledger`` only when the file was read ``whole``.
+    """The sequence findings of one file's ``header``: judged and recorded in ``ledger`` when it passed, else
+    logged as rejected (SE-SEQ-007).
 
-    ``whole``: every record was read and count and digest matched the header (``reader.verified``).
+    ``whole``: every record was read and count and digest matched the header (``reader.verified``). ``prior``:
+    the file's findings so far; an error of the trust layer or in the header rejects the package.
     Raises :class:`sedata.ledger.LedgerError` when the ledger cannot be used.
     """
-    events = ledger.record(header, path if path is not None else ctx.file) if whole else ledger.check(header)
-    return event_findings(ctx, events, header)
+    where = path if path is not None else ctx.file
+    reasons = rejections(ctx, prior, whole=whole)
+    if reasons:
+        return event_findings(ctx, ledger.reject(header, reasons, where), header)
+    return event_findings(ctx, ledger.record(header, where), header)
+
+
+_NOT_WHOLE = "not-read-whole"
+
+
+def rejections(ctx: FileContext, prior: Iterable[Finding], *, whole: bool) -> tuple[str, ...]:
+    """Why a package may not enter its channel: the rules of ``prior``'s errors in the trust layer or the header,
+    and ``not-read-whole`` when its records were not all read with matching count and digest."""
+    layers = ctx.spec.rule_layers
+    rules = {
+        f.rule
+        for f in prior
+        if f.severity == "error"
+        and layers.get(f.rule) not in ("sequence", "cross-record")
+        and (layers.get(f.rule) == "trust" or (f.pointer or "").startswith(f"/{HEADER}"))
+    }
+    if not whole:
+        rules.add(_NOT_WHOLE)
+    return tuple(sorted(rules))
 
 
 def event_findings(ctx: FileContext, events: Iterable[SequenceEvent], header: MessageHeader | Package) -> list[Finding]:
@@ -106,6 +134,18 @@ def event_findings(ctx: FileContext, events: Iterable[SequenceEvent], header: Me
         elif e.kind == "conflict" and e.earlier is not None:
             mine = Text(f"本报文记录摘要 {_short(package.digest)}", f"this package's digest {_short(package.digest)}")
             out.append(add(e.kind, "sequence", str(e.sequence), _earlier(e.earlier, digest=True), _join(mine, channel)))
+        elif e.kind == "rejected":
+            why = ", ".join(e.reasons)
+            not_whole = Text("报文未能完整读取或记录数、摘要不符", "not read whole, or count or digest mismatched")
+            reasons = (
+                Text(
+                    "；".join(not_whole.zh if r == _NOT_WHOLE else r for r in e.reasons),
+                    why.replace(_NOT_WHOLE, not_whole.en),
+                )
+                if e.reasons
+                else Text("—", "—")
+            )
+            out.append(add(e.kind, "sequence", str(e.sequence), None, _join(reasons, channel)))
         elif e.kind == "id-reused" and e.earlier is not None:
             mine = Text(
                 f"本报文序号 {package.sequence}、记录摘要 {_short(package.digest)}",

@@ -1,0 +1,32 @@
+{
+  "format": "sedata-signature",
+  "version": 1,
+  "algorithm": "ed25519",
+  "keyId": "4120e3f50176958033cd0223cc4ec2497e965b2ea80ba5c38cf11ce38c928dbd",
+  "signedAt": "2016-06-01T00:00:00+08:00",
+  "header": {
+    "specVersion": "1.1.0",
+    "messageType": "inspection-upload",
+    "messageId": "00000000-0000-4000-8000-000000000000",
+    "sender": "123506004885497331",
+    "receiver": "91433101772274167P",
+    "createdAt": "2026-03-11T02:00:00+08:00",
+    "sequence": 1,
+    "mode": "changes",
+    "recordCount": 6,
+    "digestAlgorithm": "sha256",
+    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+  },
+  "payload": {
+    "recordCount": 6,
+    "digestAlgorithm": "sha256",
+    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+  },
+  "file": {
+    "format": "xml",
+    "size": 5893,
+    "digestAlgorithm": "sha256",
+    "digest": "93290a5b3759f72369e4c0b0a96c9dede5ec8b7035f89bdcf1da13008f3a63d8"
+  },
+  "signature": "sYzKSfepeYOYrJbc7V6XV7S/KoQYOVkYQ5GzN+zmFf5LMfo0zRlwYo4RxRc2W4XPScH3P+OEg/9LuNMzWq6ZAg=="
+}
