@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import os
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from sedata.io import PathProblem
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -17,8 +22,61 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
+DEBUG = False
+"""Set by ``sedata --debug``: an unexpected error shows its traceback (for a bug report) instead of one line."""
+
 
 def fail(zh: str, en: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a bilingual error and exit with ``code``."""
     err_console.print(f"[bold red]错误[/] {zh}\n[bold red]error[/] {en}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def fail_path(problem: PathProblem, code: int = EXIT_USAGE) -> NoReturn:
+    """Exit with a path problem of :mod:`sedata.io` (a refused target, an input too large)."""
+    fail(escape(f"{problem.file}：{problem.zh}"), escape(f"{problem.file}: {problem.en}"), code)
+
+
+def internal_error(exc: BaseException, file: str | os.PathLike[str] | None = None) -> NoReturn:
+    """A bug: one bilingual line naming the file (the traceback only with ``--debug``), exit 2."""
+    if DEBUG:
+        raise exc
+    try:
+        from sedata.privacy import redact
+
+        # An exception's text can quote the data (a value, a key): never let it carry personal data out.
+        text = escape(redact(f"{type(exc).__name__}: {exc}")[:300])
+    except Exception:  # the masking itself failed: say only what kind of error it was
+        text = type(exc).__name__
+    where = escape(f"{os.fspath(file)}: ") if file is not None else ""
+    fail(
+        f"{where}内部错误（请用 --debug 重新运行并报告此问题）：{text}",
+        f"{where}internal error (run again with --debug and report it): {text}",
+        EXIT_USAGE,
+    )
+
+
+def check_output(path: str | os.PathLike[str]) -> None:
+    """Exit 2 unless ``path`` may be written: missing in an existing folder, or a regular file (not a link)."""
+    from sedata.io import OutputError
+    from sedata.io.output import check_target
+
+    try:
+        check_target(path)
+    except OutputError as exc:
+        fail_path(exc)
+
+
+def write_output(path: str | os.PathLike[str], document: str) -> None:
+    """Write a text document to ``path`` atomically, or to standard output for ``-``; exit 2 if refused."""
+    from sedata.io import OutputError
+    from sedata.io.output import is_stdout, write_atomically
+
+    if is_stdout(path):
+        console.file.write(document)
+        console.file.flush()
+        return
+    try:
+        write_atomically(path, document)
+    except OutputError as exc:
+        fail_path(exc)
