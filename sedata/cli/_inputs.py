@@ -8,13 +8,16 @@ files of a write in progress are never taken for messages.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.markup import escape
 
-from sedata.cli._out import fail
+from sedata.cli._out import err_console, fail, fail_path
 
 _MAGIC = frozenset("*?[")
 
@@ -63,3 +66,31 @@ def expand(args: list[Path], recursive: bool = False) -> list[str]:
     if out.count("-") > 1:
         fail("标准输入（-）只能读取一次", "standard input (-) can be read only once")
     return list(dict.fromkeys(out))
+
+
+@contextlib.contextmanager
+def message_input(path: Path, wait: float | None = None) -> Iterator[Path]:
+    """The message file to read: a stream (FIFO, pipe, ``-``) copied once to a private file; a device refused."""
+    from sedata.io import InputError
+    from sedata.io.streams import DEFAULT_WAIT, is_stream, spooled
+
+    name = os.fspath(path)
+    if not is_stream(name):
+        with contextlib.suppress(OSError):
+            if stat.S_ISCHR(os.stat(name).st_mode) or stat.S_ISBLK(os.stat(name).st_mode):
+                fail(
+                    escape(f"{name}：这是设备文件，不是报文文件"),
+                    escape(f"{name}: this is a device, not a message file"),
+                )
+        yield path
+        return
+    try:
+        with spooled(name, wait=DEFAULT_WAIT if wait is None else wait, on_wait=lambda: waiting(name)) as copy:
+            yield copy
+    except InputError as exc:
+        fail_path(exc)
+
+
+def waiting(name: str) -> None:
+    """Say on standard error that a FIFO has no writer yet (called after a second of waiting)."""
+    err_console.print(escape(f"等待写入方打开 {name}… / waiting for a writer to open {name}…"), soft_wrap=True)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -23,6 +29,13 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 DEBUG = False
+_DECIDED: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort)
+"""Exceptions that carry an exit already decided (a refused target, a usage error): never reported as a bug."""
+_DECIDED += tuple(c for c in (getattr(typer, "TyperException", None),) if isinstance(c, type))
+with contextlib.suppress(ImportError):  # typer before 0.2x raised click's own exceptions
+    import click
+
+    _DECIDED += (click.exceptions.Exit, click.ClickException, click.Abort)
 """Set by ``sedata --debug``: an unexpected error shows its traceback (for a bug report) instead of one line."""
 
 
@@ -39,8 +52,8 @@ def fail_path(problem: PathProblem, code: int = EXIT_USAGE) -> NoReturn:
 
 def internal_error(exc: BaseException, file: str | os.PathLike[str] | None = None) -> NoReturn:
     """A bug: one bilingual line naming the file (the traceback only with ``--debug``), exit 2."""
-    if DEBUG:
-        raise exc
+    if DEBUG or isinstance(exc, _DECIDED):
+        raise exc  # an exit already decided (a refused target, a usage error) is no bug
     try:
         from sedata.privacy import redact
 
@@ -80,3 +93,27 @@ def write_output(path: str | os.PathLike[str], document: str) -> None:
         write_atomically(path, document)
     except OutputError as exc:
         fail_path(exc)
+
+
+@contextlib.contextmanager
+def message_output(path: Path, suffix: str = "") -> Iterator[Path]:
+    """Where a command writes a message: ``path`` itself (checked first), or for ``-`` a private file (named
+    ``message`` + ``suffix``) copied to standard output once written: the header, with the record count and
+    digest, comes first, so the message cannot be streamed out before its last record is known."""
+    from sedata.io.output import discard, is_stdout, register
+
+    if not is_stdout(path):
+        check_output(path)
+        yield path
+        return
+    folder = tempfile.mkdtemp(prefix="sedata-out-")
+    written = Path(folder) / f"message{suffix}"
+    register(written)
+    try:
+        yield written
+        with open(written, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    finally:
+        discard(written)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sedata.cli._out import EXIT_FINDINGS, EXIT_OK, console, err_console, fail
@@ -277,6 +278,8 @@ def _allocate(store: Path | None, run: Callable[[Store], str]) -> None:
     from sedata.codes.allocator import Store as Opened
 
     path = _store_path(store)
+    if path.exists() and not path.is_file():  # SQLite would write its journal beside a device or a FIFO
+        fail(escape(f"{path}：分配库应为普通文件"), escape(f"{path}: the allocation store must be a regular file"))
     try:
         with Opened(path) as s:
             code = run(s)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.markup import escape
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, check_output, console, fail
 
 if TYPE_CHECKING:
     from sedata.trust.errors import TrustError
@@ -48,6 +48,7 @@ def sign(
     from sedata.trust.keys import load_private_file
     from sedata.trust.package import sig_path_for, sign_package
 
+    check_output(out or sig_path_for(file))
     try:
         private = load_private_file(key)
         if alg is not None and alg.value != private.algorithm:
@@ -141,6 +142,8 @@ def keygen(
     except OSError as exc:
         fail(escape(f"无法创建目录 {out}：{exc.strerror}"), escape(f"cannot create the folder {out}: {exc.strerror}"))
     paths = {part: out / f"{alg.value}-{part}.pem" for part in ("key", "cert", "pub")}
+    for path in paths.values():
+        check_output(path)  # --force replaces regular files only, never a link or a device
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not force:
         fail(

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from sedata.cli._out import EXIT_USAGE, check_output, err_console, fail, internal_error
 from sedata.cli._report import FailOn, Lang, OutputFormat, emit
@@ -112,7 +111,7 @@ def validate(
     ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
-    from sedata.cli._inputs import expand
+    from sedata.cli._inputs import expand, waiting
     from sedata.ledger import LedgerError
     from sedata.trust.errors import TrustError
     from sedata.validate import validate_files
@@ -146,7 +145,7 @@ def validate(
                 signatures=signatures,
                 references=reference or (),
                 wait=wait,
-                on_wait=_waiting,
+                on_wait=waiting,
             )
     except (LedgerError, TrustError) as exc:
         where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""
@@ -154,12 +153,6 @@ def validate(
     except Exception as exc:  # a bug must still end in a message, not a traceback
         internal_error(exc)
     emit(report, format.value, lang.value, out)
-
-
-def _waiting(name: str) -> None:
-    err_console.print(
-        escape(f"等待写入方打开 {name}… / waiting for a writer to open {name}…"), soft_wrap=True, highlight=False
-    )
 
 
 PROGRESS_BYTES = 4 << 20

@@ -39,6 +39,6 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, wait: float = DEFA
             raise InputError(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}", name) from None
     if len(data) > limit:
         raise InputError(
-            f"文件超过 {_size(limit)} 的上限，不像是此类文件", f"the file is larger than the {_size(limit)} limit", name
+            f"文件超过 {_size(limit)} 的上限", f"the file is larger than the {_size(limit)} limit", name
         )
     return data

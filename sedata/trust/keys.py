@@ -314,12 +314,13 @@ def load_private_file(path: str | Path) -> PrivateKey:
 
 
 def _read(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise TrustError(
-            "file-access", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", file=str(path)
-        ) from None
+    from sedata.io import InputError
+    from sedata.io.limits import KEY_FILE_LIMIT, read_limited
+
+    try:  # bounded: /dev/zero given as a key must not exhaust memory
+        return read_limited(path, KEY_FILE_LIMIT)
+    except InputError as exc:
+        raise TrustError("file-access", exc.zh, exc.en, file=str(path)) from None
 
 
 def unknown_algorithm(algorithm: str) -> TrustError:

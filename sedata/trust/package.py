@@ -156,17 +156,19 @@ def _check_members(
 
 def load_sig(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``.sig`` document at ``path``, its structure checked (``sig-malformed`` / ``unknown-algorithm``)."""
+    import errno
+
+    from sedata.io import InputError
+    from sedata.io.limits import SIG_FILE_LIMIT, read_limited
+
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise TrustError("sig-missing", "找不到签名文件", "the signature file does not exist", file=file) from None
-    except OSError as exc:
+        raw = read_limited(path, SIG_FILE_LIMIT)  # bounded: a .sig is a few kilobytes, /dev/zero is endless
+    except InputError as exc:
+        if exc.errno == errno.ENOENT:
+            raise TrustError("sig-missing", "找不到签名文件", "the signature file does not exist", file=file) from None
         raise TrustError(
-            "file-access",
-            f"无法读取签名文件：{exc.strerror}",
-            f"cannot read the signature file: {exc.strerror}",
-            file=file,
+            "file-access", f"无法读取签名文件：{exc.zh}", f"cannot read the signature file: {exc.en}", file=file
         ) from None
     try:
         doc = json.loads(raw.decode("utf-8"))

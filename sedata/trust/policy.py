@@ -62,9 +62,12 @@ class TrustStore:
 
 
 def _private(path: Path) -> bool:
+    from sedata.io import InputError
+    from sedata.io.limits import KEY_FILE_LIMIT, read_limited
+
     try:
-        return b"PRIVATE KEY-----" in path.read_bytes()
-    except OSError:
+        return b"PRIVATE KEY-----" in read_limited(path, KEY_FILE_LIMIT)
+    except InputError:
         return False  # reported when loaded
 
 
