@@ -90,7 +90,8 @@ def write_output(path: str | os.PathLike[str], document: str) -> None:
         console.file.flush()
         return
     try:
-        write_atomically(path, document)
+        # A lone surrogate read from a hostile file cannot be UTF-8: written as \udXXX, the report still is.
+        write_atomically(path, document.encode("utf-8", "backslashreplace"))
     except OutputError as exc:
         fail_path(exc)
 

@@ -38,7 +38,8 @@ class _Sedata(typer.Typer):
             from sedata.cli._out import internal_error
 
             try:
-                internal_error(exc, _named_files(sys.argv[1:]))
+                given = kwargs.get("args", args[0] if args else None)
+                internal_error(exc, _named_files(list(given) if given is not None else sys.argv[1:]))
             except typer.Exit as done:
                 raise SystemExit(done.exit_code) from None
 
@@ -96,6 +97,11 @@ def main(
     from sedata.cli import _out
 
     _out.DEBUG = debug
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate from a hostile file must not stop the report being printed: it shows as \udXXX.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":  # pragma: no cover

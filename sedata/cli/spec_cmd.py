@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -81,7 +82,8 @@ def build(
         )
         raise typer.Exit(EXIT_FINDINGS)
     for rel in outputs:
-        check_output(root / rel)  # a generated file is never written through a link or onto a device
+        if os.path.lexists(root / rel):
+            check_output(root / rel)  # a generated file is never written through a link or onto a device
     try:
         touched = write(root, outputs)
     except OSError as exc:

@@ -38,7 +38,5 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, wait: float = DEFA
         except OSError as exc:
             raise InputError(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}", name) from None
     if len(data) > limit:
-        raise InputError(
-            f"文件超过 {_size(limit)} 的上限", f"the file is larger than the {_size(limit)} limit", name
-        )
+        raise InputError(f"文件超过 {_size(limit)} 的上限", f"the file is larger than the {_size(limit)} limit", name)
     return data

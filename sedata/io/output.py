@@ -95,10 +95,14 @@ def _alive(pid: int) -> bool:
 def clean_stale(target: str | os.PathLike[str]) -> list[Path]:
     """Remove the temporary files that dead processes left beside ``target``; return those removed."""
     path = Path(target)
-    prefix = f".{path.name}{TEMP_MARK}"
+    return clean_dead(path.parent, f".{path.name}{TEMP_MARK}")
+
+
+def clean_dead(folder: str | os.PathLike[str], prefix: str) -> list[Path]:
+    """Remove the files in ``folder`` named ``prefix`` + PID + ``-…`` whose process is gone; return them."""
     removed: list[Path] = []
     try:
-        entries = list(os.scandir(path.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sedata.io.errors import InputError
-from sedata.io.output import discard, register
+from sedata.io.output import clean_dead, discard, register
 
 STDIN = "-"
 """The input name that means standard input."""
 DEFAULT_WAIT = 30.0
 """Seconds to wait for a writer to open a FIFO before giving up."""
+SPOOL_PREFIX = "sedata-stream-"
+"""Name of the private copies of streams in the temporary folder (followed by the process id)."""
 _POLL = 0.05
 _CHUNK = 1 << 16
 
@@ -122,7 +124,8 @@ def spooled(
     (it may hold personal data).
     """
     name = os.fspath(path)
-    fd, temp = tempfile.mkstemp(prefix="sedata-stream-", suffix=".spool")
+    clean_dead(tempfile.gettempdir(), SPOOL_PREFIX)  # the copies of runs that were killed
+    fd, temp = tempfile.mkstemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".spool")
     register(temp)
     try:
         try:
