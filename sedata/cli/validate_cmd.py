@@ -6,6 +6,7 @@ file that cannot be read at all (which is also reported, as SE-SYN-001). Never a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
@@ -111,7 +112,7 @@ def validate(
     ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
-    from sedata.cli._inputs import expand, waiting
+    from sedata.cli._inputs import expand, message_input, waiting
     from sedata.ledger import LedgerError
     from sedata.trust.errors import TrustError
     from sedata.validate import validate_files
@@ -133,7 +134,9 @@ def validate(
         )
     signatures = Signatures(tuple(str(t) for t in trust), require_signature) if trust else None
     try:
-        with _progress_bar(names, progress) as on_progress:
+        with contextlib.ExitStack() as stack, _progress_bar(names, progress) as on_progress:
+            # A reference given as a FIFO or '-' is read once, like the files themselves.
+            references = [stack.enter_context(message_input(r, wait)) for r in reference or ()]
             report = validate_files(
                 names,
                 fail_on=severity(fail_on.value),
@@ -143,7 +146,7 @@ def validate(
                 progress=on_progress,
                 ledger=ledger,
                 signatures=signatures,
-                references=reference or (),
+                references=references,
                 wait=wait,
                 on_wait=waiting,
             )

@@ -289,3 +289,44 @@ def test_an_unexpected_error_is_one_bilingual_line_and_debug_shows_the_traceback
     assert f"{msg}: 内部错误" in err and f"{msg}: internal error" in err and "RuntimeError: a bug" in err
     with pytest.raises(RuntimeError, match="a bug in the reader"):
         app(["--debug", "inspect", str(msg)])
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, 4096])
+def test_a_limited_read_takes_up_to_the_limit_and_refuses_one_byte_more(tmp_path: Path, extra: int) -> None:
+    from sedata.io import InputError
+    from sedata.io.limits import read_limited
+
+    limit = 1000
+    path = tmp_path / "key.pem"
+    path.write_bytes(bytes(range(256)) * 20)
+    path.write_bytes(path.read_bytes()[: limit + extra])
+    if extra <= 0:
+        assert read_limited(path, limit) == path.read_bytes()
+    else:
+        with pytest.raises(InputError) as caught:
+            read_limited(path, limit)
+        assert caught.value.file == str(path) and "1000 bytes" in caught.value.en
+
+
+def test_a_limited_read_of_a_fifo_waits_for_its_writer_and_gives_up_on_none(tmp_path: Path) -> None:
+    import threading
+
+    from sedata.io import InputError
+    from sedata.io.limits import read_limited
+
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        time.sleep(0.3)
+        with open(fifo, "wb") as f:
+            f.write(b"-----BEGIN PUBLIC KEY-----\n")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    assert read_limited(fifo, 1 << 20, wait=10) == b"-----BEGIN PUBLIC KEY-----\n"
+    writer.join()
+    start = time.monotonic()
+    with pytest.raises(InputError, match="FIFO"):
+        read_limited(fifo, 1 << 20, wait=0.5)
+    assert 0.5 <= time.monotonic() - start < 5

@@ -249,3 +249,25 @@ def test_the_allocation_store_refuses_a_ledger_and_other_databases(tmp_path: Pat
         db.execute("PRAGMA application_id = 0")
     again = C.run(*args, "--store", store)
     assert again.returncode == 0 and again.stdout.strip() != first.stdout.strip(), again.stderr
+
+
+@pytest.mark.parametrize("kind", C.KINDS)
+def test_check_target_names_what_the_target_is(kind: str, tmp_path: Path) -> None:
+    if kind == "device" and not C.can_make_devices(tmp_path):
+        pytest.skip("this process may not create device nodes")
+    target = C.make_target(tmp_path / "t", kind)
+    expected = {
+        "fifo": "a FIFO (named pipe)",
+        "symlink": "a symbolic link",
+        "folder": "a folder",
+        "device": "a device",
+    }[kind]
+    with pytest.raises(OutputError) as caught:
+        safe.check_target(target)
+    assert f"the target is {expected}, not a regular file" in caught.value.en
+    regular = tmp_path / "regular.json"
+    regular.write_bytes(b"{}")
+    safe.check_target(regular)  # a regular file may be replaced
+    safe.check_target(tmp_path / "new.json")  # and a missing one made
+    with pytest.raises(OutputError, match="does not exist"):
+        safe.check_target(tmp_path / "no" / "new.json")
