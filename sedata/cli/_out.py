@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -29,14 +30,19 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 DEBUG = False
-_DECIDED: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort)
-"""Exceptions that carry an exit already decided (a refused target, a usage error): never reported as a bug."""
-_DECIDED += tuple(c for c in (getattr(typer, "TyperException", None),) if isinstance(c, type))
-with contextlib.suppress(ImportError):  # typer before 0.2x raised click's own exceptions
-    import click
-
-    _DECIDED += (click.exceptions.Exit, click.ClickException, click.Abort)
 """Set by ``sedata --debug``: an unexpected error shows its traceback (for a bug report) instead of one line."""
+
+
+def _decided() -> tuple[type[BaseException], ...]:
+    """Exceptions that carry an exit already decided (a refused target, a usage error): never a bug."""
+    found: list[Any] = [typer.Exit, typer.Abort, getattr(typer, "TyperException", None)]
+    with contextlib.suppress(ImportError):  # typer before 0.2x raised click's own exceptions
+        click = importlib.import_module("click")
+        found += [click.exceptions.Exit, click.ClickException, click.Abort]
+    return tuple(c for c in found if isinstance(c, type) and issubclass(c, BaseException))
+
+
+_DECIDED = _decided()
 
 
 def fail(zh: str, en: str, code: int = EXIT_USAGE) -> NoReturn:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import signal
 import stat
@@ -129,7 +130,7 @@ def _remove_live() -> None:
             os.unlink(name)
 
 
-def _on_signal(previous: Any, signum: int, frame: FrameType | None) -> None:
+def _chained(previous: Any, signum: int, frame: FrameType | None) -> None:
     _remove_live()
     if callable(previous):
         previous(signum, frame)
@@ -148,7 +149,7 @@ def _install_handlers() -> None:
         previous = signal.getsignal(signum)
         if previous in (signal.SIG_IGN, None):
             continue  # nohup and friends keep ignoring it
-        signal.signal(signum, lambda n, f, p=previous: _on_signal(p, n, f))
+        signal.signal(signum, functools.partial(_chained, previous))
         _HANDLED.add(signum)
 
 
