@@ -219,7 +219,9 @@ def replacing(target: str | os.PathLike[str], suffix: str = ".tmp", mode: int | 
         commit(temp, target, mode)
         temp = None
     except OSError as exc:
-        raise OutputError(f"无法写入：{exc.strerror or exc}", f"cannot write: {exc.strerror or exc}", name) from None
+        raise OutputError(
+            f"无法写入：{exc.strerror or exc}", f"cannot write: {exc.strerror or exc}", name, exc.errno
+        ) from None
     finally:
         discard(temp)
 
