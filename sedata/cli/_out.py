@@ -86,6 +86,15 @@ def check_output(path: str | os.PathLike[str]) -> None:
         fail_path(exc)
 
 
+def check_database(path: str | os.PathLike[str], zh: str, en: str) -> None:
+    """Exit 2 when ``path`` exists and is no regular file: SQLite would fail on a device and block on a FIFO."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        fail(
+            escape(f"{os.fspath(path)}：{zh}应为普通文件"),
+            escape(f"{os.fspath(path)}: the {en} must be a regular file"),
+        )
+
+
 def write_output(path: str | os.PathLike[str], document: str) -> None:
     """Write a text document to ``path`` atomically, or to standard output for ``-``; exit 2 if refused."""
     from sedata.io import OutputError

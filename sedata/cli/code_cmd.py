@@ -12,10 +12,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from sedata.cli._out import EXIT_FINDINGS, EXIT_OK, console, err_console, fail
+from sedata.cli._out import EXIT_FINDINGS, EXIT_OK, check_database, console, err_console, fail
 from sedata.codes import KINDS, InvalidCode, Note, Parsed
 
 if TYPE_CHECKING:
@@ -278,8 +277,7 @@ def _allocate(store: Path | None, run: Callable[[Store], str]) -> None:
     from sedata.codes.allocator import Store as Opened
 
     path = _store_path(store)
-    if path.exists() and not path.is_file():  # SQLite would write its journal beside a device or a FIFO
-        fail(escape(f"{path}：分配库应为普通文件"), escape(f"{path}: the allocation store must be a regular file"))
+    check_database(path, "分配库", "allocation store")
     try:
         with Opened(path) as s:
             code = run(s)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, check_output, err_console, fail, internal_error
+from sedata.cli._out import EXIT_USAGE, check_database, check_output, err_console, fail, internal_error
 from sedata.cli._report import FailOn, Lang, OutputFormat, emit
 
 
@@ -126,6 +126,8 @@ def validate(
     if out is not None and str(out) != "-":
         check_output(out)  # before the run: a refused target must not cost a long validation
     names = expand(files, recursive)
+    if ledger is not None:
+        check_database(ledger, "通道台账", "channel ledger")
     if require_signature and not trust:
         fail(
             "--require-signature 须指定 --trust 证书，否则无法验证签名",

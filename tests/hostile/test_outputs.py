@@ -271,3 +271,20 @@ def test_check_target_names_what_the_target_is(kind: str, tmp_path: Path) -> Non
     safe.check_target(tmp_path / "new.json")  # and a missing one made
     with pytest.raises(OutputError, match="does not exist"):
         safe.check_target(tmp_path / "no" / "new.json")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_ledger_or_store_that_is_not_a_regular_file_is_refused_without_hanging(kind: str, tmp_path: Path) -> None:
+    msg = C.message(tmp_path / "in.jsonl")
+    db = C.make_target(tmp_path / "db", kind)
+    before = C.fingerprint(db)
+    args = ["code", "new", "equipment-code", "--variety", "3110", "--year", "2020", "--licence", "TS2210890-2015"]
+    for command in (
+        ["validate", msg, "--ledger", db],
+        ["ledger", "check", msg, "--ledger", db],
+        [*args, "--store", db],
+    ):
+        result = C.run(*command, timeout=60)
+        C.assert_clean_failure(result)
+        assert "must be a regular file" in result.stderr and "应为普通文件" in result.stderr
+    assert C.fingerprint(db) == before
