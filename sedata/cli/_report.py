@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import console, write_output
 
 if TYPE_CHECKING:
     from sedata.validate import Report
@@ -33,11 +33,16 @@ class FailOn(StrEnum):
 
 
 def emit(report: Report, fmt: str, lang: str, out: Path | None = None) -> NoReturn:
-    """Print or write ``report`` in ``fmt`` and exit with its exit code (0 clean, 1 findings, 2 unreadable)."""
+    """Print or write ``report`` in ``fmt`` (``out`` ``-``: standard output) and exit with its exit code.
+
+    Exit codes: 0 clean, 1 findings, 2 a file could not be read.
+    """
     from sedata.validate.render import render
     from sedata.validate.render.text import print_report
     from sedata.validate.report import exit_code
 
+    if out is not None and str(out) == "-" and fmt == "text":
+        out = None
     if out is None and fmt == "text":
         print_report(report, console, lang)
     else:
@@ -45,12 +50,6 @@ def emit(report: Report, fmt: str, lang: str, out: Path | None = None) -> NoRetu
         if out is None:
             console.file.write(document)
         else:
-            try:
-                out.write_text(document, encoding="utf-8")
-            except OSError as exc:
-                fail(
-                    f"无法写入报告 {out}：{exc.strerror}",
-                    f"cannot write the report to {out}: {exc.strerror}",
-                    EXIT_USAGE,
-                )
+            # Atomically: a full disk or a kill leaves the previous report, never a truncated one.
+            write_output(out, document)
     raise typer.Exit(exit_code(report))

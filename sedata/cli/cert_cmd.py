@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.markup import escape
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, check_output, console, fail
 
 if TYPE_CHECKING:
     from sedata.trust.errors import TrustError
@@ -42,9 +42,17 @@ def _fail(exc: TrustError) -> NoReturn:
 
 
 def _record(path: Path, index: int | None) -> dict[str, Any]:
+    from sedata.io import InputError
+    from sedata.io.limits import RECORD_FILE_LIMIT, read_limited
+
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_limited(path, RECORD_FILE_LIMIT).decode("utf-8"))
+    except InputError as exc:
+        fail(
+            escape(f"{path}: 无法读取证书记录：{exc.zh}"),
+            escape(f"{path}: cannot read the certificate record: {exc.en}"),
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         fail(escape(f"{path}: 无法读取证书记录：{exc}"), escape(f"{path}: cannot read the certificate record: {exc}"))
     if isinstance(data, list):
         if index is None and len(data) != 1:
@@ -79,10 +87,11 @@ def qr(
     from sedata.trust.errors import TrustError
     from sedata.trust.keys import load_private_file
 
+    check_output(out)
     record = _record(cert, index)
     try:
         payload = qrcode.encode(qrcode.facts_from_record(record), load_private_file(key))
-        drawn = qrcode.render(payload, out, url_base=url, error=error.value, size_mm=size_mm)
+        drawn = _render(payload, out, url_base=url, error=error.value, size_mm=size_mm)
     except TrustError as exc:
         _fail(exc)
     except OSError as exc:
@@ -95,6 +104,21 @@ def qr(
         markup=False,
         soft_wrap=True,
     )
+
+
+def _render(payload: str, out: Path, **options: Any) -> Any:
+    """Draw the QR code into a temporary file beside ``out``, then rename it into place (never a half image)."""
+    from sedata.io import output
+    from sedata.trust import qr as qrcode
+
+    temp, f = output.temporary(out, out.suffix)
+    f.close()
+    try:
+        drawn = qrcode.render(payload, temp, **options)
+        output.commit(temp, out)
+        return drawn
+    finally:
+        output.discard(temp)
 
 
 def _payload_text(given: str) -> str:

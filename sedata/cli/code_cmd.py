@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from sedata.cli._out import EXIT_FINDINGS, EXIT_OK, console, err_console, fail
+from sedata.cli._out import EXIT_FINDINGS, EXIT_OK, check_database, console, err_console, fail
 from sedata.codes import KINDS, InvalidCode, Note, Parsed
 
 if TYPE_CHECKING:
@@ -279,6 +279,7 @@ def _allocate(store: Path | None, run: Callable[[Store], str]) -> None:
     from sedata.codes.allocator import Store as Opened
 
     path = _store_path(store)
+    check_database(path, "分配库", "allocation store")
     try:
         with Opened(path) as s:
             code = run(s)

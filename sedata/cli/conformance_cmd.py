@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sedata.cli._out import fail
+from sedata.cli._out import check_output, fail
 
 app = typer.Typer(help="一致性测试集 / The conformance suite: cases with the findings they must yield.")
 
@@ -113,6 +113,11 @@ def report_cmd(
         fail(f"--lang 应为 zh 或 en：{lang!r}", f"--lang is zh or en: {lang!r}")
     if out.exists() and not out.is_dir():
         fail(f"--out 应为目录：{out}", f"--out must be a folder: {out}")
+    if out.is_dir():
+        from sedata.quality.write import HTML_NAME, JSON_NAME
+
+        for name in (JSON_NAME, HTML_NAME):
+            check_output(out / name)
     day = None
     if today is not None:
         try:

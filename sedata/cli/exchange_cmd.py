@@ -15,7 +15,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sedata.cli._out import EXIT_FINDINGS, EXIT_USAGE, console, fail
+from sedata.cli._inputs import message_input
+from sedata.cli._out import EXIT_FINDINGS, EXIT_USAGE, console, err_console, fail, message_output
 
 if TYPE_CHECKING:
     from sedata.exchange import ExchangeError, Summary
@@ -37,8 +38,10 @@ def _fail(exc: ExchangeError) -> NoReturn:
 
 
 def convert(
-    source: Annotated[Path, typer.Argument(help="The message to read (format told from its content).")],
-    target: Annotated[Path, typer.Argument(help="Where to write; replaced atomically.")],
+    source: Annotated[Path, typer.Argument(help="The message to read (format told from its content; - for stdin).")],
+    target: Annotated[
+        Path, typer.Argument(help="Where to write: a regular file, replaced atomically; - for stdout (with --to).")
+    ],
     to: Annotated[
         Target | None, typer.Option("--to", help="Target format (default: from the target's extension).")
     ] = None,
@@ -47,13 +50,17 @@ def convert(
     from sedata.exchange import ExchangeError, detect_format
     from sedata.exchange import convert as run
 
+    if str(target) == "-" and to is None:
+        fail("输出到标准输出（-）时须用 --to 指定格式", "writing to standard output (-) needs --to FORMAT")
+    suffix = f".{to.value}" if to else ""
     try:
-        source_format = detect_format(source)
-        header = run(source, target, to.value if to else None)
-        target_format = detect_format(target)
+        with message_input(source) as readable, message_output(target, suffix) as written:
+            source_format = detect_format(readable)
+            header = run(readable, written, to.value if to else None)
+            target_format = detect_format(written)
     except ExchangeError as exc:
         _fail(exc)
-    console.print(
+    (err_console if str(target) == "-" else console).print(
         f"已转换 / converted {header.record_count} records: {source} ({source_format}) → {target} ({target_format}); "
         f"{header.digest_algorithm} {header.digest}",
         markup=False,
@@ -69,7 +76,8 @@ def inspect(
     from sedata.exchange import ExchangeError, summarize
 
     try:
-        summary = summarize(file)
+        with message_input(file) as readable:
+            summary = summarize(readable)
     except ExchangeError as exc:
         _fail(exc)
     if as_json:

@@ -17,7 +17,7 @@ from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, check_database, console, fail, internal_error
 from sedata.cli._report import FailOn, Lang, emit
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ def show(
     from sedata.ledger import Ledger, LedgerError
 
     patterns = _patterns(channel)
+    check_database(file, "通道台账", "channel ledger")
     try:
         with Ledger(file, create=False) as ledger:
             states = [s for s in ledger.channels() if _matches(s.channel, patterns)]
@@ -229,16 +230,13 @@ def check(
     from sedata.validate.layers.sequence import check_report
     from sedata.validate.report import severity
 
+    check_database(ledger, "通道台账", "channel ledger")
     try:
         report = check_report(files, ledger, fail_on=severity(fail_on.value))
     except LedgerError as exc:
         _ledger_error(exc)
     except Exception as exc:  # a bug must still end in a message, not a traceback
-        fail(
-            f"内部错误（请报告此问题）：{type(exc).__name__}: {escape(str(exc))}",
-            f"internal error (please report it): {type(exc).__name__}: {escape(str(exc))}",
-            EXIT_USAGE,
-        )
+        internal_error(exc)
     emit(report, format.value, lang.value)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +25,37 @@ from sedata.cli import (
 from sedata.cli._help import fit_help
 
 fit_help()  # Chinese help wraps at 80 columns instead of being cut
-app = typer.Typer(
+
+
+class _Sedata(typer.Typer):
+    """The ``sedata`` command: an unexpected error ends in one bilingual line and exit 2, never a traceback."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except BrokenPipeError:
+            # The reader of our output went away (`sedata ... | head`): nothing left to say, to nobody.
+            sys.stderr.close()
+            raise SystemExit(1) from None
+        except Exception as exc:
+            from sedata.cli._out import internal_error
+
+            try:
+                given = kwargs.get("args", args[0] if args else None)
+                internal_error(exc, _named_files(list(given) if given is not None else sys.argv[1:]))
+            except typer.Exit as done:
+                raise SystemExit(done.exit_code) from None
+
+
+def _named_files(args: list[str]) -> str | None:
+    """The files named on the command line (those that exist), to say where an unexpected error happened."""
+    import os
+
+    named = [a for a in args if not a.startswith("-") and os.path.exists(a)]
+    return ", ".join(named) if named else None
+
+
+app = _Sedata(
     name="sedata",
     help="特种设备数据标准工具 / China special-equipment data standards, executable.",
     no_args_is_help=True,
@@ -62,8 +93,19 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="出错时显示调用栈 / show the traceback of an unexpected error.")
+    ] = False,
 ) -> None:
     """特种设备数据标准工具 / China special-equipment data standards, executable."""
+    from sedata.cli import _out
+
+    _out.DEBUG = debug
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate from a hostile file must not stop the report being printed: it shows as \udXXX.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":  # pragma: no cover

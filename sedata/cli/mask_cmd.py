@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sedata.cli._out import EXIT_USAGE, console, err_console, fail
+from sedata.cli._inputs import message_input
+from sedata.cli._out import EXIT_USAGE, console, err_console, fail, internal_error, message_output
 
 KEY_ENV = "SEDATA_MASK_KEY"
 
@@ -36,12 +37,15 @@ class Target(StrEnum):
 def _key(key_file: Path | None) -> bytes | None:
     """The key bytes from the file (a trailing line break dropped) or the environment; None if neither."""
     if key_file is not None:
+        from sedata.io import InputError
+        from sedata.io.limits import KEY_FILE_LIMIT, read_limited
+
         try:
-            raw = key_file.read_bytes()
-        except OSError as exc:
+            raw = read_limited(key_file, KEY_FILE_LIMIT)
+        except InputError as exc:
             fail(
-                escape(f"无法读取密钥文件 {key_file}：{exc.strerror}"),
-                escape(f"cannot read the key file {key_file}: {exc.strerror}"),
+                escape(f"无法读取密钥文件 {key_file}：{exc.zh}"),
+                escape(f"cannot read the key file {key_file}: {exc.en}"),
             )
         # Editors and `echo` add a line break; the same key must give the same pseudonyms whichever wrote it.
         return raw.rstrip(b"\r\n")
@@ -50,8 +54,16 @@ def _key(key_file: Path | None) -> bytes | None:
 
 
 def mask(
-    source: Annotated[Path, typer.Argument(help="报文文件 / the message to mask (JSON, JSON Lines or XML).")],
-    target: Annotated[Path, typer.Argument(help="输出文件 / where to write; never the input, replaced atomically.")],
+    source: Annotated[
+        Path,
+        typer.Argument(help="报文文件（- 为标准输入）/ the message to mask (JSON, JSON Lines or XML; - for stdin)."),
+    ],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="输出文件（- 为标准输出）/ where to write; never the input, replaced atomically; - for stdout."
+        ),
+    ],
     profile: Annotated[Profile, typer.Option("--profile", help="脱敏方式 / masking profile.")] = Profile.share,
     key_file: Annotated[
         Path | None,
@@ -65,7 +77,8 @@ def mask(
 
     key = _key(key_file)
     try:
-        summary = mask_message(source, target, profile.value, key, to=to.value if to else None)
+        with message_input(source) as readable, message_output(target, f".{to.value}" if to else "") as written:
+            summary = mask_message(readable, written, profile.value, key, to=to.value if to else None)
     except PrivacyError as exc:
         fail(escape(f"{exc.zh} [{exc.code}]"), escape(f"{exc.en} [{exc.code}]"), EXIT_USAGE)
     except ExchangeError as exc:
@@ -77,12 +90,11 @@ def mask(
             EXIT_USAGE,
         )
     except Exception as exc:  # a bug must still end in a message, not a traceback (and never in a value)
-        text = escape(redact(f"{type(exc).__name__}: {exc}"))
-        fail(f"内部错误（请报告此问题）：{text}", f"internal error (please report it): {text}", EXIT_USAGE)
+        internal_error(exc, source)
     counts = ", ".join(f"{kind} {n}" for kind, n in summary.masked.items()) or "—"
     keys = f"; business keys pseudonymised {summary.key_values}" if summary.key_values else ""
     scrubbed = f"; IDs in free text {summary.scrubbed}" if summary.scrubbed else ""
-    console.print(
+    (err_console if str(target) == "-" else console).print(
         f"已脱敏 / masked {summary.records} records ({summary.profile}): {source} → {target} ({summary.format}); "
         f"values {counts}{keys}{scrubbed}; {summary.header.digest_algorithm} {summary.header.digest}",
         markup=False,

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
-from sedata.cli._out import console, fail
+from sedata.cli._out import check_output, console, err_console, fail, message_output, write_output
 
 if TYPE_CHECKING:
     from sedata.exchange import Record
@@ -22,7 +23,7 @@ DEFAULT_RECEIVER = "91110000600037341L"
 
 def sample(
     message_type: Annotated[str, typer.Argument(help="Message type, e.g. inspection-upload.")],
-    out: Annotated[Path, typer.Option("--out", help="File to write (.json, .jsonl or .xml).")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (.json, .jsonl, .xml); - for stdout (with --to).")],
     count: Annotated[int, typer.Option("--count", min=0, help="Number of records.")] = 100,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same records.")] = 0,
     invalid_rate: Annotated[
@@ -57,6 +58,10 @@ def sample(
             f"报文方式应为 {spec.messages[message_type].modes}",
             f"mode must be one of {spec.messages[message_type].modes}",
         )
+    if str(out) == "-" and to is None:
+        fail("输出到标准输出（-）时须用 --to 指定格式", "writing to standard output (-) needs --to FORMAT")
+    if defects is not None and str(defects) != "-":
+        check_output(defects)  # before the message is written: both are written, or neither
     found: list[dict[str, object]] = []
 
     def records() -> Iterator[Record]:
@@ -73,24 +78,27 @@ def sample(
             yield record
 
     try:
-        header = write(
-            out,
-            records(),
-            message_type=message_type,
-            sender=sender,
-            receiver=receiver,
-            sequence=sequence,
-            mode=mode,
-            format=to,
-        )
+        with message_output(out, f".{to}" if to else "") as written:
+            header = write(
+                written,
+                records(),
+                message_type=message_type,
+                sender=sender,
+                receiver=receiver,
+                sequence=sequence,
+                mode=mode,
+                format=to,
+            )
     except ExchangeError as exc:
-        fail(exc.zh, exc.en)
+        where = f"{exc.file}: " if exc.file else ""
+        fail(escape(f"{where}{exc.zh}"), escape(f"{where}{exc.en}"))
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror}", f"cannot write {out}: {exc.strerror}")
+        fail(escape(f"无法写入 {out}：{exc.strerror}"), escape(f"cannot write {out}: {exc.strerror}"))
     if defects is not None:
-        defects.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in found), encoding="utf-8")
-    console.print(
+        write_output(defects, "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in found))
+    (err_console if str(out) == "-" else console).print(
         f"已写入 / wrote {out}: {header.record_count} records, {len(found)} with injected defects, "
         f"digest {header.digest_algorithm}:{header.digest[:16]}…",
         markup=False,
+        soft_wrap=True,
     )

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from sedata.cli._out import console, fail
+from sedata.cli._out import check_output, console, fail
 
 app = typer.Typer(help="导出模式文件 / Export the JSON Schema and XSD generated from the spec.")
 
@@ -50,29 +50,32 @@ def export(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"无法创建目录 {out}：{exc.strerror}", f"cannot create folder {out}: {exc.strerror}")
+    from sedata.io import OutputError
+    from sedata.io.output import write_atomically
+
     schemas = resources.files("sedata.schemas")
+    files: dict[Path, str] = {}
+    if fmt is SchemaFormat.xsd:
+        # The schema of plain packages, and one per masking profile (XSD 1.0 cannot switch on the header).
+        for name in ["sedata.xsd", *masked_xsd_names(current()).values()]:
+            files[out / name] = schemas.joinpath(name).read_text(encoding="utf-8")
+    else:
+        text = schemas.joinpath("sedata.schema.json").read_text(encoding="utf-8")
+        bundle = json.loads(text)
+        files[out / "sedata.schema.json"] = text
+        for name in _exported_definitions():
+            if name in bundle["$defs"]:
+                files[out / f"{name}.schema.json"] = (
+                    json.dumps(entity_schema(bundle, name), ensure_ascii=False, indent=1) + "\n"
+                )
+    for target in files:
+        check_output(target)  # all refused before any is written
     written: list[Path] = []
     try:
-        if fmt is SchemaFormat.xsd:
-            # The schema of plain packages, and one per masking profile (XSD 1.0 cannot switch on the header).
-            for name in ["sedata.xsd", *masked_xsd_names(current()).values()]:
-                target = out / name
-                target.write_text(schemas.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
-                written.append(target)
-        else:
-            text = schemas.joinpath("sedata.schema.json").read_text(encoding="utf-8")
-            bundle = json.loads(text)
-            target = out / "sedata.schema.json"
-            target.write_text(text, encoding="utf-8")
+        for target, body in files.items():
+            write_atomically(target, body)
             written.append(target)
-            for name in _exported_definitions():
-                if name in bundle["$defs"]:
-                    one = out / f"{name}.schema.json"
-                    one.write_text(
-                        json.dumps(entity_schema(bundle, name), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-                    )
-                    written.append(one)
-    except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror}", f"cannot write to {out}: {exc.strerror}")
+    except OutputError as exc:
+        fail(f"无法写入 {exc.file}：{exc.zh}", f"cannot write {exc.file}: {exc.en}")
     for path in written:
         console.print(f"  wrote {path}", markup=False)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sedata.cli import spec_diff_cmd
-from sedata.cli._out import EXIT_FINDINGS, console, err_console, fail
+from sedata.cli._out import EXIT_FINDINGS, check_output, console, err_console, fail
 
 if TYPE_CHECKING:
     from sedata.spec import Spec
@@ -84,7 +84,13 @@ def build(
             "[bold red]generated files drift from spec/: run `sedata spec build` and commit[/]"
         )
         raise typer.Exit(EXIT_FINDINGS)
-    touched = write(root, outputs)
+    for rel in outputs:
+        if os.path.lexists(root / rel):
+            check_output(root / rel)  # a generated file is never written through a link or onto a device
+    try:
+        touched = write(root, outputs)
+    except OSError as exc:
+        fail(f"无法写入生成文件：{exc}", f"cannot write the generated files: {exc}")
     for item in touched:
         console.print(f"  wrote {item}", markup=False)
     console.print(f"已生成 / generated: {len(touched)} changed of {len(outputs)} files (spec {spec.info.spec_version})")

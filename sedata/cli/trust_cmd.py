@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.markup import escape
 
-from sedata.cli._out import EXIT_USAGE, console, fail
+from sedata.cli._out import EXIT_USAGE, check_output, console, fail
 
 if TYPE_CHECKING:
     from sedata.trust.errors import TrustError
@@ -51,6 +51,7 @@ def sign(
     from sedata.trust.keys import load_private_file
     from sedata.trust.package import sig_path_for, sign_package
 
+    check_output(out or sig_path_for(file))
     try:
         private = load_private_file(key)
         if alg is not None and alg.value != private.algorithm:
@@ -180,6 +181,8 @@ def keygen(
             "cert": (out / f"{alg.value}-cert.pem", self_signed_certificate(key, name, days, uscc=uscc), 0o644),
             "pub": (out / f"{alg.value}-pub.pem", key.public_key().to_pem(), 0o644),
         }
+    for path, _, _ in files.values():
+        check_output(path)  # --force replaces regular files only, never a link or a device
     existing = [str(p) for p, _, _ in files.values() if os.path.lexists(p)]
     if existing and not force:
         fail(

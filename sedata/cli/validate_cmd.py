@@ -6,6 +6,7 @@ file that cannot be read at all (which is also reported, as SE-SYN-001). Never a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
@@ -15,17 +16,24 @@ from typing import Annotated, Any
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, err_console, fail
+from sedata.cli._out import EXIT_USAGE, check_database, check_output, err_console, fail, internal_error
 from sedata.cli._report import FailOn, Lang, OutputFormat, emit
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="报文文件 / message files (JSON, JSON Lines or XML).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="报文文件、目录或通配模式，- 为标准输入 / message files (JSON, JSON Lines or XML), folders, "
+            "glob patterns, - for standard input."
+        ),
+    ],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="报告格式 / report format.")
     ] = OutputFormat.text,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="报告写入此文件 / write the report to this file.")
+        Path | None,
+        typer.Option("--out", "-o", help="报告写入此文件（- 为标准输出）/ write the report to this file (-: stdout)."),
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="报告语言 / report language.")] = Lang.zh,
     fail_on: Annotated[
@@ -107,6 +115,18 @@ def validate(
         Path | None,
         typer.Option("--write-baseline", help="把本次发现写为基线 / write this run's findings as a baseline."),
     ] = None,
+    recursive: Annotated[
+        bool,
+        typer.Option("--recursive", "-r", help="包括子目录中的文件 / also the files in subfolders of a folder."),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0,
+            help="等待命名管道写入方的秒数 / seconds to wait for a writer to open a FIFO given as input.",
+        ),
+    ] = 30.0,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -116,13 +136,22 @@ def validate(
     ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
+    from sedata.cli._inputs import expand, message_input, waiting
     from sedata.ledger import LedgerError
     from sedata.trust.errors import TrustError
     from sedata.validate import validate_files
     from sedata.validate.engine import Signatures
     from sedata.validate.report import severity
 
-    workers = jobs or os.cpu_count() or 1
+    # More processes than CPUs only compete for them (--jobs 100000 once started 100,000 for 3 records);
+    # the run itself starts no more than it has files and chunks.
+    cpus = os.cpu_count() or 1
+    workers = min(jobs, cpus) if jobs else cpus
+    if out is not None and str(out) != "-":
+        check_output(out)  # before the run: a refused target must not cost a long validation
+    names = expand(files, recursive)
+    if ledger is not None:
+        check_database(ledger, "通道台账", "channel ledger")
     if require_signature and not trust:
         fail(
             "--require-signature 须指定 --trust 证书，否则无法验证签名",
@@ -132,9 +161,11 @@ def validate(
     signatures = Signatures(tuple(str(t) for t in trust), require_signature) if trust else None
     receiver = _receiver(profile, select, ignore, baseline)
     try:
-        with _progress_bar(files, progress) as on_progress:
+        with contextlib.ExitStack() as stack, _progress_bar(names, progress) as on_progress:
+            # A reference given as a FIFO or '-' is read once, like the files themselves.
+            references = [stack.enter_context(message_input(r, wait)) for r in reference or ()]
             report = validate_files(
-                files,
+                names,
                 fail_on=severity(fail_on.value),
                 max_errors=max_errors,
                 today=today.date() if today else None,
@@ -142,17 +173,15 @@ def validate(
                 progress=on_progress,
                 ledger=ledger,
                 signatures=signatures,
-                references=reference or (),
+                references=references,
+                wait=wait,
+                on_wait=waiting,
             )
     except (LedgerError, TrustError) as exc:
         where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""
         fail(where + exc.zh, where.replace("：", ": ") + exc.en, EXIT_USAGE)
     except Exception as exc:  # a bug must still end in a message, not a traceback
-        fail(
-            f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}",
-            f"internal error (please report it): {type(exc).__name__}: {exc}",
-            EXIT_USAGE,
-        )
+        internal_error(exc)
     _apply_receiver(report, receiver, write_baseline)
     emit(report, format.value, lang.value, out)
 
@@ -196,9 +225,9 @@ PROGRESS_BYTES = 4 << 20
 
 
 @contextmanager
-def _progress_bar(files: list[Path], wanted: bool | None) -> Iterator[Callable[[str, int, int], None] | None]:
+def _progress_bar(files: list[str], wanted: bool | None) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar on standard error over the bytes of all files, when wanted or useful."""
-    sizes = {str(f): f.stat().st_size if f.is_file() else 0 for f in files}
+    sizes = {f: os.path.getsize(f) if os.path.isfile(f) else 0 for f in files}
     total = sum(sizes.values())
     if wanted is None:
         wanted = err_console.is_terminal and total >= PROGRESS_BYTES

@@ -27,6 +27,8 @@ from sedata.codes import equipment_code, legacy_registration, registration_cert
 
 SCHEMA_VERSION = "1"
 DEFAULT_TIMEOUT = 30.0
+APPLICATION_ID = 0x53454441  # "SEDA": tells an allocation store from any other SQLite file (a ledger is "SEDL")
+_TABLES = frozenset({"meta", "counter", "issued"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -122,6 +124,8 @@ class Store:
             # isolation_level=None: transactions are begun and ended explicitly (BEGIN IMMEDIATE / COMMIT).
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            # Identify before changing anything: another program's database must not be switched to WAL.
+            self._identify()
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
             self._transaction(lambda: self._create())
@@ -130,12 +134,29 @@ class Store:
                 f"无法打开分配库 {self.path}：{exc}", f"cannot open the allocation store {self.path}: {exc}"
             ) from exc
 
+    def _identify(self) -> None:
+        """Refuse an SQLite file that is neither empty nor an allocation store (a ledger, another program's)."""
+        app = self._db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app == APPLICATION_ID or (app == 0 and not tables):
+            return
+        # Stores made before the application id was set hold exactly our tables and a schema row.
+        if app == 0 and tables == _TABLES:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is not None:
+                return
+        raise AllocationError(
+            f"{self.path} 是 SQLite 数据库，但不是分配库，拒绝改动它",
+            f"{self.path} is an SQLite database but not an allocation store: left untouched",
+        )
+
     def _create(self) -> None:
         # One statement at a time: executescript() would commit the open transaction first.
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self._db.execute(statement)
         row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if row is None:
             self._db.execute("INSERT INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
         elif row[0] != SCHEMA_VERSION:

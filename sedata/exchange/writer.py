@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +22,8 @@ from sedata.exchange.errors import ExchangeError, FileAccessError
 from sedata.exchange.header import check_digest_algorithm
 from sedata.exchange.records import Digester, Record, canonical_line
 from sedata.exchange.rules import MessageRules
+from sedata.io import OutputError
+from sedata.io import output as safe
 from sedata.spec import Spec
 
 _COPY_BUFFER = 1 << 20
@@ -100,6 +101,7 @@ def _write(
     digester = Digester(template.digest_algorithm, spec)
     body_path = final_path = None
     try:
+        safe.check_target(target)  # never a device, FIFO, folder or symbolic link, even as root
         body_path, body = _temporary(target, ".body")
         with body:
             first = True
@@ -115,30 +117,23 @@ def _write(
             out.write(encoder.suffix())
             out.flush()
             os.fsync(out.fileno())
-        _set_default_mode(final_path)
-        os.replace(final_path, target)
+        safe.commit(final_path, target)
         final_path = None
         return header
     except ExchangeError as exc:
         raise exc.locate(file=str(target)) from None
+    except OutputError as exc:
+        raise FileAccessError(exc.zh, exc.en, file=str(target)) from None
     except OSError as exc:
         raise FileAccessError(
             f"无法写入文件：{exc.strerror or exc}", f"cannot write the file: {exc.strerror or exc}", file=str(target)
         ) from None
     finally:
-        for leftover in (body_path, final_path):
-            if leftover is not None:
-                leftover.unlink(missing_ok=True)
+        safe.discard(body_path)
+        safe.discard(final_path)
 
 
 def _temporary(target: Path, suffix: str) -> tuple[Path, BinaryIO]:
-    # Next to the target, so the final rename stays on one file system and is atomic.
-    fd, name = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=suffix)
-    return Path(name), os.fdopen(fd, "wb", buffering=_COPY_BUFFER)
-
-
-def _set_default_mode(path: Path) -> None:
-    # mkstemp creates 0600; a written message gets the permissions a plain open() would give it.
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    # Next to the target, so the final rename stays on one file system and is atomic; named so that a later
+    # run removes it if this one is killed (safe.clean_stale).
+    return safe.temporary(target, suffix, buffering=_COPY_BUFFER)

@@ -14,16 +14,15 @@ HTML_NAME = "scorecard.html"
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    # A half-written scorecard must never replace a good one that someone is about to forward. A plain open
-    # (not mkstemp, whose files are private) keeps the umask's permissions: the page is meant to be shared.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A half-written scorecard must never replace a good one that someone is about to forward; the file gets
+    # the umask's permissions (the page is meant to be shared) and a killed run's temporary file is cleaned up.
+    from sedata.io import OutputError
+    from sedata.io.output import write_atomically
+
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        write_atomically(path, text)
+    except OutputError as exc:
+        raise OSError(exc.errno or 0, exc.en, str(path)) from None
 
 
 def write_scorecard(

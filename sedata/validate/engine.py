@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sedata import __version__
-from sedata.exchange import ExchangeError, FileAccessError, IntegrityError, Record, header_data, open_message
+from sedata.exchange import (
+    ExchangeError,
+    FileAccessError,
+    IntegrityError,
+    Record,
+    UnknownFormatError,
+    header_data,
+    open_message,
+)
 from sedata.exchange.reader import MessageReader
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, HEADER, HEADER_ENTITY, RECORDS
@@ -117,7 +125,9 @@ class FileRun:
             self.reader = reader = open_message(self.path, self.spec)
         except ExchangeError as exc:
             self.sink.add(syntax.finding(self.ctx, exc, self.path))
-            self.report.stopped = "unreadable" if isinstance(exc, FileAccessError) else "broken"
+            # An empty file or one that is no message at all is an input error, like a missing one (exit 2).
+            unreadable = isinstance(exc, FileAccessError | UnknownFormatError)
+            self.report.stopped = "unreadable" if unreadable else "broken"
             return False
         self.report.format = reader.format
         self._judge_by(reader.header.spec_version)
@@ -173,7 +183,16 @@ class FileRun:
             sink.add(syntax.finding(ctx, exc, self.path))
             if not isinstance(exc, IntegrityError):
                 report.stopped = "broken"
+        except Exception as exc:  # a file no reader foresaw must not cost the run the other files' reports
+            self.internal_error(exc)
         report.verified = self.reader is not None and self.reader.verified
+
+    def internal_error(self, exc: Exception) -> None:
+        """An unexpected error while reading: the file's own SE-SYN-001 finding; it counts as unreadable."""
+        from sedata.validate.inputs import internal_finding
+
+        self.report.findings.append(internal_finding(self.ctx, exc))
+        self.report.stopped = "unreadable"
 
     def close(self) -> None:
         if self.reader is not None:
@@ -201,13 +220,20 @@ def validate_file(
     spec = spec or current()
     run = FileRun(path, spec, fail_on, max_errors, today or dt.date.today())
     run.observer = observer
-    if run.open():
+    try:
+        opened = run.open()
+        if opened:
+            assert run.reader is not None
+            with run.reader:
+                run.header_findings()
+                run.run(run.reader, progress)
+            if signatures is not None:
+                signature_findings(run.report, run.ctx, path, signatures)
+    except Exception as exc:  # see FileRun.run: the file gets a finding, the run goes on
+        run.internal_error(exc)
+        opened = False
+    if opened:
         assert run.reader is not None
-        with run.reader:
-            run.header_findings()
-            run.run(run.reader, progress)
-        if signatures is not None:
-            signature_findings(run.report, run.ctx, path, signatures)
         if ledger is not None:
             sequence_findings(run.report, run.ctx, ledger, run.reader.header, path)
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
@@ -289,6 +315,8 @@ def validate_files(
     ledger: str | os.PathLike[str] | None = None,
     signatures: Signatures | None = None,
     references: Iterable[str | os.PathLike[str]] = (),
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Report:
     """Validate each file (``max_errors`` applies per file) and return the report of the run.
 
@@ -300,15 +328,21 @@ def validate_files(
     :class:`sedata.trust.errors.TrustError` when a certificate cannot be loaded). Business keys must be unique
     across the files, and references resolve within them or in the ``references`` datasets (cross-record
     layer; a reference file that cannot be read is reported as a file of the run).
+
+    A FIFO, a pipe or ``-`` (standard input) is read once into a private copy first; a FIFO nobody opens for
+    writing within ``wait`` seconds (``on_wait(name)`` is called when it takes a while) and a device get a
+    finding of their own. Every file gets its report, whatever another file holds.
     """
+    from sedata.validate import inputs
     from sedata.validate.layers.crossfile import CrossRecord
 
     spec = spec or current()
-    paths = list(paths)
     day = today or dt.date.today()
     xrf = CrossRecord(spec)
     unreadable = [_reference_report(r, xrf, spec, fail_on) for r in references]
     with contextlib.ExitStack() as stack:
+        given = inputs.prepare(paths, stack, wait=inputs.DEFAULT_WAIT if wait is None else wait, on_wait=on_wait)
+        readable: list[str | os.PathLike[str]] = [item.path for item in given if item.path is not None]
         book = None
         if signatures is not None:
             _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
@@ -320,7 +354,7 @@ def validate_files(
             from sedata.validate.parallel import validate_parallel
 
             files = validate_parallel(
-                paths,
+                readable,
                 jobs,
                 fail_on=fail_on,
                 max_errors=max_errors,
@@ -333,7 +367,7 @@ def validate_files(
             )
         else:
             files = []
-            for p in paths:
+            for p in readable:
                 total = file_size(p)
                 files.append(
                     validate_file(
@@ -350,7 +384,19 @@ def validate_files(
                 )
                 if progress is not None:
                     progress(str(p), total, total)
+    read = iter(files)
+    files = [
+        next(read)
+        if item.path is not None
+        else finish(
+            inputs.refused_report(item, spec, fail_on),
+            spec,
+            active_layers(ledger=ledger is not None, signatures=signatures is not None, run=True),
+        )
+        for item in given
+    ]
     _run_findings(files, xrf)
+    files = [inputs.shown_as(report, item.name) for report, item in zip(files, given, strict=True)]
     files += [r for r in unreadable if r is not None]
     locate_all(files)  # lines and columns of the fields findings name (JSON documents have none from the reader)
     return Report(files, spec.info.spec_version, __version__, fail_on)

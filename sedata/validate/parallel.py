@@ -113,6 +113,9 @@ def validate_parallel(
     )
     plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
+    # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
+    tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
+    jobs = max(1, min(jobs, tasks))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         window = _Window(pool, 2 * jobs)
         for i, (path, chunks) in enumerate(plans):
@@ -187,7 +190,7 @@ def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[
             return None
         with JsonlReader(path, spec):  # only a file whose header reads is split; others get the whole-file report
             pass
-    except ExchangeError:
+    except Exception:  # unreadable or hostile: validated whole, where it gets its own finding
         return None
     with open(path, "rb") as f:
         head = f.readline()

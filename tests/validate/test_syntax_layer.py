@@ -134,19 +134,20 @@ def test_a_file_that_cannot_be_read_is_one_finding_and_unreadable(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("content", "rule"),
+    ("content", "rule", "stopped"),
     [
-        (b"", "SE-SYN-003"),  # empty: not a message at all
-        (b"hello", "SE-SYN-003"),
-        (b'{"header": {}}\n{"recordType": "Equipment", "data": {"productName": "\xff"}}\n', "SE-SYN-006"),
+        # Empty, or no message at all: an input error (exit 2), not findings in a message.
+        (b"", "SE-SYN-003", "unreadable"),
+        (b"hello", "SE-SYN-003", "unreadable"),
+        (b'{"header": {}}\n{"recordType": "Equipment", "data": {"productName": "\xff"}}\n', "SE-SYN-006", "broken"),
     ],
 )
-def test_files_that_are_not_messages(tmp_path: Path, content: bytes, rule: str) -> None:
+def test_files_that_are_not_messages(tmp_path: Path, content: bytes, rule: str, stopped: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_bytes(content)
     report = validate_file(path)
     assert [f.rule for f in report.findings] == [rule]
-    assert not report.unreadable and report.stopped == "broken"
+    assert report.stopped == stopped and report.unreadable == (stopped == "unreadable")
 
 
 def test_invalid_utf8_in_a_record_is_an_encoding_finding(tmp_path: Path, clean_records: tuple[X.Record, ...]) -> None:
