@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from sedata.site.pages import SCHEMA_FILES, pages
-from sedata.site.text import LANG_NAMES, LANGS, word
+from sedata.site.text import LANGS, word
 from sedata.site.versions import SiteVersion, ordered
 
 CSS = """\
@@ -73,12 +73,10 @@ def _config(version: SiteVersion, lang: str, docs: Path, site: Path) -> dict[str
         },
         "extra": {
             "generator": False,
+            # No `alternate` language selector: it fetches sitemap.xml, which file:// refuses (a console error);
+            # every page links the same page in the other language itself.
             # Material's offline plugin adds this shim from a CDN unless one is listed: ours is vendored.
             "polyfills": [SHIM],
-            "alternate": [
-                {"name": LANG_NAMES[x], "link": f"../{x}/index.html" if x != lang else "index.html", "lang": x}
-                for x in LANGS
-            ],
         },
         "extra_css": ["assets/sedata.css"],
         "plugins": [

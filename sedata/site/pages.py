@@ -21,6 +21,8 @@ from sedata.spec.model import CodeEntry, CodeSet, DataElement, Entity, Message, 
 
 EXAMPLE_FORMATS = (("json", "JSON"), ("jsonl", "JSON Lines"), ("xml", "XML"))
 MAX_EXAMPLE_LINES = 120
+# Dictionary entries rank above the rules and messages that mention them (Material's front-matter boost).
+SEARCH_BOOST = {"elements": 4, "codesets": 3, "entities": 3, "domains": 2}
 SCHEMA_FILES = {"json_schema": "schemas/sedata.schema.json", "xsd": "schemas/sedata.xsd"}
 
 
@@ -116,7 +118,11 @@ class _Writer:
         depth = self.here.count("/")
         prefix = "../" * (depth + 1)
         other_href = f"{prefix}{other}/{self.here[:-3]}.html"
-        lines = [f"# {title}", ""]
+        lines = []
+        boost = SEARCH_BOOST.get(self.here.split("/")[0])
+        if boost:
+            lines += ["---", "search:", f"  boost: {boost}", "---", ""]
+        lines += [f"# {title}", ""]
         lines.append(
             f'<p class="se-lang"><a href="{other_href}" hreflang="{other}" lang="{other}">{LANG_NAMES[other]}</a>'
             + (f" {self.badge(status)}" if status else "")
