@@ -352,7 +352,7 @@ class _Writer:
         )
         lines += [f"## {self.w('structure')}", ""]
         lines += [f"- {code(m.id)}", f"    - `header` — {self.entity_link('MessageHeader')}"]
-        lines += list(self.entity_tree("MessageHeader", 3, set()))
+        lines += list(self.entity_tree("MessageHeader", 2, set()))
         lines.append("    - `records[]`")
         for record in m.records:
             lines.append(f"        - `recordType: {record.entity}` → `data` — {self.entity_link(record.entity)}")

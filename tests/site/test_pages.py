@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import html
 
-from sedata.site.pages import pages
+from sedata.site.pages import pages, parameter_rows
 from sedata.site.text import slug
 from sedata.site.versions import SiteVersion
 
@@ -101,6 +101,11 @@ def test_message_page_has_structure_examples_and_schema_links(latest: Path) -> N
     page = html.parse(str(latest / "zh" / "messages" / "inspection-upload.html")).getroot()
     text = page.text_content()
     assert "recordType: Equipment" in text and "recordType: Inspection" in text
+    # the tree nests: header fields under header, an entity's fields under its record type
+    header = page.xpath("//li[code='header']")[0]
+    assert header.xpath(".//li/code[.='messageType']")
+    record = page.xpath("//li[starts-with(code, 'recordType: Equipment')]")[0]
+    assert record.xpath(".//li/code[.='equipmentCode']") and record.xpath(".//li/code[.='relatedUnits[]']")
     for label in ("JSON", "JSON Lines", "XML"):
         assert page.xpath(f"//label[normalize-space()='{label}']"), label
     example = json.loads((ROOT / "examples" / "messages" / "inspection-upload.json").read_text("utf-8"))
@@ -125,8 +130,10 @@ def test_rule_page_quotes_a_firing_and_a_passing_case(latest: Path, spec) -> Non
         assert expected in text, expected
     with_parameters = next(r for r in spec.rules.values() if r.parameters)
     text = text_of(latest / "zh" / "rules" / f"{with_parameters.id}.html")
-    name, value = next(iter(with_parameters.parameters.items()))
-    assert name in text and str(value).split()[0] in text
+    rows = parameter_rows(with_parameters.parameters)
+    assert rows
+    for name, value in rows:
+        assert name in text and value.split()[0] in text
 
 
 def test_chinese_is_the_default_and_english_one_click_away(site: Path, latest: Path) -> None:
