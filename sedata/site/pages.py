@@ -266,21 +266,26 @@ class _Writer:
             return lines
         lines += [f"### {self.w('entries')} ({len(cs.entries)})", ""]
         head = ["code", "name_zh", "name_en", "level", "parent", "valid", "status", "applies_to", "note"]
-        lines += ["| " + " | ".join(self.w(h) for h in head) + " |", "|" + "---|" * len(head)]
+        rows = []
         for entry in cs.entries:
             valid = f"{entry.valid_from or '…'} – {entry.valid_to or '…'}" if entry.valid_from or entry.valid_to else ""
-            cells = [
-                code(entry.code),
-                md(entry.zh),
-                md(entry.en or ""),
-                md(entry.level or ""),
-                code(entry.parent) if entry.parent else "",
-                md(valid),
-                self.badge(entry.status),
-                md(", ".join(entry.applies_to)),
-                md(entry.note or ""),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
+            rows.append(
+                [
+                    code(entry.code),
+                    md(entry.zh),
+                    md(entry.en or ""),
+                    md(entry.level or ""),
+                    code(entry.parent) if entry.parent else "",
+                    md(valid),
+                    self.badge(entry.status),
+                    md(", ".join(entry.applies_to)),
+                    md(entry.note or ""),
+                ]
+            )
+        # Columns no entry fills are left out: a code set with neither validity nor notes reads as a short table.
+        used = [i for i in range(len(head)) if i < 2 or any(row[i] for row in rows)]
+        lines += ["| " + " | ".join(self.w(head[i]) for i in used) + " |", "|" + "---|" * len(used)]
+        lines += ["| " + " | ".join(row[i] for i in used) + " |" for row in rows]
         lines.append("")
         if any(entry.parent for entry in cs.entries):
             lines += [f"### {self.w('hierarchy')}", ""]

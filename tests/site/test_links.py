@@ -33,3 +33,16 @@ def test_broken_files_and_anchors_are_found(tmp_path: Path) -> None:
     ]
     assert report.external == {"https://example.org/"}
     assert report.checked == 5
+
+
+def test_docs_refuses_a_file_as_output_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    taken = tmp_path / "site"
+    taken.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["spec", "docs", "--out", str(taken)])
+    assert result.exit_code == 2
+    assert "不是目录" in result.output and "is not a folder" in result.output
+    assert "Traceback" not in result.output
