@@ -50,12 +50,16 @@ def test_wheel_and_sdist_carry_the_generated_artefacts(project: Path, tmp_path: 
     pytest.importorskip("build", reason="python -m build is in the test extra")
     built = run(sys.executable, "-m", "build", "--outdir", tmp_path, project)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert "Warning" not in built.stdout + built.stderr, built.stdout[-3000:] + built.stderr[-3000:]  # cleanly
     wheel = next(tmp_path.glob("sedata-*.whl"))
     sdist = next(tmp_path.glob("sedata-*.tar.gz"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in PACKAGED:
         assert path in names, path
-    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert any(n.endswith(".dist-info/licenses/sedata/site/assets/iframe-worker.LICENSE") for n in names)
+    metadata = next(zipfile.ZipFile(wheel).read(n) for n in names if n.endswith(".dist-info/METADATA"))
+    assert b"License-Expression: Apache-2.0" in metadata
     assert not any(n.startswith(("tests/", "spec/")) for n in names)
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
