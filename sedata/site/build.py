@@ -97,6 +97,7 @@ def _config(version: SiteVersion, lang: str, docs: Path, site: Path) -> dict[str
             *({word(s, lang): f"{s}/index.md"} for s in SECTIONS),
             {word("sources", lang): "sources.md"},
             {word("versions", lang): "versions.md"},
+            {word("changes", lang): "changes.md"},
         ],
         "not_in_nav": "\n".join(f"/{s}/*.md" for s in SECTIONS),
         "validation": {

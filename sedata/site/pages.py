@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sedata.site.cases import RuleExamples, rule_examples
+from sedata.site.diff import diff
 from sedata.site.text import LANG_NAMES, STATUS_WORDS, both, code, md, slug, word
 from sedata.site.usage import Usage, usage
 from sedata.site.versions import SiteVersion, ordered
@@ -611,8 +612,52 @@ class _Writer:
         ]
         lines += [f"| {self.w('name')} | {self.w('count')} |", "|---|---|"]
         lines += [f"| {self.link(self.w(k), f'{k}/index.md')} | {n} |" for k, n in counts]
-        lines += ["", f"{self.link(self.w('sources'), 'sources.md')} · {self.link(self.w('versions'), 'versions.md')}"]
+        lines += [
+            "",
+            f"{self.link(self.w('sources'), 'sources.md')} · {self.link(self.w('versions'), 'versions.md')}"
+            f" · {self.link(self.w('changes'), 'changes.md')}",
+        ]
         return Page(self.here, "\n".join(lines) + "\n")
+
+    def changes_page(self) -> Page:
+        """What this version adds, removes and changes against the next older version on the site."""
+        self.here = "changes.md"
+        lines = self.header(self.w("changes"))
+        labels = [v.label for v in self.versions]
+        older = self.versions[labels.index(self.version.label) + 1 :]
+        if not older:
+            return Page(self.here, "\n".join([*lines, self.w("first_version"), ""]))
+        previous = older[0]
+        lines += [self.w("against").format(previous.label), ""]
+        paths = {
+            "elements": element_path,
+            "domains": domain_path,
+            "codesets": codeset_path,
+            "entities": entity_path,
+            "messages": message_path,
+            "rules": rule_path,
+        }
+        for kind, found in diff(previous.spec, self.spec).items():
+            lines += [f"## {self.w(kind)}", ""]
+            if found.empty:
+                lines += [self.w("no_changes"), ""]
+                continue
+            if found.added:
+                lines += [f"{self.w('added')}: " + ", ".join(self.link(x, paths[kind](x)) for x in found.added), ""]
+            if found.removed:
+                old = [
+                    f'<a href="../../{previous.label}/{self.lang}/{paths[kind](x)[:-3]}.html">{md(x)}</a>'
+                    for x in found.removed
+                ]
+                lines += [f"{self.w('removed')}: " + ", ".join(old), ""]
+            if found.changed:
+                lines += [f"| {self.w('changed')} | {self.w('changed_attributes')} |", "|---|---|"]
+                lines += [
+                    f"| {self.link(x, paths[kind](x))} | {', '.join(code(a) for a in attrs)} |"
+                    for x, attrs in found.changed.items()
+                ]
+                lines.append("")
+        return Page(self.here, "\n".join(lines))
 
     def versions_page(self) -> Page:
         self.here = "versions.md"
@@ -658,7 +703,7 @@ def pages(version: SiteVersion, versions: list[SiteVersion], lang: str) -> list[
     """Every page of ``version`` in ``lang``."""
     w = _Writer(version, versions, lang)
     s = version.spec
-    out = [w.home(), w.sources_page(), w.versions_page(), *w.indexes()]
+    out = [w.home(), w.sources_page(), w.versions_page(), w.changes_page(), *w.indexes()]
     out += [w.element(e) for e in s.elements.values()]
     out += [w.domain(d) for d in s.value_domains]
     out += [w.codeset(c) for c in s.codesets]

@@ -160,3 +160,24 @@ def test_a_second_version_is_data_not_code(spec) -> None:
     listing = next(p for p in pages(versions[0], versions, "zh") if p.path == "versions.md").markdown
     assert listing.index("1.1.0") < listing.index("1.0.0")  # newest first
     assert '<a href="../../1.1.0/zh/index.html">' in listing and '<a href="../../1.0.0/zh/index.html">' in listing
+
+
+def test_changes_page_lists_what_a_newer_version_adds_removes_and_changes(spec) -> None:
+    rules = sorted(spec.rules)
+    gone, new = rules[0], rules[-1]
+    older = dataclasses.replace(spec, rules={k: v for k, v in spec.rules.items() if k != new})
+    renamed = spec.elements["SE.EQP.0001"].model_copy(update={"synonyms": ["设备编码"]})
+    newer = dataclasses.replace(
+        spec,
+        info=spec.info.model_copy(update={"spec_version": "1.1.0"}),
+        elements={**spec.elements, "SE.EQP.0001": renamed},
+        rules={k: v for k, v in spec.rules.items() if k != gone},
+    )
+    versions = [SiteVersion(older), SiteVersion(newer)]
+    changes = next(p for p in pages(versions[1], versions, "en") if p.path == "changes.md").markdown
+    assert "Changes against version 1.0.0." in changes
+    assert f"Added: [{new}](rules/{new}.md)" in changes
+    assert f'Removed: <a href="../../1.0.0/en/rules/{gone}.html">{gone}</a>' in changes
+    assert "| [SE.EQP.0001](elements/SE.EQP.0001.md) | `synonyms` |" in changes
+    oldest = next(p for p in pages(versions[0], versions, "zh") if p.path == "changes.md").markdown
+    assert "这是本站收录的最早版本" in oldest
