@@ -19,6 +19,7 @@ class OutputFormat(StrEnum):
     json = "json"
     junit = "junit"
     sarif = "sarif"
+    codeclimate = "codeclimate"  # GitLab Code Quality
 
 
 class Lang(StrEnum):

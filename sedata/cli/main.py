@@ -12,6 +12,7 @@ from sedata.cli import (
     cert_cmd,
     code_cmd,
     conformance_cmd,
+    docs_cmd,
     exchange_cmd,
     ledger_cmd,
     mask_cmd,
@@ -63,6 +64,7 @@ app = _Sedata(
     pretty_exceptions_enable=False,
 )
 app.add_typer(spec_cmd.app, name="spec")
+spec_cmd.app.command("docs")(docs_cmd.docs)
 app.add_typer(schema_cmd.app, name="schema")
 app.add_typer(code_cmd.app, name="code")
 app.add_typer(conformance_cmd.app, name="conformance")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sedata.validate.render import json, junit, sarif, text
+from sedata.validate.render import codeclimate, json, junit, sarif, text
 from sedata.validate.report import Report
 
-FORMATS: tuple[str, ...] = ("text", "json", "junit", "sarif")
+FORMATS: tuple[str, ...] = ("text", "json", "junit", "sarif", "codeclimate")
 
 _RENDERERS: dict[str, Callable[[Report, str], str]] = {
     "text": text.render,
     "json": json.render,
     "junit": junit.render,
     "sarif": sarif.render,
+    "codeclimate": codeclimate.render,
 }
 
 
