@@ -36,13 +36,21 @@ def ordered(versions: list[SiteVersion]) -> list[SiteVersion]:
 def shipped_versions(checkout: Path | None = None) -> list[SiteVersion]:
     """The spec versions this package ships, with the checkout's examples and conformance suite when there is one.
 
-    Today the package ships one version (``sedata.spec.current()``); a release that ships several adds one
-    :class:`SiteVersion` per bundle here, and every page, the version list and the switcher follow.
+    One :class:`SiteVersion` per released bundle (:func:`sedata.spec.versions.released`); the checkout's examples
+    and conformance suite are those of the current version, so only its pages quote them.
     """
+    from sedata.spec.versions import released, spec_for
+
     examples = conformance = None
     if checkout is not None:
         if (checkout / "examples" / "messages").is_dir():
             examples = checkout / "examples" / "messages"
         if (checkout / "spec" / "conformance" / "cases.yaml").is_file():
             conformance = checkout / "spec" / "conformance"
-    return [SiteVersion(current(), examples, conformance)]
+    now = current()
+    out = [SiteVersion(now, examples, conformance)]
+    for label in released():
+        spec = spec_for(label)
+        if spec is not None and spec is not now:
+            out.append(SiteVersion(spec))
+    return ordered(out)
