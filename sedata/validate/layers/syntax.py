@@ -22,8 +22,10 @@ from sedata.exchange import (
     ExchangeError,
     FileAccessError,
     HeaderError,
+    LimitError,
     MalformedError,
     StructureError,
+    TrailingContentError,
     TruncatedError,
     UnknownFormatError,
     UnknownSpecVersionError,
@@ -45,6 +47,8 @@ RULE_OF: dict[type[ExchangeError], str] = {
     StructureError: "SE-SYN-003",
     UnsafeXmlError: "SE-SYN-004",
     TruncatedError: "SE-SYN-005",
+    TrailingContentError: "SE-SYN-010",
+    LimitError: "SE-SYN-011",
     HeaderError: "SE-SYN-006",
     DigestUnavailableError: "SE-SYN-006",
     UnknownSpecVersionError: "SE-SYN-007",
@@ -74,6 +78,9 @@ def finding(ctx: FileContext, exc: ExchangeError, path: str | os.PathLike[str]) 
         # The template counts records from 1 ("第 N 条"); 0 says that no record was read whole.
         last = 0 if exc.last_good is None else exc.last_good + 1
         return ctx.finding(rule, where, value=str(last), detail=detail, pointer=at)
+    if isinstance(exc, TrailingContentError):
+        read = 0 if exc.last_good is None else exc.last_good + 1
+        return ctx.finding(rule, where, value=str(read), detail=detail, pointer=None)
     if isinstance(exc, UnknownSpecVersionError):
         field = header.by_key("spec_version")
         declared = declared_version(path)
