@@ -11,6 +11,7 @@ second one reads the records.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterator
 from typing import Any, BinaryIO
 
@@ -175,6 +176,26 @@ class JsonDocReader(MessageReader):
         )
         err.index = index
         return err
+
+
+def raw_header(path: str | os.PathLike[str]) -> Any:
+    """The ``header`` member of a JSON document as written (unchecked), or None; reads no further than it."""
+    with open_binary(path) as f:
+        start = len(UTF8_BOM) if f.read(len(UTF8_BOM)) == UTF8_BOM else 0
+        f.seek(start)
+        src = Scanner(f, start)
+        try:
+            src.expect("{", "{", "'{'")
+            while src.peek() == '"':
+                name = src.value(1)
+                src.expect(":", "冒号", "':'")
+                value = src.value(1)
+                if name == HEADER:
+                    return value
+                src.expect(",", "逗号", "','")
+        except (ScanError, ExchangeError):
+            return None
+    return None
 
 
 def _kind(c: str) -> Any:

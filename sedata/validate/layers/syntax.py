@@ -7,11 +7,9 @@ the records' own. The detail of the message is the reader's own zh/en descriptio
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-import ijson  # type: ignore[import-untyped]
 from lxml import etree
 
 from sedata.exchange import (
@@ -33,6 +31,8 @@ from sedata.exchange import (
     detect_format,
     known_spec_versions,
 )
+from sedata.exchange.jsondoc import raw_header
+from sedata.exchange.jsonvalue import parse_value
 from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.report import Finding, Text
@@ -124,10 +124,11 @@ def declared_version(path: str | os.PathLike[str]) -> str | None:
                     return etree.QName(el).namespace or ""
                 return None
             if fmt == "jsonl":
-                first: Any = json.loads(f.readline().decode("utf-8-sig"))
+                first: Any = parse_value(f.readline().removeprefix(b"\xef\xbb\xbf"))
                 value = first[HEADER][SPEC_VERSION]
             else:
-                value = next(ijson.items(f, f"{HEADER}.{SPEC_VERSION}"), None)
-    except (ExchangeError, OSError, ValueError, KeyError, TypeError, etree.XMLSyntaxError, ijson.JSONError):
+                header = raw_header(path)
+                value = header.get(SPEC_VERSION) if isinstance(header, dict) else None
+    except (ExchangeError, OSError, ValueError, KeyError, TypeError, etree.XMLSyntaxError):
         return None
     return None if value is None else str(value)
