@@ -93,6 +93,7 @@ def detect_format(path: str | os.PathLike[str]) -> Format:
                     "the file is UTF-32, which is not supported (messages are UTF-8; XML may also declare "
                     "UTF-16, GB18030 or GBK)",
                     file=name,
+                    line=1,
                     offset=0,
                 )
             if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:

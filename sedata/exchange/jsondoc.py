@@ -62,8 +62,10 @@ class JsonDocReader(MessageReader):
         self._items = self._document(self._f, skip_header=True)
         return header
 
+    _header_line: int | None = None
+
     def _header(self, value: Any) -> MessageHeader:
-        return parse_header(value, self.spec, file=self.file)
+        return parse_header(value, self.spec, file=self.file, line=self._header_line)
 
     def _records(self) -> Iterator[Record]:
         rules = self.rules
@@ -103,6 +105,8 @@ class JsonDocReader(MessageReader):
                         )
                     seen.add(name)
                     if name == HEADER:
+                        src.peek()
+                        self._header_line = src.line()
                         header = src.value(1)
                         if not skip_header:
                             yield HEADER, header

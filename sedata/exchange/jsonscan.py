@@ -136,8 +136,8 @@ class Scanner:
                 if end >= len(self.buf) - _NEAR_END and not self.eof:
                     self._grow(start)  # a number (or literal) may go on in the next chunk
                     continue
-                if end - start > MAX_VALUE_BYTES:
-                    raise size_error(end - start)
+                if end - start > MAX_VALUE_BYTES // 4 and _size(self.buf, start, end) > MAX_VALUE_BYTES:
+                    raise size_error(_size(self.buf, start, end))
                 self.pos = end
                 return value
         except ExchangeError as exc:
@@ -150,9 +150,14 @@ class Scanner:
     def _grow(self, start: int) -> None:
         """More of the file for a value that began at ``start`` (sets ``eof`` at the end of the input)."""
         size = len(self.buf) - start
-        if size > MAX_VALUE_BYTES:
-            raise size_error(size)
+        if size > MAX_VALUE_BYTES // 4 and _size(self.buf, start, len(self.buf)) > MAX_VALUE_BYTES:
+            raise size_error(_size(self.buf, start, len(self.buf)))
         self.more(start, want=size)  # doubling what is held keeps re-parsing linear in total
+
+
+def _size(text: str, start: int, end: int) -> int:
+    """The size in UTF-8 bytes of ``text[start:end]`` (the limit counts bytes, as for a JSON Lines line)."""
+    return len(text[start:end].encode("utf-8", "surrogatepass"))
 
 
 def _complete(data: bytes) -> int:
