@@ -26,12 +26,6 @@ runner = CliRunner()
 CLI = [sys.executable, "-c", "from sedata.cli.main import app; app()"]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("hostile")
-    return {case.name: case.write(folder) for case in CASES}
-
-
 def _validate(path: Path) -> tuple[int, dict[str, Any], str]:
     result = runner.invoke(app, ["validate", str(path), "-f", "json"])
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output[-2000:]
@@ -112,3 +106,23 @@ def test_the_clean_message_still_reads_clean(fmt: str, tmp_path: Path) -> None:
     path.write_bytes(clean(tmp_path, fmt))
     message = X.read(path)
     assert message.header.record_count == 6 == len(message.records)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("jsonl-header-line-over-1-mb", "jsonl"),  # over 1 MB it used to be taken for a JSON document
+        ("jsonl-huge-integer-in-header", "json"),  # unreadable header: the document reader says where
+        ("jsonl-without-header-line", "jsonl"),  # so the message says the header line is missing
+        ("json-huge-integer-in-header", "json"),
+        ("xml-utf-32", None),  # refused by the detector itself
+    ],
+)
+def test_the_format_is_told_from_the_first_member_whatever_its_length(
+    name: str, fmt: str | None, corpus: dict[str, Path]
+) -> None:
+    if fmt is None:
+        with pytest.raises(X.EncodingError):
+            X.detect_format(corpus[name])
+    else:
+        assert X.detect_format(corpus[name]) == fmt
