@@ -126,3 +126,38 @@ def test_the_format_is_told_from_the_first_member_whatever_its_length(
             X.detect_format(corpus[name])
     else:
         assert X.detect_format(corpus[name]) == fmt
+
+
+ANY_JSON: list[Any] = [None, True, 7, 10**30, "", "x", [], [1], {}, {"a": 1}]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_any_json_type_in_any_member_is_a_finding_not_a_crash(fmt: str, tmp_path: Path) -> None:
+    """Each header member, record member and a data field set to each JSON type: a report, never an exception."""
+    from sedata.validate import validate_file
+
+    from .corpus import clean
+
+    doc = json.loads(clean(tmp_path, "json"))
+    places: list[tuple[str, ...]] = [("header", k) for k in doc["header"]]
+    places += [("records", k) for k in ("recordType", "data", "operation", "recordKey", "recordVersion")]
+    places += [("data", "designLifeYears"), ("data", "relatedUnits"), ("header",), ("records",)]
+    path = tmp_path / f"m.{fmt}"
+    for place in places:
+        for value in ANY_JSON:
+            changed = json.loads(json.dumps(doc))
+            if place == ("header",) or place == ("records",):
+                changed[place[0]] = value if fmt == "json" or place == ("header",) else [value]
+            elif place[0] == "header":
+                changed["header"][place[1]] = value
+            elif place[0] == "records":
+                changed["records"][1][place[1]] = value
+            else:
+                changed["records"][1]["data"][place[1]] = value
+            if fmt == "json":
+                path.write_text(json.dumps(changed), "utf-8")
+            else:
+                head = json.dumps({"header": changed["header"]})
+                path.write_text("\n".join([head, *map(json.dumps, changed["records"])]) + "\n", "utf-8")
+            report = validate_file(path)  # raises on a crash
+            assert report.findings, (place, value)
