@@ -2,7 +2,7 @@
 
 Each :class:`Case` writes one file into a folder and says what must come of reading it: the exception
 ``sedata.exchange`` raises (None: it reads through), and the rule, the words of the English message and
-the exit code of ``sedata validate``. Nothing big is committed: the largest files (a 20 MiB string, an
+the exit code of ``sedata validate``. Nothing big is committed: the largest files (a 21 MiB string, a 17 MiB line, an
 11 MB text node, 40,000 attributes) are generated here. Run ``python -m tests.hostile.corpus DIR`` to
 write the corpus into a folder and look at it.
 """
