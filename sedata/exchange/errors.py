@@ -101,6 +101,22 @@ class TruncatedError(MalformedError):
     code = "truncated"
 
 
+class TrailingContentError(MalformedError):
+    """More content follows the end of the message (a second message, garbage): every record was read first."""
+
+    code = "trailing-content"
+
+
+class LimitError(ExchangeError):
+    """A reading limit was exceeded (a number, string, record or attribute too long, nesting too deep …).
+
+    The limits keep a hostile file from costing more than linear time or a bounded amount of memory; each
+    is documented where it is defined and named in the message.
+    """
+
+    code = "limit"
+
+
 class StructureError(ExchangeError):
     """Well-formed, but not a message: wrong members or elements, wrong types, records the message may not carry."""
 

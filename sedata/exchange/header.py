@@ -20,6 +20,7 @@ from sedata.exchange.errors import (
     UnknownMessageTypeError,
     UnknownSpecVersionError,
 )
+from sedata.exchange.jsonvalue import shown
 from sedata.exchange.records import canonical_data
 from sedata.spec import Spec, current
 from sedata.spec.envelope import HEADER_ENTITY, SNAPSHOT
@@ -59,18 +60,20 @@ def parse_header(
     known = known_spec_versions(spec)
     if version is None:
         raise HeaderError(f"报文头缺少 {SPEC_VERSION}", f"the header has no {SPEC_VERSION}", **where)
-    if version not in known:
+    if not isinstance(version, str) or version not in known:
+        version = shown(repr(version))
         raise UnknownSpecVersionError(
-            f"报文声明的规范版本 {version!r} 不为本版本 sedata 所知（已知：{', '.join(known)}），拒绝读取",
-            f"the message declares spec version {version!r}, which this sedata does not know "
+            f"报文声明的规范版本 {version} 不为本版本 sedata 所知（已知：{', '.join(known)}），拒绝读取",
+            f"the message declares spec version {version}, which this sedata does not know "
             f"(known: {', '.join(known)}); refused",
             **where,
         )
     message_type = data.get(MESSAGE_TYPE)
-    if message_type not in spec.messages:
+    if not isinstance(message_type, str) or message_type not in spec.messages:  # a list is not even hashable
+        message_type = shown(repr(message_type))
         raise UnknownMessageTypeError(
-            f"未知报文类型 {message_type!r}（规范定义：{', '.join(spec.messages)}）",
-            f"unknown message type {message_type!r} (the spec defines: {', '.join(spec.messages)})",
+            f"未知报文类型 {message_type}（规范定义：{', '.join(spec.messages)}）",
+            f"unknown message type {message_type} (the spec defines: {', '.join(spec.messages)})",
             **where,
         )
     try:

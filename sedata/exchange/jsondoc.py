@@ -1,17 +1,19 @@
-"""One JSON document ``{"header": {...}, "records": [...]}``, read incrementally with ijson.
+"""One JSON document ``{"header": {...}, "records": [...]}``, read one record at a time in linear time.
 
-ijson's C backend (yajl2_c) parses; this module builds one record at a time from its events, so a
-document of any size is read in constant memory. ijson gives no line numbers, so records carry their
-index only and errors name the byte offset. JSON does not order members: when ``records`` comes before
-``header``, a first pass finds the header and a second one reads the records.
+A small scanner walks the document's outer object and its ``records`` array and cuts out the bytes of
+each record (skipping strings, counting brackets), and :func:`parse_value` parses them strictly, exactly
+as a JSON Lines line is parsed. Memory stays that of one record, time is linear in the file's size, and
+every limit of :mod:`sedata.exchange.jsonvalue` holds (record size, nesting depth, number length), so a
+hostile document is a located finding, never a crash. Errors name the byte offset and the line.
+JSON does not order members: when ``records`` comes before ``header``, a first pass finds the header and a
+second one reads the records.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterator
 from typing import Any, BinaryIO
-
-import ijson  # type: ignore[import-untyped]
 
 from sedata.elements import MessageHeader
 from sedata.exchange.detect import UTF8_BOM, open_binary
@@ -20,49 +22,25 @@ from sedata.exchange.errors import (
     EncodingError,
     ExchangeError,
     HeaderError,
-    NonIntegerNumberError,
     StructureError,
+    TrailingContentError,
 )
 from sedata.exchange.header import header_data, parse_header
 from sedata.exchange.jsonl import dumps
+from sedata.exchange.jsonscan import ScanError, Scanner
+from sedata.exchange.jsonvalue import shown
 from sedata.exchange.reader import MessageReader
 from sedata.exchange.records import Record
+from sedata.exchange.rules import json_type
 from sedata.exchange.writer import Encoder
 from sedata.spec.envelope import HEADER, RECORDS
 
-
-def _backend() -> Any:
-    try:
-        return ijson.get_backend("yajl2_c")
-    except ImportError:  # pragma: no cover - wheels ship the C backend; pure Python is the fallback
-        return ijson
-
-
-BACKEND = _backend()
-BACKEND_NAME: str = str(getattr(BACKEND, "backend_name", None) or BACKEND.backend)
-"""The ijson backend in use (``yajl2_c`` where the C extension is available)."""
-
-
-class _Counting:
-    """A file wrapper that counts the bytes ijson has pulled, for error offsets."""
-
-    def __init__(self, f: BinaryIO, start: int):
-        self._f = f
-        self.pos = start
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._f.read(size)
-        self.pos += len(chunk)
-        return chunk
-
-
-_START = ("start_map", "start_array")
-_END = ("end_map", "end_array")
-_EOF = ("eof", None)  # what next() gives when the events run out (ijson reports a cut file first)
+BACKEND_NAME = "json (standard library), one record at a time"
+"""What parses JSON documents (named by the benchmarks)."""
 
 
 class JsonDocReader(MessageReader):
-    """Reads a JSON document message; records carry their index (``line`` is None)."""
+    """Reads a JSON document message; records carry their index (``line`` is None), errors offset and line."""
 
     format = "json"
 
@@ -84,8 +62,10 @@ class JsonDocReader(MessageReader):
         self._items = self._document(self._f, skip_header=True)
         return header
 
+    _header_line: int | None = None
+
     def _header(self, value: Any) -> MessageHeader:
-        return parse_header(value, self.spec, file=self.file)
+        return parse_header(value, self.spec, file=self.file, line=self._header_line)
 
     def _records(self) -> Iterator[Record]:
         rules = self.rules
@@ -100,123 +80,131 @@ class JsonDocReader(MessageReader):
         """(``header``, value) and (``records``, record value) pairs in document order, checked for shape."""
         start = len(UTF8_BOM) if f.read(len(UTF8_BOM)) == UTF8_BOM else 0
         f.seek(start)
-        source = _Counting(f, start)
-        events = BACKEND.basic_parse(source, use_float=False)
+        src = Scanner(f, start)
         seen: set[str] = set()
+        index: int | None = None
+        at: tuple[int, int] | None = None  # offset and line of the member a structure error is about
         try:
-            event, _ = next(events, _EOF)
-            if event != "start_map":
-                raise StructureError(
-                    "JSON 报文应为一个对象", "a JSON message is one object", offset=source.pos if event == "eof" else 0
-                )
-            for event, value in events:
-                if event == "end_map":
-                    break
-                name = value  # top level: only member names and the end of the object arrive here
-                if name in seen:
-                    raise DuplicateMemberError(f"成员 {name!r} 重复出现", f"member {name!r} appears twice")
-                seen.add(name)
-                if name == HEADER:
-                    event, value = next(events, _EOF)
-                    header = self._value(events, event, value, None)
-                    if not skip_header:
-                        yield HEADER, header
-                elif name == RECORDS:
-                    event, value = next(events, _EOF)
-                    if event != "start_array":
-                        raise StructureError(f"{RECORDS} 应为数组", f"{RECORDS} must be an array", offset=source.pos)
-                    index = 0
-                    for event, value in events:
-                        if event == "end_array":
-                            break
-                        record = self._value(events, event, value, index)
-                        if not headers_only:
-                            yield RECORDS, record
-                        index += 1
-                else:
-                    raise StructureError(
-                        f"报文只有 {HEADER} 与 {RECORDS} 两个成员，多了 {name!r}",
-                        f"a message has only {HEADER} and {RECORDS}; unexpected member {name!r}",
-                    )
-            for _ in events:  # drains to the end, so trailing garbage is reported
-                pass
+            c = src.peek()
+            if c != "{":
+                kind = "" if c is None else f", not {json_type(_kind(c))}"
+                raise StructureError("JSON 报文应为一个对象", f"a JSON message is one object{kind}")
+            src.pos += 1
+            if src.peek() == "}":
+                src.pos += 1
+            else:
+                while True:
+                    if src.peek() != '"':
+                        src.expect('"', "成员名", "a member name")
+                    at = src.offset(), src.line()
+                    name = src.value(1)
+                    src.expect(":", "冒号", "':'")
+                    if name in seen:
+                        raise DuplicateMemberError(
+                            f"成员 {shown(name)!r} 重复出现", f"member {shown(name)!r} appears twice"
+                        )
+                    seen.add(name)
+                    if name == HEADER:
+                        src.peek()
+                        self._header_line = src.line()
+                        header = src.value(1)
+                        if not skip_header:
+                            yield HEADER, header
+                    elif name == RECORDS:
+                        c = src.peek()
+                        if c != "[":
+                            at = src.offset(), src.line()
+                            kind = "nothing" if c is None else json_type(_kind(c))
+                            raise StructureError(f"{RECORDS} 应为数组", f"{RECORDS} must be an array, not {kind}")
+                        src.pos += 1
+                        if src.peek() == "]":
+                            src.pos += 1
+                        else:
+                            index = 0
+                            while True:
+                                record = src.value(2, index)
+                                if not headers_only:
+                                    yield RECORDS, record
+                                index += 1
+                                if src.expect(",]", "逗号或 ]", "',' or ']'") == "]":
+                                    break
+                            index = None
+                    else:
+                        raise StructureError(
+                            f"报文只有 {HEADER} 与 {RECORDS} 两个成员，多了 {shown(name)!r}",
+                            f"a message has only {HEADER} and {RECORDS}; unexpected member {shown(name)!r}",
+                        )
+                    if src.expect(",}", "逗号或 }", "',' or '}'") == "}":
+                        break
+            if headers_only and HEADER in seen:
+                return
+            if src.peek() is not None:
+                raise self._trailing(src)
             if RECORDS not in seen and not headers_only:
                 raise StructureError(f"文档没有 {RECORDS} 成员", f"the document has no {RECORDS} member")
-        except ijson.JSONError as exc:
-            raise self._parse_error(exc, source.pos) from None
+        except ScanError as exc:
+            raise self._syntax(exc.zh, exc.en, src, exc.at, exc.eof, index) from None
         except ExchangeError as exc:
-            raise exc.locate(offset=source.pos) from None
+            if exc.offset is None and at is not None:  # a structure error about the member at ``at``
+                exc.offset, exc.line = at
+            # Bad bytes are the file's, not a record's: no record index for an encoding error.
+            raise exc.locate(index=None if isinstance(exc, EncodingError) else index) from None
 
-    def _value(self, events: Iterator[tuple[str, Any]], event: str, value: Any, index: int | None) -> Any:
-        """Build one value from its first event and the events that follow (records are small)."""
-        if event not in _START:
-            return self._scalar(event, value, None, index)
-        root: Any = {} if event == "start_map" else []
-        stack = [root]
-        key = ""
-        for event, value in events:
-            top = stack[-1]
-            if event == "map_key":
-                if value in top:
-                    raise DuplicateMemberError(
-                        f"成员 {value!r} 重复出现", f"member {value!r} appears twice", index=index
-                    )
-                key = value
-                continue
-            if event in _END:
-                stack.pop()
-                if not stack:
-                    return root
-                continue
-            item: Any = (
-                ({} if event == "start_map" else []) if event in _START else self._scalar(event, value, key, index)
-            )
-            if type(top) is dict:
-                top[key] = item
-            else:
-                top.append(item)
-            if event in _START:
-                stack.append(item)
-        raise StructureError("值不完整", "incomplete value", index=index)  # pragma: no cover - ijson raises first
+    def _trailing(self, src: Scanner) -> TrailingContentError:
+        at = src.offset()
+        return TrailingContentError(
+            f"第 {at} 字节起还有内容",
+            f"more content from byte {at} on",
+            file=self.file,
+            line=src.line(),
+            offset=at,
+            last_good=self.count - 1 if self.count else None,
+        )
 
-    @staticmethod
-    def _scalar(event: str, value: Any, key: str | None, index: int | None) -> Any:
-        if event == "number" and type(value) is not int:
-            at = f"（成员 {key!r}）" if key else ""
-            at_en = f" (member {key!r})" if key else ""
-            raise NonIntegerNumberError(
-                f"数值 {value} 不是整数{at}；小数须以字符串书写",
-                f"the number {value} is not an integer{at_en}; decimals are written as strings",
-                index=index,
-            )
-        return value
-
-    def _parse_error(self, exc: Exception, offset: int) -> ExchangeError:
-        text = str(exc.args[0] if exc.args else exc)
-        if isinstance(exc.args[0] if exc.args else None, bytes):
-            text = exc.args[0].decode("utf-8", "replace")
-        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-        if "UTF8" in first or "UTF-8" in first:
-            return EncodingError(
-                "JSON 报文必须使用 UTF-8 编码：有无效字节",
-                f"a JSON message must be UTF-8: invalid bytes ({first})",
-                file=self.file,
-                offset=offset,
-            )
-        truncated = "premature EOF" in first or "Incomplete" in first
-        if truncated:
+    def _syntax(self, zh: str, en: str, src: Scanner, at: int, eof: bool, index: int | None) -> ExchangeError:
+        offset, line = src.offset(at), src.line(at)
+        if eof:
             return self.broken(
-                f"文件在第 {offset} 字节处中途结束（{first}）",
-                f"the file ends in the middle of the message at byte {offset} ({first})",
+                f"文件在第 {offset} 字节处中途结束（{zh}）",
+                f"the file ends in the middle of the message at byte {offset} ({en})",
                 truncated=True,
+                line=line,
                 offset=offset,
             )
-        return self.broken(
-            f"不是有效的 JSON（{first}），出错位置不晚于第 {offset} 字节",
-            f"not valid JSON ({first}), at or before byte {offset}",
+        err = self.broken(
+            f"不是有效的 JSON：{zh}（第 {offset} 字节）",
+            f"not valid JSON: {en} (at byte {offset})",
             truncated=False,
+            line=line,
             offset=offset,
         )
+        err.index = index
+        return err
+
+
+def raw_header(path: str | os.PathLike[str]) -> Any:
+    """The ``header`` member of a JSON document as written (unchecked), or None; reads no further than it."""
+    with open_binary(path) as f:
+        start = len(UTF8_BOM) if f.read(len(UTF8_BOM)) == UTF8_BOM else 0
+        f.seek(start)
+        src = Scanner(f, start)
+        try:
+            src.expect("{", "{", "'{'")
+            while src.peek() == '"':
+                name = src.value(1)
+                src.expect(":", "冒号", "':'")
+                value = src.value(1)
+                if name == HEADER:
+                    return value
+                src.expect(",", "逗号", "','")
+        except (ScanError, ExchangeError):
+            return None
+    return None
+
+
+def _kind(c: str) -> Any:
+    """A stand-in value of the JSON type that starts with character ``c`` (for messages)."""
+    return {"{": {}, "[": [], '"': "", "t": True, "f": False, "n": None}.get(c, 0)
 
 
 class JsonDocEncoder(Encoder):

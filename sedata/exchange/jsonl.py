@@ -9,61 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
 
 from sedata.elements import MessageHeader
 from sedata.exchange.detect import UTF8_BOM
-from sedata.exchange.errors import (
-    DuplicateMemberError,
-    EncodingError,
-    ExchangeError,
-    HeaderError,
-    NonIntegerNumberError,
-    StructureError,
-)
+from sedata.exchange.errors import ExchangeError, HeaderError, StructureError
 from sedata.exchange.header import header_data, parse_header
+from sedata.exchange.jsonvalue import MAX_VALUE_BYTES, JsonSyntax, parse_value, size_error
 from sedata.exchange.reader import MessageReader
 from sedata.exchange.records import Record, canonical_line
 from sedata.exchange.writer import Encoder
 from sedata.spec.envelope import HEADER
 
-# A record line is a few kilobytes; a longer line is refused instead of being read into memory whole.
-MAX_LINE_BYTES = 16 << 20
-
-
-class _NonInteger(ValueError):
-    def __init__(self, text: str):
-        self.text = text
-        super().__init__(text)
-
-
-class _Duplicate(ValueError):
-    def __init__(self, name: str):
-        self.name = name
-        super().__init__(name)
-
-
-def _refuse_number(text: str) -> NoReturn:
-    raise _NonInteger(text)
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for name, _ in pairs:
-            if name in seen:
-                raise _Duplicate(name)
-            seen.add(name)
-    return obj
-
-
-_DECODER = json.JSONDecoder(parse_float=_refuse_number, parse_constant=_refuse_number, object_pairs_hook=_unique)
-
-
-def loads(text: str) -> Any:
-    """Parse one JSON value strictly: integers stay ints, other numbers and repeated members are refused."""
-    return _DECODER.decode(text)
+MAX_LINE_BYTES = MAX_VALUE_BYTES
+"""Longest line: a record line is a few kilobytes; a longer line is refused instead of being read whole."""
 
 
 def dumps(value: Any) -> bytes:
@@ -99,53 +58,30 @@ class JsonlReader(MessageReader):
         return parse_header(value[HEADER], self.spec, file=self.file, line=1)
 
     def _readline(self) -> bytes:
-        raw = self._f.readline(MAX_LINE_BYTES)
-        if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            raise StructureError(
-                f"行过长（超过 {MAX_LINE_BYTES} 字节）",
-                f"line longer than {MAX_LINE_BYTES} bytes",
-                line=getattr(self, "_line", 0) + 1,
-                offset=self._offset,
-            )
+        raw = self._f.readline(MAX_LINE_BYTES + 1)
+        if len(raw) > MAX_LINE_BYTES:
+            raise size_error(len(raw), self._offset).locate(line=getattr(self, "_line", 0) + 1)
         return raw
 
     def _parse(self, raw: bytes, line: int) -> Any:
+        index = self.count if line > 1 else None
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise EncodingError(
-                "JSON Lines 必须使用 UTF-8 编码：有无效字节",
-                f"JSON Lines must be UTF-8: invalid bytes ({exc.reason})",
-                line=line,
-                offset=self._offset + exc.start,
-            ) from None
-        try:
-            return loads(text)
-        except _NonInteger as exc:
-            raise NonIntegerNumberError(
-                f"数值 {exc.text} 不是整数；小数须以字符串书写",
-                f"the number {exc.text} is not an integer; decimals are written as strings",
-                line=line,
-                index=self.count if line > 1 else None,
-            ) from None
-        except _Duplicate as exc:
-            raise DuplicateMemberError(
-                f"成员 {exc.name!r} 重复出现",
-                f"member {exc.name!r} appears twice",
-                line=line,
-                index=self.count if line > 1 else None,
-            ) from None
-        except json.JSONDecodeError as exc:
+            return parse_value(raw, index=index)
+        except JsonSyntax as exc:
             truncated = not raw.endswith(b"\n")
             ends = f"文件在第 {line} 行中途结束" if truncated else f"第 {line} 行不是有效的 JSON"
             ends_en = f"the file ends inside line {line}" if truncated else f"line {line} is not valid JSON"
+            column = len(raw[: exc.pos].decode("utf-8", "replace")) + 1
             raise self.broken(
-                f"{ends}（{exc.msg}，第 {exc.colno} 列）",
-                f"{ends_en} ({exc.msg}, column {exc.colno})",
+                f"{ends}（{exc.msg}，第 {column} 列）",
+                f"{ends_en} ({exc.msg}, column {column})",
                 truncated=truncated,
                 line=line,
-                offset=self._offset + len(text[: exc.pos].encode("utf-8")),
+                offset=self._offset + exc.pos,
             ) from None
+        except ExchangeError as exc:
+            exc.offset = self._offset + (exc.offset or 0)
+            raise exc.locate(line=line) from None
 
     def chunk(self, start: int, end: int, line: int) -> Iterator[tuple[Record, bytes]]:
         """The records on the lines that begin in bytes ``[start, end)``, each with its canonical line.

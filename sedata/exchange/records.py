@@ -90,8 +90,10 @@ class Record:
 
 def canonical_data(entity_id: str, data: dict[str, Any], spec: Spec | None = None) -> dict[str, Any]:
     """``data`` with its members in spec order and null members dropped (unknown members sorted last)."""
+    if not isinstance(data, dict):
+        return data  # not an object (a validator reports it and reads on): the digest covers what was sent
     spec = spec or current()
-    entity = spec.entities.get(entity_id)
+    entity = spec.entities.get(entity_id) if isinstance(entity_id, str) else None
     if entity is None:
         return {k: data[k] for k in sorted(data) if data[k] is not None}
     if _in_order(entity_id, tuple(data), spec) and None not in data.values():

@@ -20,8 +20,10 @@ from sedata.exchange.errors import (
     EncodingError,
     ExchangeError,
     HeaderError,
+    LimitError,
     MalformedError,
     StructureError,
+    TrailingContentError,
     UnknownSpecVersionError,
     UnsafeXmlError,
     UnwritableRecordError,
@@ -31,7 +33,14 @@ from sedata.exchange.reader import MessageReader
 from sedata.exchange.records import Record
 from sedata.exchange.rules import MessageRules
 from sedata.exchange.writer import Encoder
-from sedata.exchange.xmlrecord import XmlRecordError, from_element, to_element
+from sedata.exchange.xmlrecord import (
+    XmlRecordError,
+    attributes,
+    check_foreign,
+    from_element,
+    to_element,
+    xsd_integer,
+)
 from sedata.spec import Spec
 from sedata.spec.envelope import DELETE, HEADER, HEADER_ENTITY, RECORDS, message_class_name
 
@@ -124,20 +133,20 @@ class XmlReader(MessageReader):
         spec = self.spec
         watched = [self._q(n) for n in (HEADER, RECORDS, DELETE, *spec.entities)]
         watched += [self._q(message_class_name(m)) for m in spec.messages]
-        self._parser = etree.iterparse(
-            self._f,
+        self._parser = etree.XMLPullParser(
             events=("end",),
             tag=watched,
-                load_dtd=False,
-                dtd_validation=False,
-                resolve_entities=False,
-                no_network=True,
-                huge_tree=False,
-                remove_comments=True,
+            load_dtd=False,
+            dtd_validation=False,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
             remove_pis=True,
             collect_ids=False,
         )
-        self._events: Iterator[tuple[str, Any]] = iter(self._parser)
+        self._document_root: Any = None
+        self._events: Iterator[tuple[str, Any]] = self._pull()
         header_q = self._q(HEADER)
         self._root: Any = None
         for el in self._elements():
@@ -145,6 +154,7 @@ class XmlReader(MessageReader):
             if self._root is None:
                 self._root = el if parent is None else self._top(el)
                 self._check_namespace(self._root)
+                _no_attributes(self._root)
             if parent is self._root and el.tag == header_q:
                 if el.getprevious() is not None:
                     name = etree.QName(el.getprevious()).localname
@@ -179,11 +189,33 @@ class XmlReader(MessageReader):
                     line=_line(first),
                 )
         # No watched element at all: a root of another namespace or name, or an empty document element.
-        root = self._parser.root
+        root = self._document_root
         if root is not None:
             self._check_namespace(root)
             raise HeaderError(f"根元素中没有 <{HEADER}>", f"the root element has no <{HEADER}>", line=_line(root))
         raise HeaderError(f"没有 <{HEADER}>", f"no <{HEADER}> element")  # pragma: no cover - the parser raises
+
+    def _pull(self) -> Iterator[tuple[str, Any]]:
+        """The parser's events, fed chunk by chunk; on a syntax error, the events before it come first.
+
+        lxml 6.2 raises a syntax error found in a chunk before handing out that chunk's events (so content
+        after the root used to hide every record); feeding the parser ourselves keeps them.
+        """
+        parser, read = self._parser, self._f.read
+        while True:
+            chunk = read(_CHUNK)
+            if not chunk:
+                break
+            try:
+                parser.feed(chunk)
+            except etree.XMLSyntaxError:
+                yield from parser.read_events()  # the elements that ended before the error are whole
+                raise
+            yield from parser.read_events()
+        # At the end, libxml2 closes the elements still open (the file broke off inside them): their
+        # events are not of whole elements, so a syntax error from close() drops them.
+        self._document_root = parser.close()
+        yield from parser.read_events()
 
     def _q(self, local: str) -> str:
         return f"{{{self.spec.info.namespace}}}{local}"
@@ -195,8 +227,18 @@ class XmlReader(MessageReader):
         return el
 
     def _check_namespace(self, root: Any) -> None:
-        ns = etree.QName(root).namespace
-        if ns != self.spec.info.namespace:
+        qname = etree.QName(root)
+        ns = qname.namespace
+        expected = self.spec.info.namespace
+        if ns is None:
+            raise HeaderError(
+                f"根元素 <{qname.localname}> 没有命名空间；报文的根元素应在命名空间 {expected} 中"
+                f'（xmlns="{expected}"）',
+                f"the root element <{qname.localname}> has no namespace; a message's root element is in the "
+                f'namespace {expected} (xmlns="{expected}")',
+                line=_line(root),
+            )
+        if ns != expected:
             raise UnknownSpecVersionError(
                 f"XML 命名空间 {ns!r} 不是本版本规范的命名空间 {self.spec.info.namespace!r}，拒绝读取",
                 f"XML namespace {ns!r} is not this spec's namespace {self.spec.info.namespace!r}; refused",
@@ -205,6 +247,8 @@ class XmlReader(MessageReader):
 
     def _header(self, el: Any) -> MessageHeader:
         try:
+            if len(el.attrib):
+                attributes(el, ())
             data = from_element(HEADER_ENTITY, el, self.spec)
         except XmlRecordError as exc:
             raise HeaderError(exc.zh, exc.en, line=exc.line) from None
@@ -246,12 +290,26 @@ class XmlReader(MessageReader):
                 file=self.file,
                 line=line,
             )
+        if "extra content at the end" in lowered:
+            return self._trailing(line, msg)
+        if kind == "ERR_RESOURCE_LIMIT" or "xml_parse_huge" in lowered or "excessive depth" in lowered:
+            return _limit_error(msg, self.file, line)
         truncated = "premature end" in lowered or "end of data" in lowered or self._at_end(line)
         return self.broken(
             f"XML 文件在第 {line} 行中途结束（{msg}）" if truncated else f"XML 格式错误（第 {line} 行）：{msg}",
             f"the XML ends early at line {line} ({msg})" if truncated else f"XML not well-formed at line {line}: {msg}",
             truncated=truncated,
             line=line,
+        )
+
+    def _trailing(self, line: int | None, msg: str) -> TrailingContentError:
+        count = self.count
+        return TrailingContentError(
+            f"第 {line} 行根元素结束后还有内容（{msg}）",
+            f"more content after the root element at line {line} ({msg})",
+            file=self.file,
+            line=line,
+            last_good=count - 1 if count else None,
         )
 
     def _at_end(self, line: int | None) -> bool:
@@ -289,6 +347,7 @@ class XmlReader(MessageReader):
                     if parent is None or parent.tag != records_q or parent.getparent() is not root:
                         raise self._misplaced(el)
                     records_el = parent
+                    _no_attributes(records_el)
                     self._check_before_records(records_el)
                     _no_text(records_el.text, records_el)
                 elif parent is not records_el:
@@ -296,10 +355,9 @@ class XmlReader(MessageReader):
                 if previous is not None:
                     _no_text(previous.tail, previous)
                 line = _line(el)
-                attrs = dict(el.attrib)
                 try:
+                    attrs = attributes(el, entity_attrs if entity is not None else delete_attrs)
                     if entity is not None:
-                        _only(attrs, entity_attrs, el)
                         data = from_element(entity, el, spec)
                         if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
                             raise DuplicateMemberError(
@@ -307,7 +365,6 @@ class XmlReader(MessageReader):
                             )
                         operation = attrs.get(names.operation)
                     else:
-                        _only(attrs, delete_attrs, el)
                         if len(el) or (el.text or "").strip():
                             raise StructureError(f"<{DELETE}/> 应为空元素", f"<{DELETE}/> must be empty")
                         entity, data, operation = attrs.get(names.record_type, ""), None, rules.delete
@@ -344,6 +401,7 @@ class XmlReader(MessageReader):
                 if tag != records_q:
                     raise self._unexpected(el)
                 if records_el is None:
+                    _no_attributes(el)
                     self._check_before_records(el)
                 stray = next((child for child in el if child.tag not in known), None)
                 if stray is not None:
@@ -379,6 +437,10 @@ class XmlReader(MessageReader):
         )
 
     def _unexpected(self, el: Any) -> ExchangeError:
+        try:
+            check_foreign(el)
+        except XmlRecordError as exc:
+            return StructureError(exc.zh, exc.en, line=exc.line)
         name = etree.QName(el).localname
         return StructureError(
             f"此处不应出现元素 <{name}>（报文类型 {self.header.message_type} 的记录为："
@@ -389,22 +451,41 @@ class XmlReader(MessageReader):
         )
 
 
-def _only(attrs: dict[str, str], allowed: set[str], el: Any) -> None:
-    extra = sorted(set(attrs) - allowed)
-    if extra:
-        name = etree.QName(el).localname
-        raise StructureError(
-            f"<{name}> 上有未知属性：{', '.join(extra)}", f"unknown attribute(s) on <{name}>: {', '.join(extra)}"
-        )
-
-
 def _version(text: str | None, name: str) -> int | None:
     if text is None:
         return None
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise StructureError(f"{name} 应为整数：{text!r}", f"{name} must be an integer: {text!r}") from None
+    value = xsd_integer(text)
+    if value is None:
+        shown = text[:40]
+        raise StructureError(
+            f"{name} 应为以数字 0-9 书写的整数：{shown!r}", f"{name} must be an integer written with 0-9: {shown!r}"
+        )
+    return value
+
+
+def _no_attributes(el: Any) -> None:
+    """Raise a structure error for any attribute on an element that takes none (root, header, records)."""
+    if len(el.attrib):
+        try:
+            attributes(el, ())
+        except XmlRecordError as exc:
+            raise StructureError(exc.zh, exc.en, line=exc.line) from None  # LimitError passes as it is
+
+
+def _limit_error(msg: str, file: str, line: int | None) -> LimitError:
+    """libxml2 stopped at one of its limits (kept on: no ``huge_tree``); say which one in both languages."""
+    if "depth" in msg.lower():
+        zh, en = (
+            "XML 元素嵌套超过 256 层（libxml2 的限制）",
+            "XML elements nested deeper than 256 levels (libxml2's limit)",
+        )
+    else:
+        zh = "XML 中一段文字、一个属性值或名称过长（libxml2 的限制：文字与属性值 10,000,000 字节，名称 50,000 字节）"
+        en = (
+            "a text, attribute value or name in the XML is too long (libxml2's limits: 10,000,000 bytes for "
+            "text and attribute values, 50,000 for names)"
+        )
+    return LimitError(f"第 {line} 行：{zh}（{msg}）", f"line {line}: {en} ({msg})", file=file, line=line)
 
 
 def _no_text(text: str | None, el: Any) -> None:

@@ -2,14 +2,21 @@
 
 Values cross as their lexical form; reading converts them back to the JSON data model (integers
 become ints, everything else stays text), so a record read from XML validates like one read from JSON.
+An integer is read only when written as XSD ``xs:integer`` allows (ASCII digits with an optional sign:
+``1_0`` or Arabic-Indic digits stay text, for validation to report). Elements carry no attributes and
+fields hold text only: an attribute, mixed content or an ``xi:include`` is an error of its own.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
 from lxml import etree
 
+from sedata.exchange.errors import LimitError
+from sedata.exchange.jsonvalue import MAX_NUMBER_DIGITS
 from sedata.exchange.records import exchange_fields, spec_memo
 from sedata.spec import Spec, current
 
@@ -20,6 +27,83 @@ class XmlRecordError(ValueError):
     def __init__(self, zh: str, en: str, line: int | None):
         self.zh, self.en, self.line = zh, en, line
         super().__init__(f"{en} (line {line})" if line else en)
+
+
+XINCLUDE_NAMESPACES = frozenset({"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"})
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # xs:integer's lexical space (re.fullmatch; [0-9], not Unicode \d)
+_NAMES_SHOWN = 3
+MAX_ATTRIBUTE_CHARS = 4096
+"""Longest attribute value (``recordKey`` is a business key of a few dozen characters)."""
+
+
+def xsd_integer(text: str) -> int | None:
+    """The value of ``text`` (white space collapsed) as XSD ``xs:integer`` reads it, or None if not one."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_DIGITS or _INTEGER.fullmatch(text) is None:
+        return None
+    return int(text)
+
+
+def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
+    """The element's attributes: :class:`XmlRecordError` for any not in ``allowed``, :class:`LimitError` if too long.
+
+    Linear in the number of attributes (lxml's ``attrib.items()`` is quadratic); the message names how
+    many there are and the first few, never all of them.
+    """
+    count = len(el.attrib)
+    if not count:
+        return {}
+    names = el.keys()
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        local = etree.QName(el).localname
+        shown = ", ".join(etree.QName(n).localname for n in unknown[:_NAMES_SHOWN])
+        more = f" …（共 {len(unknown)} 个）" if len(unknown) > _NAMES_SHOWN else ""
+        more_en = f" … ({len(unknown)} in all)" if len(unknown) > _NAMES_SHOWN else ""
+        may = "、".join(sorted(allowed)) or "无"
+        may_en = ", ".join(sorted(allowed)) or "none"
+        raise XmlRecordError(
+            f"<{local}> 有 {count} 个属性，其中未知属性：{shown}{more}（允许：{may}）",
+            f"<{local}> has {count} attribute(s), unknown: {shown}{more_en} (allowed: {may_en})",
+            _line(el),
+        )
+    values = {n: el.get(n) for n in names}
+    for name, value in values.items():
+        if len(value) > MAX_ATTRIBUTE_CHARS:
+            local = etree.QName(el).localname
+            raise LimitError(
+                f"<{local}> 的属性 {name} 长 {len(value)} 个字符，超过 {MAX_ATTRIBUTE_CHARS} 的限制",
+                f"the attribute {name} of <{local}> is {len(value)} characters long, over the limit of "
+                f"{MAX_ATTRIBUTE_CHARS}",
+                line=_line(el),
+            )
+    return values
+
+
+def _xinclude(el: Any) -> XmlRecordError:
+    return XmlRecordError(
+        f"不处理 XInclude：<{etree.QName(el).localname}>（{etree.QName(el).namespace}）；报文须自身包含全部内容",
+        f"XInclude is not processed: <{etree.QName(el).localname}> ({etree.QName(el).namespace}); "
+        "a message holds all of its content itself",
+        _line(el),
+    )
+
+
+def check_foreign(el: Any) -> None:
+    """Raise the XInclude error if ``el`` is an XInclude element (a clearer message than "unexpected")."""
+    if isinstance(el.tag, str) and etree.QName(el).namespace in XINCLUDE_NAMESPACES:
+        raise _xinclude(el)
+
+
+def _mixed(parent: Any, text: str) -> XmlRecordError:
+    local = etree.QName(parent).localname
+    shown = text.strip()[:40]
+    return XmlRecordError(
+        f"<{local}> 中有混合内容：元素之间有文字 {shown!r}（记录元素只含子元素，字段元素只含文字）",
+        f"mixed content in <{local}>: text {shown!r} between elements (a record element holds elements, "
+        "a field holds text only)",
+        _line(parent),
+    )
 
 
 def _qname(spec: Spec, local: str) -> str:
@@ -72,23 +156,51 @@ def from_element(entity_id: str, element: etree._Element, spec: Spec | None = No
     spec = spec or current()
     fields = spec_memo(spec, "xml_field_maps", _field_maps)[entity_id]
     out: dict[str, Any] = {}
+    text = element.text
+    if text and not text.isspace():
+        raise _mixed(element, text)
     for child in element:
+        tail = child.tail
+        if tail and not tail.isspace():
+            raise _mixed(element, tail)
         known = fields.get(child.tag)
         if known is None:
             if not isinstance(child.tag, str):  # comments and processing instructions carry no data
                 continue
+            check_foreign(child)
             raise XmlRecordError(
                 f"{entity_id} 中不应出现元素 <{etree.QName(child).localname}>",
                 f"unexpected element <{etree.QName(child).localname}> in {entity_id}",
                 _line(child),
             )
+        if len(child.attrib):
+            attributes(child, ())
         local, nested, data_type, repeated = known
-        value: Any = from_element(nested, child, spec) if nested is not None else _value(data_type, child.text or "")
+        if nested is not None:
+            value: Any = from_element(nested, child, spec)
+        else:
+            if len(child):
+                _leaf_children(child)
+            value = _value(data_type, child.text or "")
         if repeated:
             out.setdefault(local, []).append(value)
         else:
             out[local] = value
     return out
+
+
+def _leaf_children(field: Any) -> None:
+    """A field holding elements: XInclude, or mixed content (comments and PIs are dropped by the parser)."""
+    for el in field.iter():
+        if el is not field:
+            check_foreign(el)
+    inner = next(el for el in field if isinstance(el.tag, str))
+    local = etree.QName(field).localname
+    raise XmlRecordError(
+        f"字段 <{local}> 只含文字，却含有元素 <{etree.QName(inner).localname}>（混合内容）",
+        f"the field <{local}> holds text only, but holds the element <{etree.QName(inner).localname}> (mixed content)",
+        _line(inner),
+    )
 
 
 def _field_maps(spec: Spec) -> dict[str, dict[str, tuple[str, str | None, str, bool]]]:
@@ -114,8 +226,6 @@ def _value(data_type: str, text: str) -> Any:
         return text
     text = text.strip()
     if data_type == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            return text  # left for validation to report with its location
+        value = xsd_integer(text)
+        return text if value is None else value  # not an xs:integer: left for validation to report
     return text

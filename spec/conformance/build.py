@@ -283,6 +283,22 @@ def _bad_digest(fmt: str) -> bytes:
     return body[:at] + b"0" * 8 + body[at + 8 :]
 
 
+def _trailing(fmt: str) -> bytes:
+    """A whole message with a second root (XML) or object (JSON) after it."""
+    return clean(fmt) + (b"<InspectionUpload/>\n" if fmt == "xml" else b'{"header":{}}\n')
+
+
+def _over_limit(fmt: str) -> bytes:
+    """Record 1 with a number of 1,001 digits (JSON) or nested 300 levels deep (XML; libxml2 stops at 256)."""
+    if fmt == "xml":
+        body = clean(fmt)
+        at = body.index(b"<records>\n") + len(b"<records>\n")
+        at = body.index(b"\n", at) + 1  # inside record 1, before its first field
+        at = body.index(b">", at) + 1
+        return body[:at] + b"<a>" * 300 + b"</a>" * 300 + body[at:]
+    return data(1, "designLifeYears", int("9" * 1001))(fmt)
+
+
 def _bad_byte(fmt: str) -> bytes:
     return clean(fmt).replace("检验".encode(), b"\xff\xfe", 1)
 
@@ -482,6 +498,32 @@ CASES: list[Case] = [
         [("SE-SYN-009", None, "/header/digest")],
     ),
     N("SE-SYN-009", "摘要相符", "the digest matches", clean),
+    P(
+        "SE-SYN-010",
+        "报文之后还有第二个报文",
+        "a second message after the whole message",
+        _trailing,
+        [("SE-SYN-010", None, None)],
+        (J, M),
+    ),
+    N("SE-SYN-010", "报文之后只有换行", "only a line break after the message", clean, (J, M)),
+    P(
+        "SE-SYN-011",
+        "记录中的数值超过 1000 位（XML：嵌套超过 256 层）",
+        "a number of 1,001 digits in a record (XML: nesting deeper than 256 levels)",
+        _over_limit,
+        [("SE-SYN-011", 1, "/records/1")],
+        (J, L),
+    ),
+    P(
+        "SE-SYN-011",
+        "记录中嵌套超过 256 层",
+        "a record nested deeper than 256 levels",
+        _over_limit,
+        [("SE-SYN-011", None, None)],
+        (M,),
+    ),
+    N("SE-SYN-011", "数值与嵌套都在限制之内", "numbers and nesting within the limits", clean),
 ]
 
 CASES += [

@@ -74,6 +74,19 @@ def _syn_009(tmp: Path) -> Path:
     return path
 
 
+def _syn_010(tmp: Path) -> Path:
+    path = _written(tmp, "xml")
+    path.write_bytes(path.read_bytes() + b"<InspectionUpload/>")
+    return path
+
+
+def _syn_011(tmp: Path) -> Path:
+    path = _written(tmp, "json")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('"records":[', '"records":[' + "[" * 100 + "]" * 100 + ",", 1), "utf-8")
+    return path
+
+
 def _data(index: int, name: str, value: Any) -> Callable[[Path], Path]:
     def build(tmp: Path) -> Path:
         envs = _envs()
@@ -179,6 +192,8 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "SE-SYN-007": lambda tmp: _jsonl(tmp, _envs(), header={"specVersion": "0.9.0"}),
     "SE-SYN-008": _syn_008,
     "SE-SYN-009": _syn_009,
+    "SE-SYN-010": _syn_010,
+    "SE-SYN-011": _syn_011,
     "SE-SCH-001": _data(0, "productName", None),
     "SE-SCH-002": _data(0, "manufactureDate", "2023-02-30"),
     "SE-SCH-003": _data(0, "designLifeYears", "20"),

@@ -7,11 +7,9 @@ the records' own. The detail of the message is the reader's own zh/en descriptio
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-import ijson  # type: ignore[import-untyped]
 from lxml import etree
 
 from sedata.exchange import (
@@ -22,8 +20,10 @@ from sedata.exchange import (
     ExchangeError,
     FileAccessError,
     HeaderError,
+    LimitError,
     MalformedError,
     StructureError,
+    TrailingContentError,
     TruncatedError,
     UnknownFormatError,
     UnknownSpecVersionError,
@@ -31,6 +31,8 @@ from sedata.exchange import (
     detect_format,
     known_spec_versions,
 )
+from sedata.exchange.jsondoc import raw_header
+from sedata.exchange.jsonvalue import parse_value
 from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.report import Finding, Text
@@ -45,6 +47,8 @@ RULE_OF: dict[type[ExchangeError], str] = {
     StructureError: "SE-SYN-003",
     UnsafeXmlError: "SE-SYN-004",
     TruncatedError: "SE-SYN-005",
+    TrailingContentError: "SE-SYN-010",
+    LimitError: "SE-SYN-011",
     HeaderError: "SE-SYN-006",
     DigestUnavailableError: "SE-SYN-006",
     UnknownSpecVersionError: "SE-SYN-007",
@@ -74,6 +78,9 @@ def finding(ctx: FileContext, exc: ExchangeError, path: str | os.PathLike[str]) 
         # The template counts records from 1 ("第 N 条"); 0 says that no record was read whole.
         last = 0 if exc.last_good is None else exc.last_good + 1
         return ctx.finding(rule, where, value=str(last), detail=detail, pointer=at)
+    if isinstance(exc, TrailingContentError):
+        read = 0 if exc.last_good is None else exc.last_good + 1
+        return ctx.finding(rule, where, value=str(read), detail=detail, pointer=None)
     if isinstance(exc, UnknownSpecVersionError):
         field = header.by_key("spec_version")
         declared = declared_version(path)
@@ -117,10 +124,11 @@ def declared_version(path: str | os.PathLike[str]) -> str | None:
                     return etree.QName(el).namespace or ""
                 return None
             if fmt == "jsonl":
-                first: Any = json.loads(f.readline().decode("utf-8-sig"))
+                first: Any = parse_value(f.readline().removeprefix(b"\xef\xbb\xbf"))
                 value = first[HEADER][SPEC_VERSION]
             else:
-                value = next(ijson.items(f, f"{HEADER}.{SPEC_VERSION}"), None)
-    except (ExchangeError, OSError, ValueError, KeyError, TypeError, etree.XMLSyntaxError, ijson.JSONError):
+                header = raw_header(path)
+                value = header.get(SPEC_VERSION) if isinstance(header, dict) else None
+    except (ExchangeError, OSError, ValueError, KeyError, TypeError, etree.XMLSyntaxError):
         return None
     return None if value is None else str(value)
