@@ -27,6 +27,8 @@ from sedata.codes._base import (
     Note,
     Parsed,
     Segment,
+    ValidationError,
+    as_text,
 )
 from sedata.codes._layout import Layout, domain_layouts, fixed_length
 from sedata.spec import current
@@ -97,6 +99,7 @@ def max_sequence(form: Form) -> int:
 
 def compact(s: str) -> str:
     """The code without spaces or hyphens, full-width characters made ASCII, letters upper case."""
+    s = as_text(s)
     text = unicodedata.normalize("NFKC", s)
     return re.sub(r"[\s\-]", "", text).upper()
 
@@ -355,7 +358,7 @@ def is_valid(s: str, on: dt.date | None = None) -> bool:
     """Whether ``s`` is a valid equipment code."""
     try:
         parse(s, on)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 

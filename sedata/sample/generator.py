@@ -132,7 +132,7 @@ class Sampler:
         county = self.rng.choice(city.counties)
         place = admin_division.name(city.prefecture).removesuffix("市")
         name = f"{place}{self.rng.choice(words.BRANDS)}{self.rng.choice(words.TRADES[role])}"
-        code = uscc.build("9", "1", county, _base31(self._next(), 8))
+        code = uscc.generate("9", "1", county, _base31(self._next(), 8))
         return name, code, city, county
 
     def _address(self, county: str) -> str:
@@ -152,7 +152,7 @@ class Sampler:
         n = self._next()
         first = max([1965, *(v.start or 0 for v in admin_division.periods(county))])
         born = dt.date(max(first, 1970), 1, 1) + dt.timedelta(days=(n // 999) % 9000)
-        return citizen_id.build(county, born, n % 999 + 1)
+        return citizen_id.generate(county, born, n % 999 + 1)
 
     # --- entities ----------------------------------------------------------------------------
     def equipment(self) -> dict[str, Any]:

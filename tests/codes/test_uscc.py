@@ -144,7 +144,7 @@ def test_parse_meanings(value: str, authority: str, category: str, division: str
 
 def test_y_prefix_is_accepted_and_checked_here() -> None:
     # §7.1: Y = 其他 is CONFIRMED, but stdnum rejects any non-digit first character, so the check is ours.
-    value = uscc.build("Y", "1", "110105", "60003734")
+    value = uscc.generate("Y", "1", "110105", "60003734")
     assert value == "Y1110105600037341" + value[17]
     assert not stdnum_uscc.is_valid(value)
     with pytest.raises(ValidationError):
@@ -159,7 +159,7 @@ def test_y_prefix_is_accepted_and_checked_here() -> None:
 
 @pytest.mark.parametrize("authority", "234678AN")
 def test_unconfirmed_authorities_warn(authority: str) -> None:
-    parsed = uscc.parse(uscc.build(authority, "1", "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate(authority, "1", "110105", "60003734"))
     assert [(n.code, n.status) for n in parsed.warnings] == [("unconfirmed_authority", "UNCONFIRMED")]
     entry = uscc.authority(authority)
     assert entry is not None and entry.status == "UNCONFIRMED"
@@ -167,10 +167,10 @@ def test_unconfirmed_authorities_warn(authority: str) -> None:
 
 
 def test_unknown_authority_and_category_warn() -> None:
-    parsed = uscc.parse(uscc.build("B", "1", "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate("B", "1", "110105", "60003734"))
     assert [n.code for n in parsed.warnings] == ["unknown_authority"]
     assert parsed.segment("registration_authority").meaning is None
-    parsed = uscc.parse(uscc.build("9", "4", "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate("9", "4", "110105", "60003734"))
     assert [(n.code, n.status) for n in parsed.warnings] == [("unknown_category", "PARTIAL")]
     assert parsed.segment("category").meaning is None
 
@@ -182,7 +182,7 @@ org_bodies = st.text(alphabet=uscc.ALPHABET, min_size=8, max_size=8)
 
 @given(authorities, authorities, divisions, org_bodies)
 def test_round_trip(authority: str, category: str, division: str, body: str) -> None:
-    value = uscc.build(authority, category, division, body)
+    value = uscc.generate(authority, category, division, body)
     assert uscc.validate(uscc.format(uscc.compact(value))) == value
     assert uscc.validate(" ".join([value[:2], value[2:8], value[8:]]).lower()) == value
     parsed = uscc.parse(value)
@@ -221,7 +221,7 @@ def test_mutations_of_real_codes(value: str) -> None:
 
 @given(authorities, authorities, divisions, org_bodies)
 def test_mutations_of_generated_codes(authority: str, category: str, division: str, body: str) -> None:
-    _assert_mutations_caught(uscc.build(authority, category, division, body))
+    _assert_mutations_caught(uscc.generate(authority, category, division, body))
 
 
 def test_org_code_slices_are_org_codes() -> None:
