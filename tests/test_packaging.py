@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sedata import __version__
@@ -70,3 +71,46 @@ def test_qr_image_reading_has_its_own_extra():
             n.module.split(".")[0] for n in top if isinstance(n, ast.ImportFrom) and n.module
         }
         assert not names & {"zxingcpp", "PIL"}, path
+
+
+def _installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution("sedata")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _installed(), reason="sedata is not installed in this environment (pip install -e .)")
+def test_mypy_sees_the_installed_models_from_outside_the_checkout(tmp_path: Path) -> None:
+    """The README's `pip install -e .` leaves a path entry mypy follows (not an import hook): models stay typed."""
+    pytest.importorskip("mypy")
+    for name in ("good.py", "bad.py"):
+        (tmp_path / name).write_text((ROOT / "tests/typing" / name).read_text(encoding="utf-8"), encoding="utf-8")
+
+    # One run over both files (mypy checks the installed sedata once): good.py clean, bad.py's four mistakes found.
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--hide-error-context",
+        "good.py",
+        "bad.py",
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert not [e for e in errors if not e.startswith("bad.py:")], done.stdout + done.stderr
+    assert {int(line.split(":")[1]) for line in errors} == {6, 7, 8, 9}, done.stdout
+
+
+def test_the_package_ships_its_type_marker_and_data() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    shipped = setuptools["package-data"]["sedata"]
+    assert "py.typed" in shipped and (ROOT / "sedata/py.typed").is_file()
+    for pattern in shipped:
+        assert list((ROOT / "sedata").glob(pattern)), pattern
+    assert setuptools["package-dir"] == {"": "."}  # a plain .pth for editable installs (see pyproject.toml)
