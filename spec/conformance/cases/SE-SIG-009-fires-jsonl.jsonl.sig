@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "jsonl",
-    "size": 4466,
+    "size": 4408,
     "digestAlgorithm": "sha256",
-    "digest": "2e4d8a1f7023292dd2a78a83edc652843bc1888d69092cc459b79ddd59898fbd"
+    "digest": "53558df5ef35fbb4ee84fe10d8b90966f0b2ad6ed947ae7817369e1b3e8ae10b"
   },
-  "signature": "dCBN+16wfoNxj/C06qvjyTejFw7cxzqG+OsLo5DWCHxreuZ9wbrEico+d3hyqKvIjS+s+HmOf1BXDOaSc4gADg=="
+  "signature": "svvUAXdoXhvRYWaNTjaHyfozZsIebSB0hIEbBL6BhktJ2b+bS7BXXv2jfFNzPZy1W5LiuybbpjJgds5LNtRsAg=="
 }

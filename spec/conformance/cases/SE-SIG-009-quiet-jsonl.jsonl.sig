@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "xml",
-    "size": 5893,
+    "size": 5835,
     "digestAlgorithm": "sha256",
-    "digest": "3fd56ab465ae0f9c8595d643040d7b36971a680ae35c25b26b96645c1b05dd44"
+    "digest": "c6acc9dfbdd62741de7f9e8c6afcc07b20fff01ac3cd6822d4349d047ef6330e"
   },
-  "signature": "TU5gzaaed2Ia8NumbBJAaGg4uju6CSINxIIMsei5jRBt9eFnM0DlvZAQh/gJHEOcCeHweXROAU6xJyHQ2e2dAw=="
+  "signature": "5H/yIUxwU0viSJpcWC50N6ilwPEArQRCXRUw4z96KqAC9jYW3fK87HPIpx9iphbaRVJz0L5zjtPSzfIBrWbgAw=="
 }

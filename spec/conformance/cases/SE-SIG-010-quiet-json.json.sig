@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "json",
-    "size": 4478,
+    "size": 4420,
     "digestAlgorithm": "sha256",
-    "digest": "4baf7765ffd961740be564a4386e5947696a031de33ea261e22fbee95b08a81c"
+    "digest": "fa5629a0c0c2837ec51e47bcb4d2061bfedbc31e18c3b0c59c633c2e056b62ac"
   },
-  "signature": "lmq10PskjYkRcAFQb+Qkn0AfEgf7gdNJy+E54SBxTPJUjHatcfaK/B86Hva5gB4E7Xj7dazOzQGMmxt06H8iAw=="
+  "signature": "xMw+SZd/KjYzN34kLlSCVwD2bGcu6S59JSU6O4b/9/d9CFjYbxvMvAwsqyF09Xwwy/qes+HNjQP29R40uHNYAQ=="
 }
