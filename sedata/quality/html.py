@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "completenessMandatory": ("必选项完整率", "M completeness"),
     "completenessConditional": ("条件项完整率", "C completeness"),
     "validity": ("有效率", "Validity"),
+    "errorFree": ("无错记录率", "Error-free records"),
     "timelinessRate": ("及时率", "Timeliness"),
     "uniqueness": ("唯一率", "Uniqueness"),
     "consistency": ("一致率", "Consistency"),

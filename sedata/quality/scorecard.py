@@ -261,10 +261,11 @@ def rates(
     items: Iterable[tuple[EntityInfo, EntityCounts]], parameters: Parameters, consistency: bool
 ) -> dict[str, float | None]:
     """The pooled rates of the score over ``items`` (None: nothing to measure)."""
-    m_num = m_den = c_num = c_den = present = invalid = records = dups = incons = 0
+    m_num = m_den = c_num = c_den = present = invalid = records = dups = incons = errors = 0
     delays = Delays()
     for info, counts in items:
         records += counts.records
+        errors += counts.with_error
         dups += counts.duplicates
         incons += counts.inconsistent
         delays.merge(counts.delays)
@@ -280,6 +281,7 @@ def rates(
         "completenessMandatory": _ratio(m_num, m_den),
         "completenessConditional": _ratio(c_num, c_den),
         "validity": _ratio(present - invalid, present),
+        "errorFree": _ratio(records - errors, records),
         "timeliness": _ratio(delays.within(parameters.limit_days), delays.measured),
         "uniqueness": None if records == 0 else 1 - dups / records,
         "consistency": None if records == 0 or not consistency else 1 - incons / records,
