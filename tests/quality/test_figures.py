@@ -109,6 +109,7 @@ def test_zhangzhou_rates(card: dict[str, Any], inconsistent: dict[str, int]) -> 
     if c is None:
         assert s["score"] == 75.66
     assert s["registrationDivision"] == {"code": "350600", "name": "福建省 漳州市"}
+    assert s["name"] == "福建省特种设备检验研究院漳州分院"  # its Inspection records name it (inspectionBody…)
 
 
 def test_xiangxi_rates(card: dict[str, Any], inconsistent: dict[str, int]) -> None:
@@ -304,3 +305,15 @@ def test_envelope_problems_do_not_end_the_reading(tmp_path: Path) -> None:
     (entry,) = card["files"]
     assert entry["scored"] == 5 and card["summary"]["records"] == 5
     assert {e["entity"] for e in card["overall"]["entities"]} == {"Accident", "Equipment", "Inspection"}
+
+
+def test_senders_are_named_where_the_data_names_them(card: dict[str, Any]) -> None:
+    from sedata.quality import render_html
+
+    names = {s["sender"]: s["name"] for s in card["senders"]}
+    assert names == {
+        D.ZHANGZHOU_INSPECTION: "福建省特种设备检验研究院漳州分院",
+        D.XIANGXI_INSPECTION: "湖南省特种设备检验检测研究院湘西分院",
+    }
+    page = render_html(card)
+    assert f"<code>{D.ZHANGZHOU_INSPECTION}</code> 福建省特种设备检验研究院漳州分院</td>" in page
