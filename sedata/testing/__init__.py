@@ -6,6 +6,7 @@ accepts; ``message_records("inspection-upload")`` the records of a whole valid m
 ``invalid_records("Equipment")`` draws records broken in one way, each with the rule it breaks.
 """
 
-from sedata.testing.strategies import REALISTIC, invalid_records, message_records, records, values
+from sedata.sample.generator import ENTITIES as REALISTIC
+from sedata.testing.strategies import invalid_records, message_records, records, values
 
 __all__ = ["REALISTIC", "invalid_records", "message_records", "records", "values"]

@@ -11,12 +11,21 @@ with the :class:`~sedata.sample.generator.Defect` that names the rule it breaks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
 
-from sedata.codes import admin_division, citizen_id, equipment_code, legacy_registration, org_code, uscc
+from sedata.codes import (
+    ValidationError,
+    admin_division,
+    citizen_id,
+    equipment_code,
+    legacy_registration,
+    org_code,
+    uscc,
+)
 from sedata.exchange.records import Record
 from sedata.generate.naming import anchored
 from sedata.sample.generator import ENTITIES as REALISTIC
@@ -81,15 +90,21 @@ def _identifiers() -> dict[str, st.SearchStrategy[str]]:
             st.integers(1, equipment_code.max_sequence("authority")),
         )
     )
-    registered = st.integers(2005, 2013).flatmap(
-        lambda year: st.builds(
-            legacy_registration.generate,
-            st.sampled_from(["3110", "3120", "4110", "2150"]),
-            _divisions(year),
-            st.just(year),
-            st.integers(1, 12),
-            st.integers(1, legacy_registration.max_sequence()),
+    # Classes from the catalogue; a class not in force at the drawn date is refused by generate and drawn again.
+    registered = (
+        st.integers(2005, 2013)
+        .flatmap(
+            lambda year: st.builds(
+                _or_none(legacy_registration.generate),
+                _varieties(),
+                _divisions(year),
+                st.just(year),
+                st.integers(1, 12),
+                st.integers(1, legacy_registration.max_sequence()),
+            )
         )
+        .filter(lambda v: v is not None)
+        .map(str)
     )
     return {
         # A certificate number agrees with a variety and a city: those of a realistic registration.
@@ -101,6 +116,18 @@ def _identifiers() -> dict[str, st.SearchStrategy[str]]:
         "equipment_code": made,
         "legacy_registration": registered,
     }
+
+
+def _or_none(make: Callable[..., str]) -> Callable[..., str | None]:
+    """``make``, answering None where it refuses its arguments (a table says they do not go together)."""
+
+    def call(*args: Any) -> str | None:
+        try:
+            return make(*args)
+        except ValidationError:
+            return None
+
+    return call
 
 
 def domain_values(d: Domain) -> st.SearchStrategy[Any]:
