@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from pydantic import ValidationError
 from stdnum.cn import ric, uscc
 
 import sedata.elements
-from sedata.elements._core import SpecModel
+from sedata.elements._core import CODES_LAYER, SpecModel
 from sedata.spec import current
 from sedata.spec.codesets import entry
 
@@ -159,7 +160,10 @@ def test_identifier_check_catches_a_wrong_check_digit() -> None:
     record = dict(_examples("Unit")[0])
     code = record["unitCode"]
     record["unitCode"] = code[:-1] + ("0" if code[-1] != "0" else "1")
-    model = _model("Unit").model_validate(record)  # the model checks the shape only
+    with pytest.raises(ValidationError) as caught:  # the model checks identifiers through sedata.codes
+        _model("Unit").model_validate(record)
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(("unitCode",), "identifier")]
+    model = _model("Unit").model_validate(record, context={CODES_LAYER: True})  # the shape only
     assert _bad_identifiers(model) == [f"unit_code={record['unitCode']!r} fails uscc/citizen_id"]
 
 

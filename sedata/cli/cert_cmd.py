@@ -132,8 +132,8 @@ def _payload_text(given: str) -> str:
             from PIL import Image
         except ImportError:
             fail(
-                "读取图片需要 zxing-cpp 与 pillow（pip install zxing-cpp pillow），或直接给出二维码文字",
-                "reading an image needs zxing-cpp and pillow (pip install zxing-cpp pillow), or give the QR text",
+                "读取图片需要 zxing-cpp 与 pillow（pip install 'sedata[qr]'），或直接给出二维码文字",
+                "reading an image needs zxing-cpp and pillow (pip install 'sedata[qr]'), or give the QR text",
             )
         found = zxingcpp.read_barcodes(Image.open(path))
         if not found:

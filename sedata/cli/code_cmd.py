@@ -308,6 +308,14 @@ def new_equipment_code(
     division: Annotated[
         str | None, typer.Option("--division", help="GB/T 2260 division of the registration authority.")
     ] = None,
+    licences: Annotated[
+        Path | None,
+        typer.Option("--licences", help="Licence records (a licence-information message) giving the licence's scope."),
+    ] = None,
+    outside_scope: Annotated[
+        bool,
+        typer.Option("--outside-scope", help="Allocate although the licence's scope is unknown or does not cover it."),
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """分配下一个设备代码 / Allocate the next equipment code (manufacturer or authority form)."""
@@ -329,10 +337,56 @@ def new_equipment_code(
             fail(exc.zh, exc.en)
         _warn(parsed.warnings)
         maker_code = parsed.segment("maker").value
+        _check_scope(parsed.value, variety_code, licences, outside_scope)
     _allocate(
         store,
         lambda s: next_equipment_code(s, variety_code, year=year_number, maker_code=maker_code, division=division),
     )
+
+
+def _licence_scope(licence: str, path: Path) -> list[str] | None:
+    """The catalogue codes in the scope of ``licence`` as the Licence records in ``path`` give it (None: not there)."""
+    from sedata.elements import Licence, LicenceScope
+    from sedata.exchange import ExchangeError, iter_records
+
+    number = Licence.model_fields["licence_no"].serialization_alias or "licence_no"
+    scope = Licence.model_fields["scope"].serialization_alias or "scope"
+    equipment = LicenceScope.model_fields["scope_equipment"].serialization_alias or "scope_equipment"
+    try:
+        for record in iter_records(path):
+            if (
+                record.type == Licence.__entity__
+                and isinstance(record.data, dict)
+                and record.data.get(number) == licence
+            ):
+                return [str(s.get(equipment)) for s in record.data.get(scope) or () if isinstance(s, dict)]
+    except ExchangeError as exc:
+        fail(f"{path}：{exc.zh}", f"{path}: {exc.en}")
+    return None
+
+
+def _check_scope(licence: str, variety: str, licences: Path | None, override: bool) -> None:
+    """Refuse (exit 2) a licence whose scope is unknown or does not cover ``variety``, unless ``override``."""
+    from sedata.codes import equipment_code
+
+    if licences is None:
+        zh = f"许可证 {licence} 的许可范围未知，无法确认其涵盖品种 {variety}：请用 --licences 给出其许可记录"
+        en = f"the scope of licence {licence} is unknown, so it cannot be seen to cover variety {variety}: " + (
+            "give its record with --licences"
+        )
+    else:
+        scope = _licence_scope(licence, licences)
+        if scope is None:
+            zh = f"{licences} 中没有许可证 {licence} 的记录，无法确认其涵盖品种 {variety}"
+            en = f"{licences} holds no record of licence {licence}, so it cannot be seen to cover variety {variety}"
+        elif equipment_code.scope_covers(scope, variety):
+            return
+        else:
+            zh = f"许可证 {licence} 的许可范围（{'、'.join(scope)}）不涵盖品种 {variety}"
+            en = f"the scope of licence {licence} ({', '.join(scope)}) does not cover variety {variety}"
+    if not override:
+        fail(zh + "（确属无误时加 --outside-scope）", en + " (add --outside-scope if this is really meant)")
+    err_console.print(f"注意：{zh}\nnote: {en}", markup=False, soft_wrap=True)
 
 
 @new_app.command("legacy-registration")

@@ -60,7 +60,7 @@ app = _Sedata(
     name="sedata",
     help="特种设备数据标准工具 / China special-equipment data standards, executable.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(spec_cmd.app, name="spec")

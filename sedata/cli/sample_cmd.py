@@ -39,8 +39,26 @@ def sample(
     defects: Annotated[
         Path | None, typer.Option("--defects", help="Write the injected defects here (JSON Lines).")
     ] = None,
+    inconsistent_rate: Annotated[
+        float,
+        typer.Option(
+            "--inconsistent-rate",
+            min=0.0,
+            max=1.0,
+            help="registration-download: share of registrations that disagree with the inspection data.",
+        ),
+    ] = 0.0,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Report date the sample's dates lead up to (default: today).")
+    ] = None,
 ) -> None:
-    """生成样例报文 / Write a realistic sample message (deterministic for a seed)."""
+    """生成样例报文 / Write a realistic sample message (deterministic for a seed and --today).
+
+    One seed is one population of devices: registration-download's N records register the first N devices,
+    inspection-upload's N records are the first N/2 devices' Equipment and Inspection records.
+    """
+    import datetime as dt
+
     from sedata.exchange import ExchangeError, write
     from sedata.sample.generator import sample_records
     from sedata.spec import current
@@ -62,10 +80,22 @@ def sample(
         fail("输出到标准输出（-）时须用 --to 指定格式", "writing to standard output (-) needs --to FORMAT")
     if defects is not None and str(defects) != "-":
         check_output(defects)  # before the message is written: both are written, or neither
+    try:
+        report_date = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"--today 应为 YYYY-MM-DD，而不是 {today}", f"--today is YYYY-MM-DD, not {today}")
     found: list[dict[str, object]] = []
 
     def records() -> Iterator[Record]:
-        for record, defect in sample_records(message_type, count, seed, invalid_rate, mode):
+        for record, defect in sample_records(
+            message_type,
+            count,
+            seed,
+            invalid_rate,
+            mode,
+            today=report_date,
+            inconsistent_rate=inconsistent_rate,
+        ):
             if defect is not None:
                 found.append(
                     {

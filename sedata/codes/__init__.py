@@ -1,6 +1,8 @@
 """Identifier and code rules: one module per identifier, all with the same functions.
 
-``compact``, ``validate``, ``is_valid``, ``format`` and ``parse`` everywhere (after python-stdnum).
+``compact``, ``validate``, ``is_valid``, ``format`` and ``parse`` everywhere, and ``generate`` where a code can be
+made from its parts, after python-stdnum: ``is_valid`` never raises, and every error is a python-stdnum
+``ValidationError`` in its tree (``InvalidLength`` is an ``InvalidFormat``).
 The tables they check against (catalogue, GB/T 2260, operator items) come from the spec, never
 from Python literals.
 """
@@ -14,6 +16,7 @@ from sedata.codes._base import (
     Note,
     Parsed,
     Segment,
+    ValidationError,
 )
 
 # The identifier modules by the names spec/ uses for them (value domains' `identifier:`).
@@ -38,4 +41,5 @@ __all__ = [
     "Note",
     "Parsed",
     "Segment",
+    "ValidationError",
 ]

@@ -7,17 +7,28 @@ Each module in ``sedata.codes`` offers the same functions, after python-stdnum:
 
 from __future__ import annotations
 
+import functools
+import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from stdnum import exceptions as stdnum_exceptions
 
 Status = Literal["CONFIRMED", "PARTIAL", "UNCONFIRMED"]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ValidationError = stdnum_exceptions.ValidationError
+"""python-stdnum's base error; every ``sedata.codes`` error is one, so one ``except`` serves both libraries."""
 
 
-class InvalidCode(ValueError):
+class InvalidCode(stdnum_exceptions.ValidationError):
     """A value that is not a valid identifier of its kind.
 
     ``error`` is a stable machine code, ``position`` the 0-based index of the offending character
-    (when one can be named) and ``segment`` the key of the offending segment.
+    (when one can be named) and ``segment`` the key of the offending segment. The classes below follow
+    python-stdnum's tree (``InvalidLength`` is an ``InvalidFormat``) and subclass its classes too.
     """
 
     error = "invalid_code"
@@ -26,33 +37,56 @@ class InvalidCode(ValueError):
         self.zh, self.en, self.position, self.segment = zh, en, position, segment
         super().__init__(f"{zh} / {en}")
 
+    # python-stdnum has a class attribute ``message`` (English text); here it is the text in a chosen language.
     def message(self, lang: str = "zh") -> str:
         """The message in one language (``zh`` or ``en``)."""
         return self.zh if lang == "zh" else self.en
 
 
-class InvalidFormat(InvalidCode):
+class InvalidFormat(InvalidCode, stdnum_exceptions.InvalidFormat):  # type: ignore[misc]  # message(): see InvalidCode
     """Characters or structure not allowed (wrong alphabet, missing brackets …)."""
 
     error = "invalid_format"
 
 
-class InvalidLength(InvalidCode):
-    """The value has the wrong number of characters."""
+class InvalidLength(InvalidFormat, stdnum_exceptions.InvalidLength):  # type: ignore[misc]  # message(): see InvalidCode
+    """The value has the wrong number of characters (a kind of format error, as in python-stdnum)."""
 
     error = "invalid_length"
 
 
-class InvalidChecksum(InvalidCode):
+class InvalidChecksum(InvalidCode, stdnum_exceptions.InvalidChecksum):  # type: ignore[misc]  # message(): see InvalidCode
     """The check character does not match."""
 
     error = "invalid_checksum"
 
 
-class InvalidComponent(InvalidCode):
+class InvalidComponent(InvalidCode, stdnum_exceptions.InvalidComponent):  # type: ignore[misc]  # message(): see InvalidCode
     """A segment is well formed but not a real value (unknown division, month 13, unknown variety …)."""
 
     error = "invalid_component"
+
+
+def as_text(s: object) -> str:
+    """``s`` itself if it is a string; anything else is no identifier (``InvalidFormat``, as python-stdnum's clean)."""
+    if isinstance(s, str):
+        return s
+    raise InvalidFormat(
+        f"标识符应为文本（字符串），而不是 {type(s).__name__}", f"an identifier is a string, not {type(s).__name__}"
+    )
+
+
+def deprecated_alias(func: Callable[P, R], old: str) -> Callable[P, R]:
+    """``func`` under its former name ``old``, warning (DeprecationWarning) on each call."""
+
+    @functools.wraps(func)
+    def alias(*args: P.args, **kwargs: P.kwargs) -> R:
+        warnings.warn(f"{func.__module__}.{old} is deprecated; use {func.__name__}", DeprecationWarning, stacklevel=2)
+        return func(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = old
+    alias.__doc__ = f"Deprecated alias of :func:`{func.__name__}`."
+    return alias
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,16 @@ from importlib import metadata
 from stdnum import numdb
 from stdnum.util import clean
 
-from sedata.codes._base import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength, Note, Parsed, Segment
+from sedata.codes._base import (
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    Note,
+    Parsed,
+    Segment,
+    ValidationError,
+    as_text,
+)
 
 KIND = "admin_division"
 CODESET = ("admin-division", "gbt2260")
@@ -108,6 +117,7 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[Validity, ...]]]:
 
 def compact(s: str) -> str:
     """The code without spaces (full-width digits made ASCII)."""
+    s = as_text(s)
     return clean(s, " ").strip()
 
 
@@ -181,7 +191,7 @@ def is_valid(s: str, year: int | None = None) -> bool:
     """Whether ``s`` is a GB/T 2260 code (in ``year`` when given)."""
     try:
         validate(s, year)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 

@@ -24,6 +24,9 @@ from sedata.codes._base import (
     Note,
     Parsed,
     Segment,
+    ValidationError,
+    as_text,
+    deprecated_alias,
 )
 
 KIND = "citizen_id"
@@ -40,6 +43,7 @@ class MaskedParsed(Parsed):
 
 def compact(s: str) -> str:
     """The number without spaces or hyphens, upper-cased (a trailing ``x`` becomes ``X``)."""
+    s = as_text(s)
     return clean(s, " -").upper().strip()
 
 
@@ -159,7 +163,7 @@ def is_valid(s: str, *, legacy: bool = True, today: dt.date | None = None) -> bo
     """Whether ``s`` is a valid citizen ID (15-digit legacy numbers included when ``legacy``)."""
     try:
         validate(s, legacy=legacy, today=today)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 
@@ -179,7 +183,7 @@ def sex(s: str) -> str:
     return "男" if int(validate(s)[16]) % 2 else "女"
 
 
-def build(division: str, born: dt.date, sequence: int) -> str:
+def generate(division: str, born: dt.date, sequence: int) -> str:
     """A valid 18-digit number from its parts (the check digit is computed)."""
     body = f"{admin_division.compact(division)}{born:%Y%m%d}{sequence:03d}"
     return validate(body + calc_check_digit(body), legacy=False)
@@ -211,3 +215,6 @@ def parse(s: str, *, today: dt.date | None = None) -> Parsed:
         Segment("check", "校验码", "check character", 17, number[17]),
     )
     return MaskedParsed(KIND, number, segments, tuple(warnings))
+
+
+build = deprecated_alias(generate, "build")

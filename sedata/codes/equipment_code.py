@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -26,6 +27,8 @@ from sedata.codes._base import (
     Note,
     Parsed,
     Segment,
+    ValidationError,
+    as_text,
 )
 from sedata.codes._layout import Layout, domain_layouts, fixed_length
 from sedata.spec import current
@@ -96,6 +99,7 @@ def max_sequence(form: Form) -> int:
 
 def compact(s: str) -> str:
     """The code without spaces or hyphens, full-width characters made ASCII, letters upper case."""
+    s = as_text(s)
     text = unicodedata.normalize("NFKC", s)
     return re.sub(r"[\s\-]", "", text).upper()
 
@@ -354,7 +358,7 @@ def is_valid(s: str, on: dt.date | None = None) -> bool:
     """Whether ``s`` is a valid equipment code."""
     try:
         parse(s, on)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 
@@ -398,6 +402,22 @@ def parse_licence(licence: str) -> Parsed:
 def maker_code_from_licence(licence: str) -> str:
     """The 5-digit 制造单位代号 in a licence number: ``TS2210890-2015`` → ``10890`` (PARTIAL rule)."""
     return parse_licence(licence).segment("maker").value
+
+
+def scope_covers(scope: Iterable[str], variety: str) -> bool:
+    """Whether a licence whose scope lists these catalogue codes (kind, category or variety) covers ``variety``.
+
+    The catalogue versions are those the spec names for the licence-scope element (SE.LIC.0003).
+    """
+    spec = current()
+    element = next(e for e in spec.elements.values() if e.key == "scope_equipment")
+    assert element.codeset is not None
+    tables = spec.codesets[element.codeset]
+    wanted = {compact(c) for c in scope}
+    for version in element.codeset_versions or list(tables):
+        if wanted & {e.code for e in _tables.lineage(tables[version], compact(variety))}:
+            return True
+    return False
 
 
 def generate(

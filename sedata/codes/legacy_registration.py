@@ -16,7 +16,17 @@ import unicodedata
 from functools import cache
 
 from sedata.codes import _tables, admin_division
-from sedata.codes._base import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength, Note, Parsed, Segment
+from sedata.codes._base import (
+    InvalidCode,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    Note,
+    Parsed,
+    Segment,
+    ValidationError,
+    as_text,
+)
 from sedata.codes._layout import Layout, domain_layouts, fixed_length
 
 KIND = "legacy_registration"
@@ -52,6 +62,7 @@ def max_sequence() -> int:
 
 def compact(s: str) -> str:
     """The code without spaces or hyphens, full-width characters made ASCII, letters upper case."""
+    s = as_text(s)
     return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", s)).upper()
 
 
@@ -205,7 +216,7 @@ def is_valid(s: str) -> bool:
     """Whether ``s`` is a valid registration code."""
     try:
         parse(s)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 

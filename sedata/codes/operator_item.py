@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sedata.codes import _tables
 from sedata.codes._base import (
-    InvalidCode,
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
@@ -22,6 +21,8 @@ from sedata.codes._base import (
     Parsed,
     Segment,
     Status,
+    ValidationError,
+    as_text,
 )
 from sedata.spec import current
 from sedata.spec.model import CodeEntry, CodeSet
@@ -75,6 +76,7 @@ def max_code_length() -> int:
 
 def compact(s: str) -> str:
     """Without spaces, full-width brackets and letters made ASCII, the item code upper case."""
+    s = as_text(s)
     text = re.sub(r"\s", "", unicodedata.normalize("NFKC", s))
     m = re.match(r"[0-9A-Za-z]+", text)
     return text if m is None else m.group(0).upper() + text[m.end() :]
@@ -186,7 +188,7 @@ def is_valid(s: str, table: str = DEFAULT_TABLE) -> bool:
     """Whether ``s`` is an item of ``table``."""
     try:
         parse(s, table)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 

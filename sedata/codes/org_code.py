@@ -12,7 +12,16 @@ import string
 
 from stdnum.util import clean
 
-from sedata.codes._base import InvalidChecksum, InvalidCode, InvalidFormat, InvalidLength, Parsed, Segment
+from sedata.codes._base import (
+    InvalidChecksum,
+    InvalidFormat,
+    InvalidLength,
+    Parsed,
+    Segment,
+    ValidationError,
+    as_text,
+    deprecated_alias,
+)
 
 KIND = "org_code"
 BODY_ALPHABET = string.digits + string.ascii_uppercase
@@ -22,6 +31,7 @@ WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def compact(s: str) -> str:
     """The code without spaces or hyphens, upper-cased."""
+    s = as_text(s)
     return clean(s, " -").upper().strip()
 
 
@@ -83,7 +93,7 @@ def is_valid(s: str) -> bool:
     """Whether ``s`` is a valid organisation code."""
     try:
         validate(s)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 
@@ -94,7 +104,7 @@ def format(s: str) -> str:
     return f"{code[:8]}-{code[8:]}" if len(code) == 9 else code
 
 
-def build(body: str) -> str:
+def generate(body: str) -> str:
     """A valid code from an 8-character body: the body and its check character."""
     body = compact(body)
     return body + calc_check_digit(body)
@@ -111,3 +121,6 @@ def parse(s: str) -> Parsed:
             Segment("check", "校验码", "check character", 8, code[8]),
         ),
     )
+
+
+build = deprecated_alias(generate, "build")

@@ -20,7 +20,17 @@ from functools import cache, lru_cache
 
 from sedata.codes import _tables
 from sedata.codes import equipment_code as _equipment
-from sedata.codes._base import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength, Note, Parsed, Segment
+from sedata.codes._base import (
+    InvalidCode,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    Note,
+    Parsed,
+    Segment,
+    ValidationError,
+    as_text,
+)
 from sedata.codes._layout import Layout, domain_layouts, domain_lengths
 from sedata.spec import current
 from sedata.spec.model import CodeEntry
@@ -64,6 +74,7 @@ def max_length() -> int | None:
 
 def compact(s: str) -> str:
     """Without spaces; full-width brackets, digits and letters made ASCII (half-width); letters upper case."""
+    s = as_text(s)
     text = unicodedata.normalize("NFKC", s)
     return re.sub(r"\s", "", text).upper()
 
@@ -340,7 +351,7 @@ def is_valid(s: str, equipment_code: str | None = None, variety: str | None = No
     """Whether ``s`` is a valid registration certificate number (consistent with the cross-check inputs)."""
     try:
         parse(s, equipment_code, variety)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 

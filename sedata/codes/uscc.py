@@ -28,6 +28,9 @@ from sedata.codes._base import (
     Note,
     Parsed,
     Segment,
+    ValidationError,
+    as_text,
+    deprecated_alias,
 )
 from sedata.spec import current
 from sedata.spec.model import CodeEntry
@@ -53,6 +56,7 @@ def authority(code: str) -> CodeEntry | None:
 
 def compact(s: str) -> str:
     """The code without spaces or hyphens, upper-cased (python-stdnum's ``compact``)."""
+    s = as_text(s)
     return stdnum_uscc.compact(s)
 
 
@@ -137,7 +141,7 @@ def is_valid(s: str) -> bool:
     """Whether ``s`` is a valid USCC."""
     try:
         validate(s)
-    except InvalidCode:
+    except ValidationError:
         return False
     return True
 
@@ -147,11 +151,11 @@ def format(s: str) -> str:
     return compact(s)
 
 
-def build(authority: str, category: str, division: str, organisation: str) -> str:
+def generate(authority: str, category: str, division: str, organisation: str) -> str:
     """A valid USCC from its parts; ``organisation`` may be an 8-character body (its check is added)."""
     org = org_code.compact(organisation)
     if len(org) == 8:
-        org = org_code.build(org)
+        org = org_code.generate(org)
     body = f"{authority}{category}{admin_division.compact(division)}{org}".upper()
     return validate(body + calc_check_digit(body))
 
@@ -219,3 +223,6 @@ def parse(s: str) -> Parsed:
         Segment("check", "校验码", "check character", 17, code[17]),
     )
     return Parsed(KIND, code, segments, tuple(warnings))
+
+
+build = deprecated_alias(generate, "build")

@@ -8,12 +8,13 @@ accept too, so the three artefacts agree on what is valid.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from sedata.spec.formats import DATE_PATTERN, DATETIME_PATTERN
@@ -111,6 +112,39 @@ def lexical_decimal(pattern: str, fmt: str) -> Callable[[Any], Any]:
             "应为格式 {format} 的十进制数（用字符串书写） / "
             "expected a decimal of format {format} written as a string, got {value}",
             {"value": value, "format": fmt},
+        )
+
+    return check
+
+
+CODES_LAYER = "sedata.codes-layer"
+"""Validation context key: when true, identifier rules are left to the validator's codes layer (which reports
+them as SE-COD findings, with the rule's status) instead of failing the model (the message header reader)."""
+
+
+def identifier(*kinds: str) -> Callable[[str, ValidationInfo], str]:
+    """Accept a string that one of the ``sedata.codes`` kinds parses (check characters, tables): as the codes layer.
+
+    The module is imported on first use, so importing the models stays cheap.
+    """
+
+    def check(value: str, info: ValidationInfo) -> str:
+        if isinstance(info.context, dict) and info.context.get(CODES_LAYER):
+            return value
+        from stdnum.exceptions import ValidationError
+
+        reasons: list[str] = []
+        for kind in kinds:
+            try:
+                importlib.import_module(f"sedata.codes.{kind}").parse(value)
+            except ValidationError as exc:
+                reasons.append(str(exc))
+                continue
+            return value
+        raise PydanticCustomError(
+            "identifier",
+            "不是有效的 {kinds}（sedata.codes）/ not a valid {kinds} (sedata.codes): {reasons}",
+            {"kinds": " | ".join(kinds), "reasons": "; ".join(reasons), "value": value},
         )
 
     return check

@@ -8,9 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
-from sedata.elements._core import lexical_date, lexical_datetime, lexical_decimal
+from sedata.elements._core import identifier, lexical_date, lexical_datetime, lexical_decimal
 
 
 AccidentCause = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=2000)]
@@ -47,7 +47,11 @@ AccidentSummary = Annotated[str, StringConstraints(strict=True, min_length=1, ma
 Address = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
 """地址 — Address (value domain `address`, an..200)."""
 
-AdminDivision = Annotated[str, StringConstraints(strict=True, min_length=6, max_length=6, pattern=r'^(?:[0-9]{6})$')]
+AdminDivision = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=6, max_length=6, pattern=r'^(?:[0-9]{6})$'),
+    AfterValidator(identifier('admin_division')),
+]
 """行政区划代码 — Administrative division code (value domain `admin-division`, n6).
 Code set `admin-division` versions gbt2260.
 Membership is checked against the dated external table by sedata.codes.
@@ -70,7 +74,11 @@ CertificateStatus = Annotated[str, StringConstraints(strict=True, min_length=1, 
 ChangeReason = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
 """变更原因 — Reason for change (SE.REG.0009, an..200)."""
 
-CitizenId = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9]{17}[0-9X])$')]
+CitizenId = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9]{17}[0-9X])$'),
+    AfterValidator(identifier('citizen_id')),
+]
 """公民身份号码 — Citizen ID number (value domain `citizen-id`, an18).
 Also checked by sedata.codes: citizen_id."""
 
@@ -155,7 +163,11 @@ EquipmentCategory = Literal[
 """设备类别 — Equipment category (SE.EQP.0005, an4).
 Code set `equipment-catalogue` versions 2014, level 类别."""
 
-EquipmentCode = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-Z]{4}[0-9]{5}[12][0-9]{3}[0-9A-Z]{5}|[0-9A-Z]{4}[0-9]{6}[12][0-9]{3}[0-9A-Z]{4})$')]
+EquipmentCode = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-Z]{4}[0-9]{5}[12][0-9]{3}[0-9A-Z]{5}|[0-9A-Z]{4}[0-9]{6}[12][0-9]{3}[0-9A-Z]{4})$'),
+    AfterValidator(identifier('equipment_code')),
+]
 """特种设备代码 — Equipment code (value domain `equipment-code`, an18).
 Also checked by sedata.codes: equipment_code."""
 
@@ -454,7 +466,11 @@ OperatorItem = Literal[
 """作业项目代号 — Operator item code (SE.OPC.0002, an..3).
 Code set `operator-item` versions 2011, 2019, level 项目."""
 
-OrgCode = Annotated[str, StringConstraints(strict=True, min_length=9, max_length=9, pattern=r'^(?:[0-9A-Z]{8}[0-9X])$')]
+OrgCode = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=9, max_length=9, pattern=r'^(?:[0-9A-Z]{8}[0-9X])$'),
+    AfterValidator(identifier('org_code')),
+]
 """组织机构代码 — Organisation code (value domain `org-code`, an9).
 Also checked by sedata.codes: org_code."""
 
@@ -511,11 +527,19 @@ RegistrationCategory = Literal[
 """登记类别 — Registration category (SE.REG.0001, an..20).
 Code set `registration-category` versions TSG08-2017."""
 
-RegistrationCertNo = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20, pattern=r'^(?:[一-鿿][0-9]{2}[一-鿿][A-Z][0-9A-Z]{4,6}(\([0-9]{2}\)|（[0-9]{2}）))$')]
+RegistrationCertNo = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=20, pattern=r'^(?:[一-鿿][0-9]{2}[一-鿿][A-Z][0-9A-Z]{4,6}(\([0-9]{2}\)|（[0-9]{2}）))$'),
+    AfterValidator(identifier('registration_cert')),
+]
 """使用登记证编号 — Use-registration certificate number (value domain `registration-cert-no`, an..20).
 Also checked by sedata.codes: registration_cert."""
 
-RegistrationCode = Annotated[str, StringConstraints(strict=True, min_length=20, max_length=20, pattern=r'^(?:[0-9A-Z]{4}[0-9]{6}[12][0-9]{5}[0-9A-Z]{4})$')]
+RegistrationCode = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=20, max_length=20, pattern=r'^(?:[0-9A-Z]{4}[0-9]{6}[12][0-9]{5}[0-9A-Z]{4})$'),
+    AfterValidator(identifier('legacy_registration')),
+]
 """设备注册代码 — Legacy registration code (value domain `registration-code`, an20).
 Also checked by sedata.codes: legacy_registration."""
 
@@ -711,7 +735,11 @@ Sequence = Annotated[int, Strict(), Field(ge=1, le=999999999999)]
 SpecVersion = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20, pattern=r'^(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})$')]
 """规范版本 — Spec version (SE.MSG.0001, an..20)."""
 
-UnitCode = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10})$')]
+UnitCode = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10})$'),
+    AfterValidator(identifier('uscc', 'citizen_id')),
+]
 """单位代码或个人身份证号 — Unit code or personal ID number (value domain `unit-code`, an18).
 Also checked by sedata.codes: uscc, citizen_id."""
 
@@ -734,7 +762,11 @@ UnitRole = Literal[
 """单位角色 — Unit role (SE.UNT.0007, an..10).
 Code set `unit-role` versions 1."""
 
-Uscc = Annotated[str, StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10})$')]
+Uscc = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=18, max_length=18, pattern=r'^(?:[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10})$'),
+    AfterValidator(identifier('uscc')),
+]
 """统一社会信用代码 — Unified social credit code (value domain `uscc`, an18).
 Also checked by sedata.codes: uscc."""
 

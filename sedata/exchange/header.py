@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sedata.elements import MessageHeader
+from sedata.elements._core import CODES_LAYER
 from sedata.exchange.errors import (
     DigestUnavailableError,
     HeaderError,
@@ -77,7 +78,8 @@ def parse_header(
             **where,
         )
     try:
-        header = MessageHeader.model_validate(data, by_alias=True, by_name=False)
+        # Identifiers in the header (sender, receiver) are the codes layer's to report, as in records.
+        header = MessageHeader.model_validate(data, by_alias=True, by_name=False, context={CODES_LAYER: True})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '-'}: {e['msg']}" for e in exc.errors())
         raise HeaderError(f"报文头无效：{problems}", f"invalid header: {problems}", **where) from None

@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "completenessMandatory": ("必选项完整率", "M completeness"),
     "completenessConditional": ("条件项完整率", "C completeness"),
     "validity": ("有效率", "Validity"),
+    "errorFree": ("无错记录率", "Error-free records"),
     "timelinessRate": ("及时率", "Timeliness"),
     "uniqueness": ("唯一率", "Uniqueness"),
     "consistency": ("一致率", "Consistency"),
@@ -262,8 +263,13 @@ def _rates_head(page: _Page) -> str:
 
 
 def _sender_label(item: dict[str, Any]) -> str:
-    name = item["registrationDivision"]["name"]
+    name = item.get("name") or item["registrationDivision"]["name"]
     return f"{item['sender']} {name}".strip()
+
+
+def _name_of(item: dict[str, Any]) -> str:
+    """The sender's name as the data gives it, after its code (nothing when no record names it)."""
+    return f" {escape(item['name'])}" if item.get("name") else ""
 
 
 def _division_label(page: _Page, item: dict[str, Any]) -> str:
@@ -294,7 +300,8 @@ def _ranking(page: _Page, data: dict[str, Any]) -> None:
         div = s["registrationDivision"]
         div_text = f"{div['code']} {div['name']}" if div["code"] else page.plain("unknown")
         page.add(
-            f"<tr>{_num_cell(s['rank'])}<td><code>{escape(s['sender'])}</code></td><td>{escape(div_text)}</td>"
+            f"<tr>{_num_cell(s['rank'])}<td><code>{escape(s['sender'])}</code>{_name_of(s)}</td>"
+            f"<td>{escape(div_text)}</td>"
             f'{_num_cell(s["records"])}<td class="num"><b>{_score_text(s["score"])}</b></td>{_rates_cells(s["rates"])}'
             f"{_num_cell(s['duplicates'])}{_num_cell(s['recordsWithError'])}</tr>"
         )

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -79,6 +79,8 @@ class EntityInfo:
     event_element: str | None
     event_is_datetime: bool
     division_field: str | None
+    unit_names: tuple[tuple[str, str], ...] = ()
+    """(code field, name field) pairs naming a unit: ``…Code`` holding a USCC beside its ``…Name``."""
 
 
 def entity_infos(spec: Spec) -> dict[str, EntityInfo]:
@@ -105,6 +107,16 @@ def entity_infos(spec: Spec) -> dict[str, EntityInfo]:
                 event_field, event_element, event_is_datetime = name, f.element, domain.data_type == "datetime"
             if division is None and domain is not None and domain.codeset == "admin-division" and not f.repeated:
                 division = name
+        codes = [
+            spec.field_exchange_name(f)
+            for f in ent.fields
+            if f.element and not f.repeated and "uscc" in spec.domains[f.element].identifiers
+        ]
+        unit_names = tuple(
+            (code, code.removesuffix("Code") + "Name")
+            for code in codes
+            if code.endswith("Code") and code.removesuffix("Code") + "Name" in by_key.values()
+        )
         out[ent.id] = EntityInfo(
             ent.id,
             {"zh": ent.name.zh, "en": ent.name.en},
@@ -115,6 +127,7 @@ def entity_infos(spec: Spec) -> dict[str, EntityInfo]:
             event_element,
             event_is_datetime,
             division,
+            unit_names,
         )
     return out
 
@@ -261,10 +274,11 @@ def rates(
     items: Iterable[tuple[EntityInfo, EntityCounts]], parameters: Parameters, consistency: bool
 ) -> dict[str, float | None]:
     """The pooled rates of the score over ``items`` (None: nothing to measure)."""
-    m_num = m_den = c_num = c_den = present = invalid = records = dups = incons = 0
+    m_num = m_den = c_num = c_den = present = invalid = records = dups = incons = errors = 0
     delays = Delays()
     for info, counts in items:
         records += counts.records
+        errors += counts.with_error
         dups += counts.duplicates
         incons += counts.inconsistent
         delays.merge(counts.delays)
@@ -280,6 +294,7 @@ def rates(
         "completenessMandatory": _ratio(m_num, m_den),
         "completenessConditional": _ratio(c_num, c_den),
         "validity": _ratio(present - invalid, present),
+        "errorFree": _ratio(records - errors, records),
         "timeliness": _ratio(delays.within(parameters.limit_days), delays.measured),
         "uniqueness": None if records == 0 else 1 - dups / records,
         "consistency": None if records == 0 or not consistency else 1 - incons / records,
@@ -404,6 +419,10 @@ class _Run:
     overall: Group
     senders: dict[str, Group]
     divisions: dict[str, Group]
+    names: dict[str, Counter[str]] = field(default_factory=dict)
+    """Per sender code, the names the data gives that code (a sender's own records name it most often)."""
+    sender_codes: frozenset[str] = frozenset()
+    """The senders of the run's packages (from the validator's report), whose names are looked for."""
 
 
 def _score_file(run: _Run, report: FileReport, spec: Spec) -> dict[str, Any]:
@@ -446,6 +465,8 @@ def _score_file(run: _Run, report: FileReport, spec: Spec) -> dict[str, Any]:
                     entry["unknownRecordTypes"] += 1
                     continue
                 obs = observe(record, info, by_index.get(record.index, ()), created, seen, run.parameters)
+                if info.unit_names and isinstance(record.data, dict):
+                    _note_names(run, record.data, info)
                 code, source = home, "sender"
                 own = record.data.get(info.division_field) if info.division_field and record.data else None
                 if isinstance(own, str) and roll_up(own, run.parameters.division_level) is not None:
@@ -457,6 +478,28 @@ def _score_file(run: _Run, report: FileReport, spec: Spec) -> dict[str, Any]:
     except ExchangeError:
         pass  # the validator has reported why the file ends here; what was read is counted
     return entry
+
+
+def _header_names(spec: Spec) -> str:
+    """The exchange name of the header's sender element."""
+    from sedata.spec.envelope import HEADER_ENTITY
+
+    header = spec.entities[HEADER_ENTITY]
+    return next(spec.field_exchange_name(f) for f in header.fields if spec.field_key(f) == "sender")
+
+
+def _note_names(run: _Run, data: dict[str, Any], info: EntityInfo) -> None:
+    """Remember the name a record gives a sender's code (only codes that send: the names stay few)."""
+    for code_field, name_field in info.unit_names:
+        code, name = data.get(code_field), data.get(name_field)
+        if isinstance(code, str) and code in run.sender_codes and isinstance(name, str) and name.strip():
+            run.names.setdefault(code, Counter())[name.strip()] += 1
+
+
+def sender_name(run: _Run, sender: str) -> str | None:
+    """The name the data most often gives ``sender`` (None when no record names it)."""
+    names = run.names.get(sender)
+    return names.most_common(1)[0][0] if names else None
 
 
 def build_scorecard(
@@ -481,6 +524,10 @@ def build_scorecard(
     ) or any(f.layer in CONSISTENCY_LAYERS for f in report.findings)
     findings = report.by_severity()
     run = _Run(entity_infos(spec), parameters, Group(), {}, {})
+    header_names = _header_names(spec)
+    run.sender_codes = frozenset(
+        str(fr.header[header_names]) for fr in report.files if fr.header and fr.header.get(header_names)
+    )
     file_entries = []
     for file_report in report.files:
         file_entries.append(_score_file(run, file_report, spec))
@@ -492,6 +539,7 @@ def build_scorecard(
         item = {
             "rank": None,  # numbered by rank() below; first so that the JSON reads like the table
             "sender": sender,
+            "name": sender_name(run, sender),
             "registrationDivision": {"code": home, "name": division_name(home) if home else ""},
             "files": group.files,
             **group_data(group, run.infos, parameters, consistency),

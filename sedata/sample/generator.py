@@ -4,12 +4,21 @@ Everything that is a rule or a table comes from the spec and ``sedata.codes`` (c
 per kind, operator items, city letters, check digits); only the words (names, streets) are invented.
 The same ``seed`` always gives the same records. With ``invalid_rate`` each broken record carries
 exactly one defect, returned beside it so tests can expect exactly those findings.
+
+A seed names one **population** of devices, drawn device by device (device ``i`` is the same whatever the
+message): ``inspection-upload`` carries device ``i``'s Equipment and Inspection records, ``registration-download``
+its registration record (a UseRegistration where the kind's certificate category is confirmed, else the
+StatusChange that put it into use), so reconciling two samples of one seed finds only what was injected
+(``inconsistent_rate``). Business keys (codes, report and certificate numbers) come from blocks reserved per seed,
+so samples of different seeds share none (seeds 0-18; further seeds reuse blocks far apart). Dates are relative
+to ``today``, the report date: most events fall within the last 30 days, as a timely sender's would.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +34,12 @@ from sedata.spec.envelope import CHANGES
 
 _KIND_WEIGHTS = {"3000": 6, "4000": 3, "5000": 1, "2000": 2}
 _TODAY = dt.date(2026, 11, 1)
+"""The report date of library samples when none is given (the command line uses the local date)."""
+_POOL = 40  # units per role in a population
+_SERIAL_BLOCK = 100_000  # report, accident, person numbers reserved per seed
+_CERT_BLOCK = 5_000  # certificate serials reserved per seed and city
+_MAKER_NUMBERS = 900  # 3-digit unit numbers 100-999 in a maker code
+_SEQUENCE_BLOCK = 1_000  # equipment-code sequences reserved per seed and series, once maker numbers wrap
 
 
 @dataclass(frozen=True)
@@ -37,8 +52,24 @@ class Defect:
     kind: str
     value: Any = None
 
+    @property
+    def rule(self) -> str:
+        """The id of the rule this defect breaks (``DEFECT_RULES``)."""
+        return DEFECT_RULES[self.kind]
+
 
 DEFECT_KINDS = ("missing-mandatory", "pattern", "unknown-code", "checksum", "impossible-date")
+DEFECT_RULES = {
+    "missing-mandatory": "SE-SCH-001",
+    "pattern": "SE-SCH-002",
+    "unknown-code": "SE-COD-001",
+    "checksum": "SE-COD-002",
+    "impossible-date": "SE-SCH-002",  # a text outside the YYYY-MM-DD representation, not a wrong JSON type
+    "disagree": "SE-CON-005",
+}
+"""The rule each kind of injected defect breaks (tests check that the validator reports exactly that rule)."""
+INCONSISTENCY_KINDS = ("disagree",)
+"""Injected into registration-download samples: the registration record differs from the inspection data."""
 
 
 @dataclass(frozen=True)
@@ -105,17 +136,24 @@ def _operator_items() -> list[str]:
     return [e.code for e in cs.entries if e.level == "项目" and (e.status or cs.status) == "CONFIRMED"]
 
 
-class Sampler:
-    """Draws consistent records; one instance per sample run."""
+Unit = tuple[str, str, _City, str]
+"""(name, USCC, city, county) of a made-up unit."""
 
-    def __init__(self, seed: int = 0, spec: Spec | None = None):
+
+class Sampler:
+    """Draws consistent records of one population (``seed``); one instance per sample run."""
+
+    def __init__(self, seed: int = 0, spec: Spec | None = None, today: dt.date | None = None):
+        self.seed = seed
+        self.today = today or _TODAY
         self.rng = random.Random(seed)
         self.spec = spec or current()
         self.seq = 0
-        self._serial = 0  # drives every identifier that must be unique within a sample
-        self.units = {role: [self._unit(role) for _ in range(40)] for role in words.TRADES}
+        self._serial = (seed % 1000) * _SERIAL_BLOCK  # report, accident and person numbers: a block per seed
+        self._units: dict[tuple[str, int], Unit] = {}
         self._cert_serial: dict[tuple[str, str], int] = {}
         self._code_seq: dict[tuple[str, str, int], int] = {}
+        self._device = 0
 
     # --- small parts -------------------------------------------------------------------------
     def _next(self) -> int:
@@ -126,14 +164,35 @@ class Sampler:
         r = self.rng
         return r.choice(words.SURNAMES) + "".join(r.choice(words.GIVEN) for _ in range(r.choice((1, 2))))
 
-    def _unit(self, role: str) -> tuple[str, str, _City, str]:
+    def _pick(self, role: str) -> tuple[Unit, int]:
+        """One of the population's units in ``role``, and its number in the pool."""
+        index = self.rng.randrange(_POOL)
+        return self._unit_at(role, index), index
+
+    def _unit_at(self, role: str, index: int) -> Unit:
+        """Unit ``index`` of ``role``: made on first use, the same in every message of the population."""
+        key = (role, index)
+        if key not in self._units:
+            rng = random.Random(f"unit:{self.seed}:{role}:{index}")
+            number = 1 + (self.seed * len(words.TRADES) + list(words.TRADES).index(role)) * _POOL + index
+            self._units[key] = self._unit(role, rng, number)
+        return self._units[key]
+
+    def _unit(self, role: str, rng: random.Random | None = None, number: int | None = None) -> Unit:
         """(name, USCC, city, county) of a made-up unit in a city whose certificate letter is known."""
-        city = self.rng.choice(_cities())
-        county = self.rng.choice(city.counties)
+        rng = rng or self.rng
+        city = rng.choice(_cities())
+        county = rng.choice(city.counties)
         place = admin_division.name(city.prefecture).removesuffix("市")
-        name = f"{place}{self.rng.choice(words.BRANDS)}{self.rng.choice(words.TRADES[role])}"
-        code = uscc.build("9", "1", county, _base31(self._next(), 8))
+        name = f"{place}{rng.choice(words.BRANDS)}{rng.choice(words.TRADES[role])}"
+        # A fresh unit (not of the pool) takes a number past every pool's, from this sample's serial block.
+        number = number if number is not None else 10**9 + self._next()
+        code = uscc.generate("9", "1", county, _base31(number, 8))
         return name, code, city, county
+
+    def _recent(self, most: int = 365) -> dt.date:
+        """A recent event date: days before ``today`` drawn so that about 95 % fall within 30 days."""
+        return self.today - dt.timedelta(days=min(int(self.rng.expovariate(0.1)) + 1, most))
 
     def _address(self, county: str) -> str:
         return (
@@ -148,31 +207,37 @@ class Sampler:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
 
     def _person_id(self, county: str) -> str:
-        # Unique by construction: the serial fixes (birth date, sequence); the county only adds realism.
+        # Unique by construction: the serial fixes (birth date, sequence); the division only adds realism. Born
+        # 1975-1999 in a division that existed then (a county made later gives way to an older one nearby).
         n = self._next()
-        first = max([1965, *(v.start or 0 for v in admin_division.periods(county))])
-        born = dt.date(max(first, 1970), 1, 1) + dt.timedelta(days=(n // 999) % 9000)
-        return citizen_id.build(county, born, n % 999 + 1)
+        born = _BORN_FROM + dt.timedelta(days=(n // 999) % 9000)
+        return citizen_id.generate(_birth_division(county), born, n % 999 + 1)
 
     # --- entities ----------------------------------------------------------------------------
+    def device(self, index: int) -> dict[str, Any]:
+        """Device ``index`` of the population as an Equipment record (call in order: 0, 1, 2 …)."""
+        self.rng = random.Random(f"device:{self.seed}:{index}")
+        return self.equipment()
+
     def equipment(self) -> dict[str, Any]:
         """An Equipment record: a registered device with codes that agree with each other."""
         self.seq += 1
         r = self.rng
         kind = r.choices(list(_KIND_WEIGHTS), weights=list(_KIND_WEIGHTS.values()))[0]
         category, variety, product = r.choice(_catalogue()[kind])
-        maker_name, maker_code, maker_city, maker_county = r.choice(self.units["制造"])
-        user_name, user_code, city, county = r.choice(self.units["使用"])
-        # Made and registered after the 2014 catalogue, so certificates use its variety digits.
-        made = self._date(dt.date(2015, 1, 1), dt.date(2024, 12, 31))
+        (maker_name, maker_code, _, _), maker_index = self._pick("制造")
+        (user_name, user_code, city, county), _ = self._pick("使用")
+        # Made 2-11 years before the report date, registered after the 2014 catalogue, so certificates use
+        # its variety digits.
+        made = self._date(max(dt.date(2015, 1, 1), _plus_years(self.today, -11)), _plus_years(self.today, -2))
         registered = made + dt.timedelta(days=r.randint(30, 300))
-        # Maker code = licence region (the maker's province) + its unit number, as in TS22xxyyy licences.
-        maker = (
-            f"{maker_code[2:4]}{self.units['制造'].index((maker_name, maker_code, maker_city, maker_county)) + 100:03d}"
-        )
-        # One counter per (variety, maker, year), so that no two devices ever share a code.
+        # Maker code = licence region (the maker's province) + its unit number, as in TS22xxyyy licences; the
+        # unit number and a sequence block depend on the seed, so that populations share no equipment code.
+        slot = self.seed * _POOL + maker_index
+        maker = f"{maker_code[2:4]}{100 + slot % _MAKER_NUMBERS:03d}"
         series = (variety, maker, made.year)
-        self._code_seq[series] = sequence = self._code_seq.get(series, 0) + 1
+        self._code_seq[series] = counter = self._code_seq.get(series, 0) + 1
+        sequence = (slot // _MAKER_NUMBERS) % 99 * _SEQUENCE_BLOCK + counter
         record: dict[str, Any] = {
             "equipmentCode": equipment_code.generate(variety, maker_code=maker, year=made.year, sequence=sequence),
             "equipmentKind": kind,
@@ -196,12 +261,59 @@ class Sampler:
         }
         if kind in _cert_kinds():
             key = (city.province, city.letter)
-            self._cert_serial[key] = serial = self._cert_serial.get(key, 0) % 99999 + 1
+            self._cert_serial[key] = counter = self._cert_serial.get(key, 0) % _CERT_BLOCK + 1
+            serial = (self.seed % 19) * _CERT_BLOCK + counter
             category_char = self._category_char(kind)
             record["registrationCertNo"] = registration_cert.generate(
                 category_char, variety, city.province, city.letter, serial, registered.year
             )
         return record
+
+    def registration(self, equipment: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The registration-side record of ``equipment``: its UseRegistration, or (no confirmed certificate
+        category for its kind, so no certificate number to key one) the StatusChange that put it into use."""
+        if "registrationCertNo" not in equipment:
+            return "StatusChange", {
+                "equipmentCode": equipment["equipmentCode"],
+                "changeDate": equipment["registrationDate"],
+                "useStatus": equipment["useStatus"],
+                "registrationStatus": equipment["registrationStatus"],
+                "changeReason": "办理使用登记后投入使用",
+            }
+        return "UseRegistration", self.use_registration(equipment)
+
+    def use_registration(self, equipment: dict[str, Any]) -> dict[str, Any]:
+        """The UseRegistration (TSG 08-2017 登记表) of ``equipment``, agreeing with it element by element."""
+        r = self.rng
+        registered = dt.date.fromisoformat(equipment["registrationDate"])
+        same = (
+            "equipmentKind",
+            "equipmentCategory",
+            "equipmentVariety",
+            "productName",
+            "equipmentCode",
+            "modelSpec",
+            "manufacturerName",
+            "userUnitName",
+            "userUnitCode",
+            "internalNumber",
+            "useLocation",
+            "commissioningDate",
+            "registrationDate",
+            "registrationCertNo",
+            "registrationAuthority",
+        )
+        record = {k: equipment[k] for k in same if k in equipment}
+        record.update(
+            registrationCategory="新设备首次启用",
+            userUnitAddress=equipment["useLocation"],
+            safetyManager=self._name(),
+            mobilePhone=self._phone(),
+            formFiller=self._name(),
+            formDate=(registered - dt.timedelta(days=r.randint(1, 20))).isoformat(),
+            registrar=self._name(),
+        )
+        return {k: record[k] for k in _order("UseRegistration") if k in record}
 
     @staticmethod
     def _category_char(kind: str) -> str:
@@ -210,9 +322,10 @@ class Sampler:
     def inspection(self, equipment: dict[str, Any]) -> dict[str, Any]:
         """An Inspection of ``equipment``: statutory, passed, next date one year on (within every interval)."""
         r = self.rng
-        body_name, body_code, _, _ = r.choice(self.units["检验"])
+        (body_name, body_code, _, _), _ = self._pick("检验")
         kind = equipment["equipmentKind"]
-        done = self._date(dt.date.fromisoformat(equipment["registrationDate"]), _TODAY - dt.timedelta(days=1))
+        registered = dt.date.fromisoformat(equipment["registrationDate"])
+        done = max(self._recent(), min(registered, self.today))
         record = {
             "reportNo": f"JY{done.year}{self._next():08d}",
             "equipmentCode": equipment["equipmentCode"],
@@ -236,9 +349,9 @@ class Sampler:
 
     def operator_certificate(self) -> dict[str, Any]:
         r = self.rng
-        _, _, city, county = r.choice(self.units["使用"])
+        (_, _, city, county), _ = self._pick("使用")
         holder_id = self._person_id(county)
-        issued = self._date(dt.date(2019, 6, 1), dt.date(2025, 12, 31))
+        issued = self._recent()
         return {
             "certificateNo": holder_id,
             "holderName": self._name(),
@@ -255,7 +368,7 @@ class Sampler:
         equipment = self.equipment()
         deaths = r.choice((0, 0, 0, 1, 2))
         when = dt.datetime.combine(
-            self._date(dt.date(2020, 1, 1), _TODAY - dt.timedelta(days=2)),
+            self._recent() - dt.timedelta(days=1),
             dt.time(r.randrange(24), r.randrange(60)),
             tzinfo=dt.timezone(dt.timedelta(hours=8)),
         )
@@ -277,7 +390,7 @@ class Sampler:
             "reportedAt": (when + dt.timedelta(hours=r.randint(1, 24))).isoformat(),
         }
 
-    def unit(self, made: tuple[str, str, _City, str] | None = None, role: str = "制造") -> dict[str, Any]:
+    def unit(self, made: Unit | None = None, role: str = "制造") -> dict[str, Any]:
         """A Unit record (a fresh unit unless ``made`` names one), in the given role."""
         name, code, _, county = made or self._unit(role)
         return {
@@ -289,15 +402,15 @@ class Sampler:
             "unitPhone": f"0{self.rng.randint(10, 999)}-{self.rng.randrange(10**7, 10**8)}",
         }
 
-    def licence(self, holder: tuple[str, str, _City, str]) -> dict[str, Any]:
+    def licence(self, holder: Unit) -> dict[str, Any]:
         """A manufacturing Licence held by ``holder``."""
         r = self.rng
         name, code, city, _ = holder
-        start = self._date(dt.date(2021, 1, 1), dt.date(2025, 6, 30))
+        start = self._recent()
         kind = r.choice(list(_KIND_WEIGHTS))
         _, variety, product = r.choice(_catalogue()[kind])
         return {
-            "licenceNo": f"TS{r.choice('1234')}{self._next():07d}-{start.year}",
+            "licenceNo": f"TS{r.choice('1234')}{self._next() % 10**7:07d}-{start.year}",
             "holderName": name,
             "holderCode": code,
             "licenceItem": "制造",
@@ -309,7 +422,7 @@ class Sampler:
 
     def status_change(self) -> dict[str, Any]:
         equipment = self.equipment()
-        when = self._date(dt.date.fromisoformat(equipment["registrationDate"]), _TODAY)
+        when = max(self._recent(), dt.date.fromisoformat(equipment["registrationDate"]))
         return {
             "equipmentCode": equipment["equipmentCode"],
             "changeDate": when.isoformat(),
@@ -320,11 +433,16 @@ class Sampler:
     # --- messages ----------------------------------------------------------------------------
     def bodies(self, message_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """An endless stream of (record type, data) for ``message_type``."""
-        while True:
+        for index in itertools.count():
             if message_type == "inspection-upload":
-                eq = self.equipment()
+                eq = self.device(index)
                 yield "Equipment", eq
+                self.rng = random.Random(f"inspection:{self.seed}:{index}")
                 yield "Inspection", self.inspection(eq)
+            elif message_type == "registration-download":
+                eq = self.device(index)
+                self.rng = random.Random(f"registration:{self.seed}:{index}")
+                yield self.registration(eq)
             elif message_type == "operator-certificate-upload":
                 yield "OperatorCertificate", self.operator_certificate()
             elif message_type == "accident-report":
@@ -333,10 +451,43 @@ class Sampler:
                 holder = self._unit("制造")
                 yield "Licence", self.licence(holder)
                 yield "Unit", self.unit(holder)
-            elif message_type == "registration-download":
-                yield "StatusChange", self.status_change()
             else:
                 raise ValueError(f"unknown message type {message_type!r} / 未知报文类型")
+
+    def record(self, entity_id: str) -> dict[str, Any]:
+        """One realistic record of ``entity_id`` (the entities in :data:`ENTITIES`), valid through every layer."""
+        if entity_id == "Equipment":
+            return self.equipment()
+        if entity_id == "Inspection":
+            return self.inspection(self.equipment())
+        if entity_id == "UseRegistration":
+            while "registrationCertNo" not in (eq := self.equipment()):
+                pass
+            return self.use_registration(eq)
+        if entity_id == "OperatorCertificate":
+            return self.operator_certificate()
+        if entity_id == "Accident":
+            return self.accident()
+        if entity_id == "Licence":
+            return self.licence(self._unit("制造"))
+        if entity_id == "Unit":
+            return self.unit(role=self.rng.choice(list(words.TRADES)))
+        if entity_id == "StatusChange":
+            return self.status_change()
+        raise ValueError(f"no sample records of {entity_id!r} / 无此实体的样例记录")
+
+
+ENTITIES = (
+    "Equipment",
+    "Inspection",
+    "UseRegistration",
+    "OperatorCertificate",
+    "Accident",
+    "Licence",
+    "Unit",
+    "StatusChange",
+)
+"""The entities :meth:`Sampler.record` draws."""
 
 
 def _base31(n: int, width: int) -> str:
@@ -355,6 +506,28 @@ def _plus_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+_BORN_FROM = dt.date(1975, 1, 1)
+_BORN_UNTIL = _BORN_FROM + dt.timedelta(days=9000)
+
+
+@cache
+def _birth_division(county: str) -> str:
+    """``county`` if it was in force in every birth year of the sample's people (1975-1999), else the nearest code
+    that was (same prefecture, else same province)."""
+
+    def old_enough(code: str) -> bool:
+        found = admin_division.periods(code)
+        return all(any(v.covers(year) for v in found) for year in range(_BORN_FROM.year, _BORN_UNTIL.year + 1))
+
+    if old_enough(county):
+        return county
+    for prefix in (county[:4], county[:2]):
+        for code in admin_division.codes(_BORN_FROM.year):
+            if code.startswith(prefix) and code[4:] != "00" and old_enough(code):
+                return code
+    raise ValueError(f"no division of {county[:2]} in force in {_BORN_FROM.year}")  # pragma: no cover
+
+
 @cache
 def _order(entity_id: str) -> tuple[str, ...]:
     spec = current()
@@ -362,11 +535,24 @@ def _order(entity_id: str) -> tuple[str, ...]:
 
 
 def sample_records(
-    message_type: str, count: int, seed: int = 0, invalid_rate: float = 0.0, mode: str = CHANGES
+    message_type: str,
+    count: int,
+    seed: int = 0,
+    invalid_rate: float = 0.0,
+    mode: str = CHANGES,
+    *,
+    today: dt.date | None = None,
+    inconsistent_rate: float = 0.0,
 ) -> Iterator[tuple[Record, Defect | None]]:
-    """``count`` records of ``message_type``; a fraction ``invalid_rate`` carries one known defect each."""
-    sampler = Sampler(seed)
+    """``count`` records of ``message_type``; a fraction ``invalid_rate`` carries one known defect each.
+
+    ``today`` is the report date the sample's dates are relative to. ``inconsistent_rate`` (registration-download
+    only) makes that share of registration records disagree with the population's inspection data in one
+    compared element, each returned as a Defect of kind ``disagree``.
+    """
+    sampler = Sampler(seed, today=today)
     breaker = random.Random(seed + 1)
+    shuffler = random.Random(f"inconsistent:{seed}")
     bodies = sampler.bodies(message_type)
     for index in range(count):
         record_type, data = next(bodies)
@@ -374,7 +560,9 @@ def sample_records(
         if invalid_rate and breaker.random() < invalid_rate:
             # Break a copy: later records (an Inspection of this Equipment) must stay clean.
             data = copy.deepcopy(data)
-            defect = _break(breaker, index, record_type, data)
+            defect = break_record(breaker, index, record_type, data)
+        elif inconsistent_rate and record_type == "UseRegistration" and shuffler.random() < inconsistent_rate:
+            defect = _disagree(shuffler, sampler, index, record_type, data)
         record = Record(record_type, data, index=index)
         if mode == CHANGES:
             record.operation = "add"
@@ -383,7 +571,15 @@ def sample_records(
         yield record, defect
 
 
-def _break(rng: random.Random, index: int, record_type: str, data: dict[str, Any]) -> Defect:
+def _disagree(rng: random.Random, sampler: Sampler, index: int, record_type: str, data: dict[str, Any]) -> Defect:
+    """Make a registration record name another user unit than the inspection data does (one SE-CON-005)."""
+    name = rng.choice(("userUnitName", "userUnitCode"))
+    unit_name, unit_code, _, _ = sampler._unit("使用", rng)
+    data[name] = value = unit_name if name == "userUnitName" else unit_code
+    return Defect(index, record_type, name, "disagree", value)
+
+
+def break_record(rng: random.Random, index: int, record_type: str, data: dict[str, Any]) -> Defect:
     """Corrupt ``data`` in one way chosen among those that apply to it, and say how."""
     spec = current()
     entity = spec.entities[record_type]

@@ -201,7 +201,7 @@ def test_parsed_repr_is_masked(number: str) -> None:
 def numbers(draw: st.DrawFn) -> str:
     born = draw(st.dates(dt.date(1950, 1, 1), dt.date(2020, 12, 31)))
     division = draw(st.sampled_from(admin_division.codes(born.year)))
-    return citizen_id.build(division, born, draw(st.integers(0, 999)))
+    return citizen_id.generate(division, born, draw(st.integers(0, 999)))
 
 
 @given(numbers())

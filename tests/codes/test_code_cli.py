@@ -120,19 +120,51 @@ def test_explain_json() -> None:
 # --- new -------------------------------------------------------------------------------------------
 
 
+LICENCE_RECORDS = str(Path(__file__).resolve().parents[2] / "examples/messages/licence-information.xml")
+
+
 def test_new_equipment_code_from_a_licence(tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")
-    args = ("new", "equipment-code", "--variety", "3110", "--licence", "TS2210890-2015", "--year", "2025")
-    first = invoke(*args, "--store", store)
+    # TS2210890-2015's scope in the example licence records is 2100 (固定式压力容器), which holds 2150.
+    args = ("new", "equipment-code", "--variety", "2150", "--licence", "TS2210890-2015", "--year", "2025")
+    first = invoke(*args, "--licences", LICENCE_RECORDS, "--store", store)
     assert first.exit_code == 0, first.output
-    assert first.stdout.strip() == "311010890202500001"
+    assert first.stdout.strip() == "215010890202500001"
     assert "PARTIAL" in first.stderr  # the licence rule is derived from two examples
-    assert invoke(*args, "--store", store).stdout.strip() == "311010890202500002"
+    assert invoke(*args, "--licences", LICENCE_RECORDS, "--store", store).stdout.strip() == "215010890202500002"
     auth = invoke(
         "new", "equipment-code", "--variety", "3120", "--division", "433100", "--year", "2019", "--store", store
     )
     assert auth.stdout.strip() == "312043310020190001"
     assert equipment_code.is_valid(auth.stdout.strip())
+
+
+def test_new_equipment_code_refuses_a_variety_outside_the_licence_scope(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.db")
+    elevator = ("new", "equipment-code", "--variety", "3110", "--licence", "TS2210890-2015", "--year", "2025")
+    outside = invoke(*elevator, "--licences", LICENCE_RECORDS, "--store", store)
+    assert_clean_failure(outside)
+    assert "许可范围（2100）不涵盖品种 3110" in outside.stderr
+    assert "(2100) does not cover variety 3110" in outside.stderr and "--outside-scope" in outside.stderr
+    unknown = invoke(*elevator, "--store", store)  # no licence records: the scope is not known
+    assert_clean_failure(unknown)
+    assert "--licences" in unknown.stderr
+    missing = invoke(*elevator[:5], "TS2299999-2015", "--year", "2025", "--licences", LICENCE_RECORDS, "--store", store)
+    assert_clean_failure(missing)
+    assert "holds no record of licence TS2299999-2015" in missing.stderr
+    # Nothing was allocated by the refusals; the override allocates and still says why it is doubtful.
+    forced = invoke(*elevator, "--licences", LICENCE_RECORDS, "--outside-scope", "--store", store)
+    assert forced.exit_code == 0, forced.output
+    assert forced.stdout.strip() == "311010890202500001"
+    assert "does not cover variety 3110" in forced.stderr
+
+
+def test_scope_covers_reads_the_catalogue_levels() -> None:
+    assert equipment_code.scope_covers(["2100"], "2150")  # category covers its variety
+    assert equipment_code.scope_covers(["3000"], "3110")  # kind covers its variety
+    assert equipment_code.scope_covers(["2170", "2150"], "2150")
+    assert not equipment_code.scope_covers(["2100"], "3110")
+    assert not equipment_code.scope_covers(["2150"], "2170")
 
 
 def test_new_store_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,7 +85,7 @@ bodies = st.text(alphabet=ALPHABET, min_size=8, max_size=8)
 
 @given(bodies)
 def test_round_trip(body: str) -> None:
-    code = org_code.build(body)
+    code = org_code.generate(body)
     assert org_code.validate(org_code.format(org_code.compact(code))) == code
     assert org_code.validate(code.lower()) == code
     parsed = org_code.parse(code)
@@ -139,12 +139,12 @@ def test_mutations_of_real_codes(value: str) -> None:
 
 @given(bodies)
 def test_mutations_of_generated_codes(body: str) -> None:
-    code = org_code.build(body)
+    code = org_code.generate(body)
     assert _accepted_mutations(code) == _undetectable(code)
 
 
 @given(st.text(alphabet=ALPHABET, min_size=7, max_size=7), st.sampled_from("1X"))
 def test_last_transposition_blind_spot(prefix: str, last: str) -> None:
     # Draw bodies ending in 1 or X so the one transposition the check misses is exercised often.
-    code = org_code.build(prefix + last)
+    code = org_code.generate(prefix + last)
     assert _accepted_mutations(code) == _undetectable(code)

@@ -117,6 +117,7 @@ def test_questionable_values_pass_with_a_note(value: str, typ: str, verdict: str
 
 
 # "→ 制造单位代号 `10890`, `23010`": the licences of the row, in order, and the maker code of each.
+LICENCE_RECORDS = Path(__file__).resolve().parents[2] / "examples/messages/licence-information.json"
 LICENCES = {
     licence: maker
     for values, _, verdict in ROWS
@@ -128,7 +129,9 @@ LICENCES = {
 @pytest.mark.parametrize(("licence", "maker"), sorted(LICENCES.items()))
 def test_licences_give_the_maker_codes(licence: str, maker: str, tmp_path: Path) -> None:
     assert equipment_code.maker_code_from_licence(licence) == maker
+    # Both example licences cover 2150 in the example licence records (the scope check passes).
     args = ["new", "equipment-code", "--variety", "2150", "--licence", licence, "--year", "2015"]
+    args += ["--licences", str(LICENCE_RECORDS)]
     result = runner.invoke(app, ["code", *args, "--store", str(tmp_path / "s.db")])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()[4:9] == maker

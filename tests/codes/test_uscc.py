@@ -144,7 +144,7 @@ def test_parse_meanings(value: str, authority: str, category: str, division: str
 
 def test_y_prefix_is_accepted_and_checked_here() -> None:
     # §7.1: Y = 其他 is CONFIRMED, but stdnum rejects any non-digit first character, so the check is ours.
-    value = uscc.build("Y", "1", "110105", "60003734")
+    value = uscc.generate("Y", "1", "110105", "60003734")
     assert value == "Y1110105600037341" + value[17]
     assert not stdnum_uscc.is_valid(value)
     with pytest.raises(ValidationError):
@@ -163,7 +163,7 @@ def test_y_prefix_is_accepted_and_checked_here() -> None:
 )
 def test_authorities_confirmed_in_1_1_0_parse_without_a_note(authority: str, category: str) -> None:
     # 2 外交 … N 农业 and their organisation types were UNCONFIRMED until spec 1.1.0 ([S44]).
-    parsed = uscc.parse(uscc.build(authority, category, "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate(authority, category, "110105", "60003734"))
     assert parsed.warnings == ()
     entry = uscc.authority(authority)
     assert entry is not None and entry.status == "CONFIRMED"
@@ -171,10 +171,10 @@ def test_authorities_confirmed_in_1_1_0_parse_without_a_note(authority: str, cat
 
 
 def test_unknown_authority_and_category_warn() -> None:
-    parsed = uscc.parse(uscc.build("B", "1", "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate("B", "1", "110105", "60003734"))
     assert [n.code for n in parsed.warnings] == ["unknown_authority"]
     assert parsed.segment("registration_authority").meaning is None
-    parsed = uscc.parse(uscc.build("9", "4", "110105", "60003734"))
+    parsed = uscc.parse(uscc.generate("9", "4", "110105", "60003734"))
     assert [(n.code, n.status) for n in parsed.warnings] == [("unknown_category", "PARTIAL")]
     assert parsed.segment("category").meaning is None
 
@@ -186,7 +186,7 @@ org_bodies = st.text(alphabet=uscc.ALPHABET, min_size=8, max_size=8)
 
 @given(authorities, authorities, divisions, org_bodies)
 def test_round_trip(authority: str, category: str, division: str, body: str) -> None:
-    value = uscc.build(authority, category, division, body)
+    value = uscc.generate(authority, category, division, body)
     assert uscc.validate(uscc.format(uscc.compact(value))) == value
     assert uscc.validate(" ".join([value[:2], value[2:8], value[8:]]).lower()) == value
     parsed = uscc.parse(value)
@@ -225,7 +225,7 @@ def test_mutations_of_real_codes(value: str) -> None:
 
 @given(authorities, authorities, divisions, org_bodies)
 def test_mutations_of_generated_codes(authority: str, category: str, division: str, body: str) -> None:
-    _assert_mutations_caught(uscc.build(authority, category, division, body))
+    _assert_mutations_caught(uscc.generate(authority, category, division, body))
 
 
 def test_org_code_slices_are_org_codes() -> None:

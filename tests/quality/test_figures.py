@@ -30,7 +30,7 @@ from sedata.validate import validate_files
 
 from . import dataset as D
 
-W = {"m": 0.30, "v": 0.30, "t": 0.15, "u": 0.15}  # the default weights of the rates this data set measures
+W = {"m": 0.20, "v": 0.10, "e": 0.40, "t": 0.15, "u": 0.10}  # the default weights of the rates this data set measures
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +81,12 @@ def element(group: dict[str, Any], entity_id: str, field: str) -> dict[str, Any]
     return found
 
 
-def weighted(m: float, v: float, t: float, u: float, c: float | None = None) -> float:
-    """The default score by hand (C completeness weighs 0; consistency 0.1 once it is measured)."""
-    total = W["m"] * m + W["v"] * v + W["t"] * t + W["u"] * u + (0.0 if c is None else 0.1 * c)
-    return round(100 * total / (sum(W.values()) + (0.0 if c is None else 0.1)), 2)
+def weighted(m: float, v: float, e: float, t: float | None, u: float, c: float | None = None) -> float:
+    """The default score by hand (C completeness weighs 0; consistency 0.05 once it is measured)."""
+    rates = {"m": m, "v": v, "e": e, "t": t, "u": u}
+    total = sum(W[k] * r for k, r in rates.items() if r is not None) + (0.0 if c is None else 0.05 * c)
+    weight = sum(W[k] for k, r in rates.items() if r is not None) + (0.0 if c is None else 0.05)
+    return round(100 * total / weight, 2)
 
 
 def consistency(card: dict[str, Any], inconsistent: dict[str, int], name: str, records: int) -> float | None:
@@ -98,14 +100,16 @@ def test_zhangzhou_rates(card: dict[str, Any], inconsistent: dict[str, int]) -> 
     assert s["rates"]["completenessMandatory"] == 1.0  # (2×11 + 3×9) / (2×11 + 3×9)
     assert s["rates"]["completenessConditional"] == round((5 + 3 + 1 + 2 + 1) / (2 * 6 + 3 * 3), 4)
     assert s["rates"]["validity"] == round(80 / 81, 4)
+    assert s["rates"]["errorFree"] == 0.6  # the record with the invalid value, the repeated report number
     assert s["rates"]["timeliness"] == round(2 / 3, 4)  # 10, 1982, 10 days; limit 30
     assert s["rates"]["uniqueness"] == 0.8  # the repeated report number
     c = consistency(card, inconsistent, "zhangzhou.jsonl", 5)
     assert s["rates"]["consistency"] == (None if c is None else round(c, 4))
-    assert s["score"] == weighted(1.0, 80 / 81, 2 / 3, 0.8, c)
+    assert s["score"] == weighted(1.0, 80 / 81, 3 / 5, 2 / 3, 0.8, c)
     if c is None:
-        assert s["score"] == 90.70
+        assert s["score"] == 75.66
     assert s["registrationDivision"] == {"code": "350600", "name": "福建省 漳州市"}
+    assert s["name"] == "福建省特种设备检验研究院漳州分院"  # its Inspection records name it (inspectionBody…)
 
 
 def test_xiangxi_rates(card: dict[str, Any], inconsistent: dict[str, int]) -> None:
@@ -114,12 +118,13 @@ def test_xiangxi_rates(card: dict[str, Any], inconsistent: dict[str, int]) -> No
     assert s["rates"]["completenessMandatory"] == round((10 + 9 + 9) / (11 + 9 + 9), 4)
     assert s["rates"]["completenessConditional"] == round((4 + 1 + 0) / (6 + 3 + 3), 4)
     assert s["rates"]["validity"] == round(41 / 42, 4)
+    assert s["rates"]["errorFree"] == round(2 / 3, 4)  # one record with an error
     assert s["rates"]["timeliness"] == 0.5  # 42 and 20 days
     assert s["rates"]["uniqueness"] == 1.0
     c = consistency(card, inconsistent, "xiangxi.xml", 3)
-    assert s["score"] == weighted(28 / 29, 41 / 42, 0.5, 1.0, c)
+    assert s["score"] == weighted(28 / 29, 41 / 42, 2 / 3, 0.5, 1.0, c)
     if c is None:
-        assert s["score"] == 89.72
+        assert s["score"] == 77.09
 
 
 def test_senders_are_ranked_by_score(card: dict[str, Any]) -> None:
@@ -171,7 +176,9 @@ def test_divisions_by_prefecture(card: dict[str, Any]) -> None:
     xx = division(card, "433100")
     # The elevator's division 433199 is no GB/T 2260 code, so it falls back to the sender's.
     assert xx["records"] == 3 and xx["sources"] == {"record": 0, "sender": 3}
-    assert [d["division"] for d in card["divisions"]] == ["350600", "433100"]
+    # Ranked by score: 湘西's one erring record of three beats 漳州's two of five (error-free records weigh most).
+    assert [d["division"] for d in card["divisions"]] == ["433100", "350600"]
+    assert xx["score"] > zz["score"]
 
 
 def test_divisions_by_county(county: dict[str, Any]) -> None:
@@ -183,8 +190,8 @@ def test_divisions_by_county(county: dict[str, Any]) -> None:
     }
     if not county["measured"]["consistency"]:
         assert division(county, "350602")["score"] == 100.0  # one clean elevator: M, validity, uniqueness
-        assert division(county, "350603")["score"] == round(100 * (0.3 + 0.3 * 21 / 22 + 0.15) / 0.75, 2)
-        assert division(county, "350600")["score"] == weighted(1.0, 1.0, 2 / 3, 2 / 3)
+        assert division(county, "350603")["score"] == weighted(1.0, 21 / 22, 0.0, None, 1.0)  # its one record errs
+        assert division(county, "350600")["score"] == weighted(1.0, 1.0, 2 / 3, 2 / 3, 2 / 3)
 
 
 def test_summary_and_files(card: dict[str, Any]) -> None:
@@ -298,3 +305,15 @@ def test_envelope_problems_do_not_end_the_reading(tmp_path: Path) -> None:
     (entry,) = card["files"]
     assert entry["scored"] == 5 and card["summary"]["records"] == 5
     assert {e["entity"] for e in card["overall"]["entities"]} == {"Accident", "Equipment", "Inspection"}
+
+
+def test_senders_are_named_where_the_data_names_them(card: dict[str, Any]) -> None:
+    from sedata.quality import render_html
+
+    names = {s["sender"]: s["name"] for s in card["senders"]}
+    assert names == {
+        D.ZHANGZHOU_INSPECTION: "福建省特种设备检验研究院漳州分院",
+        D.XIANGXI_INSPECTION: "湖南省特种设备检验检测研究院湘西分院",
+    }
+    page = render_html(card)
+    assert f"<code>{D.ZHANGZHOU_INSPECTION}</code> 福建省特种设备检验研究院漳州分院</td>" in page

@@ -84,14 +84,13 @@ def test_injected_defects_are_each_detected_as_declared(message_type):
         kinds[defect.kind] += 1
         assert defect.index == record.index and defect.record_type == record.type
         if defect.kind == "checksum":
-            # Structurally fine; only the identifier rule sees it.
-            model.model_validate_json(json.dumps(record.data))
             assert not uscc.is_valid(record.data[defect.field])
-            continue
         with pytest.raises(ValidationError) as caught:
             model.model_validate_json(json.dumps(record.data))
         errors = caught.value.errors()
         assert len(errors) == 1, errors  # exactly the one injected defect
         assert errors[0]["loc"][0] == defect.field
+        # The models check identifiers through sedata.codes, as the validator's codes layer does.
+        assert (errors[0]["type"] == "identifier") == (defect.kind == "checksum")
     assert 60 <= broken <= 140  # about a quarter of 400
     assert set(kinds) <= set(DEFECT_KINDS)

@@ -28,7 +28,8 @@ def _placeholders(template: str) -> set[str]:
 
 
 def _records() -> tuple[X.Record, ...]:
-    return sample("inspection-upload", 6, 11, 0.0)[0]
+    # Seed 10: records[2] is an elevator (梯32…) and records[3] its Inspection, as the builders below expect.
+    return sample("inspection-upload", 6, 10, 0.0)[0]
 
 
 def _envs() -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 import sedata.elements as models
-from sedata.elements._core import SpecModel
+from sedata.elements._core import CODES_LAYER, SpecModel
 from sedata.exchange import Record
 from sedata.exchange.rules import json_type
 from sedata.privacy.shapes import masked_ok
@@ -35,6 +35,9 @@ _RANGE = frozenset({"greater_than", "greater_than_equal", "less_than", "less_tha
 _CARDINALITY = frozenset({"too_short", "too_long"})
 
 
+_SHAPE_ONLY = {CODES_LAYER: True}
+
+
 def model(entity_id: str) -> type[SpecModel]:
     """The generated model class of an entity."""
     return cast(type[SpecModel], getattr(models, entity_id))
@@ -45,7 +48,8 @@ def findings(
 ) -> tuple[list[Finding], set[DataPath]]:
     """The findings of the record's data against its model, and the data paths that had an error."""
     try:
-        model(entity.id).model_validate(record.data, by_alias=True, by_name=False)
+        # Identifiers are the codes layer's (SE-COD, with the status of the rule behind each).
+        model(entity.id).model_validate(record.data, by_alias=True, by_name=False, context=_SHAPE_ONLY)
     except ValidationError as exc:
         out: list[Finding] = []
         bad: set[DataPath] = set()

@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "jsonl",
-    "size": 4466,
+    "size": 4408,
     "digestAlgorithm": "sha256",
-    "digest": "0259e0247a6eb41802ec30ef6adc740b21621785fdc59486a675372292c90ebf"
+    "digest": "77ccecbd7235396ce2666ac626ca139a94a08e6015d6fbc62664324659225549"
   },
-  "signature": "j/v+LCQdgBtRtwYHIG8g4XOzbxHn8yvEENjuJL0M9ZHHksdQH9FOCJrPlLf7RTA3byuXmbfCFXt8plfTPsZfBg=="
+  "signature": "fVEpD6g9extLtqYxZ4jXOj4cyOaTnHt2fXKPtRBLp9vYEO57o9gPRNfG7mixG+eIYkewdw4FhOrDe+0s9HFhAw=="
 }

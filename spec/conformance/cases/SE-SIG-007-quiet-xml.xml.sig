@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "xml",
-    "size": 5893,
+    "size": 5835,
     "digestAlgorithm": "sha256",
-    "digest": "93290a5b3759f72369e4c0b0a96c9dede5ec8b7035f89bdcf1da13008f3a63d8"
+    "digest": "f903fefaed24b36cc22b43fad801d9d9030cdc38f6ccc82e01dd078a9f23b736"
   },
-  "signature": "Y+uLJdOb2IB2/FDHRmsDIXGReTYb6k4F3LH1a+s4VTAJRy8cJkq526SpOtin5+G3ap+82YiOwaFDMlVjbcB1Cg=="
+  "signature": "L9hMfhRCLomsJ7NwebR5Et2rJoylCuOP315SluvI0h4kRVhWFddhRuVW9JxDGwdGElmc/VFwQGz0RkS7AgBiAQ=="
 }

@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "jsonl",
-    "size": 4466,
+    "size": 4408,
     "digestAlgorithm": "sha256",
-    "digest": "0259e0247a6eb41802ec30ef6adc740b21621785fdc59486a675372292c90ebf"
+    "digest": "77ccecbd7235396ce2666ac626ca139a94a08e6015d6fbc62664324659225549"
   },
-  "signature": "SAGLIQ2ueMf48VdTmrw2jQs48ljGoMlK/mY4blwtJUHF/c0DfgKsSNmU9HJ8D+h+8QTe/DDufkNcGiCGHLRqDw=="
+  "signature": "G2Tpfxk3+14zCsjwyOlgbcjKiQH3cSR2+IBvBlEdXU05EXwYrbDesASZjNhyn58LOUvYoNtXB59Cn//Yl23KBg=="
 }

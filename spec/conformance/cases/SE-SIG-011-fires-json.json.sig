@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "json",
-    "size": 4478,
+    "size": 4420,
     "digestAlgorithm": "sha256",
-    "digest": "bdd9e5cc72a1b5290e04a4a666e2a66d5587160d8a799273ff73175b33801606"
+    "digest": "862079ed3c484ae20c07522d05aa2ef71840b757e9fb4e77c5cf4e2592538f8c"
   },
-  "signature": "tSZ0u5Vwbiu+kv+Peto7edufKPbzu2kfDt/CzU+JBRWX6A7Dwm8gjrUOvhCeIVNMsuDIxftZ8ZCka52yj/MJAg=="
+  "signature": "vU8REdC+SBgucWAx7ciJ0Q2M+2eGIF4NRhTRSrg1nKrcdKl4CmNe7pWrpy7FAq+vbS23vOCbskh5byl3FnIDAw=="
 }

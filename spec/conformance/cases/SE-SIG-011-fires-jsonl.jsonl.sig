@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "jsonl",
-    "size": 4466,
+    "size": 4408,
     "digestAlgorithm": "sha256",
-    "digest": "72399d66f81d83c701ff289d628aa0dee6506226a509d1e02f12e38dbb45f23e"
+    "digest": "fcc4bb42eaa51986f37f94dc3f260cf315fa17752d9e0374a95196919f1b33f2"
   },
-  "signature": "bd5nzQj02RRTPCQMp3tg+LjjzTlQcNZ0sWso4hnOZ8+tw52W+CQhllCrri6aAoH2XueEEFHXoNu+U5A3JRItBQ=="
+  "signature": "+Q3az51m366ynr0WYdmDRdLzMXNNvDAHQodvlzAQOu27gMMmNNxq6N26fRShnRouYR8T+9C9thNrrnG8gw6vAA=="
 }

@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "xml",
-    "size": 5893,
+    "size": 5835,
     "digestAlgorithm": "sha256",
-    "digest": "6fed2bbe10defe92dd7566b50a1e9391c1749855b39f32b09aa22f0358d565aa"
+    "digest": "e73ae379ce706d41714e4e41b0e7c445bc840dd10339dbce9b263a6aced27cf5"
   },
-  "signature": "r2ZFxihhb/C3Fej/pddiTJcAgCrAjtu4h64WukD79yo93Z5/WNItyrMpZ/DHisTUegFjsScaTYgUjev6QuZEBA=="
+  "signature": "fm+bepdfZml86IXQz/9vOZtKbGpOIXLi2xoGZhOj7zQhlu4oh3J4HxAKeIXvUhLPF3S8lpV+Nh++PZFoRu/YDw=="
 }

@@ -15,18 +15,18 @@
     "mode": "changes",
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "payload": {
     "recordCount": 6,
     "digestAlgorithm": "sha256",
-    "digest": "e7edf327c8a78245294b10f97f62c9e418a173c1d4776b77efa0a735b02f27bd"
+    "digest": "4971b1f3c3e96b2b1a394c456f07e15df8ebb5760563c3b43e7b05f007acfc96"
   },
   "file": {
     "format": "json",
-    "size": 4478,
+    "size": 4420,
     "digestAlgorithm": "sha256",
-    "digest": "cdce9df062f364903a2e4239c5cea9a8e61a3c30acc4ed6591b3fd316b085ee8"
+    "digest": "7ecb504f4adc6c0b024d0ef17fa0b00842785fcae7b29e5a84a63c6c9ee48d07"
   },
-  "signature": "Vb0ZLRn4mTz+qQlM+2YyRbAq+0wvcAv0+htcwhFTAOa/U+rgwxYWn1VSL8UHfOzzZ3Cmg1LFQRugrYABfydrCg=="
+  "signature": "/8dBlADNa7tPFXUMZMMPVpDryr5x5WtrnbujBeG281A5ttgyGirjp79VNbEiqyfNlsBhSd9t3ptLlJjHQ0kyDQ=="
 }
