@@ -155,8 +155,9 @@ def test_search_index_is_offline_and_segments_chinese(latest: Path) -> None:
 
 
 def test_a_second_version_is_data_not_code(spec) -> None:
+    older = dataclasses.replace(spec, info=spec.info.model_copy(update={"spec_version": "1.0.0"}))
     newer = dataclasses.replace(spec, info=spec.info.model_copy(update={"spec_version": "1.1.0"}))
-    versions = [SiteVersion(spec), SiteVersion(newer)]
+    versions = [SiteVersion(older), SiteVersion(newer)]
     listing = next(p for p in pages(versions[0], versions, "zh") if p.path == "versions.md").markdown
     assert listing.index("1.1.0") < listing.index("1.0.0")  # newest first
     assert '<a href="../../1.1.0/zh/index.html">' in listing and '<a href="../../1.0.0/zh/index.html">' in listing
@@ -165,7 +166,11 @@ def test_a_second_version_is_data_not_code(spec) -> None:
 def test_changes_page_lists_what_a_newer_version_adds_removes_and_changes(spec) -> None:
     rules = sorted(spec.rules)
     gone, new = rules[0], rules[-1]
-    older = dataclasses.replace(spec, rules={k: v for k, v in spec.rules.items() if k != new})
+    older = dataclasses.replace(
+        spec,
+        info=spec.info.model_copy(update={"spec_version": "1.0.0"}),
+        rules={k: v for k, v in spec.rules.items() if k != new},
+    )
     renamed = spec.elements["SE.EQP.0001"].model_copy(update={"synonyms": ["设备编码"]})
     newer = dataclasses.replace(
         spec,

@@ -63,11 +63,12 @@ def test_keygen_never_writes_through_a_symbolic_link(tmp_path: Path) -> None:
     out.mkdir()
     (out / "ed25519-key.pem").symlink_to(victim)  # dangling: passes an exists() check
     code, text = _cli("keygen", "--alg", "ed25519", "--out", str(out))
-    assert code == 2 and "exist" in text and not victim.exists()
+    assert code == 2 and "symbolic link" in text and not victim.exists()
     victim.write_text("precious\n")
-    assert _cli("keygen", "--alg", "ed25519", "--out", str(out), "--force")[0] == 0
-    assert victim.read_text() == "precious\n"  # the link was replaced, its target untouched
-    assert not (out / "ed25519-key.pem").is_symlink() and _mode(out / "ed25519-key.pem") == 0o600
+    # --force replaces regular files only: a link is refused (issue 11), its target never written through.
+    code, text = _cli("keygen", "--alg", "ed25519", "--out", str(out), "--force")
+    assert code == 2 and "symbolic link" in text
+    assert victim.read_text() == "precious\n" and (out / "ed25519-key.pem").is_symlink()
 
 
 def test_write_new_refuses_to_replace_without_replace(tmp_path: Path) -> None:
