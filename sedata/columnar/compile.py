@@ -69,6 +69,8 @@ class EntityScreen:
     key_names: tuple[str, ...]
     loose: frozenset[str]
     """Fields the screen does not look into (nested entities, repeated values): a row holding one is flagged."""
+    required: frozenset[str]
+    """Mandatory fields among ``loose``: a row without one is flagged too."""
 
 
 @cache
@@ -136,6 +138,7 @@ def _build(spec: Spec) -> dict[str, EntityScreen]:
             [_field_screen(spec, entity, f) for f in scalar],
             tuple(f.name for f in entity.key_fields),
             loose,
+            frozenset(f.name for f in entity.fields.values() if f.name in loose and f.mandatory),
         )
     return out
 

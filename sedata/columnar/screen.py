@@ -105,7 +105,7 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
             version, key, operation = obj[rv], obj[rk], obj[op]
             if type(version) is not int or version < 1 or type(key) is not str or not key:
                 continue
-            if operation not in operations or operation == delete:
+            if type(operation) is not str or operation not in operations or operation == delete:
                 continue
         if not _in_order(kind, tuple(data), spec) or None in data.values() or dumps(obj) != raw:
             continue
@@ -128,7 +128,9 @@ def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]
     n = len(datas)
     bad = pl.Series("bad", [False] * n)
     if es.loose:
-        bad = bad | pl.Series([not es.loose.isdisjoint(d) for d in datas])
+        # Any loose field there, or a mandatory one missing: the row engine decides.
+        required = es.required
+        bad = bad | pl.Series([not es.loose.isdisjoint(d) or not required.issubset(d) for d in datas])
     columns: dict[str, pl.Series] = {}
     for fs in es.fields:
         values = [d.get(fs.shape.name) for d in datas]
