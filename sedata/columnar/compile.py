@@ -34,7 +34,7 @@ class FieldScreen:
     shape: FieldShape
     integer: bool
     vector: list[pl.Expr]
-    """Expressions over the column ``v`` that are true where a value is certainly wrong."""
+    """Expressions over the field's column (named by its exchange name) that are true where a value is wrong."""
     slow: bool
     """Values are also judged one distinct value at a time (the model's field type, the identifier rules)."""
     adapter: TypeAdapter[Any] | None
@@ -71,6 +71,8 @@ class EntityScreen:
     """Fields the screen does not look into (nested entities, repeated values): a row holding one is flagged."""
     required: frozenset[str]
     """Mandatory fields among ``loose``: a row without one is flagged too."""
+    vector: list[pl.Expr]
+    """Every field's vectorised checks, run in one pass over a batch's columns."""
 
 
 @cache
@@ -85,8 +87,10 @@ def _rust_regex_ok(pattern: str) -> bool:
 def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape) -> FieldScreen:
     d = f.domain
     assert d is not None
-    v = pl.col("v")
+    v = pl.col(f.name)
     vector: list[pl.Expr] = []
+    if f.mandatory:
+        vector.append(v.is_null())
     slow = bool(d.identifiers)
     integer = d.data_type == "integer"
     if d.codes is not None:
@@ -133,12 +137,14 @@ def _build(spec: Spec) -> dict[str, EntityScreen]:
     for entity in shapes(spec).values():
         scalar = [f for f in entity.fields.values() if f.domain is not None and f.entity is None and not f.repeated]
         loose = frozenset(f.name for f in entity.fields.values() if f.entity is not None or f.repeated)
+        screens = [_field_screen(spec, entity, f) for f in scalar]
         out[entity.id] = EntityScreen(
             entity,
-            [_field_screen(spec, entity, f) for f in scalar],
+            screens,
             tuple(f.name for f in entity.key_fields),
             loose,
             frozenset(f.name for f in entity.fields.values() if f.name in loose and f.mandatory),
+            [e for fs in screens for e in fs.vector],
         )
     return out
 

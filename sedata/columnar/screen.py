@@ -133,22 +133,20 @@ def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]
         bad = bad | pl.Series([not es.loose.isdisjoint(d) or not required.issubset(d) for d in datas])
     columns: dict[str, pl.Series] = {}
     for fs in es.fields:
-        values = [d.get(fs.shape.name) for d in datas]
-        column, wrong = _column(fs, values)
+        column, wrong = _column(fs, [d.get(fs.shape.name) for d in datas])
         if wrong is not None:
             bad = bad | wrong
-        if fs.shape.mandatory:
-            bad = bad | column.is_null()
-        frame = pl.DataFrame({"v": column})
-        if fs.vector:
-            hits = frame.select(pl.any_horizontal(fs.vector).fill_null(False)).to_series()
-            bad = bad | hits
+        columns[fs.shape.name] = column.alias(fs.shape.name)
+    if es.vector:
+        # One pass of the query engine over every column of the batch.
+        bad = bad | pl.DataFrame(columns).select(pl.any_horizontal(es.vector).fill_null(False)).to_series()
+    for fs in es.fields:
         if fs.slow:
+            column = columns[fs.shape.name]
             distinct = column.filter(~bad & column.is_not_null()).unique().to_list()
             refused = [v for v in distinct if not fs.clean(v)]
             if refused:
                 bad = bad | column.is_in(refused).fill_null(False)
-        columns[fs.shape.name] = column
     if es.key_names and any(k is not None for k in keys):
         parts = [columns[name].cast(pl.String).alias(name) for name in es.key_names if name in columns]
         if len(parts) == len(es.key_names):
