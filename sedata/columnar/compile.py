@@ -23,7 +23,7 @@ from sedata.validate.layers import codes
 from sedata.validate.layers.schema import model
 from sedata.validate.shapes import EntityShape, FieldShape, shapes
 
-_CACHE_LIMIT = 1 << 16
+_CACHE_LIMIT = 1 << 13
 """Distinct values remembered per field (verdicts of the slow checks); a file of ever-new values stays bounded."""
 
 

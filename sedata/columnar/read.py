@@ -14,9 +14,9 @@ from sedata.exchange.errors import ExchangeError
 from sedata.exchange.jsonl import JsonlReader
 from sedata.exchange.records import Record
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
 """Bytes read from the file at a time."""
-BATCH_ROWS = 8192
+BATCH_ROWS = 2048
 """Lines per batch: large enough that per-batch column work is amortised, small enough to keep memory flat."""
 
 
