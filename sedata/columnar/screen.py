@@ -24,7 +24,7 @@ import polars as pl
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order
-from sedata.spec import Spec
+from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
 LONG_LINE = 1 << 20
@@ -42,8 +42,9 @@ class Plan:
     operations: frozenset[str]
     delete: str
     changes: bool
-    masked: bool
-    """The package declares a masking profile: personal values are checked in masked form, row by row."""
+    confirm_all: bool
+    """Every row goes to the row engine: the package declares a masking profile (personal values are checked in
+    masked form), or is judged by another spec version than the one the models were generated from."""
 
     @classmethod
     def of(
@@ -58,7 +59,14 @@ class Plan:
     ) -> Plan:
         """The plan of a message with these envelope rules."""
         return cls(
-            spec, entity_screens(spec), names, frozenset(allowed), frozenset(operations), delete, changes, masked
+            spec,
+            entity_screens(spec),
+            names,
+            frozenset(allowed),
+            frozenset(operations),
+            delete,
+            changes,
+            masked or spec is not current(),
         )
 
 
@@ -78,7 +86,7 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
     flagged = [True] * n
     blank = [False] * n
     by_type: dict[str, list[int]] = {}
-    if plan.masked:
+    if plan.confirm_all:
         return Screened(objects, flagged, [not raw.strip() for raw in batch.lines])
     names = plan.names
     rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
