@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from pydantic import TypeAdapter, ValidationError
@@ -61,6 +61,35 @@ class FieldScreen:
 
 
 @dataclass
+class ListScreen:
+    """A repeated scalar field (a list of codes or identifiers): judged once per distinct list, exactly."""
+
+    shape: FieldShape
+    adapter: TypeAdapter[Any]
+    verdicts: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+
+    def clean(self, value: Any) -> bool:
+        """The model's verdict on the whole list (cardinality, items), then the identifier rules on each item."""
+        if type(value) is not list or not all(type(v) is str for v in value):
+            return False  # the row engine says what is wrong with it
+        key = tuple(value)
+        found = self.verdicts.get(key)
+        if found is None:
+            try:
+                self.adapter.validate_python(value)
+                found = True
+            except ValidationError:
+                found = False
+            d = self.shape.domain
+            if found and d is not None and d.identifiers:
+                found = all(codes.check(self.shape, v) == ((), ()) for v in value)
+            if len(self.verdicts) >= _CACHE_LIMIT:
+                self.verdicts.clear()
+            self.verdicts[key] = found
+        return found
+
+
+@dataclass
 class EntityScreen:
     """The screen of one record type: its scalar fields, and the fields its business key is made of."""
 
@@ -73,6 +102,8 @@ class EntityScreen:
     """Mandatory fields among ``loose``: a row without one is flagged too."""
     vector: list[pl.Expr]
     """Every field's vectorised checks, run in one pass over a batch's columns."""
+    lists: list[ListScreen]
+    """Repeated scalar fields."""
 
 
 @cache
@@ -129,14 +160,21 @@ def _all_vectorised(d: Any) -> bool:
 
 def _adapter(entity_id: str, key: str) -> TypeAdapter[Any]:
     info = model(entity_id).model_fields[key]
-    return TypeAdapter(info.annotation)  # type: ignore[arg-type]
+    # Constraints given to the field itself (a list's minimum length) are kept beside its type.
+    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(kind)  # type: ignore[arg-type]
 
 
 def _build(spec: Spec) -> dict[str, EntityScreen]:
     out: dict[str, EntityScreen] = {}
     for entity in shapes(spec).values():
         scalar = [f for f in entity.fields.values() if f.domain is not None and f.entity is None and not f.repeated]
-        loose = frozenset(f.name for f in entity.fields.values() if f.entity is not None or f.repeated)
+        loose = frozenset(f.name for f in entity.fields.values() if f.entity is not None)
+        lists = [
+            ListScreen(f, _adapter(entity.id, f.key))
+            for f in entity.fields.values()
+            if f.repeated and f.entity is None and f.domain is not None
+        ]
         screens = [_field_screen(spec, entity, f) for f in scalar]
         out[entity.id] = EntityScreen(
             entity,
@@ -145,6 +183,7 @@ def _build(spec: Spec) -> dict[str, EntityScreen]:
             loose,
             frozenset(f.name for f in entity.fields.values() if f.name in loose and f.mandatory),
             [e for fs in screens for e in fs.vector],
+            lists,
         )
     return out
 

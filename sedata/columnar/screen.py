@@ -139,6 +139,11 @@ def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]
         # Any loose field there, or a mandatory one missing: the row engine decides.
         required = es.required
         bad = bad | pl.Series([not es.loose.isdisjoint(d) or not required.issubset(d) for d in datas])
+    for ls in es.lists:
+        name, mandatory = ls.shape.name, ls.shape.mandatory
+        hurt = [mandatory if (v := d.get(name)) is None else not ls.clean(v) for d in datas]
+        if any(hurt):
+            bad = bad | pl.Series(hurt)
     columns: dict[str, pl.Series] = {}
     for fs in es.fields:
         column, wrong = _column(fs, [d.get(fs.shape.name) for d in datas])

@@ -208,3 +208,44 @@ def test_trailing_blank_lines_are_tolerated_as_by_the_reader(tmp_path: Path) -> 
     row, col = reports([path])
     assert col == row
     assert json.loads(col)["files"][0]["findings"] == []
+
+
+@pytest.mark.parametrize("message_type", JSONL_MESSAGES)
+def test_clean_samples_are_flagged_only_for_nested_entities(tmp_path: Path, message_type: str) -> None:
+    """Only records holding a nested entity (not screened yet) go to the row engine when nothing is wrong."""
+    path = tmp_path / "clean.jsonl"
+    records = [r for r, _ in sample_records(message_type, 150, seed=5)]
+    _write(path, records, message_type)
+    nested = {
+        i
+        for i, r in enumerate(records)
+        if any(f.entity is not None and f.name in (r.data or {}) for f in _SHAPES[r.type].fields.values())
+    }
+    assert flagged_indexes(path) == nested
+
+
+@pytest.mark.parametrize(
+    ("message_type", "record_type", "member"),
+    [
+        ("licence-information", "Unit", "unitRoles"),
+        ("operator-certificate-upload", "OperatorCertificate", "operatorItems"),
+        ("accident-report", "Accident", "equipmentCodes"),
+        ("accident-report", "Accident", "accidentEvents"),
+    ],
+)
+@pytest.mark.parametrize("value", [[], ["X"], [1], "A1", [None], ["A1", "A1"], ["使用", "监管"], ["A1", "Q2"]])
+def test_repeated_fields(tmp_path: Path, message_type: str, record_type: str, member: str, value: Any) -> None:
+    records = [r for r, _ in sample_records(message_type, 30, seed=8)]
+    target = next(r for r in records if r.type == record_type)
+    header_path = tmp_path / "base.jsonl"
+    _write(header_path, records, message_type)
+    header = orjson.loads(header_path.read_bytes().split(b"\n", 1)[0])["header"]
+    objs = [r.to_json_data(SPEC) for r in records]
+    obj = objs[records.index(target)]
+    obj["data"] = {**obj["data"], member: value}
+    path = write_lines(tmp_path / "m.jsonl", _lines(objs, header))
+    row, col = reports([path])
+    assert col == row
+    flagged = flagged_indexes(path)
+    assert flagged is not None
+    assert not (found_indexes(path) - flagged)
