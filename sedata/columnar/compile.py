@@ -146,6 +146,7 @@ def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape) -> FieldScreen
     elif d.data_type == "date":
         vector.append(~v.str.contains(f"^(?:{DATE_PATTERN})$"))
         vector.append(v.is_not_null() & v.str.to_date("%Y-%m-%d", strict=False).is_null())
+        vector.append(v.str.starts_with("0000"))  # polars takes year 0, Python's dates (and so the model) do not
     else:
         slow = True  # decimals and date-times: the model's own field type decides, once per distinct value
     adapter = None
