@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,13 @@ import typer
 
 from sedata.cli._out import EXIT_USAGE, check_database, check_output, err_console, fail, internal_error
 from sedata.cli._report import FailOn, Lang, OutputFormat, emit
+
+
+class Engine(StrEnum):
+    """How records are checked (``--engine``)."""
+
+    row = "row"
+    columnar = "columnar"
 
 
 def validate(
@@ -134,6 +142,15 @@ def validate(
             help="显示进度条（默认：终端上且文件较大时）/ progress bar (default: on a terminal, for large files).",
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="row：逐条检查；columnar：JSON Lines 按列筛查，仅被标记的记录逐条确认（报告相同；--jobs 时仍逐条）"
+            " / row: record by record; columnar: JSON Lines screened in columns, flagged records confirmed one by"
+            " one (same report; --jobs still checks record by record).",
+        ),
+    ] = Engine.row,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
     from sedata.cli._inputs import expand, message_input, waiting
@@ -176,6 +193,7 @@ def validate(
                 references=references,
                 wait=wait,
                 on_wait=waiting,
+                engine=engine.value,
             )
     except (LedgerError, TrustError) as exc:
         where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sedata import __version__
 from sedata.exchange import (
@@ -95,6 +95,16 @@ class RecordObserver(Protocol):
     def begin_file(self, file: str, message_type: str | None) -> None: ...
 
     def observe(self, file: str, record: Record, where: Where, bad: Collection[DataPath]) -> None: ...
+
+
+Engine = Literal["row", "columnar"]
+"""How records are checked: one by one, or screened in columns with flagged rows confirmed one by one."""
+
+
+def _columnar() -> Any:
+    import sedata.columnar.engine as columnar  # polars is loaded only when the columnar engine is asked for
+
+    return columnar
 
 
 Progress = Callable[[int], None]
@@ -210,12 +220,14 @@ def validate_file(
     ledger: Ledger | None = None,
     signatures: Signatures | None = None,
     observer: RecordObserver | None = None,
+    engine: Engine = "row",
 ) -> FileReport:
     """Validate one message file through every implemented layer and return its report.
 
     ``today`` is the date business rules compare with (dates must not be in the future); default: the local date.
     With a ``ledger``, the package is checked against its channel's history, and recorded if it was read whole.
     ``observer`` is fed every record (the run's cross-record index, see :func:`validate_files`).
+    ``engine="columnar"`` screens JSON Lines in columns and confirms only flagged rows (same report).
     """
     spec = spec or current()
     run = FileRun(path, spec, fail_on, max_errors, today or dt.date.today())
@@ -226,7 +238,10 @@ def validate_file(
             assert run.reader is not None
             with run.reader:
                 run.header_findings()
-                run.run(run.reader, progress)
+                if engine == "columnar" and _columnar().supports(run):
+                    _columnar().run_columnar(run, progress)
+                else:
+                    run.run(run.reader, progress)
             if signatures is not None:
                 signature_findings(run.report, run.ctx, path, signatures)
     except Exception as exc:  # see FileRun.run: the file gets a finding, the run goes on
@@ -317,6 +332,7 @@ def validate_files(
     references: Iterable[str | os.PathLike[str]] = (),
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    engine: Engine = "row",
 ) -> Report:
     """Validate each file (``max_errors`` applies per file) and return the report of the run.
 
@@ -379,6 +395,7 @@ def validate_files(
                         ledger=book,
                         signatures=signatures,
                         observer=xrf,
+                        engine=engine,
                         progress=_bytes_of(progress, str(p), total) if progress is not None else None,
                     )
                 )

@@ -1,0 +1,77 @@
+"""JSON Lines read in batches of raw lines, each with its line number and byte offset.
+
+The columnar engine parses each line once with orjson; a line the screen cannot vouch for is parsed
+again, strictly, by the JSON Lines reader itself (:func:`exact_records`), so every reading error and
+envelope note is the reader's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sedata.exchange.errors import ExchangeError
+from sedata.exchange.jsonl import JsonlReader
+from sedata.exchange.records import Record
+
+BLOCK_BYTES = 1 << 20
+"""Bytes read from the file at a time."""
+BATCH_ROWS = 2048
+"""Lines per batch: large enough that per-batch column work is amortised, small enough to keep memory flat."""
+
+
+@dataclass(slots=True)
+class LineBatch:
+    """Consecutive lines of a file: raw bytes without the line feed, their byte offsets, the first line's number."""
+
+    lines: list[bytes]
+    offsets: list[int]
+    first_line: int
+    ends_open: bool = False
+    """The last line has no line feed (the file's last line): left to the strict reader."""
+
+
+def line_batches(path: str, start: int, first_line: int, rows: int = BATCH_ROWS) -> Iterator[LineBatch]:
+    """The lines of ``path`` from byte ``start`` (line number ``first_line``) on, in batches of ``rows``."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        offset, line = start, first_line
+        rest = b""
+        lines: list[bytes] = []
+        offsets: list[int] = []
+        while True:
+            block = f.read(BLOCK_BYTES)
+            if not block:
+                break
+            parts = (rest + block).split(b"\n")
+            rest = parts.pop()
+            for part in parts:
+                lines.append(part)
+                offsets.append(offset)
+                offset += len(part) + 1
+            while len(lines) >= rows:
+                yield LineBatch(lines[:rows], offsets[:rows], line)
+                line += rows
+                del lines[:rows], offsets[:rows]
+        ends_open = bool(rest)
+        if ends_open:
+            lines.append(rest)
+            offsets.append(offset)
+        if lines:
+            yield LineBatch(lines, offsets, line, ends_open)
+
+
+def exact_records(reader: JsonlReader, start: int, end: int, line: int, index: int) -> Iterator[Record]:
+    """The records the reader itself reads from bytes ``[start, end)`` (line ``line``, record ``index`` first).
+
+    Raises the reader's own errors (blank line between records, invalid JSON, repeated members...), located
+    in the file exactly as a whole-file read would locate them.
+    """
+    # The reader's line loop is reused on a byte range (as its ``chunk`` does) so that no reading rule or
+    # message is written twice; its position is set as if it had read everything before ``start``.
+    reader._f.seek(start)
+    reader._offset, reader._line, reader.count, reader._end = start, line - 1, index, end
+    try:
+        yield from reader._records()
+    except ExchangeError as exc:
+        raise exc.locate(file=reader.file) from None

@@ -1,0 +1,78 @@
+"""Run both engines on the same files, and the screen on its own, for the differential tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from sedata.columnar.read import line_batches
+from sedata.columnar.screen import Plan, screen
+from sedata.exchange import ExchangeError
+from sedata.exchange.jsonl import JsonlReader
+from sedata.spec import current
+from sedata.validate import validate_files
+from sedata.validate.engine import FileRun
+from sedata.validate.render import render
+
+TODAY = dt.date(2030, 1, 1)
+SCREENED_LAYERS = frozenset({"schema", "codes"})
+"""The layers whose findings the screen must foresee (business rules and the key index see every row)."""
+
+
+def reports(paths: list[str | os.PathLike[str]], today: dt.date = TODAY, **kw: object) -> tuple[str, str]:
+    """The JSON report of the row engine and of the columnar engine on the same run.
+
+    Where the row engine itself fails (a defect of a layer, not of an engine), the columnar engine must fail
+    the same way: both "reports" are then the exception's type and message.
+    """
+    out = []
+    for engine in ("row", "columnar"):
+        try:
+            report = validate_files(paths, today=today, engine=engine, **kw)  # type: ignore[arg-type]
+        except Exception as exc:
+            out.append(f"raised {type(exc).__name__}: {exc}")
+            continue
+        out.append(render(report, "json", "en"))
+    return out[0], out[1]
+
+
+def flagged_indexes(path: str | os.PathLike[str]) -> set[int] | None:
+    """The record indexes the screen flags in a JSON Lines file (None: the file's header does not read)."""
+    spec = current()
+    run = FileRun(path, spec, "error", None, TODAY)
+    if not run.open() or not isinstance(run.reader, JsonlReader):
+        return None
+    reader = run.reader
+    rules, ctx = run.rules, run.ctx
+    plan = Plan.of(
+        spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
+    )
+    out: set[int] = set()
+    index = 0
+    try:
+        for batch in line_batches(reader.file, reader._offset, 2):
+            screened = screen(batch, plan)
+            for blank, flag in zip(screened.blank, screened.flagged, strict=True):
+                if blank:
+                    continue
+                if flag:
+                    out.add(index)
+                index += 1
+    except ExchangeError:  # pragma: no cover - line_batches reads bytes only
+        raise
+    finally:
+        reader.close()
+    return out
+
+
+def found_indexes(path: str | os.PathLike[str], today: dt.date = TODAY) -> set[int]:
+    """The record indexes the row engine reports a schema or codes finding on."""
+    report = validate_files([path], today=today, engine="row")
+    return {f.index for f in report.files[0].findings if f.layer in SCREENED_LAYERS and f.index is not None}
+
+
+def write_lines(path: Path, lines: list[bytes]) -> Path:
+    """A JSON Lines file made of ``lines`` (each gets a line feed)."""
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    return path
