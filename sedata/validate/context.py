@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sedata.spec import Spec
 from sedata.spec.model import Rule
-from sedata.validate.masking import redact
+from sedata.validate.masking import redact, shorten
 from sedata.validate.report import ElementRef, Finding, Text, severity
 from sedata.validate.shapes import EntityShape, shapes
 
@@ -87,10 +87,22 @@ class Where:
 NOWHERE = Where()
 
 
+_MAX_DETAIL = 500
+"""Characters of an explanation or expectation a finding shows: a hostile file can put megabytes in any text."""
+
+
 def _text(value: Text | str | None) -> Text | None:
-    if value is None or isinstance(value, Text):
-        return value
-    return Text(value, value)
+    if value is None:
+        return None
+    if not isinstance(value, Text):
+        value = Text(value, value)
+    if len(value.zh) > _MAX_DETAIL or len(value.en) > _MAX_DETAIL:
+        value = Text(_cut(value.zh), _cut(value.en))
+    return value
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
 
 
 @dataclass
@@ -127,6 +139,8 @@ class FileContext:
     ) -> Finding:
         """A finding of ``rule_id``; ``value`` must already be masked and shortened for display."""
         rule, layer = self.rule(rule_id)
+        if value is not None and len(value) > 80:  # layers shorten what they show; a stray long one is cut here
+            value = shorten(redact(value))
         params: dict[str, Text] = {}
         if element is not None:
             params["name"] = element.name
@@ -151,10 +165,10 @@ class FileContext:
             file=self.file,
             line=where.line,
             column=where.column,
-            pointer=None if pointer is None else redact(pointer),
+            pointer=None if pointer is None else _cut(redact(pointer)),
             index=where.index,
-            record_type=None if where.record_type is None else redact(where.record_type),
-            key=None if where.key is None else redact(where.key),
+            record_type=None if where.record_type is None else shorten(redact(where.record_type)),
+            key=None if where.key is None else shorten(redact(where.key)),
             element=element,
             value=None if value is None else redact(value),
             expected=None if expected_text is None else _redacted(expected_text),
