@@ -370,3 +370,31 @@ def test_missing_spec_yaml_is_a_spec_error(spec_dir: Path) -> None:
     p = only(problems(spec_dir))
     assert p.file.endswith("spec.yaml")
     assert "spec.yaml is missing" in p.message
+
+
+# --- form layout ------------------------------------------------------------------------------------
+
+
+def test_layout_naming_an_unknown_field_names_file_and_line(spec_dir: Path) -> None:
+    rel = "entities/UseRegistration.yaml"
+    edit(spec_dir, rel, "fields: [registration_category]", "fields: [registration_category, registration_kind]")
+    p = only(problems(spec_dir))
+    assert p.file == f"spec/{rel}"
+    assert p.line == line_of_text(spec_dir, rel, "registration_kind")
+    assert p.path == "layout[0].fields"
+    assert "registration_kind is not a field of UseRegistration" in p.message
+    assert "不是 UseRegistration 的字段" in p.message
+
+
+def test_layout_that_repeats_or_leaves_out_a_field(spec_dir: Path) -> None:
+    rel = "entities/UseRegistration.yaml"
+    edit(spec_dir, rel, "      - contact_phone\n", "")
+    edit(spec_dir, rel, "fields: [registration_category]", "fields: [registration_category, equipment_kind]")
+    found = problems(spec_dir)
+    # the first section naming a field keeps it; the second (设备基本情况, `fields:` under its heading) repeats it
+    assert {(p.file, p.path) for p in found} == {(f"spec/{rel}", "layout[1].fields"), (f"spec/{rel}", "layout")}
+    by_path = {p.path: p for p in found}
+    assert "equipment_kind is already in layout[0]" in by_path["layout[1].fields"].message
+    assert by_path["layout[1].fields"].line == line_of_text(spec_dir, rel, "Basic data of the equipment") + 1
+    assert "leaves out contact_phone" in by_path["layout"].message
+    assert by_path["layout"].line == line_of_text(spec_dir, rel, "layout:")

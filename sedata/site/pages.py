@@ -18,7 +18,7 @@ from sedata.site.text import LANG_NAMES, STATUS_WORDS, both, code, md, slug, wor
 from sedata.site.usage import Usage, usage
 from sedata.site.versions import SiteVersion, ordered
 from sedata.spec import Spec, exchange_name
-from sedata.spec.model import CodeEntry, CodeSet, DataElement, Entity, Message, Rule, SourceRef
+from sedata.spec.model import CodeEntry, CodeSet, DataElement, Entity, EntityField, Message, Rule, SourceRef
 
 EXAMPLE_FORMATS = (("json", "JSON"), ("jsonl", "JSON Lines"), ("xml", "XML"))
 MAX_EXAMPLE_LINES = 120
@@ -317,9 +317,28 @@ class _Writer:
             ]
         )
         lines += [f"## {self.w('fields')}", ""]
+        if ent.layout:
+            # The form's sections, in its order: a reader holds the paper form beside the page.
+            by_key = {self.spec.field_key(f): f for f in ent.fields}
+            n = 0
+            for section in ent.layout:
+                heading = section.section.zh + ("" if self.lang == "zh" else f" · {section.section.en}")
+                lines += [f"### {md(heading)}", ""]
+                lines += self.field_table([(n + i, by_key[k]) for i, k in enumerate(section.fields, 1)])
+                n += len(section.fields)
+        else:
+            lines += self.field_table(list(enumerate(ent.fields, 1)))
+        lines += [f"## {self.w('where_used')}", ""]
+        holders = [self.entity_link(x) for x in self.used.entity_in.get(ent.id, [])]
+        holders += [self.link(m, message_path(m)) for m in self.used.entity_messages.get(ent.id, [])]
+        lines += [", ".join(holders) or self.w("no_use"), ""]
+        return Page(self.here, "\n".join(lines))
+
+    def field_table(self, fields: list[tuple[int, EntityField]]) -> list[str]:
+        """A table of numbered entity fields."""
         head = ["exchange_name", "name", "element", "obligation", "cardinality", "condition", "references"]
-        lines += ["| # | " + " | ".join(self.w(h) for h in head) + " |", "|---|" + "---|" * len(head)]
-        for n, f in enumerate(ent.fields, 1):
+        lines = ["| # | " + " | ".join(self.w(h) for h in head) + " |", "|---|" + "---|" * len(head)]
+        for n, f in fields:
             name = f.name or (self.spec.elements[f.element].name if f.element else None)
             target = self.element_link(f.element) if f.element else self.entity_link(str(f.entity))
             cardinality = f.cardinality or ("1..1" if f.obligation == "M" else "0..1")
@@ -335,11 +354,7 @@ class _Writer:
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-        lines += [f"## {self.w('where_used')}", ""]
-        holders = [self.entity_link(x) for x in self.used.entity_in.get(ent.id, [])]
-        holders += [self.link(m, message_path(m)) for m in self.used.entity_messages.get(ent.id, [])]
-        lines += [", ".join(holders) or self.w("no_use"), ""]
-        return Page(self.here, "\n".join(lines))
+        return lines
 
     def message(self, m: Message) -> Page:
         self.here = message_path(m.id)

@@ -485,6 +485,7 @@ def _check_entity(c: _Collector, spec: Spec, ent: Entity, path: Path, data: Any)
             problem = _reference_problem(spec, f)
             if problem:
                 c.add(path, line, f"{where}.references", problem)
+    _check_layout(c, ent, path, data, seen)
     for k in ent.business_key:
         if k not in seen:
             c.add(path, 1, "business_key", f"{k} is not a field of {ent.id}")
@@ -496,6 +497,31 @@ def _check_entity(c: _Collector, spec: Spec, ent: Entity, path: Path, data: Any)
             c.add(path, 1, "event_date", f"{ent.event_date} is not a single data-element field of {ent.id}")
         elif event.element in spec.domains and spec.domains[event.element].data_type not in ("date", "datetime"):
             c.add(path, 1, "event_date", f"{ent.event_date} is not a date or datetime field")
+
+
+def _check_layout(c: _Collector, ent: Entity, path: Path, data: Any, keys: dict[str, int]) -> None:
+    """A form layout names each field of the entity once, and nothing else."""
+    if not ent.layout:
+        return
+    placed: dict[str, int] = {}
+    for i, section in enumerate(ent.layout):
+        line = line_of(data, ("layout", i, "fields"))
+        for name in section.fields:
+            where = f"layout[{i}].fields"
+            if name not in keys:
+                c.add(path, line, where, f"{name} is not a field of {ent.id} / {name} 不是 {ent.id} 的字段")
+            elif name in placed:
+                c.add(path, line, where, f"{name} is already in layout[{placed[name]}] / {name} 已在其他分节中")
+            else:
+                placed[name] = i
+    missing = [k for k in keys if k not in placed]
+    if missing:
+        c.add(
+            path,
+            line_of(data, ("layout",)),
+            "layout",
+            f"the layout leaves out {', '.join(missing)} / 表单版式缺少字段 {'、'.join(missing)}",
+        )
 
 
 def _reference_problem(spec: Spec, f: EntityField) -> str | None:

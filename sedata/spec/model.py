@@ -275,6 +275,13 @@ class EntityField(_Meta):
         return bool(self.cardinality and self.cardinality.endswith("n"))
 
 
+class FormSection(_Meta):
+    """One section of the paper form an entity transcribes: its heading and its fields (keys), in the form's order."""
+
+    section: Bilingual
+    fields: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(min_length=1)
+
+
 class Entity(_Meta):
     """A record type built from data elements (设备, 单位, 人员 …)."""
 
@@ -286,6 +293,8 @@ class Entity(_Meta):
     event_date: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     """The field (Python name) dating the event a record reports; the quality scorecard's timeliness reads it."""
     fields: list[EntityField] = Field(min_length=1)
+    layout: list[FormSection] = []
+    """The sections of the form the record transcribes (the site shows the fields in them); empty when there is none."""
     sources: SourceList = []
     status: Status = "CONFIRMED"
     note: str | None = None

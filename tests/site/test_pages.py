@@ -186,3 +186,31 @@ def test_changes_page_lists_what_a_newer_version_adds_removes_and_changes(spec) 
     assert "| [SE.EQP.0001](elements/SE.EQP.0001.md) | `synonyms` |" in changes
     oldest = next(p for p in pages(versions[0], versions, "zh") if p.path == "changes.md").markdown
     assert "这是本站收录的最早版本" in oldest
+
+
+def test_use_registration_page_follows_the_tsg08_form(latest: Path, spec) -> None:
+    """Each section of the 使用登记表 is a heading followed by a table of its fields, in the form's order."""
+    ent = spec.entities["UseRegistration"]
+    assert [s.section.zh for s in ent.layout] == ["登记类别", "设备基本情况", "设备使用情况", "设备检验情况", "其他"]
+    wire = {spec.field_key(f): spec.field_exchange_name(f) for f in ent.fields}
+    for lang in ("zh", "en"):
+        root = html.parse(str(latest / lang / "entities" / "UseRegistration.html")).getroot()
+        headings = [h.text_content().strip() for h in root.iter("h3")]
+        expected = [s.section.zh if lang == "zh" else f"{s.section.zh} · {s.section.en}" for s in ent.layout]
+        assert [h.rstrip("¶").strip() for h in headings] == expected
+        numbers: list[int] = []
+        for section, h3 in zip(ent.layout, (h for h in root.iter("h3")), strict=True):
+            table = h3.getnext()
+            assert table is not None and table.tag == "table", (lang, section.section.zh)
+            rows = table.findall(".//tbody/tr")
+            assert [r[1].text_content().strip() for r in rows] == [wire[k] for k in section.fields]
+            numbers += [int(r[0].text_content()) for r in rows]
+        assert numbers == list(range(1, len(ent.fields) + 1)), lang
+
+
+def test_entity_without_layout_keeps_one_field_table(latest: Path, spec) -> None:
+    ent = next(e for e in spec.entities.values() if not e.layout)
+    root = html.parse(str(latest / "zh" / "entities" / f"{ent.id}.html")).getroot()
+    assert not list(root.iter("h3"))
+    rows = [r for t in root.iter("table") for r in t.findall(".//tbody/tr") if len(r) == 8]
+    assert [r[1].text_content().strip() for r in rows] == [spec.field_exchange_name(f) for f in ent.fields]
