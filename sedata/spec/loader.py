@@ -82,7 +82,7 @@ class Spec:
     rules: dict[str, Rule] = field(default_factory=dict)
     rule_layers: dict[str, str] = field(default_factory=dict)
     rule_parameters: dict[str, Any] = field(default_factory=dict)
-    """Each rule's parameters as its typed model (``sedata.spec.rule_params``); flat text for rules without one."""
+    """Each rule's parameters as its typed model (``sedata.spec.rule_params``)."""
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     privacy: PrivacyFile | None = None
@@ -637,14 +637,9 @@ def _rule_parameters(c: _Collector, rule: Rule, layer: str, raw: Any, path: Path
     at = ("rules", i, "parameters")
     schema = schema_of(rule.id)
     if schema is None:
-        if layer == "business":
-            message = f"{rule.id} has no declared parameter schema / 规则参数无模式"
-            c.add(path, line_of(raw, ()), _dotted(at[:2]), message)
-            return None
-        bad = [k for k, v in params.items() if not isinstance(v, str)]
-        for k in bad:
-            c.add(path, line_of(raw, ("parameters", k)), _dotted((*at, k)), "expected text / 参数应为文本")
-        return None if bad else dict(params)
+        message = f"{rule.id} has no declared parameter schema / 规则参数无模式"
+        c.add(path, line_of(raw, ()), _dotted(at[:2]), message)
+        return None
     try:
         return schema.parameters.model_validate(params)
     except ValidationError as exc:

@@ -104,6 +104,17 @@ def _rule_1_0_0(rule: dict[str, Any]) -> dict[str, Any]:
                 }
             ]
         }
+    elif rule_id.startswith("SE-CON-"):
+        rule["parameters"] = _consistency_1_0_0(rule_id, params)
     elif rule_id == "SE-BIZ-007":
         rule["parameters"] = {"validities": [{"id": "1.0.0", "years": params["validity_years"], **dated}]}
     return rule
+
+
+def _consistency_1_0_0(rule_id: str, params: dict[str, str]) -> dict[str, Any]:
+    """1.0.0 wrote element-keyed codes flat (``exempt SE.EQP.0016: 1 3``, SE-CON-003 ``SE.EQP.0016: 4``)."""
+    if rule_id == "SE-CON-003":
+        return {"retired": dict(params)}
+    out: dict[str, Any] = {k: v for k, v in params.items() if not k.startswith("exempt ")}
+    exempt = {k.split(" ", 1)[1]: v for k, v in params.items() if k.startswith("exempt ")}
+    return {**out, "exempt": exempt} if exempt else out

@@ -80,39 +80,26 @@ class _Params:
         return tuple(dict.fromkeys([*self.compared, *statuses]))
 
 
-def _codes(parameters: dict[str, str], prefix: str = "exempt ") -> dict[str, frozenset[str]]:
-    return {k[len(prefix) :]: frozenset(v.split()) for k, v in parameters.items() if k.startswith(prefix)}
+def _sets(table: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    return {element: frozenset(codes) for element, codes in table.items()}
 
 
 def params(spec: Spec) -> _Params:
-    """The consistency rules' parameters, checked against the spec (unknown ids or codes raise ValueError)."""
-    p = {rid: spec.rules[rid].parameters for rid in spec.rules if rid.startswith("SE-CON-")}
-    first = p[NOT_INSPECTED]
-    out = _Params(
-        device=first["device"],
-        registered_by=frozenset(first["registered_by"].split()),
-        inspected_by=frozenset(first["inspected_by"].split()),
-        exempt_unregistered=_codes(first),
-        exempt_kinds=_codes(p[NOT_REGISTERED]),
-        retired={k: frozenset(v.split()) for k, v in p[AFTER_RETIREMENT].items()},
-        grace_days=int(p[OVERDUE]["grace_days"]),
-        next_inspection=p[OVERDUE]["next_inspection"],
-        exempt_overdue=_codes(p[OVERDUE]),
-        compared=tuple(p[DISAGREE]["elements"].split()),
+    """The consistency rules' parameters (typed and checked when the spec was loaded)."""
+    first, not_registered = spec.rule_parameters[NOT_INSPECTED], spec.rule_parameters[NOT_REGISTERED]
+    overdue, compared = spec.rule_parameters[OVERDUE], spec.rule_parameters[DISAGREE]
+    return _Params(
+        device=first.device,
+        registered_by=frozenset(first.registered_by),
+        inspected_by=frozenset(first.inspected_by),
+        exempt_unregistered=_sets(first.exempt),
+        exempt_kinds=_sets(not_registered.exempt),
+        retired=_sets(spec.rule_parameters[AFTER_RETIREMENT].retired),
+        grace_days=overdue.grace_days,
+        next_inspection=overdue.next_inspection,
+        exempt_overdue=_sets(overdue.exempt),
+        compared=tuple(compared.elements),
     )
-    for entity in (out.device, *out.registered_by, *out.inspected_by):
-        if entity not in spec.entities:
-            raise ValueError(f"SE-CON parameters name unknown entity {entity}")
-    elements = [*out.tracked, out.next_inspection, *out.exempt_kinds]
-    for element in elements:
-        if element not in spec.elements:
-            raise ValueError(f"SE-CON parameters name unknown element {element}")
-    for table in (out.exempt_unregistered, out.exempt_kinds, out.retired, out.exempt_overdue):
-        for element, codes in table.items():
-            known = spec.domains[element].codes
-            if known is None or not codes <= set(known):
-                raise ValueError(f"SE-CON parameters give {element} codes outside its code set: {sorted(codes)}")
-    return out
 
 
 # --- per-entity plans ----------------------------------------------------------------------------------
