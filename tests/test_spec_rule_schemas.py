@@ -50,6 +50,9 @@ def problems(root: Path) -> list[str]:
             "status: PARTIAL\n          note: 铁路起重机",
             "PARTIAL in an error",
         ),
+        # Severity follows the version's status: a status the rule does not state needs its severity, and an
+        # unconfirmed version can never be an error.
+        ("rules/business.yaml", "PARTIAL: warning}", "PARTIAL: error}", "PARTIAL cannot be an error"),
         # A rule scope naming an entity that does not exist, or one without the fields the rule reads.
         ("rules/business.yaml", "applies_to: [Accident]", "applies_to: [Acident]", "unknown entity 'Acident'"),
         ("rules/business.yaml", "applies_to: [Accident]", "applies_to: [Unit]", "Unit has no field accident_grade"),
@@ -130,3 +133,9 @@ def current_spec() -> Spec:
     from sedata.spec import current
 
     return current()
+
+
+def test_a_version_whose_status_the_rule_does_not_grade_is_refused(tmp_path: Path) -> None:
+    root, _ = corrupt(tmp_path, "rules/business.yaml", "{CONFIRMED: error, PARTIAL: warning}", "{PARTIAL: warning}")
+    (found,) = [p for p in problems(root) if "severity_by_status" in p]
+    assert "SE-BIZ-007.parameters.validities[0].status: status CONFIRMED differs from the rule's PARTIAL" in found

@@ -37,7 +37,7 @@ from sedata.spec.model import (
     ValueDomain,
 )
 from sedata.spec.resolved import Domain, resolve_domain
-from sedata.spec.rule_params import schema_of
+from sedata.spec.rule_params import schema_of, severity_of
 from sedata.spec.yamlio import line_of, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -672,14 +672,28 @@ def _check_rule(c: _Collector, spec: Spec, rule: Rule, path: Path, raw: Any, cit
     for loc, version in _versions(typed):
         at = ("parameters", *loc)
         cite(path, line_of(raw, at), _dotted((rule.id, *at)), version.sources)
-        if rule.severity == "error" and version.status != "CONFIRMED":
-            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version belongs to a warning rule.
+        if severity_of(rule, version) == "error" and version.status != "CONFIRMED":
+            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version warns at most.
             c.add(
                 path,
                 line_of(raw, (*at, "status")),
                 _dotted((rule.id, *at, "status")),
                 f"status {version.status} in an error rule: move it to a warning rule / 未确认的版本不得作为错误",
             )
+        elif version.status != rule.status and version.status not in rule.severity_by_status:
+            # The finding's severity follows the version's status, so a status the rule does not state needs one.
+            c.add(
+                path,
+                line_of(raw, (*at, "status")),
+                _dotted((rule.id, *at, "status")),
+                f"status {version.status} differs from the rule's {rule.status}: give its severity in "
+                f"severity_by_status / 版本状态与规则不同，须在 severity_by_status 中给出其严重程度",
+            )
+    for status, severity in rule.severity_by_status.items():
+        if severity == "error" and status != "CONFIRMED":
+            where = ("severity_by_status", status)
+            message = f"{status} cannot be an error / 未确认不得为错误"
+            c.add(path, line_of(raw, where), _dotted((rule.id, *where)), message)
 
 
 def _versions(typed: Any) -> list[tuple[tuple[str, int], Any]]:

@@ -338,6 +338,9 @@ class Rule(_Meta):
     valid_to: PartialDateField | None = None
     sources: SourceList
     status: Status = "CONFIRMED"
+    severity_by_status: dict[Status, Literal["error", "warning", "info"]] = {}
+    """For a rule whose parameters are dated versions of mixed status: the severity of a finding made with a
+    version of each status (a CONFIRMED text errs where a PARTIAL one warns). Others report at ``severity``."""
     parameters: dict[str, Any] = {}
     """Numbers and lists the rule's check reads; their shape is the rule's schema (``sedata.spec.rule_params``)
     or, for a rule without one, names mapped to text. Checked by the loader."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from sedata.spec.model import PartialDate, SourceList, SourceRef, Status
+from sedata.spec.model import PartialDate, Rule, SourceList, SourceRef, Status
 
 if TYPE_CHECKING:
     from sedata.spec.loader import Spec
@@ -78,6 +78,11 @@ class Dated(_Params):
         first: SourceRef = self.sources[0]
         clause = f" {first.clause}" if first.clause else ""
         return f"{self.id} [{first.ref}{clause}]"
+
+
+def severity_of(rule: Rule, version: Dated) -> str:
+    """The severity of a finding ``rule`` makes with ``version``: its status's in the rule's severity_by_status."""
+    return rule.severity_by_status.get(version.status, rule.severity)
 
 
 def in_force(versions: Iterable[Dated], day: dt.date) -> list[Dated]:
@@ -415,5 +420,6 @@ __all__ = [
     "ValidityParams",
     "in_force",
     "schema_of",
+    "severity_of",
     "typed",
 ]

@@ -250,10 +250,12 @@ def _biz_006(grade: str) -> Callable[[Envs], None]:
     return lambda envs: envs[1]["data"].update({"deaths": 2, "seriousInjuries": 12, "accidentGrade": grade})
 
 
-def _biz_007(years: int) -> Callable[[Envs], None]:
+def _biz_007(years: int, issued: str | None = None) -> Callable[[Envs], None]:
     def change(envs: Envs) -> None:
-        issued = envs[0]["data"]["issueDate"]
-        envs[0]["data"]["expiryDate"] = f"{int(issued[:4]) + years}{issued[4:]}"
+        if issued is not None:
+            envs[0]["data"]["issueDate"] = issued
+        day = envs[0]["data"]["issueDate"]
+        envs[0]["data"]["expiryDate"] = f"{int(day[:4]) + years}{day[4:]}"
 
     return change
 
@@ -728,6 +730,34 @@ CASES += [
         "作业人员证 4 年到期",
         "an operator certificate expiring after 4 years",
         envs_of(_biz_007(4), "operator-certificate-upload"),
+    ),
+    named(
+        P(
+            "SE-BIZ-007",
+            "2015 年发证、3 年到期（TSG Z6001-2013 第三条，已确认：错误）",
+            "issued 2015, expiring after 3 years (TSG Z6001-2013 art. 3, CONFIRMED: an error)",
+            envs_of(_biz_007(3, "2015-03-01"), "operator-certificate-upload"),
+            [("SE-BIZ-007", 0, _pointer(0, "expiryDate"))],
+        ),
+        "fires-tsgz6001-2013",
+    ),
+    named(
+        N(
+            "SE-BIZ-007",
+            "2015 年发证、4 年到期",
+            "issued 2015, expiring after 4 years",
+            envs_of(_biz_007(4, "2015-03-01"), "operator-certificate-upload"),
+        ),
+        "quiet-tsgz6001-2013",
+    ),
+    named(
+        N(
+            "SE-BIZ-007",
+            "2010 年发证、3 年到期（早于任何已知文本，不判定）",
+            "issued 2010, expiring after 3 years (before any text the spec knows: not judged)",
+            envs_of(_biz_007(3, "2010-03-01"), "operator-certificate-upload"),
+        ),
+        "quiet-before-2013",
     ),
     P(
         "SE-BIZ-008",
