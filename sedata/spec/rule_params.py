@@ -316,6 +316,20 @@ class ComparedParams(_Params):
         return [(("elements",), f"{e} is not a data element") for e in self.elements if e not in spec.elements]
 
 
+class ReuseParams(_Params):
+    """SE-CON-007: the texts requiring an inspection before reuse, and the statuses that stop and reuse a device."""
+
+    texts: list[Dated] = Field(min_length=1)
+    """The versions of the requirement, judged by the date of reuse."""
+    stopped: ElementCodes = Field(min_length=1)
+    """Codes of a dated registration-side record that stop a device (use-status 停用)."""
+    reused: ElementCodes = Field(min_length=1)
+    """Codes of a dated registration-side record that put it back into use (在用, 登记类别 停用后启用)."""
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return _element_codes(spec, "stopped", self.stopped) + _element_codes(spec, "reused", self.reused)
+
+
 # --- sequence and trust --------------------------------------------------------------------------------------------
 class _CodeList(_Params):
     _codeset: ClassVar[str] = ""
@@ -374,6 +388,7 @@ SCHEMAS: dict[str, RuleSchema] = {
     "SE-CON-003": RuleSchema(RetiredParams),
     "SE-CON-004": RuleSchema(OverdueParams),
     "SE-CON-005": RuleSchema(ComparedParams),
+    "SE-CON-007": RuleSchema(ReuseParams),
     "SE-SEQ-003": RuleSchema(ModesParams),
     "SE-SIG-003": RuleSchema(AlgorithmsParams),
 }
@@ -414,6 +429,7 @@ __all__ = [
     "OverdueParams",
     "PastParams",
     "RetiredParams",
+    "ReuseParams",
     "RuleSchema",
     "UseYearSchedule",
     "Validity",
