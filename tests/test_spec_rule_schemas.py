@@ -70,6 +70,10 @@ def problems(root: Path) -> list[str]:
         ("rules/trust.yaml", "algorithms: sm2", "algorithms: sm3", "sm3 is not a signature-algorithm code"),
         # A rule that reads no parameters refuses any (a parameter no check reads is a mistake).
         ("rules/syntax.yaml", "sources: [SEED-2017-44]\n", "parameters: {x: y}\n    sources: [SEED-2017-44]\n", ".x:"),
+        # The envelope's elements are declared in spec.yaml, and checked there.
+        ("spec.yaml", "record_count: SE.MSG.0009", "record_count: SE.MSG.0019", "SE.MSG.0019 is not a data element"),
+        ("spec.yaml", "sender: SE.MSG.0004", "sender: SE.MSG.0012", "SE.MSG.0012 is not a field of MessageHeader"),
+        ("spec.yaml", "header: MessageHeader", "header: Equipment", "Equipment is not a component entity"),
         # An identifier name that sedata.codes does not register.
         ("value-domains.yaml", "identifier: org_code", "identifier: org_kode", "unknown identifier 'org_kode'"),
     ],
@@ -141,3 +145,17 @@ def test_a_version_whose_status_the_rule_does_not_grade_is_refused(tmp_path: Pat
     root, _ = corrupt(tmp_path, "rules/business.yaml", "{CONFIRMED: error, PARTIAL: warning}", "{PARTIAL: warning}")
     (found,) = [p for p in problems(root) if "severity_by_status" in p]
     assert "SE-BIZ-007.parameters.validities[0].status: status CONFIRMED differs from the rule's PARTIAL" in found
+
+
+def test_the_envelope_constants_are_what_spec_yaml_declares() -> None:
+    from sedata.spec import envelope
+    from sedata.spec.versions import spec_for
+
+    declared = current_spec().info.envelope
+    assert declared is not None
+    for part, element in declared.elements().items():
+        constant = getattr(envelope, part.upper(), None)
+        assert constant in (None, element), part
+    assert envelope.envelope_names(current_spec()).record_type == "recordType"
+    old = spec_for("1.0.0")
+    assert old is not None and old.info.envelope == declared

@@ -384,6 +384,7 @@ def load_spec(root: Path) -> Spec:
     for msg in messages.values():
         cite(msg_files[msg.id], 1, msg.id, msg.sources)
         _check_message(c, spec, msg, msg_files[msg.id])
+    _check_envelope(c, spec, info_path, raw_info)
     for el in elements.values():
         path, line = el_lines[el.id]
         _check_personal_when(c, spec, el, path, line)
@@ -592,6 +593,31 @@ def _check_privacy(c: _Collector, spec: Spec, privacy: PrivacyFile, path: Path, 
     declared = sorted(e.code for cs in spec.codesets.get("masking-profile", {}).values() for e in cs.entries)
     if declared != sorted(ids):
         c.add(path, None, "profiles", f"the masking-profile code set {declared} must list exactly the profiles {ids}")
+
+
+_WRAPPER = ("record_type", "operation", "record_key", "record_version")
+"""Envelope parts that wrap each record; the others are fields of the header."""
+
+
+def _check_envelope(c: _Collector, spec: Spec, path: Path, raw: Any) -> None:
+    """spec.yaml's envelope names a header component and elements that exist (header parts among its fields)."""
+    envelope = spec.info.envelope
+    if envelope is None:
+        c.add(path, None, "envelope", "spec.yaml must name the envelope's elements / spec.yaml 须给出 envelope")
+        return
+    header = spec.entities.get(envelope.header)
+    if header is None or not header.component:
+        message = f"{envelope.header} is not a component entity / 报文头须为组件实体"
+        c.add(path, line_of(raw, ("envelope", "header")), "envelope.header", message)
+        return
+    fields = {f.element for f in header.fields}
+    for part, element in envelope.elements().items():
+        where = ("envelope", part)
+        if element not in spec.elements:
+            c.add(path, line_of(raw, where), _dotted(where), f"{element} is not a data element / 未知数据元")
+        elif part not in _WRAPPER and element not in fields:
+            message = f"{element} is not a field of {envelope.header} / 不是报文头的字段"
+            c.add(path, line_of(raw, where), _dotted(where), message)
 
 
 def _check_message(c: _Collector, spec: Spec, msg: Message, path: Path) -> None:

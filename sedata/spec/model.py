@@ -381,6 +381,26 @@ class ElementFile(_Meta):
     elements: list[DataElement] = Field(min_length=1)
 
 
+class Envelope(_Meta):
+    """The entity of the message header and the data elements with a part in every message (by element id)."""
+
+    header: str
+    message_type: str
+    sender: str
+    mode: str
+    record_count: str
+    digest_algorithm: str
+    digest: str
+    record_type: str
+    operation: str
+    record_key: str
+    record_version: str
+
+    def elements(self) -> dict[str, str]:
+        """Each part (Python name) and its element id."""
+        return {k: v for k, v in self.model_dump().items() if k != "header"}
+
+
 class SpecInfo(_Meta):
     """``spec/spec.yaml``: the version and namespace of the whole spec."""
 
@@ -389,6 +409,8 @@ class SpecInfo(_Meta):
     title: Bilingual
     released: PartialDateField | None = None
     previous_versions: Annotated[list[str], BeforeValidator(_listify)] = []
+    envelope: Envelope | None = None
+    """Which elements play which part in a message (absent only in bundles released before 1.1.0)."""
 
 
 # --- Masking and pseudonymisation (spec/privacy.yaml) -----------------------------------------------------
@@ -477,4 +499,3 @@ class PrivacyFile(_Meta):
     def by_id(self) -> dict[str, MaskingProfile]:
         """Profiles by id."""
         return {p.id: p for p in self.profiles}
-

@@ -68,6 +68,9 @@ def upgrade(bundle: dict[str, Any]) -> dict[str, Any]:
         return bundle
     out = dict(bundle)
     out["rules"] = [_rule_1_0_0(dict(r)) for r in bundle.get("rules", [])]
+    # 1.0.0 named the envelope's elements in Python; the ids never change meaning, so today's declaration holds.
+    envelope = current().info.envelope
+    out["info"] = {**bundle["info"], "envelope": None if envelope is None else envelope.model_dump()}
     return out
 
 
