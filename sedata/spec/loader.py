@@ -717,9 +717,9 @@ def _check_rule(c: _Collector, spec: Spec, rule: Rule, path: Path, raw: Any, cit
             )
     for status, severity in rule.severity_by_status.items():
         if severity == "error" and status != "CONFIRMED":
-            where = ("severity_by_status", status)
+            graded: tuple[str, str] = ("severity_by_status", status)
             message = f"{status} cannot be an error / 未确认不得为错误"
-            c.add(path, line_of(raw, where), _dotted((rule.id, *where)), message)
+            c.add(path, line_of(raw, graded), _dotted((rule.id, *graded)), message)
 
 
 def _versions(typed: Any) -> list[tuple[tuple[str, int], Any]]:
