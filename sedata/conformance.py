@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from sedata.spec import Spec, current
+from sedata.spec.rule_params import schema_of
 from sedata.trust.errors import TrustError
 from sedata.validate import LAYERS, validate_files
 from sedata.validate.engine import Signatures
@@ -215,13 +217,18 @@ def _with_parameters(spec: Spec, parameters: tuple[tuple[str, str, str], ...]) -
     """``spec`` with the rule parameters of a case set (the same spec when there are none)."""
     if not parameters:
         return spec
-    rules = dict(spec.rules)
+    rules, typed = dict(spec.rules), dict(spec.rule_parameters)
     for rule_id, name, value in parameters:
         if rule_id not in rules:
             raise SuiteError(f"a case sets a parameter of {rule_id}, which the spec does not define")
         rule = rules[rule_id]
         rules[rule_id] = rule.model_copy(update={"parameters": {**rule.parameters, name: value}})
-    return dataclasses.replace(spec, rules=rules)
+        schema = schema_of(rule_id)
+        try:
+            typed[rule_id] = schema.parameters.model_validate(rules[rule_id].parameters) if schema else None
+        except ValidationError as exc:
+            raise SuiteError(f"a case sets parameter {name} of {rule_id} to {value!r}: {exc}") from None
+    return dataclasses.replace(spec, rules=rules, rule_parameters=typed)
 
 
 def _show(key: Key) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sedata.spec.loader import Spec
+from sedata.spec.model import Envelope
 
 HEADER_ENTITY = "MessageHeader"
 HEADER = "header"
@@ -24,6 +25,9 @@ KEY_SEPARATOR = "|"
 SNAPSHOT = "snapshot"
 CHANGES = "changes"
 
+# The element ids below are what spec/spec.yaml's `envelope` says (a test holds them equal); they stay as module
+# constants only for modules that import them at load time (the XSD and JSON Schema generators, the exchange
+# rules, the envelope layer). Code with a spec at hand reads ``envelope_ids(spec)`` instead.
 MESSAGE_TYPE = "SE.MSG.0002"
 MODE = "SE.MSG.0008"
 RECORD_TYPE = "SE.MSG.0012"
@@ -31,6 +35,13 @@ DIGEST_ALGORITHM = "SE.MSG.0010"
 OPERATION = "SE.MSG.0013"
 RECORD_KEY = "SE.MSG.0014"
 RECORD_VERSION = "SE.MSG.0015"
+
+
+def envelope_ids(spec: Spec) -> Envelope:
+    """The element id of each part of the envelope, as ``spec/spec.yaml`` declares them."""
+    if spec.info.envelope is None:  # pragma: no cover - every shipped bundle is upgraded to carry one
+        raise LookupError(f"spec {spec.info.spec_version} declares no envelope")
+    return spec.info.envelope
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,8 @@ def envelope_names(spec: Spec) -> EnvelopeNames:
     """The header and wrapper names as the spec's MSG elements define them."""
     from sedata.spec.loader import exchange_name
 
-    ids = (MESSAGE_TYPE, MODE, RECORD_TYPE, OPERATION, RECORD_KEY, RECORD_VERSION)
+    e = envelope_ids(spec)
+    ids = (e.message_type, e.mode, e.record_type, e.operation, e.record_key, e.record_version)
     return EnvelopeNames(*(exchange_name(spec.elements[i]) for i in ids))
 
 
@@ -61,7 +73,7 @@ def message_class_name(message_id: str) -> str:
 def delete_operation(spec: Spec) -> str:
     """The operation code of a delete: the code the XML ``<Delete/>`` element stands for."""
     # The XML element and the operation code name the same thing; tie them so neither is restated.
-    for code in spec.domains[OPERATION].codes or ():
+    for code in spec.domains[envelope_ids(spec).operation].codes or ():
         if code.lower() == DELETE.lower():
             return code
     raise LookupError(f"the record-operation code set has no code for <{DELETE}/>")  # pragma: no cover
@@ -70,9 +82,9 @@ def delete_operation(spec: Spec) -> str:
 def upsert_operations(spec: Spec) -> tuple[str, ...]:
     """The operation codes of records that carry data (every operation but the delete)."""
     delete = delete_operation(spec)
-    return tuple(c for c in spec.domains[OPERATION].codes or () if c != delete)
+    return tuple(c for c in spec.domains[envelope_ids(spec).operation].codes or () if c != delete)
 
 
 def digest_algorithms(spec: Spec) -> tuple[str, ...]:
     """The digest algorithms the spec's code set allows."""
-    return tuple(spec.domains[DIGEST_ALGORITHM].codes or ())
+    return tuple(spec.domains[envelope_ids(spec).digest_algorithm].codes or ())

@@ -37,7 +37,7 @@ from sedata.spec.model import (
     ValueDomain,
 )
 from sedata.spec.resolved import Domain, resolve_domain
-from sedata.spec.rule_params import schema_of
+from sedata.spec.rule_params import schema_of, severity_of
 from sedata.spec.yamlio import line_of, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -82,7 +82,7 @@ class Spec:
     rules: dict[str, Rule] = field(default_factory=dict)
     rule_layers: dict[str, str] = field(default_factory=dict)
     rule_parameters: dict[str, Any] = field(default_factory=dict)
-    """Each rule's parameters as its typed model (``sedata.spec.rule_params``); flat text for rules without one."""
+    """Each rule's parameters as its typed model (``sedata.spec.rule_params``)."""
     domains: dict[str, Domain] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     privacy: PrivacyFile | None = None
@@ -384,6 +384,7 @@ def load_spec(root: Path) -> Spec:
     for msg in messages.values():
         cite(msg_files[msg.id], 1, msg.id, msg.sources)
         _check_message(c, spec, msg, msg_files[msg.id])
+    _check_envelope(c, spec, info_path, raw_info)
     for el in elements.values():
         path, line = el_lines[el.id]
         _check_personal_when(c, spec, el, path, line)
@@ -620,6 +621,31 @@ def _check_privacy(c: _Collector, spec: Spec, privacy: PrivacyFile, path: Path, 
         c.add(path, None, "profiles", f"the masking-profile code set {declared} must list exactly the profiles {ids}")
 
 
+_WRAPPER = ("record_type", "operation", "record_key", "record_version")
+"""Envelope parts that wrap each record; the others are fields of the header."""
+
+
+def _check_envelope(c: _Collector, spec: Spec, path: Path, raw: Any) -> None:
+    """spec.yaml's envelope names a header component and elements that exist (header parts among its fields)."""
+    envelope = spec.info.envelope
+    if envelope is None:
+        c.add(path, None, "envelope", "spec.yaml must name the envelope's elements / spec.yaml 须给出 envelope")
+        return
+    header = spec.entities.get(envelope.header)
+    if header is None or not header.component:
+        message = f"{envelope.header} is not a component entity / 报文头须为组件实体"
+        c.add(path, line_of(raw, ("envelope", "header")), "envelope.header", message)
+        return
+    fields = {f.element for f in header.fields}
+    for part, element in envelope.elements().items():
+        where = ("envelope", part)
+        if element not in spec.elements:
+            c.add(path, line_of(raw, where), _dotted(where), f"{element} is not a data element / 未知数据元")
+        elif part not in _WRAPPER and element not in fields:
+            message = f"{element} is not a field of {envelope.header} / 不是报文头的字段"
+            c.add(path, line_of(raw, where), _dotted(where), message)
+
+
 def _check_message(c: _Collector, spec: Spec, msg: Message, path: Path) -> None:
     seen: set[str] = set()
     for i, rec in enumerate(msg.records):
@@ -663,14 +689,9 @@ def _rule_parameters(c: _Collector, rule: Rule, layer: str, raw: Any, path: Path
     at = ("rules", i, "parameters")
     schema = schema_of(rule.id)
     if schema is None:
-        if layer == "business":
-            message = f"{rule.id} has no declared parameter schema / 规则参数无模式"
-            c.add(path, line_of(raw, ()), _dotted(at[:2]), message)
-            return None
-        bad = [k for k, v in params.items() if not isinstance(v, str)]
-        for k in bad:
-            c.add(path, line_of(raw, ("parameters", k)), _dotted((*at, k)), "expected text / 参数应为文本")
-        return None if bad else dict(params)
+        message = f"{rule.id} has no declared parameter schema / 规则参数无模式"
+        c.add(path, line_of(raw, ()), _dotted(at[:2]), message)
+        return None
     try:
         return schema.parameters.model_validate(params)
     except ValidationError as exc:
@@ -703,14 +724,28 @@ def _check_rule(c: _Collector, spec: Spec, rule: Rule, path: Path, raw: Any, cit
     for loc, version in _versions(typed):
         at = ("parameters", *loc)
         cite(path, line_of(raw, at), _dotted((rule.id, *at)), version.sources)
-        if rule.severity == "error" and version.status != "CONFIRMED":
-            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version belongs to a warning rule.
+        if severity_of(rule, version) == "error" and version.status != "CONFIRMED":
+            # CONFIRMED facts are errors; a PARTIAL or UNCONFIRMED version warns at most.
             c.add(
                 path,
                 line_of(raw, (*at, "status")),
                 _dotted((rule.id, *at, "status")),
                 f"status {version.status} in an error rule: move it to a warning rule / 未确认的版本不得作为错误",
             )
+        elif version.status != rule.status and version.status not in rule.severity_by_status:
+            # The finding's severity follows the version's status, so a status the rule does not state needs one.
+            c.add(
+                path,
+                line_of(raw, (*at, "status")),
+                _dotted((rule.id, *at, "status")),
+                f"status {version.status} differs from the rule's {rule.status}: give its severity in "
+                f"severity_by_status / 版本状态与规则不同，须在 severity_by_status 中给出其严重程度",
+            )
+    for status, severity in rule.severity_by_status.items():
+        if severity == "error" and status != "CONFIRMED":
+            graded: tuple[str, str] = ("severity_by_status", status)
+            message = f"{status} cannot be an error / 未确认不得为错误"
+            c.add(path, line_of(raw, graded), _dotted((rule.id, *graded)), message)
 
 
 def _versions(typed: Any) -> list[tuple[tuple[str, int], Any]]:

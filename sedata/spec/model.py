@@ -347,6 +347,9 @@ class Rule(_Meta):
     valid_to: PartialDateField | None = None
     sources: SourceList
     status: Status = "CONFIRMED"
+    severity_by_status: dict[Status, Literal["error", "warning", "info"]] = {}
+    """For a rule whose parameters are dated versions of mixed status: the severity of a finding made with a
+    version of each status (a CONFIRMED text errs where a PARTIAL one warns). Others report at ``severity``."""
     parameters: dict[str, Any] = {}
     """Numbers and lists the rule's check reads; their shape is the rule's schema (``sedata.spec.rule_params``)
     or, for a rule without one, names mapped to text. Checked by the loader."""
@@ -387,6 +390,26 @@ class ElementFile(_Meta):
     elements: list[DataElement] = Field(min_length=1)
 
 
+class Envelope(_Meta):
+    """The entity of the message header and the data elements with a part in every message (by element id)."""
+
+    header: str
+    message_type: str
+    sender: str
+    mode: str
+    record_count: str
+    digest_algorithm: str
+    digest: str
+    record_type: str
+    operation: str
+    record_key: str
+    record_version: str
+
+    def elements(self) -> dict[str, str]:
+        """Each part (Python name) and its element id."""
+        return {k: v for k, v in self.model_dump().items() if k != "header"}
+
+
 class SpecInfo(_Meta):
     """``spec/spec.yaml``: the version and namespace of the whole spec."""
 
@@ -395,6 +418,8 @@ class SpecInfo(_Meta):
     title: Bilingual
     released: PartialDateField | None = None
     previous_versions: Annotated[list[str], BeforeValidator(_listify)] = []
+    envelope: Envelope | None = None
+    """Which elements play which part in a message (absent only in bundles released before 1.1.0)."""
 
 
 # --- Masking and pseudonymisation (spec/privacy.yaml) -----------------------------------------------------
@@ -483,4 +508,3 @@ class PrivacyFile(_Meta):
     def by_id(self) -> dict[str, MaskingProfile]:
         """Profiles by id."""
         return {p.id: p for p in self.profiles}
-

@@ -1,4 +1,4 @@
-"""Typed parameters of the business rules: one pydantic model per rule, checked when the spec is loaded.
+"""Typed rule parameters: one pydantic model per rule that reads any, checked when the spec is loaded.
 
 A rule's ``parameters`` in ``spec/rules/*.yaml`` are data, not code; this module says what shape each rule's
 data has (unknown keys are errors, numbers are numbers), which dated version applies on a given day, and what
@@ -13,11 +13,11 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from sedata.spec.model import PartialDate, SourceList, SourceRef, Status
+from sedata.spec.model import PartialDate, Rule, SourceList, SourceRef, Status
 
 if TYPE_CHECKING:
     from sedata.spec.loader import Spec
@@ -78,6 +78,11 @@ class Dated(_Params):
         first: SourceRef = self.sources[0]
         clause = f" {first.clause}" if first.clause else ""
         return f"{self.id} [{first.ref}{clause}]"
+
+
+def severity_of(rule: Rule, version: Dated) -> str:
+    """The severity of a finding ``rule`` makes with ``version``: its status's in the rule's severity_by_status."""
+    return rule.severity_by_status.get(version.status, rule.severity)
 
 
 def in_force(versions: Iterable[Dated], day: dt.date) -> list[Dated]:
@@ -234,6 +239,126 @@ class PastParams(_Params):
         return [(("elements",), f"{e} is not a data element") for e in self.elements if e not in spec.elements]
 
 
+# --- consistency (SE-CON-…): what identifies a device, which records count, which status codes mean what ----------
+ElementCodes = dict[str, Words]
+"""Element id → codes of that element's code set (space-separated words or a list)."""
+
+
+def _element_codes(spec: Spec, name: str, table: dict[str, list[str]]) -> list[Problem]:
+    out: list[Problem] = []
+    for element, codes in table.items():
+        domain = spec.domains.get(element)
+        if domain is None:
+            out.append(((name, element), f"{element} is not a data element"))
+            continue
+        known = set(domain.codes or ())
+        out += [((name, element), f"{c} is not a code of {element}") for c in codes if c not in known]
+    return out
+
+
+def _entities(spec: Spec, name: str, ids: Iterable[str]) -> list[Problem]:
+    return [((name,), f"{e} is not an entity") for e in ids if e not in spec.entities]
+
+
+class DeviceParams(_Params):
+    """SE-CON-001: the entity identifying a device on both sides, the records that register or inspect one."""
+
+    device: str
+    registered_by: Words = Field(min_length=1)
+    inspected_by: Words = Field(min_length=1)
+    exempt: ElementCodes = {}
+    """Latest statuses that exempt a registered device from needing an inspection."""
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        out = _entities(spec, "device", [self.device])
+        out += _entities(spec, "registered_by", self.registered_by) + _entities(spec, "inspected_by", self.inspected_by)
+        return out + _element_codes(spec, "exempt", self.exempt)
+
+
+class ExemptParams(_Params):
+    """Codes of an element that exempt a device (SE-CON-002: inspection kinds that come before registration)."""
+
+    exempt: ElementCodes = Field(min_length=1)
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return _element_codes(spec, "exempt", self.exempt)
+
+
+class RetiredParams(_Params):
+    """SE-CON-003: the status codes that mean a device is gone (报废, 注销)."""
+
+    retired: ElementCodes = Field(min_length=1)
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return _element_codes(spec, "retired", self.retired)
+
+
+class OverdueParams(_Params):
+    """SE-CON-004: grace days, the element holding the next inspection date, statuses that need none."""
+
+    grace_days: int = Field(ge=0)
+    next_inspection: str
+    exempt: ElementCodes = {}
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        out: list[Problem] = []
+        if self.next_inspection not in spec.elements:
+            out.append((("next_inspection",), f"{self.next_inspection} is not a data element"))
+        return out + _element_codes(spec, "exempt", self.exempt)
+
+
+class ComparedParams(_Params):
+    """SE-CON-005: the elements compared between registration and inspection data."""
+
+    elements: Words = Field(min_length=1)
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return [(("elements",), f"{e} is not a data element") for e in self.elements if e not in spec.elements]
+
+
+class ReuseParams(_Params):
+    """SE-CON-007: the texts requiring an inspection before reuse, and the statuses that stop and reuse a device."""
+
+    texts: list[Dated] = Field(min_length=1)
+    """The versions of the requirement, judged by the date of reuse."""
+    stopped: ElementCodes = Field(min_length=1)
+    """Codes of a dated registration-side record that stop a device (use-status 停用)."""
+    reused: ElementCodes = Field(min_length=1)
+    """Codes of a dated registration-side record that put it back into use (在用, 登记类别 停用后启用)."""
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return _element_codes(spec, "stopped", self.stopped) + _element_codes(spec, "reused", self.reused)
+
+
+# --- sequence and trust --------------------------------------------------------------------------------------------
+class _CodeList(_Params):
+    _codeset: ClassVar[str] = ""
+
+    def _check(self, spec: Spec, name: str, values: list[str]) -> list[Problem]:
+        known = _codes(spec, self._codeset)
+        return [((name,), f"{v} is not a {self._codeset} code") for v in values if v not in known]
+
+
+class ModesParams(_CodeList):
+    """SE-SEQ-003: message modes in which a package repeating an earlier one's records is reported."""
+
+    _codeset: ClassVar[str] = "message-mode"
+    modes: Words = Field(min_length=1)
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return self._check(spec, "modes", self.modes)
+
+
+class AlgorithmsParams(_CodeList):
+    """SE-SIG-003: the signature algorithms a policy allows unless it names its own."""
+
+    _codeset: ClassVar[str] = "signature-algorithm"
+    algorithms: Words = Field(min_length=1)
+
+    def problems(self, spec: Spec) -> list[Problem]:
+        return self._check(spec, "algorithms", self.algorithms)
+
+
 def _codes(spec: Spec, codeset_id: str) -> set[str]:
     return {e.code for cs in spec.codesets.get(codeset_id, {}).values() for e in cs.entries}
 
@@ -258,13 +383,27 @@ SCHEMAS: dict[str, RuleSchema] = {
     "SE-BIZ-008": RuleSchema(CommissionedParams, ("inspection_nature",)),
     "SE-BIZ-009": RuleSchema(PastParams),
     "SE-BIZ-010": RuleSchema(NoParameters),
+    "SE-CON-001": RuleSchema(DeviceParams),
+    "SE-CON-002": RuleSchema(ExemptParams),
+    "SE-CON-003": RuleSchema(RetiredParams),
+    "SE-CON-004": RuleSchema(OverdueParams),
+    "SE-CON-005": RuleSchema(ComparedParams),
+    "SE-CON-007": RuleSchema(ReuseParams),
+    "SE-SEQ-003": RuleSchema(ModesParams),
+    "SE-SIG-003": RuleSchema(AlgorithmsParams),
 }
-"""The business rules' parameter schemas. Rules of other layers keep flat text parameters (``name: text``)."""
+"""The rules whose checks read parameters, and the business rules (all declared: they are the ones that change
+with the regulations). Any other rule reads none: :data:`NO_PARAMETERS`."""
+
+NO_PARAMETERS = RuleSchema(NoParameters)
 
 
 def schema_of(rule_id: str) -> RuleSchema | None:
-    """The declared schema of ``rule_id``'s parameters (None: flat text parameters)."""
-    return SCHEMAS.get(rule_id)
+    """The declared schema of ``rule_id``'s parameters (None: a business rule without one, which is an error)."""
+    found = SCHEMAS.get(rule_id)
+    if found is None and not rule_id.startswith("SE-BIZ-"):
+        return NO_PARAMETERS
+    return found
 
 
 def typed(spec: Spec, rule_id: str) -> Any:
@@ -273,20 +412,30 @@ def typed(spec: Spec, rule_id: str) -> Any:
 
 
 __all__ = [
+    "NO_PARAMETERS",
     "SCHEMAS",
     "AccidentGrading",
     "AccidentParams",
+    "AlgorithmsParams",
     "CommissionedParams",
+    "ComparedParams",
     "Dated",
+    "DeviceParams",
+    "ExemptParams",
     "Interval",
     "IntervalParams",
+    "ModesParams",
     "NoParameters",
+    "OverdueParams",
     "PastParams",
+    "RetiredParams",
+    "ReuseParams",
     "RuleSchema",
     "UseYearSchedule",
     "Validity",
     "ValidityParams",
     "in_force",
     "schema_of",
+    "severity_of",
     "typed",
 ]

@@ -68,6 +68,9 @@ def upgrade(bundle: dict[str, Any]) -> dict[str, Any]:
         return bundle
     out = dict(bundle)
     out["rules"] = [_rule_1_0_0(dict(r)) for r in bundle.get("rules", [])]
+    # 1.0.0 named the envelope's elements in Python; the ids never change meaning, so today's declaration holds.
+    envelope = current().info.envelope
+    out["info"] = {**bundle["info"], "envelope": None if envelope is None else envelope.model_dump()}
     return out
 
 
@@ -104,6 +107,17 @@ def _rule_1_0_0(rule: dict[str, Any]) -> dict[str, Any]:
                 }
             ]
         }
+    elif rule_id.startswith("SE-CON-"):
+        rule["parameters"] = _consistency_1_0_0(rule_id, params)
     elif rule_id == "SE-BIZ-007":
         rule["parameters"] = {"validities": [{"id": "1.0.0", "years": params["validity_years"], **dated}]}
     return rule
+
+
+def _consistency_1_0_0(rule_id: str, params: dict[str, str]) -> dict[str, Any]:
+    """1.0.0 wrote element-keyed codes flat (``exempt SE.EQP.0016: 1 3``, SE-CON-003 ``SE.EQP.0016: 4``)."""
+    if rule_id == "SE-CON-003":
+        return {"retired": dict(params)}
+    out: dict[str, Any] = {k: v for k, v in params.items() if not k.startswith("exempt ")}
+    exempt = {k.split(" ", 1)[1]: v for k, v in params.items() if k.startswith("exempt ")}
+    return {**out, "exempt": exempt} if exempt else out

@@ -250,10 +250,12 @@ def _biz_006(grade: str) -> Callable[[Envs], None]:
     return lambda envs: envs[1]["data"].update({"deaths": 2, "seriousInjuries": 12, "accidentGrade": grade})
 
 
-def _biz_007(years: int) -> Callable[[Envs], None]:
+def _biz_007(years: int, issued: str | None = None) -> Callable[[Envs], None]:
     def change(envs: Envs) -> None:
-        issued = envs[0]["data"]["issueDate"]
-        envs[0]["data"]["expiryDate"] = f"{int(issued[:4]) + years}{issued[4:]}"
+        if issued is not None:
+            envs[0]["data"]["issueDate"] = issued
+        day = envs[0]["data"]["issueDate"]
+        envs[0]["data"]["expiryDate"] = f"{int(day[:4]) + years}{day[4:]}"
 
     return change
 
@@ -771,6 +773,34 @@ CASES += [
         "an operator certificate expiring after 4 years",
         envs_of(_biz_007(4), "operator-certificate-upload"),
     ),
+    named(
+        P(
+            "SE-BIZ-007",
+            "2015 年发证、3 年到期（TSG Z6001-2013 第三条，已确认：错误）",
+            "issued 2015, expiring after 3 years (TSG Z6001-2013 art. 3, CONFIRMED: an error)",
+            envs_of(_biz_007(3, "2015-03-01"), "operator-certificate-upload"),
+            [("SE-BIZ-007", 0, _pointer(0, "expiryDate"))],
+        ),
+        "fires-tsgz6001-2013",
+    ),
+    named(
+        N(
+            "SE-BIZ-007",
+            "2015 年发证、4 年到期",
+            "issued 2015, expiring after 4 years",
+            envs_of(_biz_007(4, "2015-03-01"), "operator-certificate-upload"),
+        ),
+        "quiet-tsgz6001-2013",
+    ),
+    named(
+        N(
+            "SE-BIZ-007",
+            "2010 年发证、3 年到期（早于任何已知文本，不判定）",
+            "issued 2010, expiring after 3 years (before any text the spec knows: not judged)",
+            envs_of(_biz_007(3, "2010-03-01"), "operator-certificate-upload"),
+        ),
+        "quiet-before-2013",
+    ),
     P(
         "SE-BIZ-008",
         "上传委托检验",
@@ -1213,6 +1243,29 @@ def _status(device: int, day: str, use: str, registration: str | None, reason: s
     return change
 
 
+_REUSE = 4
+"""The index of the record that puts the stacker back into use: after the three use registrations and the stop."""
+
+
+def _stopped_and_reused(day: str) -> Change:
+    """The stacker stopped (停用) on 2025-10-01 and back in use (在用) on ``day``."""
+    stop = _status(STACKER, "2025-10-01", "3", None, "使用单位申请停用")
+    back = _status(STACKER, day, "2", None, "停用后重新启用")
+    return lambda envs: back(stop(envs))
+
+
+def _stopped_and_reregistered(day: str) -> Change:
+    """The stacker stopped on 2025-10-01 and registered again (登记类别 停用后启用) on ``day``."""
+
+    def change(envs: Envs) -> Envs:
+        envs = _status(STACKER, "2025-10-01", "3", None, "使用单位申请停用")(envs)
+        again = copy.deepcopy(envs[STACKER]["data"])
+        again.update(registrationCategory="停用后启用", registrationDate=day, formDate=day)
+        return [*envs, *_keyed([{"recordType": "UseRegistration", "data": again}])]
+
+    return change
+
+
 def _dropped(*indexes: int) -> Change:
     return lambda envs: [env for i, env in enumerate(envs) if i not in indexes]
 
@@ -1335,6 +1388,47 @@ CASES += [
         inspections=_renamed,
     ),
     reconciliation("SE-CON-005", "登记与检验数据一致", "registration and inspection data agree"),
+    # SE-CON-007 (TSG 08-2026, from 2026-05-01): the stacker stopped 2025-10-01 and back in use 2026-05-02.
+    reconciliation(
+        "SE-CON-007",
+        "停用期间检验有效期届满（2026-04-01），2026-05-02 未经检验即重新启用",
+        "inspection validity ended while stopped (2026-04-01), back in use 2026-05-02 without an inspection",
+        [("SE-CON-007", _REUSE, _pointer(_REUSE, "changeDate"))],
+        registrations=_stopped_and_reused("2026-05-02"),
+        inspections=_redated(STACKER, "2025-04-01"),
+    ),
+    reconciliation(
+        "SE-CON-007",
+        "检验有效期至 2026-06-01，2026-05-02 重新启用",
+        "back in use 2026-05-02 with the inspection valid until 2026-06-01",
+        registrations=_stopped_and_reused("2026-05-02"),
+        inspections=_redated(STACKER, "2025-06-01"),
+    ),
+    named(
+        reconciliation(
+            "SE-CON-007",
+            "检验有效期已届满，但重新启用（2026-04-15）早于 TSG 08-2026 施行",
+            "validity over, but back in use (2026-04-15) before TSG 08-2026 applied",
+            registrations=_stopped_and_reused("2026-04-15"),
+            inspections=_redated(STACKER, "2025-04-01"),
+        ),
+        "quiet-before-tsg08-2026",
+    ),
+    named(
+        reconciliation(
+            "SE-CON-007",
+            "以“停用后启用”使用登记重新启用，检验有效期已届满",
+            "back in use by a use registration of category 停用后启用, validity over",
+            [
+                ("SE-CON-007", _REUSE, _pointer(_REUSE, "registrationDate")),
+                # The registration data still says 停用 (a use registration carries no use status): a disagreement.
+                ("SE-CON-005", 2 * STACKER, _pointer(2 * STACKER, "useStatus")),
+            ],
+            registrations=_stopped_and_reregistered("2026-05-02"),
+            inspections=_redated(STACKER, "2025-04-01"),
+        ),
+        "fires-reregistered",
+    ),
 ]
 
 

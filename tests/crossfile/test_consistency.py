@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -342,15 +341,59 @@ def test_every_code_in_the_parameters_is_in_its_code_set() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rule", "key", "value"),
+    ("rule", "key", "value", "says"),
     [
-        ("SE-CON-003", "SE.EQP.0016", "8"),  # no use-status 8
-        ("SE-CON-001", "registered_by", "Registration"),  # no such entity
-        ("SE-CON-005", "elements", "SE.UNT.0101 SE.XXX.0001"),  # no such element
+        ("SE-CON-003", "retired", {"SE.EQP.0016": "8"}, "8 is not a code of SE.EQP.0016"),  # no use-status 8
+        ("SE-CON-001", "registered_by", "Registration", "Registration is not an entity"),
+        ("SE-CON-005", "elements", "SE.UNT.0101 SE.XXX.0001", "SE.XXX.0001 is not a data element"),
     ],
 )
-def test_parameters_the_spec_cannot_back_are_refused(rule: str, key: str, value: str) -> None:
-    changed = SPEC.rules[rule].model_copy(update={"parameters": {**SPEC.rules[rule].parameters, key: value}})
-    spec = dataclasses.replace(SPEC, rules={**SPEC.rules, rule: changed})
-    with pytest.raises(ValueError, match="SE-CON parameters"):
-        params(spec)
+def test_parameters_the_spec_cannot_back_are_refused(rule: str, key: str, value: object, says: str) -> None:
+    """The spec loader refuses them (with file and line: tests/test_spec_rule_schemas.py) from the typed model."""
+    from sedata.spec.rule_params import schema_of
+
+    schema = schema_of(rule)
+    assert schema is not None
+    typed = schema.parameters.model_validate({**SPEC.rules[rule].parameters, key: value})
+    assert [m for _, m in typed.problems(SPEC)] == [says]
+
+
+# --- SE-CON-007: back in use after a stop past the inspection validity (TSG 08-2026, from 2026-05-01) -------------
+@pytest.mark.parametrize(
+    ("stop", "reuse", "inspected", "fires"),
+    [
+        ("2025-12-01", "2026-06-01", None, True),  # the lift's validity ended 2026-05-19, nothing since
+        ("2025-12-01", "2026-05-10", None, False),  # back in use while still valid
+        ("2025-12-01", "2026-06-01", "2026-05-25", False),  # inspected again before the reuse
+        ("2025-12-01", "2026-06-01", "2026-06-10", False),  # inspected after the reuse: the data cannot tell
+        ("2026-07-01", "2026-06-01", None, False),  # stopped again after the reuse: not back in use
+    ],
+)
+def test_a_device_back_in_use_after_its_validity_lapsed_needs_an_inspection_first(
+    tmp_path: Path, stop: str, reuse: str, inspected: str | None, fires: bool
+) -> None:
+    reg = registrations(
+        tmp_path,
+        ("StatusChange", status_change(XX_GOODS_LIFT, stop, "3")),
+        ("StatusChange", status_change(XX_GOODS_LIFT, reuse, "2")),
+    )
+    extra = [] if inspected is None else [("Inspection", inspection(XX_GOODS_LIFT, inspected, None, "JY-R1"))]
+    found = [f for f in run([reg], [inspections(tmp_path, *extra)]) if f.rule == "SE-CON-007"]
+    assert len(found) == (1 if fires else 0), [f.message.en for f in found]
+    if fires:
+        (f,) = found
+        assert f.severity == "warning" and f.record_type == "StatusChange" and f.value == reuse
+        assert f.expected is not None and f.expected.en == "2026-05-19"
+        assert "TSG 08-2026" in f.message.en and "stopped 2025-12-01" in f.message.en
+
+
+@pytest.mark.parametrize(("reuse", "fires"), [("2026-04-30", False), ("2026-05-01", True)])
+def test_a_reuse_before_tsg_08_2026_applied_is_not_judged_by_it(tmp_path: Path, reuse: str, fires: bool) -> None:
+    reg = registrations(
+        tmp_path,
+        ("StatusChange", status_change(ZZ_AIR_TANK, "2026-01-05", "3")),
+        ("StatusChange", status_change(ZZ_AIR_TANK, reuse, "2")),
+    )
+    tank = ("Inspection", inspection(ZZ_AIR_TANK, "2024-04-01", "2026-04-01", "JY-T1"))
+    found = run([reg], [inspections(tmp_path, ("Equipment", equipment(ZZ_AIR_TANK)), tank, base=False)])
+    assert ("SE-CON-007" in rules(found)) is fires

@@ -287,8 +287,12 @@ def _certificate(issued: str, expiry: str) -> dict[str, Any]:
 def test_certificate_validity_names_the_text_in_force_on_the_issue_date() -> None:
     (old,) = run("OperatorCertificate", _certificate("2015-03-01", "2018-03-01"))
     assert "TSG Z6001-2013" in old.message.en
+    assert old.severity == "error"  # the 2013 text is CONFIRMED: its finding is an error in a warning rule
     (new,) = run("OperatorCertificate", _certificate("2021-03-01", "2024-03-01"))
     assert "TSG Z6001-2019" in new.message.en
+    assert new.severity == "warning"  # the 2019 text is PARTIAL
+    (shared,) = run("OperatorCertificate", _certificate("2019-06-01", "2022-06-01"))
+    assert "TSG Z6001-2019" in shared.message.en and shared.severity == "warning"  # the newer text wins 2019
     assert run("OperatorCertificate", _certificate("2010-03-01", "2012-03-01")) == []
     assert run("OperatorCertificate", _certificate("2015-03-01", "2019-02-28")) == []
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from sedata.cli.main import app
 from sedata.conformance import automatic_rules, load, run
+from sedata.spec import current
 
 SUITE = Path(__file__).resolve().parents[2] / "spec" / "conformance"
 
@@ -32,7 +33,9 @@ def test_the_suite_passes() -> None:
     result = run(SUITE)
     assert result.failed == 0, [(o.case.id, o.problems) for o in result.outcomes if not o.passed]
     assert result.passed == len(load(SUITE))
-    assert result.not_checked == []
+    # Only the rules people check are left out (SE-CON-006: a 移装 the data cannot show).
+    manual = sorted(r.id for r in current().rules.values() if r.check == "manual")
+    assert result.not_checked == manual
 
 
 def test_every_automatic_rule_has_a_positive_and_a_negative_case() -> None:

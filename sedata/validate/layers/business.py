@@ -8,6 +8,7 @@ schema layer (one defect, one finding). Memory is constant per record except for
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -21,15 +22,17 @@ from sedata.spec.rule_params import (
     AccidentGrading,
     AccidentParams,
     CommissionedParams,
+    Dated,
     Interval,
     IntervalParams,
     Validity,
     ValidityParams,
     in_force,
+    severity_of,
 )
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import show
-from sedata.validate.report import Finding, Text
+from sedata.validate.report import Finding, Text, severity
 from sedata.validate.shapes import DataPath, EntityShape, FieldShape, pointer
 
 Prefix = tuple[str | int, ...]
@@ -223,20 +226,24 @@ class _Record:
         value: str,
         expected: Text | str | None = None,
         detail: Text | str | None = None,
+        version: Dated | None = None,
     ) -> None:
+        """A finding on field ``key``; made with a dated ``version``, at the severity its status gives."""
         f = self.field(key)
         assert f is not None
-        self.out.append(
-            self.layer.ctx.finding(
-                rule_id,
-                self.where,
-                element=f.ref,
-                value=show(value, f.personal),
-                expected=expected,
-                detail=detail,
-                pointer=pointer(*self.prefix, f.name),
-            )
+        found = self.layer.ctx.finding(
+            rule_id,
+            self.where,
+            element=f.ref,
+            value=show(value, f.personal),
+            expected=expected,
+            detail=detail,
+            pointer=pointer(*self.prefix, f.name),
         )
+        if version is not None:
+            level = severity(severity_of(self.layer.ctx.spec.rules[rule_id], version))
+            found = found if level == found.severity else dataclasses.replace(found, severity=level)
+        self.out.append(found)
 
 
 def _registration_cert(rec: _Record) -> None:
@@ -300,7 +307,7 @@ def _next_inspection(rec: _Record) -> None:
             f"{interval.cited()}：{'、'.join(interval.codes)} {kind}，{how.zh}",
             f"{interval.cited()}: {' '.join(interval.codes)} {kind}, {how.en}",
         )
-        rec.add(rule_id, "next_inspection_date", due.isoformat(), limit.isoformat(), detail)
+        rec.add(rule_id, "next_inspection_date", due.isoformat(), limit.isoformat(), detail, interval)
 
 
 def _interval(p: _Params, codes: list[str], kind: str, grade: str | None, done: dt.date) -> tuple[str, Interval] | None:
@@ -398,7 +405,7 @@ def _accident_grade(rec: _Record) -> None:
         f"{grading.cited()}，依据：" + "、".join(w.zh for w in why),
         f"{grading.cited()}, reached by: " + ", ".join(w.en for w in why),
     )
-    rec.add("SE-BIZ-006", "accident_grade", declared, grading.grades[best], detail)
+    rec.add("SE-BIZ-006", "accident_grade", declared, grading.grades[best], detail, grading)
 
 
 def _certificate_expiry(rec: _Record) -> None:
@@ -417,7 +424,8 @@ def _certificate_expiry(rec: _Record) -> None:
             f"{version.cited()}：发证日期 {issued.isoformat()} 起 {years} 年",
             f"{version.cited()}: {years} years from the issue date {issued}",
         )
-        rec.add("SE-BIZ-007", "expiry_date", expiry.isoformat(), f"{end - dt.timedelta(days=1)} / {end}", detail)
+        expected = f"{end - dt.timedelta(days=1)} / {end}"
+        rec.add("SE-BIZ-007", "expiry_date", expiry.isoformat(), expected, detail, version)
 
 
 def _commissioned(rec: _Record) -> None:

@@ -17,6 +17,7 @@ Engine hook: ``begin_file(file, side)`` per file (``side`` is ``"registration"``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from array import array
@@ -28,12 +29,13 @@ from sedata import __version__
 from sedata.crossfile import FileNames, KeyTable, Locations
 from sedata.exchange import Record
 from sedata.spec import Spec, current
+from sedata.spec.rule_params import Dated, ReuseParams, in_force, severity_of
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._personal import kind_of
 from sedata.validate.layers._stream import stream
 from sedata.validate.layers.crossfile import key_text
 from sedata.validate.masking import show
-from sedata.validate.report import ElementRef, FileReport, Finding, Report, Severity, Text
+from sedata.validate.report import ElementRef, FileReport, Finding, Report, Severity, Text, severity
 from sedata.validate.shapes import DataPath, FieldShape, masked_key, record_pointer, shapes
 
 Side = Literal["registration", "inspection"]
@@ -44,6 +46,7 @@ NOT_REGISTERED = "SE-CON-002"  # inspected, not registered
 AFTER_RETIREMENT = "SE-CON-003"  # inspected after 报废 / 注销
 OVERDUE = "SE-CON-004"  # next inspection date passed, no later inspection
 DISAGREE = "SE-CON-005"  # key fields differ between the sides
+REUSED = "SE-CON-007"  # put back into use after a stop, inspection validity lapsed, no inspection since
 _REGISTERED, _INSPECTED = 1, 2  # flag bits
 _BLOCK = 4096  # rows added to every column at once
 _ID_CACHE = 4096  # the first values seen also get their id from a dict (bounded: constant memory)
@@ -72,6 +75,8 @@ class _Params:
     next_inspection: str
     exempt_overdue: dict[str, frozenset[str]]
     compared: tuple[str, ...]
+    reuse: ReuseParams | None
+    """SE-CON-007 (None: a spec version before it)."""
 
     @property
     def tracked(self) -> tuple[str, ...]:
@@ -80,39 +85,27 @@ class _Params:
         return tuple(dict.fromkeys([*self.compared, *statuses]))
 
 
-def _codes(parameters: dict[str, str], prefix: str = "exempt ") -> dict[str, frozenset[str]]:
-    return {k[len(prefix) :]: frozenset(v.split()) for k, v in parameters.items() if k.startswith(prefix)}
+def _sets(table: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    return {element: frozenset(codes) for element, codes in table.items()}
 
 
 def params(spec: Spec) -> _Params:
-    """The consistency rules' parameters, checked against the spec (unknown ids or codes raise ValueError)."""
-    p = {rid: spec.rules[rid].parameters for rid in spec.rules if rid.startswith("SE-CON-")}
-    first = p[NOT_INSPECTED]
-    out = _Params(
-        device=first["device"],
-        registered_by=frozenset(first["registered_by"].split()),
-        inspected_by=frozenset(first["inspected_by"].split()),
-        exempt_unregistered=_codes(first),
-        exempt_kinds=_codes(p[NOT_REGISTERED]),
-        retired={k: frozenset(v.split()) for k, v in p[AFTER_RETIREMENT].items()},
-        grace_days=int(p[OVERDUE]["grace_days"]),
-        next_inspection=p[OVERDUE]["next_inspection"],
-        exempt_overdue=_codes(p[OVERDUE]),
-        compared=tuple(p[DISAGREE]["elements"].split()),
+    """The consistency rules' parameters (typed and checked when the spec was loaded)."""
+    first, not_registered = spec.rule_parameters[NOT_INSPECTED], spec.rule_parameters[NOT_REGISTERED]
+    overdue, compared = spec.rule_parameters[OVERDUE], spec.rule_parameters[DISAGREE]
+    return _Params(
+        device=first.device,
+        registered_by=frozenset(first.registered_by),
+        inspected_by=frozenset(first.inspected_by),
+        exempt_unregistered=_sets(first.exempt),
+        exempt_kinds=_sets(not_registered.exempt),
+        retired=_sets(spec.rule_parameters[AFTER_RETIREMENT].retired),
+        grace_days=overdue.grace_days,
+        next_inspection=overdue.next_inspection,
+        exempt_overdue=_sets(overdue.exempt),
+        compared=tuple(compared.elements),
+        reuse=spec.rule_parameters.get(REUSED),
     )
-    for entity in (out.device, *out.registered_by, *out.inspected_by):
-        if entity not in spec.entities:
-            raise ValueError(f"SE-CON parameters name unknown entity {entity}")
-    elements = [*out.tracked, out.next_inspection, *out.exempt_kinds]
-    for element in elements:
-        if element not in spec.elements:
-            raise ValueError(f"SE-CON parameters name unknown element {element}")
-    for table in (out.exempt_unregistered, out.exempt_kinds, out.retired, out.exempt_overdue):
-        for element, codes in table.items():
-            known = spec.domains[element].codes
-            if known is None or not codes <= set(known):
-                raise ValueError(f"SE-CON parameters give {element} codes outside its code set: {sorted(codes)}")
-    return out
 
 
 # --- per-entity plans ----------------------------------------------------------------------------------
@@ -120,6 +113,10 @@ def params(spec: Spec) -> _Params:
 class _Field:
     name: str
     ref: ElementRef
+
+
+_Coded = tuple[tuple[_Field, frozenset[str]], ...]
+"""Fields with the codes that matter in them."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +135,8 @@ class _Plan:
     inspects: bool
     next: _Field | None
     kind: _Field | None
+    stops: _Coded
+    reuses: _Coded
 
 
 def _field_of(single: dict[str, FieldShape], element: str | None) -> _Field | None:
@@ -179,8 +178,15 @@ def _plans(spec: Spec, p: _Params) -> tuple[dict[str, _Plan], list[str]]:
             inspects=entity.id in p.inspected_by,
             next=_field_of(single, p.next_inspection),
             kind=next((f for el in p.exempt_kinds if (f := _field_of(single, el)) is not None), None),
+            stops=_coded(single, p.reuse.stopped) if p.reuse else (),
+            reuses=_coded(single, p.reuse.reused) if p.reuse else (),
         )
     return plans, order
+
+
+def _coded(single: dict[str, FieldShape], table: dict[str, list[str]]) -> _Coded:
+    """The fields of ``table``'s elements that the entity carries, each with its codes."""
+    return tuple((f, frozenset(codes)) for el, codes in table.items() if (f := _field_of(single, el)) is not None)
 
 
 def _ordinal(value: Any) -> int:
@@ -248,6 +254,10 @@ class Reconciler:
         # The latest dated status on the registration side: its date, record type, and the retired element (-1 none).
         self.status_date, self.status_type, self.retired = array("i"), array("B"), array("b")
         self.retired_sets = [self.p.retired.get(el) for el in self.tracked]
+        # The latest stop and the latest return to use (registration side), and where the return was recorded.
+        self.stop_date, self.reuse_date, self.reuse_type = array("i"), array("i"), array("B")
+        self.reuse_where = Locations(self.files)
+        self.reuse_key: list[str | None] = []
 
     # --- feeding ------------------------------------------------------------------------------------
     def begin_file(self, file: str, side: Side) -> None:
@@ -303,6 +313,8 @@ class Reconciler:
                 self.reg_date[row], self.reg_type[row] = when, plan.number
                 self.reg_where.set(row, file_id, record.index, record.line)
                 self.reg_key[row] = None if plan.key_is_device else key_text(plan.key_names, record)
+        if when and (plan.stops or plan.reuses):
+            self._stop_or_reuse(plan, record, data, row, when, file_id, bad)
         if not (when and plan.statuses) or when < self.status_date[row]:
             return  # only a dated status change can date a scrapping or a cancellation
         statuses = [(t, data.get(f.name)) for t, f in plan.statuses if (f.name,) not in bad]
@@ -312,6 +324,23 @@ class Reconciler:
         self.status_date[row], self.status_type[row] = when, plan.number
         sets = self.retired_sets
         self.retired[row] = next((t for t, v in statuses if (codes := sets[t]) is not None and v in codes), -1)
+
+    def _stop_or_reuse(
+        self,
+        plan: _Plan,
+        record: Record,
+        data: dict[str, Any],
+        row: int,
+        when: int,
+        file_id: int,
+        bad: Collection[DataPath],
+    ) -> None:
+        if when >= self.stop_date[row] and _has_code(plan.stops, data, bad):
+            self.stop_date[row] = when
+        if when >= self.reuse_date[row] and _has_code(plan.reuses, data, bad):
+            self.reuse_date[row], self.reuse_type[row] = when, plan.number
+            self.reuse_where.set(row, file_id, record.index, record.line)
+            self.reuse_key[row] = None if plan.key_is_device else key_text(plan.key_names, record)
 
     def _inspection(
         self,
@@ -337,13 +366,15 @@ class Reconciler:
         # Columns grow by blocks: appending to some thirty arrays per new device cost more than the rest.
         rows = _BLOCK
         zeroed = (self.flags, self.reg_date, self.reg_type, self.ins_date, self.ins_next, self.ins_kind)
-        for column in (*zeroed, self.ins_type, self.status_date, self.status_type):
+        reuse = (self.stop_date, self.reuse_date, self.reuse_type)
+        for column in (*zeroed, self.ins_type, self.status_date, self.status_type, *reuse):
             column.frombytes(bytes(rows * column.itemsize))
         self.retired.extend(array("b", [-1]) * rows)
         for columns in self.sides:
             columns.grow(rows)
-        for loc in (self.reg_where, self.ins_where):
+        for loc in (self.reg_where, self.ins_where, self.reuse_where):
             loc.extend(rows)
+        self.reuse_key.extend([None] * rows)
         self.reg_key.extend([None] * rows)
         self.ins_key.extend([None] * rows)
         self._capacity += rows
@@ -383,6 +414,9 @@ class Reconciler:
             self.status_date,
             self.status_type,
             self.retired,
+            self.stop_date,
+            self.reuse_date,
+            self.reuse_type,
         ]
         return (
             self.devices.nbytes
@@ -391,6 +425,7 @@ class Reconciler:
             + sum(s.nbytes for s in self.sides)
             + self.reg_where.nbytes
             + self.ins_where.nbytes
+            + self.reuse_where.nbytes
         )
 
     def plan(self, number: int) -> _Plan:
@@ -452,6 +487,8 @@ class _Finish:
                 self.not_inspected(row)
             if flag & _INSPECTED:
                 self.inspected(row, flag)
+                if r.reuse_date[row] > r.stop_date[row] > 0:
+                    self.reused(row)
             self.disagreements(row)
 
     def device(self, row: int) -> str:
@@ -488,6 +525,27 @@ class _Finish:
         if overdue and at.plan.next is not None and not self.exempt(row, self.exempt_overdue):
             detail = Text(f"{device.zh}，{last_zh}", f"{device.en}, {last_en}")
             self.make(OVERDUE, row, at, at.plan.next, _iso(next_day), expected=r.today.isoformat(), detail=detail)
+
+    def reused(self, row: int) -> None:
+        """Put back into use after a stop, with the latest inspection's validity over and no inspection since."""
+        r = self.r
+        reuse, done, due = r.reuse_date[row], r.ins_date[row], r.ins_next[row]
+        if not (done and due) or done > reuse or due >= reuse:
+            return  # an inspection after the reuse, or validity left: nothing the data kept can fault
+        live = in_force(r.p.reuse.texts if r.p.reuse else (), dt.date.fromordinal(reuse))
+        if not live:
+            return  # reused before TSG 08-2026 applied
+        loc = r.reuse_where.get(row)
+        at = _At(r.plan(r.reuse_type[row]), r.reuse_where.file_id(row), loc.index, loc.line, r.reuse_key[row])
+        if at.plan.event is None:
+            return
+        label = at.plan.device.ref.name
+        stopped = _iso(r.stop_date[row])
+        detail = Text(
+            f"{label.zh} {self.device(row)}，{stopped} 停用，最近一次检验 {_iso(done)}；{live[0].cited()}",
+            f"{label.en} {self.device(row)}, stopped {stopped}, latest inspection {_iso(done)}; {live[0].cited()}",
+        )
+        self.make(REUSED, row, at, at.plan.event, _iso(reuse), expected=_iso(due), detail=detail, version=live[0])
 
     def after_retirement(self, row: int, at: _At, event: _Field, t: int, device: Text) -> None:
         r = self.r
@@ -546,6 +604,7 @@ class _Finish:
         expected: Text | str | None = None,
         detail: Text | None = None,
         kind: str | None = None,
+        version: Dated | None = None,
     ) -> None:
         """A finding of ``rule`` on the record ``at``, about its field ``f`` (``value`` masked here as ``kind``)."""
         key = self.device(row) if at.key is None and at.plan.key_is_device else at.key
@@ -560,7 +619,19 @@ class _Finish:
             detail=detail,
             pointer=record_pointer(at.index, "data", f.name),
         )
+        if version is not None:  # a finding made with a dated version has the severity of its status
+            level = severity(severity_of(self.r.spec.rules[rule], version))
+            finding = finding if level == finding.severity else dataclasses.replace(finding, severity=level)
         self.found[at.file_id].append(finding)
+
+
+def _has_code(fields: _Coded, data: dict[str, Any], bad: Collection[DataPath]) -> bool:
+    """Whether one of ``fields`` holds one of its codes in ``data``."""
+    for f, codes in fields:
+        value = data.get(f.name)
+        if isinstance(value, str) and value.strip() in codes and (f.name,) not in bad:
+            return True
+    return False
 
 
 def _code_names(spec: Spec, element: str, code: str) -> tuple[str, str]:

@@ -88,7 +88,7 @@ def event_findings(ctx: FileContext, events: Iterable[SequenceEvent], header: Me
     """Findings for the ledger's ``events`` about one package (SE-SEQ-003 only in the modes its parameters name)."""
     package = Package.of(header)
     fields = shapes(ctx.spec)[HEADER_ENTITY]
-    modes = set(ctx.spec.rules[RULES["same-content"]].parameters.get("modes", "").split())
+    modes = set(ctx.spec.rule_parameters[RULES["same-content"]].modes)
     channel = Text(
         f"通道 {package.channel.sender} → {package.channel.receiver}（{package.channel.message_type}）",
         f"channel {package.channel.sender} → {package.channel.receiver} ({package.channel.message_type})",
