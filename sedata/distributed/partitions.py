@@ -26,7 +26,7 @@ from sedata.validate.parallel import _Options as Options
 from sedata.validate.parallel import _whole as _row_whole
 from sedata.validate.report import FileReport
 
-__all__ = ["Chunk", "ChunkResult", "Engine", "FilePlan", "Lite", "Options", "ROW", "plan_file"]
+__all__ = ["ROW", "Chunk", "ChunkResult", "Engine", "FilePlan", "Lite", "Options", "plan_file"]
 
 ChunkFunction = Callable[[str, Chunk, Options], ChunkResult]
 """Validate the lines of one byte range of a JSON Lines file."""

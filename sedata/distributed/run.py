@@ -31,8 +31,8 @@ from sedata.validate.engine import (
     file_size,
     same_package,
 )
-from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED, _plans, key_text
 from sedata.validate.layers._stream import stream
+from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED, _plans, key_text
 from sedata.validate.parallel import _merge, _sequence
 from sedata.validate.places import locate_all
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
@@ -40,6 +40,11 @@ from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 PARTITION_BYTES = 64 << 20
 """Default size of a JSON Lines partition: large enough that a task's overhead (~1 ms) is nothing beside
 its work (~2 s of validation at ~15k records/s), small enough that a worker holds a few at once."""
+
+SHUFFLE_BYTES = 1 << 30
+"""Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
+input is ~3 million rows, a few hundred MB of pandas frame). Each shuffle partition costs a task per input
+partition, so small runs are checked in one partition."""
 
 
 def validate(
@@ -243,7 +248,9 @@ class _Run:
             return found, False
         with dask.config.set({"dataframe.convert-string": False}):
             frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
-            shuffled = frame.shuffle(on="digest", npartitions=max(1, len(parts)), shuffle_method="tasks")
+            # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
+            groups = max(1, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
+            shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
             checked = shuffled.map_partitions(
                 check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
             )

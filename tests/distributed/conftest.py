@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # tests/, for the validator tests' sample helpers
-from validate.conftest import SPEC, sample, write_sample  # noqa: E402
+from validate.conftest import SPEC, sample, write_sample
 
 distributed = pytest.importorskip("distributed")
 
