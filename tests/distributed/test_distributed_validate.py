@@ -15,7 +15,7 @@ from conftest import PARTITION, SPEC, TODAY, sample, write_sample
 
 from sedata.distributed import ROW, Engine, validate
 from sedata.distributed.partitions import plan_file
-from sedata.validate import validate_files
+from sedata.validate import parallel, validate_files
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
 
@@ -88,3 +88,17 @@ def test_a_worker_killed_mid_run_changes_nothing(client: Any, run_files: list[Pa
     assert marker.exists(), "no worker died: the test proved nothing"
     assert _data(many) == one
     client.wait_for_workers(2, timeout=60)  # the nanny restarted it, for the tests after this one
+
+
+def test_a_key_repeated_within_one_partition_is_reported_once(client: Any, tmp_path: Path) -> None:
+    records, _ = sample("inspection-upload", 40, 7, 0.0)
+    path = write_sample(tmp_path / "again.jsonl", "inspection-upload", "jsonl", records)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    path.write_bytes(b"\n".join([*lines[:3], lines[2], *lines[3:]]) + b"\n")  # record 1 again, right after it
+    one, many = _both(client, [path])
+    assert [(f["rule"], f["index"]) for f in one[0]["findings"]] == [("SE-SYN-008", None), ("SE-BIZ-010", 2)]
+    assert many == one
+    with pytest.MonkeyPatch.context() as patch:  # --jobs shares the chunk function: it once reported it twice
+        patch.setattr(parallel, "CHUNK_BYTES", PARTITION)
+        jobs = _data(validate_files([path], spec=SPEC, today=TODAY, jobs=2))
+    assert jobs == one
