@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 from collections.abc import Iterator
@@ -12,19 +11,16 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # tests/, for the validator tests' sample helpers
-from validate.conftest import SPEC, sample, write_sample
+from validate.conftest import sample, write_sample
 
 distributed = pytest.importorskip("distributed")
 
-TODAY = dt.date(2030, 1, 1)
-PARTITION = 3000
-"""Bytes per JSON Lines partition: tiny, so that every file of a few dozen records is split into several."""
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as local:
         yield local
 
@@ -62,5 +58,3 @@ def run_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     shutil.copy(a, d)
     return [a, b, c, d]
 
-
-__all__ = ["PARTITION", "SPEC", "TODAY", "sample", "write_sample"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -11,13 +12,17 @@ from typing import Any
 
 import cloudpickle
 import pytest
-from conftest import PARTITION, SPEC, TODAY, sample, write_sample
+from validate.conftest import SPEC, sample, write_sample  # tests/ is on sys.path (conftest.py)
 
 from sedata.distributed import ROW, Engine, validate
 from sedata.distributed.partitions import plan_file
 from sedata.validate import parallel, validate_files
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+
+TODAY = dt.date(2030, 1, 1)
+PARTITION = 3000
+"""Bytes per JSON Lines partition: tiny, so that every file of a few dozen records is split into several."""
 
 
 def _data(report: Any) -> list[dict[str, Any]]:
