@@ -39,7 +39,7 @@ from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 
 PARTITION_BYTES = 64 << 20
 """Default size of a JSON Lines partition: large enough that a task's overhead (~1 ms) is nothing beside
-its work (~2 s of validation at ~15k records/s), small enough that a worker holds a few at once."""
+its work (~100k records, seconds of validation), small enough that a worker holds a few at once."""
 
 SHUFFLE_BYTES = 1 << 30
 """Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
@@ -103,8 +103,11 @@ def validate(
 @contextlib.contextmanager
 def _connect(client: Any) -> Iterator[Any]:
     """The client to use: the caller's, one connected to an address, or one on a new local cluster."""
-    from distributed import Client, LocalCluster
+    import distributed
 
+    # distributed's constructors are untyped; the client is used as Any here anyway.
+    Client: Any = distributed.Client
+    LocalCluster: Any = distributed.LocalCluster
     if isinstance(client, Client):
         yield client
         return
@@ -175,6 +178,8 @@ def _reference_keys(path: str, spec: Spec | None, fail_on: Severity) -> tuple[li
 
 @dataclass
 class _Run:
+    """One run on the cluster: the futures of its partitions, reduced file by file, then the key shuffle."""
+
     client: Any
     spec: Spec
     options: Options
@@ -201,7 +206,7 @@ class _Run:
 
     def reference(self, path: str | os.PathLike[str]) -> tuple[Any, Any, Any]:
         whole = self.client.submit(_reference_keys, str(path), self._wire_spec, self.options.fail_on, pure=False)
-        return tuple(self.client.submit(operator.getitem, whole, i) for i in range(3))  # type: ignore[return-value]
+        return tuple(self.client.submit(operator.getitem, whole, i) for i in range(3))
 
     def reduce(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
         """The file's report, from its partitions' summaries in file order (as ``--jobs`` reduces them)."""
@@ -230,6 +235,7 @@ class _Run:
         """SE-BIZ-010 and SE-XRF-001/002 of the run: key rows shuffled on their digest, checked per key."""
         import dask
         import dask.dataframe as dd
+        from dask.delayed import delayed
 
         names = [p.path for p in plans]
         carried: set[str] = set()
@@ -241,8 +247,8 @@ class _Run:
             carried |= seen
         # Records past where a file stopped (max-errors, a broken line) were not read by one process either.
         read = {n: r.records for n, r in enumerate(files)}
-        parts = [dask.delayed(_read_only)(rows, read[n]) for n, rows in self.rows]
-        parts += [dask.delayed(_read_only)(r[2], 0) for r in refs]
+        parts = [delayed(_read_only)(rows, read[n]) for n, rows in self.rows]
+        parts += [delayed(_read_only)(r[2], 0) for r in refs]
         found: dict[str, list[Finding]] = {n: [] for n in names}
         if not parts:
             return found, False
