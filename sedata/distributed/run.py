@@ -43,8 +43,8 @@ its work (~100k records, seconds of validation), small enough that a worker hold
 
 SHUFFLE_BYTES = 1 << 30
 """Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
-input is ~3 million rows, a few hundred MB of pandas frame). Each shuffle partition costs a task per input
-partition, so small runs are checked in one partition."""
+input is ~1.5 million records). There are at least as many partitions as workers, so that every worker
+checks keys, but not many more: each costs a task per input partition."""
 
 
 def validate(
@@ -255,7 +255,8 @@ class _Run:
         with dask.config.set({"dataframe.convert-string": False}):
             frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
             # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
-            groups = max(1, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
+            workers = len(self.client.scheduler_info().get("workers", {}))
+            groups = max(1, workers, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
             shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
             checked = shuffled.map_partitions(
                 check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
