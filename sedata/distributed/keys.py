@@ -195,47 +195,49 @@ def check_partition(
         out.append({"file": int(row.file), "order": (*order, row.ref, row.sub), "finding": finding})
         out[-1]["unchecked"] = unchecked
 
+    # Per group, but iterating rows, not groups: pandas makes a frame per group, far too slow for millions of keys.
     keys = rows[rows["kind"] == KEY]
     versioned = keys["value"].where(keys["version"].isna(), keys["value"] + "\x1e" + keys["version"].fillna(""))
-    for _, group in keys.assign(unique=versioned).groupby(["entity", "unique"], sort=False):
-        if len(group) < 2:
+    keys = keys.assign(unique=versioned)
+    repeated = keys[keys.duplicated(["entity", "unique"], keep=False)].sort_values(["entity", "unique"], kind="stable")
+    first: Any = None
+    for row in repeated.itertuples(index=False):
+        if first is None or (row.entity, row.unique) != (first.entity, first.unique):
+            first = row  # the stable sort kept run order within a key: its first row is its first record
             continue
-        first, *later = group.itertuples(index=False)
+        if row.file == first.file:
+            if row.fields:  # only keys read from the key fields are SE-BIZ-010
+                add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), row.pointer or ""))
+            continue
         plan = plans[first.entity]
-        for row in later:
-            if row.file == first.file:
-                if row.fields:  # only keys read from the key fields are SE-BIZ-010
-                    add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), row.pointer or ""))
-                continue
-            line = "?" if pd.isna(first.line) else str(int(first.line))
-            seen = _int(first.index)
-            at, at_en = ("", "") if seen is None else (f"（records[{seen}]）", f" (records[{seen}])")
-            detail = Text(
-                f"{plan.key_label.zh} 与 {names[first.file]} 第 {line} 行{at}的记录相同",
-                f"{plan.key_label.en} same as the record in {names[first.file]}, line {line}{at_en}",
-            )
-            pointer = record_pointer(_int(row.index))
-            add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=pointer))
+        line = "?" if pd.isna(first.line) else str(int(first.line))
+        seen = _int(first.index)
+        at, at_en = ("", "") if seen is None else (f"（records[{seen}]）", f" (records[{seen}])")
+        detail = Text(
+            f"{plan.key_label.zh} 与 {names[first.file]} 第 {line} 行{at}的记录相同",
+            f"{plan.key_label.en} same as the record in {names[first.file]}, line {line}{at_en}",
+        )
+        pointer = record_pointer(_int(row.index))
+        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=pointer))
 
     resolved = rows[(rows["kind"] == REFERENCE) | ((rows["kind"] == KEY) & rows["target"])]
-    known = set(zip(resolved["entity"], resolved["value"], strict=True))
     named = rows[rows["kind"] == NAMED]
-    for (target, value), group in named.groupby(["entity", "value"], sort=False):
-        if (target, value) in known:
-            continue
-        first = next(group.itertuples(index=False))
+    known = pd.MultiIndex.from_arrays([resolved["entity"], resolved["value"]])
+    waiting = named[~pd.MultiIndex.from_arrays([named["entity"], named["value"]]).isin(known)]
+    counts = waiting.groupby(["entity", "value"], sort=False).size().to_dict()
+    for first in waiting.drop_duplicates(["entity", "value"], keep="first").itertuples(index=False):
+        target, value = first.entity, first.value
         if target not in carried:
             add(first, None, unchecked=True)
             continue
+        count = counts[target, value]
         reference = plans[first.record_type].references[first.ref]
         entity = table[target]
         expected = Text(f"{entity.name.zh}（{target}）", f"{entity.name.en} ({target})")
-        if len(group) == 1:
+        if count == 1:
             detail = Text("仅此一条记录引用该值", "only this record names it")
         else:
-            detail = Text(
-                f"共 {len(group)} 条记录引用该值，此处为第一条", f"{len(group)} records name it; this is the first"
-            )
+            detail = Text(f"共 {count} 条记录引用该值，此处为第一条", f"{count} records name it; this is the first")
         finding = ctx(first.file).finding(
             UNRESOLVED,
             where(first),
