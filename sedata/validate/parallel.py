@@ -307,12 +307,12 @@ def _sequence(report: FileReport, path: str | os.PathLike[str], spec: Spec, ledg
 def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> ChunkResult:
     spec = options.spec or current()
     run = FileRun(path, spec, options.fail_on, options.max_errors, options.today)
+    collector = _Collector(spec) if options.lite else None
+    run.observer = collector  # before open: with an index, the business layer leaves repeated keys to it
     if not run.open():  # the main process read the header, so only a file changed meanwhile gets here
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
     reader = run.reader
     assert isinstance(reader, JsonlReader)
-    collector = _Collector(spec) if options.lite else None
-    run.observer = collector
     lines: list[bytes] = []
 
     def records() -> Iterator[Record]:

@@ -1,0 +1,12 @@
+"""Validation of a run of files on a Dask cluster (``pip install 'sedata[dask]'``).
+
+``validate(paths, client=…)`` returns the :class:`~sedata.validate.Report` that
+:func:`sedata.validate.validate_files` returns for the same files: partitions are validated on the workers,
+the cross-record layer runs as a shuffle of key digests, and the client only folds digests, counts and findings.
+See docs/distributed.md.
+"""
+
+from sedata.distributed.partitions import ROW, Engine
+from sedata.distributed.run import PARTITION_BYTES, validate
+
+__all__ = ["PARTITION_BYTES", "ROW", "Engine", "validate"]

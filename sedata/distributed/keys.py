@@ -1,0 +1,253 @@
+"""The cross-record layer as partitioned tables: key and reference rows, shuffled on a key digest, checked per group.
+
+One process keeps one index of every key of the run (:class:`~sedata.validate.layers.crossfile.CrossRecord`).
+Here each partition of the run turns what its worker kept of each record into rows (:func:`key_rows`): a row
+per business key and a row per reference value. The rows are shuffled on a 64-bit digest of (entity, key), so
+that every row naming one key lands in one partition, and :func:`check_partition` makes, per key, the findings
+the index would have made: SE-BIZ-010 (a key repeated within a file), SE-XRF-001 (a key first seen in an earlier
+file) and SE-XRF-002 (a reference no key of the run or of the reference datasets resolves). Rows carry the
+position of their record in the run (file, partition, record, reference) so "first" means what it means in one
+process, and findings are equal to one process's, message for message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from sedata.exchange import Record
+from sedata.spec import Spec, current
+from sedata.validate.context import FileContext, Where
+from sedata.validate.layers._personal import kind_of
+from sedata.validate.layers.business import duplicate_finding
+from sedata.validate.layers.crossfile import DUPLICATE, UNRESOLVED, _from_fields, _plans, _walk, key_text
+from sedata.validate.masking import show
+from sedata.validate.report import Finding, Text
+from sedata.validate.shapes import masked_key, record_pointer, shapes
+
+KEY, NAMED, REFERENCE = "key", "named", "reference"
+"""Row kinds: a record's business key, a value naming another entity's key, a key of a reference dataset."""
+
+ROW_COLUMNS = {
+    "digest": "int64",
+    "kind": "object",
+    "entity": "object",  # the record's entity (key rows) or the referenced entity (named rows)
+    "value": "object",  # the key, or the value naming one
+    "version": "object",  # the record's version as text, None when it has none (key rows)
+    "fields": "bool",  # the key was read from the key fields (not only the envelope's recordKey)
+    "target": "bool",  # some field references this entity
+    "file": "int64",
+    "part": "int64",
+    "pos": "int64",
+    "ref": "int64",
+    "sub": "int64",
+    "index": "float64",
+    "line": "float64",
+    "record_type": "object",
+    "record_key": "object",
+    "data": "object",
+    "pointer": "object",
+}
+
+FINDING_COLUMNS = {"file": "int64", "order": "object", "finding": "object", "unchecked": "bool"}
+
+
+def key_digest(entity: str, value: str) -> int:
+    """A 64-bit digest of (entity, key) to shuffle on: equal keys meet in one partition."""
+    raw = hashlib.blake2b(f"{entity}\x1f{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(raw, "big", signed=True)
+
+
+def empty_rows() -> pd.DataFrame:
+    """The rows' schema (the ``meta`` of the Dask frame)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ROW_COLUMNS.items()})
+
+
+def empty_findings() -> pd.DataFrame:
+    """The findings' schema (the ``meta`` of :func:`check_partition`)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FINDING_COLUMNS.items()})
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    if not rows:
+        return empty_rows()
+    return pd.DataFrame(rows, columns=list(ROW_COLUMNS)).astype(ROW_COLUMNS)
+
+
+def key_rows(lite: Iterable[Any], file: int, part: int, spec: Spec | None) -> pd.DataFrame:
+    """The key and reference rows of one partition's records (as the index would read them, in file order)."""
+    plans = _plans(spec or current())
+    rows: list[dict[str, Any]] = []
+    for pos, (record_type, key, version, index, line, data, bad) in enumerate(lite):
+        plan = plans.get(record_type)
+        if plan is None:
+            continue
+        hurt = set(bad)
+        record = Record(type=record_type, data=data, key=key, version=version, index=index, line=line)
+        base = {"file": file, "part": part, "pos": pos, "index": index, "line": line, "record_type": record_type}
+        base.update(record_key=key, data=data)
+        text = key_text(plan.key_names, record)
+        if text is not None and not any((n,) in hurt for n in plan.key_names):
+            rows.append(
+                base
+                | {
+                    "digest": key_digest(record_type, text),
+                    "kind": KEY,
+                    "entity": record_type,
+                    "value": text,
+                    "version": None if version is None else str(version),
+                    "fields": _from_fields(plan.key_names, data),
+                    "target": plan.is_target,
+                    "ref": -1,
+                    "sub": -1,
+                    "pointer": record_pointer(index, "data"),
+                }
+            )
+        for ref, reference in enumerate(plan.references):
+            for sub, (value, at) in enumerate(_walk(data, reference.steps, ())):
+                if not isinstance(value, str) or not value or at in hurt:
+                    continue  # a value of the wrong type or form is the schema layer's finding
+                rows.append(
+                    base
+                    | {
+                        "digest": key_digest(reference.target, value),
+                        "kind": NAMED,
+                        "entity": reference.target,
+                        "value": value,
+                        "version": None,
+                        "fields": False,
+                        "target": False,
+                        "ref": ref,
+                        "sub": sub,
+                        "pointer": record_pointer(index, "data", *at),
+                    }
+                )
+    return _frame(rows)
+
+
+def reference_rows(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """Rows for the (entity, key) pairs of a reference dataset: they resolve references, nothing more."""
+    rows = [
+        {
+            "digest": key_digest(entity, value),
+            "kind": REFERENCE,
+            "entity": entity,
+            "value": value,
+            "version": None,
+            "fields": False,
+            "target": True,
+            "file": -1,
+            "part": -1,
+            "pos": -1,
+            "ref": -1,
+            "sub": -1,
+            "index": None,
+            "line": None,
+            "record_type": entity,
+            "record_key": None,
+            "data": None,
+            "pointer": None,
+        }
+        for entity, value in keys
+    ]
+    return _frame(rows)
+
+
+def _int(value: float) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def check_partition(
+    rows: pd.DataFrame, names: list[str], carried: frozenset[str], spec: Spec | None
+) -> pd.DataFrame:
+    """The findings of the keys in one shuffled partition (every row of a key is in the same partition).
+
+    ``names``: the run's files by number; ``carried``: the entities some file of the run or reference dataset
+    can carry (a reference to any other entity is not checked, as in one process).
+    """
+    spec = spec or current()
+    if rows.empty:
+        return empty_findings()
+    plans, table = _plans(spec), shapes(spec)
+    rows = rows.sort_values(["file", "part", "pos", "ref", "sub"], kind="stable")
+    out: list[dict[str, Any]] = []
+    contexts: dict[int, FileContext] = {}
+
+    def ctx(file: int) -> FileContext:
+        if file not in contexts:
+            contexts[file] = FileContext(spec, names[file])
+        return contexts[file]
+
+    def where(row: Any) -> Where:
+        shape = table[row.record_type]
+        return Where(
+            line=_int(row.line),
+            index=_int(row.index),
+            record_type=row.record_type,
+            key=masked_key(shape, row.record_key, row.data),
+        )
+
+    def add(row: Any, finding: Finding | None, unchecked: bool = False) -> None:
+        order = (-1 if pd.isna(row.index) else int(row.index), finding.rule if finding else "", row.part, row.pos)
+        out.append({"file": int(row.file), "order": (*order, row.ref, row.sub), "finding": finding})
+        out[-1]["unchecked"] = unchecked
+
+    # Per group, but iterating rows, not groups: pandas makes a frame per group, far too slow for millions of keys.
+    keys = rows[rows["kind"] == KEY]
+    versioned = keys["value"].where(keys["version"].isna(), keys["value"] + "\x1e" + keys["version"].fillna(""))
+    keys = keys.assign(unique=versioned)
+    repeated = keys[keys.duplicated(["entity", "unique"], keep=False)].sort_values(["entity", "unique"], kind="stable")
+    first: Any = None
+    for row in repeated.itertuples(index=False):
+        if first is None or (row.entity, row.unique) != (first.entity, first.unique):
+            first = row  # the stable sort kept run order within a key: its first row is its first record
+            continue
+        if row.file == first.file:
+            if row.fields:  # only keys read from the key fields are SE-BIZ-010
+                add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), row.pointer or ""))
+            continue
+        plan = plans[first.entity]
+        line = "?" if pd.isna(first.line) else str(int(first.line))
+        seen = _int(first.index)
+        at, at_en = ("", "") if seen is None else (f"（records[{seen}]）", f" (records[{seen}])")
+        detail = Text(
+            f"{plan.key_label.zh} 与 {names[first.file]} 第 {line} 行{at}的记录相同",
+            f"{plan.key_label.en} same as the record in {names[first.file]}, line {line}{at_en}",
+        )
+        pointer = record_pointer(_int(row.index))
+        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=pointer))
+
+    resolved = rows[(rows["kind"] == REFERENCE) | ((rows["kind"] == KEY) & rows["target"])]
+    named = rows[rows["kind"] == NAMED]
+    known = pd.MultiIndex.from_arrays([resolved["entity"], resolved["value"]])
+    waiting = named[~pd.MultiIndex.from_arrays([named["entity"], named["value"]]).isin(known)]
+    counts = waiting.groupby(["entity", "value"], sort=False).size().to_dict()
+    for first in waiting.drop_duplicates(["entity", "value"], keep="first").itertuples(index=False):
+        target, value = first.entity, first.value
+        if target not in carried:
+            add(first, None, unchecked=True)
+            continue
+        count = counts[target, value]
+        reference = plans[first.record_type].references[first.ref]
+        entity = table[target]
+        expected = Text(f"{entity.name.zh}（{target}）", f"{entity.name.en} ({target})")
+        if count == 1:
+            detail = Text("仅此一条记录引用该值", "only this record names it")
+        else:
+            detail = Text(f"共 {count} 条记录引用该值，此处为第一条", f"{count} records name it; this is the first")
+        finding = ctx(first.file).finding(
+            UNRESOLVED,
+            where(first),
+            element=reference.ref,
+            value=show(value, kind_of(spec, reference.ref.id, value, None)),
+            expected=expected,
+            detail=detail,
+            pointer=first.pointer,
+        )
+        add(first, finding)
+    if not out:
+        return empty_findings()
+    return pd.DataFrame(out, columns=list(FINDING_COLUMNS)).astype(FINDING_COLUMNS)

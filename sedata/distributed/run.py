@@ -1,0 +1,298 @@
+"""Validate a run of files on a Dask cluster: partitions on the workers, a small reduction on the client.
+
+Map: every partition (a byte range of a JSON Lines file, or a whole document) is validated on a worker by the
+engine's per-partition function. Reduce, on the client and in file order: each file's record counts and
+canonical lines are folded into its digest and checked against its header, findings are kept up to
+``max_errors``, and the channel ledger is judged (all as ``--jobs`` does). What the cross-record index reads of
+each record never comes to the client: it becomes rows of a Dask dataframe, shuffled on key digests, and
+checked per key on the workers (:mod:`sedata.distributed.keys`). Only findings come back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import operator
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sedata import __version__
+from sedata.distributed.keys import check_partition, empty_findings, empty_rows, key_rows, reference_rows
+from sedata.distributed.partitions import ROW, ChunkResult, Engine, FilePlan, Lite, Options, plan_file
+from sedata.spec import Spec, current
+from sedata.validate.engine import (
+    Signatures,
+    _reference_report,
+    _run_findings,
+    _trust_store,
+    active_layers,
+    file_size,
+    same_package,
+)
+from sedata.validate.layers._stream import stream
+from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED, _plans, key_text
+from sedata.validate.parallel import _merge, _sequence
+from sedata.validate.places import locate_all
+from sedata.validate.report import FileReport, Finding, Report, Severity, Text
+
+PARTITION_BYTES = 64 << 20
+"""Default size of a JSON Lines partition: large enough that a task's overhead (~1 ms) is nothing beside
+its work (~100k records, seconds of validation), small enough that a worker holds a few at once."""
+
+SHUFFLE_BYTES = 1 << 30
+"""Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
+input is ~1.5 million records). There are at least as many partitions as workers, so that every worker
+checks keys, but not many more: each costs a task per input partition."""
+
+
+def validate(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    client: Any = None,
+    partition_bytes: int | None = None,
+    fail_on: Severity = "error",
+    max_errors: int | None = None,
+    spec: Spec | None = None,
+    today: dt.date | None = None,
+    ledger: str | os.PathLike[str] | None = None,
+    signatures: Signatures | None = None,
+    references: Iterable[str | os.PathLike[str]] = (),
+    engine: Engine = ROW,
+) -> Report:
+    """Validate ``paths`` as one run on a Dask cluster; the report equals :func:`sedata.validate.validate_files`'s.
+
+    ``client``: a ``distributed.Client``, or a scheduler address (``tcp://host:8786``), or None for a local
+    cluster sized to this machine (closed on return). ``partition_bytes``: the size of a JSON Lines partition
+    (default :data:`PARTITION_BYTES`). The other options are those of ``validate_files``.
+    """
+    spec = spec or current()
+    paths = [str(p) for p in paths]
+    day = today or dt.date.today()
+    size = partition_bytes or PARTITION_BYTES
+    layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=True)
+    options = Options(None if spec is current() else spec, fail_on, max_errors, day, layers, signatures, True)
+    if signatures is not None:
+        _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
+    with contextlib.ExitStack() as stack:
+        dask_client = stack.enter_context(_connect(client))
+        book = None
+        if ledger is not None:
+            from sedata.ledger import Ledger
+
+            book = stack.enter_context(Ledger(ledger))
+        run = _Run(dask_client, spec, options, engine)
+        refs = [run.reference(r) for r in references]
+        plans = [plan_file(p, spec, size) for p in paths]
+        twins = _twins(plans)
+        for number, plan in enumerate(plans):
+            run.submit(number, plan, indexed=plan.package is not None and number not in twins)
+        files = [run.reduce(number, plan, twins.get(number), book) for number, plan in enumerate(plans)]
+        found, unchecked = run.cross_record(plans, twins, files, refs)
+        problems = dask_client.gather([r[0] for r in refs])
+    _run_findings(files, _Found(found, unchecked))
+    for path, found_there in zip(references, problems, strict=True):
+        report = _reference_report(path, _Problems(found_there), spec, fail_on)
+        if report is not None:
+            files.append(report)
+    locate_all(files)
+    return Report(files, spec.info.spec_version, __version__, fail_on)
+
+
+@contextlib.contextmanager
+def _connect(client: Any) -> Iterator[Any]:
+    """The client to use: the caller's, one connected to an address, or one on a new local cluster."""
+    import distributed
+
+    # distributed's constructors are untyped; the client is used as Any here anyway.
+    Client: Any = distributed.Client
+    LocalCluster: Any = distributed.LocalCluster
+    if isinstance(client, Client):
+        yield client
+        return
+    if client is not None:
+        with Client(client) as connected:
+            yield connected
+        return
+    # One thread per worker: validation holds the GIL, so processes, not threads, use the cores.
+    with LocalCluster(threads_per_worker=1, processes=True) as cluster, Client(cluster) as local:
+        yield local
+
+
+def _twins(plans: list[FilePlan]) -> dict[int, str]:
+    """Files holding the same package as an earlier file of the run (same message id and digest): checked as it."""
+    first: dict[tuple[str, str], str] = {}
+    twins: dict[int, str] = {}
+    for number, plan in enumerate(plans):
+        if plan.package is None:
+            continue
+        earlier = first.setdefault(plan.package, plan.path)
+        if earlier != plan.path:
+            twins[number] = earlier
+    return twins
+
+
+def _summary(result: ChunkResult | tuple[FileReport, list[Lite]]) -> ChunkResult | FileReport:
+    """A partition's result without the records' index members (those stay on the workers)."""
+    if isinstance(result, tuple):
+        return result[0]
+    return ChunkResult(result.findings, result.records, result.canonical, result.trailing_blank, result.stopped)
+
+
+def _lite(result: ChunkResult | tuple[FileReport, list[Lite]]) -> list[Lite]:
+    return result[1] if isinstance(result, tuple) else result.lite
+
+
+def _rows(result: Any, file: int, part: int, spec: Spec | None) -> Any:
+    return key_rows(_lite(result), file, part, spec)
+
+
+def _types(result: Any) -> set[str]:
+    return {lite[0] for lite in _lite(result)}
+
+
+def _reference_keys(path: str, spec: Spec | None, fail_on: Severity) -> tuple[list[Finding], set[str], Any]:
+    """Read a reference dataset on a worker: its problems, the entities it carries, and its key rows."""
+    spec = spec or current()
+    plans = _plans(spec)
+    carried: set[str] = set()
+    keys: list[tuple[str, str]] = []
+
+    def begin(_file: str, message_type: str | None) -> None:
+        message = spec.messages.get(message_type or "")
+        if message is not None:
+            carried.update(r.entity for r in message.records)
+
+    def observe(_file: str, record: Any, _where: Any, _bad: Any) -> None:
+        plan = plans.get(record.type) if isinstance(record.type, str) else None
+        if plan is not None and plan.is_target and isinstance(record.data, dict):
+            carried.add(record.type)
+            key = key_text(plan.key_names, record)
+            if key is not None:
+                keys.append((record.type, key))
+
+    problems = stream(path, spec, begin, observe, fail_on).findings
+    return problems, carried, reference_rows(keys)
+
+
+@dataclass
+class _Run:
+    """One run on the cluster: the futures of its partitions, reduced file by file, then the key shuffle."""
+
+    client: Any
+    spec: Spec
+    options: Options
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self.summaries: dict[int, list[Any]] = {}
+        self.rows: list[Any] = []
+        self.types: list[Any] = []
+        self._wire_spec = self.options.spec  # None: the packaged spec, loaded by each worker
+
+    def submit(self, number: int, plan: FilePlan, indexed: bool) -> None:
+        """Send the file's partitions to the workers; keep futures of their summaries and key rows."""
+        submit = self.client.submit
+        if plan.chunks is None:
+            results = [submit(self.engine.whole, plan.path, self.options, pure=False)]
+        else:
+            results = [submit(self.engine.chunk, plan.path, c, self.options, pure=False) for c in plan.chunks]
+        self.summaries[number] = [submit(_summary, r) for r in results]
+        if indexed:
+            for part, result in enumerate(results):
+                self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
+                self.types.append(submit(_types, result))
+
+    def reference(self, path: str | os.PathLike[str]) -> tuple[Any, Any, Any]:
+        whole = self.client.submit(_reference_keys, str(path), self._wire_spec, self.options.fail_on, pure=False)
+        return tuple(self.client.submit(operator.getitem, whole, i) for i in range(3))
+
+    def reduce(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
+        """The file's report, from its partitions' summaries in file order (as ``--jobs`` reduces them)."""
+        futures = self.summaries.pop(number)
+        if plan.chunks is None:
+            report: FileReport = futures[0].result()
+            if twin is not None and report.format is not None:
+                same_package(report, self.spec, twin)
+            if ledger is not None and report.format is not None:
+                _sequence(report, plan.path, self.spec, ledger)
+            return report
+
+        def results() -> Iterator[ChunkResult]:
+            while futures:
+                yield futures.pop(0).result()  # let go of each as it is folded: the client holds one at a time
+
+        total = file_size(plan.path)
+        report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, None, total, ledger, None)
+        if twin is not None:
+            same_package(report, self.spec, twin)
+        return report
+
+    def cross_record(
+        self, plans: list[FilePlan], twins: dict[int, str], files: list[FileReport], refs: list[tuple[Any, Any, Any]]
+    ) -> tuple[dict[str, list[Finding]], bool]:
+        """SE-BIZ-010 and SE-XRF-001/002 of the run: key rows shuffled on their digest, checked per key."""
+        import dask
+        import dask.dataframe as dd
+        from dask.delayed import delayed
+
+        names = [p.path for p in plans]
+        carried: set[str] = set()
+        for number, plan in enumerate(plans):
+            message = self.spec.messages.get(plan.message_type or "")
+            if plan.package is not None and number not in twins and message is not None:
+                carried.update(r.entity for r in message.records)
+        for seen in self.client.gather(self.types + [r[1] for r in refs]):
+            carried |= seen
+        # Records past where a file stopped (max-errors, a broken line) were not read by one process either.
+        read = {n: r.records for n, r in enumerate(files)}
+        parts = [delayed(_read_only)(rows, read[n]) for n, rows in self.rows]
+        parts += [delayed(_read_only)(r[2], 0) for r in refs]
+        found: dict[str, list[Finding]] = {n: [] for n in names}
+        if not parts:
+            return found, False
+        with dask.config.set({"dataframe.convert-string": False}):
+            frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
+            # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
+            workers = len(self.client.scheduler_info().get("workers", {}))
+            groups = max(1, workers, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
+            shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
+            checked = shuffled.map_partitions(
+                check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
+            )
+            table = self.client.compute(checked).result()
+        unchecked = bool(table["unchecked"].any())
+        table = table[~table["unchecked"]]
+        ordered = sorted(zip(table["file"], table["order"], table["finding"], strict=True), key=lambda t: t[:2])
+        for file, _order, finding in ordered:
+            found[names[file]].append(finding)
+        return found, unchecked
+
+
+def _read_only(rows: Any, records: int) -> Any:
+    """The rows of records one process reads (``records``: where the file stopped; 0 keeps reference rows only)."""
+    return rows[rows["index"].isna() | (rows["index"] < records)]
+
+
+class _Found:
+    """The cross-record results in the shape ``validate_files`` adds them to the reports."""
+
+    def __init__(self, found: dict[str, list[Finding]], unchecked: bool):
+        self.found, self.unchecked = found, unchecked
+
+    def finish(self) -> dict[str, list[Finding]]:
+        return self.found
+
+    def not_checked(self) -> dict[str, Text]:
+        return {UNRESOLVED: NOT_CHECKED_REFERENCE} if self.unchecked else {}
+
+
+class _Problems:
+    """A reference dataset's reading problems, in the shape ``validate_files`` turns into a report."""
+
+    def __init__(self, problems: list[Finding]):
+        self.problems = problems
+
+    def add_reference(self, _path: Any, _fail_on: Any) -> list[Finding]:
+        return self.problems
