@@ -40,6 +40,17 @@ def test_error_class_position_and_segment(number: str, error: type, position: in
     assert (type(e.value), e.value.position, e.value.segment) == (error, position, segment)
 
 
+@pytest.mark.parametrize("digit", ["١", "²", "३"])
+def test_non_ascii_digits_are_format_errors_at_their_position(digit: str) -> None:
+    # str.isdigit() accepts Arabic-Indic, superscript and Devanagari digits; GB 11643 wants ASCII 0-9.
+    # (Full-width digits are made ASCII by compact, as python-stdnum's clean does.)
+    assert citizen_id.validate("１" + STANDARD_EXAMPLE[1:]) == STANDARD_EXAMPLE
+    for i in (0, 9, 16):
+        with pytest.raises(InvalidFormat) as e:
+            citizen_id.validate(STANDARD_EXAMPLE[:i] + digit + STANDARD_EXAMPLE[i + 1 :])
+        assert e.value.position == i
+
+
 def test_check_character_a_is_a_format_error_not_a_checksum_error() -> None:
     # Without the "digit or X" test, an A would reach the check-digit comparison and raise InvalidChecksum.
     for bad in "AYZ*":
@@ -127,8 +138,11 @@ def test_segments_positions_and_english_names() -> None:
 def test_legacy_note_says_what_was_done_and_that_it_is_unconfirmed() -> None:
     (note,) = citizen_id.parse(LEGACY_EXAMPLE).warnings
     assert (note.code, note.status) == ("legacy_15", "UNCONFIRMED")
-    assert "19" in note.zh and "未经来源确认" in note.zh
-    assert "inserting 19" in note.en and "not confirmed" in note.en
+    assert note.zh == "旧15位号码已按“年份前加19、补校验码”转换为18位；该转换规则未经来源确认"
+    assert note.en == (
+        "legacy 15-digit number converted to 18 digits by inserting 19 and adding the check digit; "
+        "this rule is not confirmed by a source"
+    )
     assert citizen_id.parse(LEGACY_EXAMPLE, today=dt.date(2000, 1, 1)).value == STANDARD_EXAMPLE
     with pytest.raises(InvalidComponent):
         citizen_id.parse(STANDARD_EXAMPLE, today=dt.date(1900, 1, 1))

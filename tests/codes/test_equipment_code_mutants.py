@@ -24,7 +24,8 @@ def test_year_1900_is_the_first_plausible_year() -> None:
     with pytest.raises(InvalidComponent) as e:
         equipment_code.validate("215010890189900098", ON)
     assert (e.value.position, e.value.segment) == (9, "year")
-    assert "1900" in e.value.zh and "1900-2025" in e.value.en
+    assert e.value.zh.startswith("按制造单位赋码形式，年份 1899 不合理")
+    assert e.value.en.startswith("read as manufacturer-assigned, the year 1899") and "1900-2025" in e.value.en
 
 
 def test_next_year_is_the_last_plausible_year() -> None:
@@ -36,7 +37,7 @@ def test_authority_year_error_points_at_its_own_year() -> None:
     with pytest.raises(InvalidComponent) as e:
         equipment_code.validate("311012345618990010", ON)
     assert (e.value.position, e.value.segment) == (10, "year")
-    assert "authority-assigned" in e.value.en and "登记机关赋码" in e.value.zh
+    assert e.value.en.startswith("read as authority-assigned, the year 1899") and "按登记机关赋码形式" in e.value.zh
 
 
 def test_authority_division_error_points_at_the_division() -> None:
@@ -61,7 +62,8 @@ def test_both_forms_fail(value: str, parts: tuple[str, str]) -> None:
     # Both readings are reported, manufacturer first; the position is the first reading's.
     assert e.value.position == 9
     assert e.value.zh.count("；") == 1 and e.value.en.count("; ") == 1
-    assert e.value.en.index("manufacturer-assigned") < e.value.en.index("authority-assigned")
+    assert e.value.en.startswith("read as manufacturer-assigned, ") and "; read as authority-assigned, " in e.value.en
+    assert e.value.zh.startswith("按制造单位赋码形式") and "；按登记机关赋码形式" in e.value.zh
     assert all(p in e.value.en and p in e.value.zh for p in parts)
 
 
@@ -110,7 +112,8 @@ def test_authority_segments() -> None:
     ]
     (note,) = p.warnings
     assert (note.code, note.status) == ("authority_form", "PARTIAL")
-    assert "4位顺序号" in note.zh and "4-digit sequence" in note.en
+    assert note.zh == "登记机关赋码形式：4位顺序号系由一个实例推断"
+    assert note.en == "authority-assigned form: the 4-digit sequence is inferred from one real value"
 
 
 def test_maker_region_meanings() -> None:
@@ -152,22 +155,33 @@ def test_licence_segments() -> None:
         ("dash", 9, "-"),
         ("year", 10, "2015"),
     ]
-    assert [s.en for s in p.segments] == [
-        "licence prefix",
-        "licence type",
-        "manufacturer code (region + unit number)",
-        "separator",
-        "year",
+    assert [(s.zh, s.en) for s in p.segments] == [
+        ("许可证前缀", "licence prefix"),
+        ("许可类型", "licence type"),
+        ("制造单位代号（地区+单位序号）", "manufacturer code (region + unit number)"),
+        ("分隔符", "separator"),
+        ("年份", "year"),
     ]
     assert p.segment("maker").meaning == "国家级许可，单位序号 890 / national licence, unit 890"
     assert p.segment("prefix").meaning is None
-    assert [n.code for n in p.warnings] == ["maker_from_licence"]
+    (note,) = p.warnings
+    assert (note.code, note.status) == ("maker_from_licence", "PARTIAL")
+    assert note.zh == "由许可证编号取制造单位代号（第5-9位）的规则仅由两个实例推得"
+    assert note.en == "taking the manufacturer code from licence characters 5-9 is derived from two examples only"
+
+
+def test_licence_spaces_inside_are_dropped_and_the_licence_note_comes_first() -> None:
+    p = equipment_code.parse_licence("TS22 99890-2015")
+    assert p.value == "TS2299890-2015"
+    assert [n.code for n in p.warnings] == ["maker_from_licence", "maker_region_unknown"]
 
 
 def test_format_error_segment_labels() -> None:
     with pytest.raises(InvalidFormat) as e:
         equipment_code.validate("21501089X201500098", ON)
-    assert "manufacturer code" in e.value.en and "制造单位代号" in e.value.zh and "'X'" in e.value.en
+    assert "（制造单位代号）" in e.value.zh and e.value.en.endswith(
+        "('X') does not fit the equipment code (manufacturer code)"
+    )
 
 
 @given(st.integers(0, 17), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXYZ-_!"))
@@ -180,3 +194,47 @@ def test_single_character_changes_never_crash(i: int, c: str) -> None:
         assert e.zh and e.en
     else:
         assert p.assemble() == p.value == equipment_code.compact(changed)
+
+
+def test_catalogue_uncertain_note_is_unconfirmed() -> None:
+    p = equipment_code.parse("313010890201300001", on=dt.date(2014, 6, 1))
+    assert [(n.code, n.status) for n in p.warnings] == [("catalogue_uncertain", "UNCONFIRMED")]
+
+
+def test_generate_sequence_bounds() -> None:
+    assert equipment_code.generate("2150", maker_code="10890", year=2015, sequence=1) == "215010890201500001"
+    assert equipment_code.generate("2150", maker_code="10890", year=2015, sequence=99999) == "215010890201599999"
+    assert equipment_code.generate("3120", division="433100", year=2019, sequence=9999) == "312043310020199999"
+
+
+def test_generate_refuses_a_code_that_reads_as_the_other_form() -> None:
+    # maker 11010 + year 1201 is implausible, so 311011010120190010 reads as division 110101 + 2019.
+    with pytest.raises(InvalidComponent) as e:
+        equipment_code.generate("3110", maker_code="11010", year=1201, sequence=90010)
+    assert "311011010120190010" in e.value.en and "other form" in e.value.en
+
+
+def test_generate_needs_exactly_one_middle_part() -> None:
+    with pytest.raises(InvalidComponent) as e:
+        equipment_code.generate("2150", year=2015, sequence=1)
+    assert (e.value.zh, e.value.en) == (
+        "须且只能给出制造单位代号或行政区划代码之一",
+        "give exactly one of maker_code or division",
+    )
+    with pytest.raises(InvalidFormat) as f:
+        equipment_code.generate("2150", maker_code="1089", year=2015, sequence=1)
+    assert f.value.segment == "maker"
+    with pytest.raises(InvalidComponent) as g:
+        equipment_code.generate("2150", maker_code="10890", year=2015, sequence=0)
+    assert g.value.segment == "sequence"
+
+
+def test_variety_outside_partly_known_tables_names_every_table() -> None:
+    # Inside 2014 both the 2014 catalogue and the pre-2014 elevator table may be in force: both are named.
+    (note,) = equipment_code.parse("999910890201300098", on=dt.date(2014, 6, 1)).warnings
+    assert (note.code, note.status) == ("variety_not_in_known_tables", "UNCONFIRMED")
+    assert note.en == (
+        "variety 9999 is not in the known tables for 2014-06-01 "
+        "(equipment-catalogue@2014, equipment-catalogue@pre2014-elevator); "
+        "the tables of that date are only partly known"
+    )

@@ -26,6 +26,9 @@ DOC_EXAMPLE = "91110000600037341L"
         ("91110000600037341N", InvalidChecksum, 17, "check"),  # digits first: python-stdnum's check
         ("A1110000600037341L", InvalidChecksum, 17, "check"),  # a letter first: our own check
         ("9111000060003734L", InvalidLength, None, None),
+        # Divisions that do not exist: the position is where GB/T 2260 stops, shifted to the USCC's positions 3-8.
+        ("91990000600037341B", InvalidComponent, 2, "division"),  # no province 99
+        ("911101996000373417", InvalidComponent, 6, "division"),  # no county 99 in 北京市 市辖区
     ],
 )
 def test_error_class_position_and_segment(value: str, error: type, position: int | None, segment: str | None) -> None:
