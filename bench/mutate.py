@@ -198,6 +198,12 @@ class _Mutator(ast.NodeTransformer):
             node.value = self.visit(node.value)
         return node
 
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return node  # a bare string statement (an attribute's docstring) is documentation, not behaviour
+        self.generic_visit(node)
+        return node
+
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
         return node  # message text: mutating the pieces of an f-string says little
 
@@ -380,6 +386,8 @@ def run_module(
     with ThreadPoolExecutor(len(boxes)) as pool:
         for i, outcome in enumerate(pool.map(one, todo), 1):
             result.outcomes.append(outcome)
+            if outcome.status != "killed":  # say it at once: a long run's survivors can be worked on meanwhile
+                print(f"\r{outcome.status}: line {outcome.site.line}: {outcome.site.key}", file=sys.stderr)
             print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     known = {s.key for s in found}

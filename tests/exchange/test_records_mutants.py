@@ -33,6 +33,11 @@ def test_unknown_members_are_kept_sorted_after_the_spec_members() -> None:
     assert out == data
 
 
+def test_unknown_members_listed_first_still_go_last() -> None:
+    assert list(canonical_data("Equipment", {"alpha": "a", "equipmentCode": CODE})) == ["equipmentCode", "alpha"]
+    assert list(canonical_data("Equipment", {"alpha": "a"})) == ["alpha"]
+
+
 def test_null_members_known_or_unknown_are_dropped() -> None:
     data = {"equipmentCode": CODE, "equipmentKind": None, "zeta": None, "alpha": "a"}
     assert list(canonical_data("Equipment", data).items()) == [("equipmentCode", CODE), ("alpha", "a")]

@@ -118,3 +118,90 @@ def test_certificate_findings_say_why() -> None:
     assert "3120" in f.message.en and "3120" in f.message.zh
     # A malformed number is the codes layer's to report.
     assert run("Equipment", {"registrationCertNo": "梯1闽E3622(16)", "equipmentVariety": "3110"}) == []
+
+
+def _findings(entity: str, data: dict[str, Any], bad: set[tuple[str, ...]], **layer: Any) -> list[Finding]:
+    biz = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY, **layer)
+    return biz.findings(shapes(SPEC)[entity], data, bad, ("records", 0, "data"), Where(index=0))  # type: ignore[arg-type]
+
+
+def test_values_that_failed_the_schema_layer_are_not_judged_again() -> None:
+    wrong = use_registration(equipmentVariety="3120", nextInspectionDate="2025-06-01", inspectionDate="2026-12-01")
+    assert {f.rule for f in _findings("UseRegistration", wrong, set())} == {"SE-BIZ-001", "SE-BIZ-003", "SE-BIZ-009"}
+    bad = {("equipmentVariety",), ("nextInspectionDate",), ("inspectionDate",)}
+    assert _findings("UseRegistration", wrong, bad) == []
+    # Only the listed member is skipped: the others are still judged.
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",), ("inspectionDate",)})] == []
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",), ("nextInspectionDate",)})] == [
+        "SE-BIZ-009"
+    ]
+
+
+def test_duplicate_keys_left_to_the_run_or_unjudgeable() -> None:
+    layer = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY, unique_elsewhere=True)
+    shape = shapes(SPEC)["UseRegistration"]
+    for i in range(2):
+        assert layer.findings(shape, use_registration(), set(), ("records", i, "data"), Where(index=i)) == []
+    # A key that failed the schema layer, or is absent, is no key to compare.
+    layer = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY)
+    for i in range(2):
+        found = layer.findings(shape, use_registration(), {("registrationCertNo",)}, ("records", i), Where(index=i))
+        assert found == []
+    keyless = {k: v for k, v in use_registration().items() if k != "registrationCertNo"}
+    assert run("UseRegistration", keyless, keyless) == []
+
+
+def test_duplicate_finding_names_the_key_fields() -> None:
+    (f,) = [f for f in run("UseRegistration", use_registration(), use_registration()) if f.rule == "SE-BIZ-010"]
+    assert f.value == "UseRegistration" and f.pointer == "/records/1/data"
+    assert "与前面的记录相同" in f.message.zh and "same as an earlier record" in f.message.en
+
+
+def test_conclusion_finding_lists_the_allowed_conclusions() -> None:
+    (f,) = run("UseRegistration", use_registration(inspectionConclusion="符合要求"))
+    assert f.expected is not None and f.expected.zh.split("、")[0] == "合格" and "、" in f.expected.zh
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2025-06-01", dt.date(2025, 6, 1)),
+        ("2025-06-01T23:30:00+08:00", dt.date(2025, 6, 1)),  # the date in its own offset
+        ("2025-13-01", None),
+        ("2025-06-01T", None),
+        (20250601, None),
+    ],
+)
+def test_dates_are_read_in_their_own_offset(value: object, day: dt.date | None) -> None:
+    assert business._date(value) == day
+
+
+@pytest.mark.parametrize(("value", "number"), [(3, 3), ("2.17", "2.17"), (True, None), (None, None), ("x", None)])
+def test_numbers_never_take_a_boolean(value: object, number: object) -> None:
+    from decimal import Decimal
+
+    assert business._number(value) == (None if number is None else Decimal(str(number)))
+
+
+def test_plus_years_turns_29_february_into_28() -> None:
+    assert business.plus_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert business.plus_years(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
+    assert business.plus_years(dt.date(2024, 3, 1), -1) == dt.date(2023, 3, 1)
+
+
+def test_years_between_counts_anniversaries_passed() -> None:
+    assert business._years_between(dt.date(2020, 6, 1), dt.date(2024, 5, 31)) == 3
+    assert business._years_between(dt.date(2020, 6, 1), dt.date(2024, 6, 1)) == 4
+
+
+def test_a_boolean_death_count_reaches_no_grade() -> None:
+    from .test_business import accident
+
+    assert run("Accident", accident("较大事故", deaths=True)) == []
+
+
+def test_a_future_date_on_today_is_not_in_the_future() -> None:
+    today = TODAY.isoformat()
+    assert run("UseRegistration", use_registration(inspectionDate=today, nextInspectionDate="2027-11-25")) == []
+    late = f"{today}T23:59:00-12:00"  # still today where it was written, although tomorrow in Beijing
+    assert run("UseRegistration", use_registration(inspectionDate=late, nextInspectionDate="2027-11-25")) == []
