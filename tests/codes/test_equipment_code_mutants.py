@@ -238,3 +238,23 @@ def test_variety_outside_partly_known_tables_names_every_table() -> None:
         "(equipment-catalogue@2014, equipment-catalogue@pre2014-elevator); "
         "the tables of that date are only partly known"
     )
+
+
+def test_a_spec_pattern_whose_division_is_not_one_digit_longer_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # TSG 08-2017 登记表 note [S12]: the division is one digit longer than the maker code; a spec that says
+    # otherwise must stop the module rather than mis-read codes.
+    import dataclasses
+
+    real = equipment_code.domain_layouts
+
+    def narrowed(*args: object) -> tuple[object, ...]:
+        maker, authority = real(*args)  # type: ignore[arg-type]
+        parts = tuple(
+            dataclasses.replace(p, min_len=5, max_len=5) if p.key == "division" else p for p in authority.parts
+        )
+        return maker, dataclasses.replace(authority, parts=parts)
+
+    assert equipment_code.layouts.__wrapped__() == equipment_code.layouts()
+    monkeypatch.setattr(equipment_code, "domain_layouts", narrowed)
+    with pytest.raises(LookupError, match="one digit longer"):
+        equipment_code.layouts.__wrapped__()
