@@ -83,8 +83,9 @@ def test_compact_removes_spaces_and_hyphens_only() -> None:
 
 @pytest.mark.parametrize("body", ["1101051949123100", "1101051949123100A", "11010519491231002X"[:-2] + "."])
 def test_calc_check_digit_needs_17_digits(body: str) -> None:
-    with pytest.raises(InvalidFormat):
+    with pytest.raises(InvalidFormat) as e:
         citizen_id.calc_check_digit(body)
+    assert (e.value.zh, e.value.en) == ("计算校验码需要17位数字", "the check needs 17 digits")
 
 
 def test_calc_check_digit_ignores_what_follows_17_digits() -> None:
