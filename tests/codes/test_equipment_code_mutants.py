@@ -256,5 +256,13 @@ def test_a_spec_pattern_whose_division_is_not_one_digit_longer_is_refused(monkey
 
     assert equipment_code.layouts.__wrapped__() == equipment_code.layouts()
     monkeypatch.setattr(equipment_code, "domain_layouts", narrowed)
-    with pytest.raises(LookupError, match="one digit longer"):
+    with pytest.raises(LookupError, match=r"^equipment-code pattern: the division must be one digit longer than"):
         equipment_code.layouts.__wrapped__()
+
+
+def test_a_date_without_any_catalogue_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No table in force (none in today's spec, but a spec may start later): a note naming no table, not an error.
+    monkeypatch.setattr(equipment_code, "versions_at", lambda *_args: [])
+    meaning, (note,) = equipment_code._variety_of("2150", ON)
+    assert meaning is None and (note.code, note.status) == ("variety_not_in_known_tables", "UNCONFIRMED")
+    assert "（—）" in note.zh and "(—)" in note.en
