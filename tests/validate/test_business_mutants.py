@@ -205,3 +205,28 @@ def test_a_future_date_on_today_is_not_in_the_future() -> None:
     assert run("UseRegistration", use_registration(inspectionDate=today, nextInspectionDate="2027-11-25")) == []
     late = f"{today}T23:59:00-12:00"  # still today where it was written, although tomorrow in Beijing
     assert run("UseRegistration", use_registration(inspectionDate=late, nextInspectionDate="2027-11-25")) == []
+
+
+class _Moved:
+    """The spec, except that one rule has been moved to another layer."""
+
+    def __init__(self, rule_id: str, layer: str) -> None:
+        self.rule_layers = {**SPEC.rule_layers, rule_id: layer}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(SPEC, name)
+
+
+def test_a_rule_the_spec_moves_to_another_layer_is_not_run_here() -> None:
+    checks = business._build(_Moved("SE-BIZ-001", "codes")).checks  # type: ignore[arg-type]
+    assert business._registration_cert not in checks["Equipment"]
+    assert business._registration_cert not in checks["UseRegistration"]
+    assert business._registration_cert in business._build(SPEC).checks["Equipment"]
+
+
+def test_parameters_are_not_reused_for_another_spec_at_the_same_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spec object freed and another allocated at its address: the memo must see it is not the same spec.
+    moved = _Moved("SE-BIZ-001", "codes")
+    monkeypatch.setitem(business._MEMO, id(moved), (SPEC, business.params(SPEC)))
+    assert business._registration_cert not in business.params(moved).checks["Equipment"]  # type: ignore[arg-type]
+    assert business.params(moved) is business.params(moved)  # type: ignore[arg-type]
