@@ -230,3 +230,12 @@ def test_parameters_are_not_reused_for_another_spec_at_the_same_id(monkeypatch: 
     monkeypatch.setitem(business._MEMO, id(moved), (SPEC, business.params(SPEC)))
     assert business._registration_cert not in business.params(moved).checks["Equipment"]  # type: ignore[arg-type]
     assert business.params(moved) is business.params(moved)  # type: ignore[arg-type]
+
+
+def test_a_kind_or_variety_that_is_no_text_is_no_catalogue_code() -> None:
+    # Values the schema layer refused are still in the record's data: the catalogue walk must skip them.
+    from .test_business import inspection
+
+    data = inspection("3000", "3110", "2025-06-01", "2026-06-01")
+    for bad in (["3110"], {"code": "3110"}, 3110):
+        assert run("Inspection", {**data, "equipmentVariety": bad, "equipmentKind": bad}) == []
