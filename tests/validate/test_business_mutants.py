@@ -239,3 +239,9 @@ def test_a_kind_or_variety_that_is_no_text_is_no_catalogue_code() -> None:
     data = inspection("3000", "3110", "2025-06-01", "2026-06-01")
     for bad in (["3110"], {"code": "3110"}, 3110):
         assert run("Inspection", {**data, "equipmentVariety": bad, "equipmentKind": bad}) == []
+
+
+def test_one_refused_value_does_not_silence_the_rules_on_the_others() -> None:
+    wrong = use_registration(equipmentVariety="3120", nextInspectionDate="2025-06-01")
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",)})] == ["SE-BIZ-003"]
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("nextInspectionDate",)})] == ["SE-BIZ-001"]
