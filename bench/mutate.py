@@ -11,6 +11,7 @@ Run on demand, not in CI (minutes per module):
     python bench/mutate.py                        # every module of MODULES
     python bench/mutate.py sedata/codes/uscc.py   # one module, its tests from MODULES
     python bench/mutate.py sedata/x.py --tests tests/x  --jobs 2 --markdown
+    python bench/mutate.py sedata/codes/uscc.py --jobs 1 --fork   # fork a pytest per mutant: far less CPU
 
 Score = (killed + timed out) / (mutants - equivalent - invalid - error). A mutant whose unparsed source does not
 compile is *invalid* and a run pytest ends with exit code 3-5 (internal or usage error, nothing collected) an
