@@ -11,8 +11,11 @@ Run on demand, not in CI (minutes per module):
     python bench/mutate.py                        # every module of MODULES
     python bench/mutate.py sedata/codes/uscc.py   # one module, its tests from MODULES
     python bench/mutate.py sedata/x.py --tests tests/x  --jobs 2 --markdown
+    python bench/mutate.py sedata/codes/uscc.py --jobs 1 --fork   # fork a pytest per mutant: far less CPU
 
-Score = (killed + timed out) / (mutants - equivalent).
+Score = (killed + timed out) / (mutants - equivalent - invalid - error). A mutant whose unparsed source does not
+compile is *invalid* and a run pytest ends with exit code 3-5 (internal or usage error, nothing collected) an
+*error*: neither is a kill; both are listed with the survivors.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import ast
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,24 +39,37 @@ ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.toml"
 
 MODULES: dict[str, tuple[str, ...]] = {
-    "sedata/codes/uscc.py": ("tests/codes/test_uscc.py",),
-    "sedata/codes/citizen_id.py": ("tests/codes/test_citizen_id.py",),
-    "sedata/codes/equipment_code.py": ("tests/codes/test_equipment_code.py",),
+    "sedata/codes/uscc.py": ("tests/codes/test_uscc_mutants.py", "tests/codes/test_uscc.py"),
+    "sedata/codes/citizen_id.py": ("tests/codes/test_citizen_id_mutants.py", "tests/codes/test_citizen_id.py"),
+    "sedata/codes/equipment_code.py": (
+        "tests/codes/test_equipment_code_mutants.py",
+        "tests/codes/test_equipment_code.py",
+    ),
     "sedata/codes/org_code.py": ("tests/codes/test_org_code.py",),
     "sedata/codes/registration_cert.py": ("tests/codes/test_registration_cert.py",),
     "sedata/codes/legacy_registration.py": ("tests/codes/test_legacy_registration.py",),
     "sedata/codes/admin_division.py": ("tests/codes/test_admin_division.py",),
     "sedata/codes/operator_item.py": ("tests/codes/test_operator_item.py",),
     "sedata/codes/kind.py": ("tests/codes/test_kind.py",),
-    "sedata/exchange/records.py": ("tests/exchange",),
-    "sedata/validate/layers/business.py": ("tests/validate",),
+    "sedata/exchange/records.py": (
+        "tests/exchange/test_records_mutants.py",
+        "tests/exchange/test_canonical_bytes.py",
+        "tests/exchange/test_integrity.py",
+        "tests/exchange/test_roundtrip.py",
+    ),
+    "sedata/validate/layers/business.py": (
+        "tests/validate/test_business_mutants.py",
+        "tests/validate/test_business.py",
+        "tests/validate/test_rules.py",
+    ),
     "sedata/validate/layers/codes.py": ("tests/validate",),
     "sedata/validate/layers/schema.py": ("tests/validate",),
     "sedata/validate/layers/envelope.py": ("tests/validate",),
     "sedata/validate/layers/syntax.py": ("tests/validate",),
     "sedata/trust/package.py": ("tests/trust",),
 }
-"""Module → the tests that are its own (what a developer runs after changing it)."""
+"""Module → the tests that are its own (what a developer runs after changing it); the quick ``*_mutants`` file
+first, so that with ``-x`` most mutants are killed in seconds."""
 
 _SWAP_CMP: dict[type, type] = {
     ast.Eq: ast.NotEq,
@@ -93,7 +110,7 @@ class Site:
 @dataclass
 class Outcome:
     site: Site
-    status: str  # killed | survived | timeout | equivalent
+    status: str  # killed | survived | timeout | equivalent | invalid (mutant does not compile) | error (pytest's own)
     seconds: float
 
 
@@ -107,7 +124,7 @@ class ModuleResult:
 
     @property
     def score(self) -> float:
-        judged = len(self.outcomes) - self.count("equivalent")
+        judged = len(self.outcomes) - self.count("equivalent") - self.count("invalid") - self.count("error")
         return 100.0 * (self.count("killed") + self.count("timeout")) / judged if judged else 100.0
 
 
@@ -190,6 +207,12 @@ class _Mutator(ast.NodeTransformer):
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
         if node.value is not None:
             node.value = self.visit(node.value)
+        return node
+
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return node  # a bare string statement (an attribute's docstring) is documentation, not behaviour
+        self.generic_visit(node)
         return node
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
@@ -293,6 +316,12 @@ def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, dict[str, str]]:
     return out
 
 
+# pytest's exit codes: 0 all passed, 1 a test failed, 2 a collection error or interruption (the mutant broke an
+# import: the tests noticed). 3 (internal error), 4 (usage error) and 5 (no tests collected) say nothing about the
+# mutant, so they are reported as errors, never counted as kills.
+_STATUS_OF_EXIT = {0: "survived", 1: "killed", 2: "killed"}
+
+
 class _Sandbox:
     """A copy of the checkout where one module at a time is replaced by a mutant."""
 
@@ -311,6 +340,7 @@ class _Sandbox:
             (tmp / "shared").symlink_to(shared)
         self.env = dict(os.environ, PYTHONPATH=str(self.root), PYTHONDONTWRITEBYTECODE="1")
         self.env.pop("PYTHONPYCACHEPREFIX", None)
+        self.fork = False
 
     def run(self, module: str, source: str, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
         target = self.root / module
@@ -318,21 +348,71 @@ class _Sandbox:
         target.write_text(source, "utf-8")
         start = time.perf_counter()
         try:
-            proc = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", *tests],
-                cwd=self.root,
-                env=self.env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=timeout,
-                check=False,
-            )
-            status = "survived" if proc.returncode == 0 else "killed"
+            if self.fork:
+                status = self._forked(tests, timeout)
+            else:
+                proc = subprocess.run(
+                    [sys.executable, "-m", "pytest", *_PYTEST_ARGS, *tests],
+                    cwd=self.root,
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    timeout=timeout,
+                    check=False,
+                )
+                status = _STATUS_OF_EXIT.get(proc.returncode, "error")
         except subprocess.TimeoutExpired:
             status = "timeout"
         finally:
             target.write_text(original, "utf-8")
         return status, time.perf_counter() - start
+
+    def _forked(self, tests: tuple[str, ...], timeout: float) -> str:
+        """pytest in a forked child of this process, whose test libraries are imported already (never sedata)."""
+        pid = os.fork()
+        if pid == 0:  # the child: run the tests against the copy, then leave without cleanup of the parent's state
+            code = 3
+            try:
+                os.chdir(self.root)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                os.environ.clear()
+                os.environ.update(self.env)
+                sys.path.insert(0, str(self.root))
+                sys.dont_write_bytecode = True
+                import pytest
+
+                code = int(pytest.main([*_PYTEST_ARGS, *tests]))
+            finally:
+                os._exit(code)
+        deadline = time.perf_counter() + timeout
+        while True:
+            done, wait_status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return _STATUS_OF_EXIT.get(os.waitstatus_to_exitcode(wait_status), "error")
+            if time.perf_counter() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return "timeout"
+            time.sleep(0.02)
+
+
+_PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "--no-header")
+_PRELOAD = ("pytest", "hypothesis", "jsonschema", "xmlschema", "lxml.etree", "stdnum", "pydantic", "orjson", "yaml")
+"""Third-party modules the tests import, imported once before forking (``--fork``); sedata itself never is."""
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in _PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+    if any(name == "sedata" or name.startswith("sedata.") for name in sys.modules):
+        raise SystemExit("--fork: sedata was imported before forking; mutants would not be seen")
 
 
 def run_module(
@@ -352,9 +432,15 @@ def run_module(
     free = list(boxes)
 
     def one(site: Site) -> Outcome:
+        text = mutant(source, site.index)
+        try:
+            compile(text, module, "exec")
+        except SyntaxError:
+            # The mutator's own unparse produced invalid Python: that is no test noticing anything.
+            return Outcome(site, "invalid", 0.0)
         box = free.pop()
         try:
-            status, seconds = box.run(module, mutant(source, site.index), tests, timeout)
+            status, seconds = box.run(module, text, tests, timeout)
         finally:
             free.append(box)
         return Outcome(site, status, seconds)
@@ -362,9 +448,11 @@ def run_module(
     with ThreadPoolExecutor(len(boxes)) as pool:
         for i, outcome in enumerate(pool.map(one, todo), 1):
             result.outcomes.append(outcome)
+            if outcome.status != "killed":  # say it at once: a long run's survivors can be worked on meanwhile
+                print(f"\r{outcome.status}: line {outcome.site.line}: {outcome.site.key}", file=sys.stderr)
             print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    known = {s.key for s in found}
+    known = {s.key for s in sites(source)}
     for key in equivalents:
         if key not in known:
             print(f"note: {module}: listed equivalent no longer found: {key}", file=sys.stderr)
@@ -373,10 +461,10 @@ def run_module(
 
 def table(results: list[ModuleResult], markdown: bool) -> str:
     """Per module: mutants, killed, survived, timed out, equivalent, score."""
-    head = ("module", "mutants", "killed", "survived", "timed out", "equivalent", "score")
+    head = ("module", "mutants", "killed", "survived", "timed out", "equivalent", "invalid/error", "score")
     rows = [
         (r.module, len(r.outcomes), r.count("killed"), r.count("survived"), r.count("timeout"),
-         r.count("equivalent"), f"{r.score:.1f} %")
+         r.count("equivalent"), r.count("invalid") + r.count("error"), f"{r.score:.1f} %")
         for r in results
     ]  # fmt: skip
     if markdown:
@@ -395,12 +483,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="only the first N mutants of each module (a quick look)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--json", type=Path, help="also write every outcome to this JSON file")
+    ap.add_argument(
+        "--fork",
+        action="store_true",
+        help="import the test libraries once and fork a pytest per mutant (POSIX; a few times less CPU per mutant)",
+    )
     args = ap.parse_args(argv)
     modules = args.modules or list(MODULES)
     equivalents = load_equivalents()
     results = []
     with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
         boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
+        if args.fork:
+            _preload()
+            for box in boxes:
+                box.fork = True
         for module in modules:
             tests = tuple(args.tests) if args.tests else MODULES.get(module)
             if not tests:
@@ -408,11 +505,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_module(module, tests, boxes, equivalents.get(module, {}), args.limit))
     print(table(results, args.markdown))
     for r in results:
-        survivors = [o for o in r.outcomes if o.status == "survived"]
-        if survivors:
-            print(f"\nsurvivors in {r.module}:")
-            for o in survivors:
-                print(f"  line {o.site.line}: {o.site.key}")
+        for status in ("survived", "invalid", "error"):
+            shown = [o for o in r.outcomes if o.status == status]
+            if shown:
+                print(f"\n{status} in {r.module}:")
+                for o in shown:
+                    print(f"  line {o.site.line}: {o.site.key}")
     if args.json:
         data = [
             {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}

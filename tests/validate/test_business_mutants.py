@@ -1,0 +1,247 @@
+"""Business-layer behaviour the mutation run (bench/mutate.py) showed untested: the rules reach every entity the
+spec names (UseRegistration too, not only Equipment and Inspection), and the certificate/variety fast path.
+
+Registration numbers are domain.md §1.2's (梯11闽E3622(16)) and the code tests' variations of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from sedata.validate.context import FileContext, Where
+from sedata.validate.layers import business
+from sedata.validate.layers.business import Business
+from sedata.validate.report import Finding
+from sedata.validate.shapes import shapes
+
+from .conftest import SPEC
+
+TODAY = dt.date(2026, 11, 25)
+CERT = "梯11闽E3622(16)"
+
+
+def run(entity: str, *records: dict[str, Any], message_type: str = "registration-download") -> list[Finding]:
+    layer = Business(FileContext(SPEC, "t.jsonl"), message_type, TODAY)
+    shape = shapes(SPEC)[entity]
+    out: list[Finding] = []
+    for i, data in enumerate(records):
+        out += layer.findings(shape, data, set(), ("records", i, "data"), Where(index=i))
+    return out
+
+
+def use_registration(**more: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "registrationCertNo": CERT,
+        "equipmentKind": "3000",
+        "equipmentVariety": "3110",
+        "equipmentCode": "311064010520140025",
+        "inspectionKind": "定期检验",
+        "inspectionDate": "2025-06-01",
+        "inspectionConclusion": "合格",
+        "nextInspectionDate": "2026-06-01",
+    }
+    data.update(more)
+    return data
+
+
+def test_a_clean_use_registration_has_no_finding() -> None:
+    assert run("UseRegistration", use_registration()) == []
+
+
+@pytest.mark.parametrize(
+    ("more", "rule", "field"),
+    [
+        ({"equipmentVariety": "3120"}, "SE-BIZ-001", "registrationCertNo"),
+        ({"inspectionConclusion": "符合要求"}, "SE-BIZ-002", "inspectionConclusion"),
+        ({"nextInspectionDate": "2025-06-01"}, "SE-BIZ-003", "nextInspectionDate"),
+        ({"inspectionDate": "2021-05-10", "nextInspectionDate": "2024-05-10"}, "SE-BIZ-004", "nextInspectionDate"),
+        ({"inspectionDate": "2026-11-26", "nextInspectionDate": "2027-11-26"}, "SE-BIZ-009", "inspectionDate"),
+    ],
+)
+def test_use_registration_records_are_checked_by_their_rules(more: dict[str, Any], rule: str, field: str) -> None:
+    # The rule table is keyed per entity from each rule's applies_to: UseRegistration must be in it.
+    (f,) = run("UseRegistration", use_registration(**more))
+    assert (f.rule, f.pointer) == (rule, f"/records/0/data/{field}")
+
+
+def test_use_registration_keys_are_unique() -> None:
+    found = run("UseRegistration", use_registration(), use_registration())
+    assert [(f.rule, f.index) for f in found] == [("SE-BIZ-010", 1)]
+
+
+def test_each_check_runs_once_per_record() -> None:
+    # SE-BIZ-003, 004 and 005 share one check: it must be listed once per entity, else findings repeat.
+    checks = business.params(SPEC).checks
+    for entity, found in checks.items():
+        assert len(found) == len(set(found)), entity
+    assert business._next_inspection in checks["UseRegistration"]
+    assert business._registration_cert in checks["UseRegistration"]
+    assert business._registration_cert not in checks["Inspection"]
+    # SE-BIZ-009 and 010 name no entity: they apply to all.
+    assert all(business._future in found for found in checks.values())
+
+
+@pytest.mark.parametrize("entity", ["Equipment", "UseRegistration"])
+def test_certificate_category_must_agree_even_when_the_digits_do(entity: str) -> None:
+    # 梯11… with variety 4110 (a crane): the digits 11 agree, the category character 梯 does not.
+    data = {"registrationCertNo": CERT, "equipmentVariety": "4110", "equipmentCode": "X"}
+    (f,) = run(entity, data)
+    assert f.rule == "SE-BIZ-001" and f.value == CERT
+    assert f.expected is not None and f.expected.zh == "4110"
+
+
+@pytest.mark.parametrize(
+    ("cert", "variety", "plain"),
+    [
+        (CERT, "3110", True),
+        (CERT, " 3110 ", True),
+        ("梯11", "3110", True),  # three characters are enough to compare
+        ("瓶31闽E3622(16)", "2310", True),  # 瓶 is category 2300: the variety's category
+        ("容31闽E3622(16)", "2310", True),  # 容 is kind 2000: the variety's kind
+        (CERT, "4110", False),  # digits agree, category character does not
+        (CERT, "3120", False),
+        ("梯1", "3110", False),
+        (CERT, "311", False),
+        (CERT, "31100", False),
+        ("X11闽E3622(16)", "3110", False),  # no such category character
+    ],
+)
+def test_cert_agrees_fast_path(cert: str, variety: str, plain: bool) -> None:
+    assert business._cert_agrees(business.params(SPEC), cert, variety) is plain
+
+
+def test_certificate_findings_say_why() -> None:
+    (f,) = run("Equipment", {"registrationCertNo": CERT, "equipmentVariety": "3120", "equipmentCode": "X"})
+    assert "3120" in f.message.en and "3120" in f.message.zh
+    # A malformed number is the codes layer's to report.
+    assert run("Equipment", {"registrationCertNo": "梯1闽E3622(16)", "equipmentVariety": "3110"}) == []
+
+
+def _findings(entity: str, data: dict[str, Any], bad: set[tuple[str, ...]], **layer: Any) -> list[Finding]:
+    biz = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY, **layer)
+    return biz.findings(shapes(SPEC)[entity], data, bad, ("records", 0, "data"), Where(index=0))  # type: ignore[arg-type]
+
+
+def test_values_that_failed_the_schema_layer_are_not_judged_again() -> None:
+    wrong = use_registration(equipmentVariety="3120", nextInspectionDate="2025-06-01", inspectionDate="2026-12-01")
+    assert {f.rule for f in _findings("UseRegistration", wrong, set())} == {"SE-BIZ-001", "SE-BIZ-003", "SE-BIZ-009"}
+    bad = {("equipmentVariety",), ("nextInspectionDate",), ("inspectionDate",)}
+    assert _findings("UseRegistration", wrong, bad) == []
+    # Only the listed member is skipped: the others are still judged.
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",), ("inspectionDate",)})] == []
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",), ("nextInspectionDate",)})] == [
+        "SE-BIZ-009"
+    ]
+
+
+def test_duplicate_keys_left_to_the_run_or_unjudgeable() -> None:
+    layer = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY, unique_elsewhere=True)
+    shape = shapes(SPEC)["UseRegistration"]
+    for i in range(2):
+        assert layer.findings(shape, use_registration(), set(), ("records", i, "data"), Where(index=i)) == []
+    # A key that failed the schema layer, or is absent, is no key to compare.
+    layer = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY)
+    for i in range(2):
+        found = layer.findings(shape, use_registration(), {("registrationCertNo",)}, ("records", i), Where(index=i))
+        assert found == []
+    keyless = {k: v for k, v in use_registration().items() if k != "registrationCertNo"}
+    assert run("UseRegistration", keyless, keyless) == []
+
+
+def test_duplicate_finding_names_the_key_fields() -> None:
+    (f,) = [f for f in run("UseRegistration", use_registration(), use_registration()) if f.rule == "SE-BIZ-010"]
+    assert f.value == "UseRegistration" and f.pointer == "/records/1/data"
+    assert "与前面的记录相同" in f.message.zh and "same as an earlier record" in f.message.en
+
+
+def test_conclusion_finding_lists_the_allowed_conclusions() -> None:
+    (f,) = run("UseRegistration", use_registration(inspectionConclusion="符合要求"))
+    assert f.expected is not None and f.expected.zh.split("、")[0] == "合格" and "、" in f.expected.zh
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2025-06-01", dt.date(2025, 6, 1)),
+        ("2025-06-01T23:30:00+08:00", dt.date(2025, 6, 1)),  # the date in its own offset
+        ("2025-13-01", None),
+        ("2025-06-01T", None),
+        (20250601, None),
+    ],
+)
+def test_dates_are_read_in_their_own_offset(value: object, day: dt.date | None) -> None:
+    assert business._date(value) == day
+
+
+@pytest.mark.parametrize(("value", "number"), [(3, 3), ("2.17", "2.17"), (True, None), (None, None), ("x", None)])
+def test_numbers_never_take_a_boolean(value: object, number: object) -> None:
+    from decimal import Decimal
+
+    assert business._number(value) == (None if number is None else Decimal(str(number)))
+
+
+def test_plus_years_turns_29_february_into_28() -> None:
+    assert business.plus_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert business.plus_years(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
+    assert business.plus_years(dt.date(2024, 3, 1), -1) == dt.date(2023, 3, 1)
+
+
+def test_years_between_counts_anniversaries_passed() -> None:
+    assert business._years_between(dt.date(2020, 6, 1), dt.date(2024, 5, 31)) == 3
+    assert business._years_between(dt.date(2020, 6, 1), dt.date(2024, 6, 1)) == 4
+
+
+def test_a_boolean_death_count_reaches_no_grade() -> None:
+    from .test_business import accident
+
+    assert run("Accident", accident("较大事故", deaths=True)) == []
+
+
+def test_a_future_date_on_today_is_not_in_the_future() -> None:
+    today = TODAY.isoformat()
+    assert run("UseRegistration", use_registration(inspectionDate=today, nextInspectionDate="2027-11-25")) == []
+    late = f"{today}T23:59:00-12:00"  # still today where it was written, although tomorrow in Beijing
+    assert run("UseRegistration", use_registration(inspectionDate=late, nextInspectionDate="2027-11-25")) == []
+
+
+class _Moved:
+    """The spec, except that one rule has been moved to another layer."""
+
+    def __init__(self, rule_id: str, layer: str) -> None:
+        self.rule_layers = {**SPEC.rule_layers, rule_id: layer}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(SPEC, name)
+
+
+def test_a_rule_the_spec_moves_to_another_layer_is_not_run_here() -> None:
+    checks = business._build(_Moved("SE-BIZ-001", "codes")).checks  # type: ignore[arg-type]
+    assert business._registration_cert not in checks["Equipment"]
+    assert business._registration_cert not in checks["UseRegistration"]
+    assert business._registration_cert in business._build(SPEC).checks["Equipment"]
+
+
+def test_parameters_are_not_reused_for_another_spec_at_the_same_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spec object freed and another allocated at its address: the memo must see it is not the same spec.
+    moved = _Moved("SE-BIZ-001", "codes")
+    monkeypatch.setitem(business._MEMO, id(moved), (SPEC, business.params(SPEC)))
+    assert business._registration_cert not in business.params(moved).checks["Equipment"]  # type: ignore[arg-type]
+    assert business.params(moved) is business.params(moved)  # type: ignore[arg-type]
+
+
+def test_a_kind_or_variety_that_is_no_text_is_no_catalogue_code() -> None:
+    # Values the schema layer refused are still in the record's data: the catalogue walk must skip them.
+    from .test_business import inspection
+
+    data = inspection("3000", "3110", "2025-06-01", "2026-06-01")
+    for bad in (["3110"], {"code": "3110"}, 3110):
+        assert run("Inspection", {**data, "equipmentVariety": bad, "equipmentKind": bad}) == []
+
+
+def test_one_refused_value_does_not_silence_the_rules_on_the_others() -> None:
+    wrong = use_registration(equipmentVariety="3120", nextInspectionDate="2025-06-01")
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("equipmentVariety",)})] == ["SE-BIZ-003"]
+    assert [f.rule for f in _findings("UseRegistration", wrong, {("nextInspectionDate",)})] == ["SE-BIZ-001"]
