@@ -232,7 +232,8 @@ def test_the_allocation_store_refuses_a_ledger_and_other_databases(tmp_path: Pat
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE person (name TEXT)")
-    args = ["code", "new", "equipment-code", "--variety", "3110", "--year", "2020", "--licence", "TS2210890-2015", "--outside-scope"]
+    args = ["code", "new", "equipment-code", "--variety", "3110", "--year", "2020"]
+    args += ["--licence", "TS2210890-2015", "--outside-scope"]
     for db_file in (ledger, other):
         before = db_file.read_bytes()
         result = C.run(*args, "--store", db_file)
@@ -278,7 +279,8 @@ def test_a_ledger_or_store_that_is_not_a_regular_file_is_refused_without_hanging
     msg = C.message(tmp_path / "in.jsonl")
     db = C.make_target(tmp_path / "db", kind)
     before = C.fingerprint(db)
-    args = ["code", "new", "equipment-code", "--variety", "3110", "--year", "2020", "--licence", "TS2210890-2015", "--outside-scope"]
+    args = ["code", "new", "equipment-code", "--variety", "3110", "--year", "2020"]
+    args += ["--licence", "TS2210890-2015", "--outside-scope"]
     for command in (
         ["validate", msg, "--ledger", db],
         ["ledger", "check", msg, "--ledger", db],
