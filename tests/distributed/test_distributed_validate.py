@@ -107,3 +107,33 @@ def test_a_key_repeated_within_one_partition_is_reported_once(client: Any, tmp_p
         patch.setattr(parallel, "CHUNK_BYTES", PARTITION)
         jobs = _data(validate_files([path], spec=SPEC, today=TODAY, jobs=2))
     assert jobs == one
+
+
+def test_the_cli_runs_on_the_scheduler_it_is_given(cluster: Any, run_files: list[Path], tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    def run(*extra: str) -> tuple[int, list[dict[str, Any]]]:
+        out = tmp_path / f"r{len(extra)}.json"
+        args = ["validate", *map(str, run_files), "-f", "json", "-o", str(out), "--today", "2030-01-01", *extra]
+        result = CliRunner().invoke(app, args)
+        return result.exit_code, json.loads(out.read_text("utf-8"))["files"]
+
+    code, one = run()
+    dask_code, many = run("--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert code == dask_code == 1
+    assert [f["findings"] for f in many] == [f["findings"] for f in one]
+
+
+def test_the_cli_says_when_the_scheduler_cannot_be_reached(run_files: list[Path]) -> None:
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    args = ["validate", str(run_files[1]), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "Dask" in result.output and "Traceback" not in result.output
