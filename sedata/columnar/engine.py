@@ -33,6 +33,15 @@ def supports(run: FileRun) -> bool:
     return isinstance(run.reader, JsonlReader)
 
 
+def run_records(run: FileRun, progress: Progress | None = None) -> None:
+    """The records of the opened file ``run``: in columns when it is JSON Lines, else by the row engine."""
+    if supports(run):
+        run_columnar(run, progress)
+    else:
+        assert run.reader is not None
+        run.run(run.reader, progress)
+
+
 def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     """Check every record of the opened JSON Lines file ``run`` (as :meth:`FileRun.run` does, same findings)."""
     from sedata.validate.engine import _record_findings

@@ -6,9 +6,10 @@ it into text, JSON, JUnit XML or SARIF 2.1.0. Rule ids, severities and message t
 from ``spec/rules/*.yaml``; the engine holds no rule text.
 """
 
-from sedata.validate.engine import LAYERS, validate_file, validate_files
+from sedata.validate.engine import LAYERS, validate_file
 from sedata.validate.memory import validate_bytes, validate_message, validate_records
 from sedata.validate.report import ElementRef, FileReport, Finding, Report, Severity, Text
+from sedata.validate.run import validate_files
 
 __all__ = [
     "LAYERS",

@@ -23,8 +23,8 @@ from sedata.exchange import Message, Record, write
 from sedata.exchange.detect import format_name
 from sedata.spec import Spec, current
 from sedata.spec.envelope import CHANGES, SNAPSHOT, envelope_names
-from sedata.validate.engine import validate_files
 from sedata.validate.report import Finding, Report, Severity, Text
+from sedata.validate.run import validate_files
 
 PLACEHOLDER_SENDER = "91310115MA1K3BTP2B"
 """The sender of a header made for records given alone: a valid USCC from python-stdnum's tests, no real body."""

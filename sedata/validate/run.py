@@ -1,0 +1,180 @@
+"""A run: files validated together, one after another or in processes, with the checks that need them all.
+
+The per-file work is :func:`sedata.validate.engine.validate_file` (or, with ``jobs`` > 1,
+:mod:`sedata.validate.parallel`, which calls it); this module sits above both, so neither imports the other
+back. What needs every file — the cross-record key index, reference datasets, refused inputs, the lines
+of the places findings name — is done here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from sedata import __version__
+from sedata.spec import Spec, current
+from sedata.validate.engine import (
+    Progress,
+    RecordsRun,
+    Signatures,
+    _trust_store,
+    active_layers,
+    file_size,
+    finish,
+    validate_file,
+)
+from sedata.validate.places import locate_all
+from sedata.validate.report import FileReport, Report, Severity
+
+Engine = Literal["row", "columnar"]
+"""How records are checked: one by one, or screened in columns with flagged rows confirmed one by one."""
+
+
+def records_run(engine: Engine) -> RecordsRun | None:
+    """The per-file records check of ``engine`` (None: the row engine's own)."""
+    if engine == "row":
+        return None
+    if engine == "columnar":
+        import sedata.columnar.engine as columnar  # polars is loaded only when the columnar engine is asked for
+
+        return columnar.run_records
+    raise ValueError(f"unknown engine {engine!r}")
+
+
+def validate_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    fail_on: Severity = "error",
+    max_errors: int | None = None,
+    spec: Spec | None = None,
+    today: dt.date | None = None,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    ledger: str | os.PathLike[str] | None = None,
+    signatures: Signatures | None = None,
+    references: Iterable[str | os.PathLike[str]] = (),
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    engine: Engine = "row",
+) -> Report:
+    """Validate each file (``max_errors`` applies per file) and return the report of the run.
+
+    ``jobs`` > 1 validates in that many processes: files side by side, and large JSON Lines files split
+    into chunks (the findings are the same as with one process). ``progress(file, done, total)`` is called
+    now and then with bytes read. ``ledger`` (a file, created if missing) switches on the sequence layer:
+    packages are judged and recorded in the order given. Raises :class:`sedata.ledger.LedgerError` when the
+    ledger cannot be used. ``signatures`` switches on the trust layer (raises
+    :class:`sedata.trust.errors.TrustError` when a certificate cannot be loaded). Business keys must be unique
+    across the files, and references resolve within them or in the ``references`` datasets (cross-record
+    layer; a reference file that cannot be read is reported as a file of the run).
+
+    A FIFO, a pipe or ``-`` (standard input) is read once into a private copy first; a FIFO nobody opens for
+    writing within ``wait`` seconds (``on_wait(name)`` is called when it takes a while) and a device get a
+    finding of their own. Every file gets its report, whatever another file holds.
+    """
+    from sedata.validate import inputs
+    from sedata.validate.layers.crossfile import CrossRecord
+
+    spec = spec or current()
+    day = today or dt.date.today()
+    checks = records_run(engine)
+    xrf = CrossRecord(spec)
+    unreadable = [_reference_report(r, xrf, spec, fail_on) for r in references]
+    with contextlib.ExitStack() as stack:
+        given = inputs.prepare(paths, stack, wait=inputs.DEFAULT_WAIT if wait is None else wait, on_wait=on_wait)
+        readable: list[str | os.PathLike[str]] = [item.path for item in given if item.path is not None]
+        book = None
+        if signatures is not None:
+            _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
+        if ledger is not None:
+            from sedata.ledger import Ledger
+
+            book = stack.enter_context(Ledger(ledger))
+        if jobs > 1:
+            from sedata.validate.parallel import validate_parallel
+
+            files = validate_parallel(
+                readable,
+                jobs,
+                fail_on=fail_on,
+                max_errors=max_errors,
+                spec=spec,
+                today=day,
+                progress=progress,
+                ledger=book,
+                signatures=signatures,
+                observer=xrf,
+            )
+        else:
+            files = []
+            for p in readable:
+                total = file_size(p)
+                files.append(
+                    validate_file(
+                        p,
+                        fail_on=fail_on,
+                        max_errors=max_errors,
+                        spec=spec,
+                        today=day,
+                        ledger=book,
+                        signatures=signatures,
+                        observer=xrf,
+                        records=checks,
+                        progress=_bytes_of(progress, str(p), total) if progress is not None else None,
+                    )
+                )
+                if progress is not None:
+                    progress(str(p), total, total)
+    read = iter(files)
+    files = [
+        next(read)
+        if item.path is not None
+        else finish(
+            inputs.refused_report(item, spec, fail_on),
+            spec,
+            active_layers(ledger=ledger is not None, signatures=signatures is not None, run=True),
+        )
+        for item in given
+    ]
+    _run_findings(files, xrf)
+    files = [inputs.shown_as(report, item.name) for report, item in zip(files, given, strict=True)]
+    files += [r for r in unreadable if r is not None]
+    locate_all(files)  # lines and columns of the fields findings name (JSON documents have none from the reader)
+    return Report(files, spec.info.spec_version, __version__, fail_on)
+
+
+def _reference_report(path: str | os.PathLike[str], xrf: Any, spec: Spec, fail_on: Severity) -> FileReport | None:
+    """Index a reference dataset; a report only when it could not be read (else it is not part of the output)."""
+    found = xrf.add_reference(path, fail_on)
+    if not found:
+        return None
+    report = FileReport(str(path), fail_on=fail_on, findings=list(found))
+    report.stopped = "unreadable" if any(f.rule == "SE-SYN-001" for f in found) else "broken"
+    return finish(report, spec)
+
+
+def _run_findings(files: list[FileReport], xrf: Any) -> None:
+    """Add the cross-record findings, made once every file was read, to each file's report."""
+    found = xrf.finish()
+    partly = xrf.not_checked()
+    for report in files:
+        added = found.get(report.file, [])
+        if report.stopped == "max-errors":  # keep to the records that were read
+            added = [f for f in added if f.index is None or f.index < report.records]
+        report.findings.extend(added)
+        fired = {f.rule for f in report.findings}
+        for finding in added:
+            report.not_checked.pop(finding.rule, None)
+        for rule, reason in partly.items():
+            if rule not in fired:
+                report.not_checked.setdefault(rule, reason)
+
+
+def _bytes_of(progress: Callable[[str, int, int], None], name: str, total: int) -> Progress:
+    def report(done: int) -> None:
+        progress(name, done, total)
+
+    return report
