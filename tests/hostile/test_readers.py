@@ -85,11 +85,12 @@ def test_a_pipe_is_refused_at_once_with_a_reason(tmp_path: Path) -> None:
         X.read(path)
     assert "pipe (FIFO)" in caught.value.en and "管道" in caught.value.zh
     assert "None" not in caught.value.en
-    code, report, _ = _validate(path)
-    assert code == 2
-    (finding,) = report["files"][0]["findings"]
-    assert finding["rule"] == "SE-SYN-001" and "pipe (FIFO)" in finding["message"]["en"]
-    assert time.perf_counter() - start < 5  # nobody writes to it: no waiting
+    # The command line reads a FIFO as a stream (issue 11), waiting --wait seconds for a writer that never comes.
+    result = runner.invoke(app, ["validate", str(path), "-f", "json", "--wait", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (finding,) = json.loads(result.stdout)["files"][0]["findings"]
+    assert finding["rule"] == "SE-SYN-001" and "FIFO" in finding["message"]["en"]
+    assert time.perf_counter() - start < 5  # nobody writes to it: one second's wait, no hang
 
 
 def test_a_device_is_refused_not_read(tmp_path: Path) -> None:
