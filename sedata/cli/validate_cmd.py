@@ -208,7 +208,7 @@ def validate(
                     references=references,
                     wait=wait,
                     on_wait=waiting,
-                    engine=engine.value,
+                    engine="columnar" if engine is Engine.columnar else "row",
                 )
     except (LedgerError, TrustError) as exc:
         where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""
@@ -227,7 +227,7 @@ def _on_dask(
     today: Any,
     ledger: Path | None,
     signatures: Any,
-    references: list[str],
+    references: list[Path],
 ) -> Any:
     """The run on a Dask cluster (``sedata.distributed``); a missing extra or an unreachable scheduler is exit 2."""
     try:
