@@ -63,10 +63,10 @@ def test_calc_check_digit_rejects_a_character_outside_the_alphabet() -> None:
 
 
 def test_build_takes_a_complete_or_an_8_character_organisation_code() -> None:
-    assert uscc.build("9", "1", "110000", "600037341") == DOC_EXAMPLE
-    assert uscc.build("9", "1", "110000", "60003734") == DOC_EXAMPLE
-    assert uscc.build("9", "1", "110000", "60003734-1") == DOC_EXAMPLE
-    assert uscc.build("y", "1", "110105", "60003734") == "Y1110105600037341C"
+    assert uscc.generate("9", "1", "110000", "600037341") == DOC_EXAMPLE
+    assert uscc.generate("9", "1", "110000", "60003734") == DOC_EXAMPLE
+    assert uscc.generate("9", "1", "110000", "60003734-1") == DOC_EXAMPLE
+    assert uscc.generate("y", "1", "110105", "60003734") == "Y1110105600037341C"
 
 
 def test_authority_lookup() -> None:
@@ -88,16 +88,18 @@ def test_segments_places_and_english_names() -> None:
 
 
 def test_unknown_authority_and_category_notes_say_which_character() -> None:
-    (note,) = uscc.parse(uscc.build("B", "1", "110105", "60003734")).warnings
+    (note,) = uscc.parse(uscc.generate("B", "1", "110105", "60003734")).warnings
     assert (note.code, note.status) == ("unknown_authority", "UNCONFIRMED")
     assert "“B”" in note.zh and "'B'" in note.en
     (note,) = uscc.parse("94110105600037341Q").warnings
     assert (note.code, note.status) == ("unknown_category", "PARTIAL")
     assert "“4”" in note.zh and "“9”" in note.zh and "'4'" in note.en and "'9'" in note.en
     # Y has a single category (Y1); an unknown one under it is noted too.
-    y = uscc.build("Y", "2", "110105", "60003734")
+    y = uscc.generate("Y", "2", "110105", "60003734")
     assert [n.code for n in uscc.parse(y).warnings] == ["unknown_category"]
-    assert uscc.parse(uscc.build("Y", "1", "110105", "60003734")).segment("category").meaning == "不再具体划分机构类别"
+    assert (
+        uscc.parse(uscc.generate("Y", "1", "110105", "60003734")).segment("category").meaning == "不再具体划分机构类别"
+    )
 
 
 def test_an_authority_the_spec_does_not_confirm_is_noted(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,7 @@ def citizen_ids(draw: st.DrawFn) -> str:
     years = [y for v in admin_division.periods(code) for y in (v.start or 1980, min(v.end or 2020, 2020))]
     born = draw(st.dates(dt.date(max(min(years), 1900), 1, 1), dt.date(min(max(years), 2020), 12, 31)))
     try:
-        return citizen_id.build(code, born, draw(st.integers(1, 999)))
+        return citizen_id.generate(code, born, draw(st.integers(1, 999)))
     except Exception:  # a code not valid in that year: use a fixed, known-valid number instead
         return "11010519491231002X"
 

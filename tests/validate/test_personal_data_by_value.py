@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = re.compile(r"[0-9]{15,}[Xx]?")
 
 # Real division codes (芗城区, 朝阳区, 乌鲁木齐天山区) and birth dates: valid numbers with their check digits.
-ID_A = citizen_id.build("350602", dt.date(1986, 3, 14), 37)
-ID_B = citizen_id.build("110105", dt.date(1975, 11, 2), 118)
-ID_C = citizen_id.build("650102", dt.date(1990, 1, 1), 1)
-ID_X = next(n for n in (citizen_id.build("110105", dt.date(1949, 12, 31), s) for s in range(1, 200)) if n.endswith("X"))
+ID_A = citizen_id.generate("350602", dt.date(1986, 3, 14), 37)
+ID_B = citizen_id.generate("110105", dt.date(1975, 11, 2), 118)
+ID_C = citizen_id.generate("650102", dt.date(1990, 1, 1), 1)
+ID_X = next(
+    n for n in (citizen_id.generate("110105", dt.date(1949, 12, 31), s) for s in range(1, 200)) if n.endswith("X")
+)
 LEGACY = ID_B[:6] + ID_B[8:17]  # the same person's 15-digit number (year without "19", no check digit)
 IDS = (ID_A, ID_B, ID_C, ID_X)
 
