@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from sedata.codes._layout import alternatives
 from sedata.generate.naming import domain_type_name, domain_types, masked_suffix, personal_types
 from sedata.spec.envelope import (
     DELETE,
@@ -53,32 +54,10 @@ def _facet(parent: etree._Element, name: str, value: object) -> None:
     etree.SubElement(parent, _xs(name)).set("value", str(value))
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a portable pattern (``a|b`` → ``a``, ``b``)."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-    return [*parts, pattern[start:]]
-
-
 def _patterns(parent: etree._Element, pattern: str) -> None:
     # One facet per alternative (facets of one step are alternatives too): libxml2 (xmllint, lxml) rejects
     # "******************" against \*{18}|\*{15} but not against the two facets.
-    for alternative in _alternatives(pattern):
+    for alternative in alternatives(pattern):
         _facet(parent, "pattern", alternative)
 
 
