@@ -26,6 +26,10 @@ Fingerprint = tuple[str, str, str | None, str | None, str | None, str | None]
 """rule, file, record type, business key, field, value (only when there is no business key)."""
 
 
+BASELINE_LIMIT = 256 << 20
+"""Bytes a baseline file may have (about a million accepted findings)."""
+
+
 class BaselineError(ValueError):
     """A baseline file that cannot be read or written; bilingual."""
 
@@ -83,14 +87,16 @@ class Baseline:
     @classmethod
     def read(cls, path: Path) -> Baseline:
         """Read a baseline file written by :meth:`write`."""
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
+        from sedata.io import InputError
+        from sedata.io.limits import read_limited
+
+        try:  # bounded: a baseline is a user-given file, and /dev/zero must not fill memory
+            data: Any = json.loads(read_limited(path, BASELINE_LIMIT).decode("utf-8"))
+        except InputError as exc:
             raise BaselineError(
-                f"无法读取基线 {path}：{exc.strerror}",
-                f"cannot read the baseline {path}: {exc.strerror}",
+                f"无法读取基线 {path}：{exc.zh}", f"cannot read the baseline {path}: {exc.en}"
             ) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise BaselineError(
                 f"基线 {path} 不是有效的 JSON：{exc}",
                 f"the baseline {path} is not valid JSON: {exc}",

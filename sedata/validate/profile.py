@@ -135,14 +135,16 @@ def _matches(rule_id: str, name: str) -> bool:
 
 def load_profile(path: Path) -> Profile:
     """Read a profile file: ``[tool.sedata]`` of a ``pyproject.toml``, else the file's top level."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    from sedata.io import InputError
+    from sedata.io.limits import KEY_FILE_LIMIT, read_limited
+
+    try:  # bounded like every small file a user names (1 MiB)
+        data = tomllib.loads(read_limited(path, KEY_FILE_LIMIT).decode("utf-8"))
+    except InputError as exc:
         raise ProfileError(
-            f"无法读取接收方配置 {path}：{exc.strerror}",
-            f"cannot read the profile {path}: {exc.strerror}",
+            f"无法读取接收方配置 {path}：{exc.zh}", f"cannot read the profile {path}: {exc.en}"
         ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ProfileError(
             f"接收方配置 {path} 不是有效的 TOML：{exc}",
             f"the profile {path} is not valid TOML: {exc}",
