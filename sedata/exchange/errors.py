@@ -26,9 +26,12 @@ class ExchangeError(Exception):
         offset: int | None = None,
         index: int | None = None,
         last_good: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.zh, self.en = zh, en
         self.file, self.line, self.offset, self.index, self.last_good = file, line, offset, index, last_good
+        self.column = column
+        """Column (from 1, in characters) on ``line``, where the reader knows it."""
         super().__init__(self.message())
 
     def where(self) -> str:
@@ -36,6 +39,8 @@ class ExchangeError(Exception):
         head = self.file or ""
         if self.line is not None:
             head = f"{head}:{self.line}" if head else f"line {self.line}"
+            if self.column is not None:
+                head = f"{head}:{self.column}"
         extra = []
         if self.offset is not None:
             extra.append(f"byte {self.offset}")

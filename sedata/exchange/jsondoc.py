@@ -162,7 +162,7 @@ class JsonDocReader(MessageReader):
         )
 
     def _syntax(self, zh: str, en: str, src: Scanner, at: int, eof: bool, index: int | None) -> ExchangeError:
-        offset, line = src.offset(at), src.line(at)
+        offset, line, column = src.offset(at), src.line(at), src.column(at)
         if eof:
             return self.broken(
                 f"文件在第 {offset} 字节处中途结束（{zh}）",
@@ -170,13 +170,15 @@ class JsonDocReader(MessageReader):
                 truncated=True,
                 line=line,
                 offset=offset,
+                column=column,
             )
         err = self.broken(
-            f"不是有效的 JSON：{zh}（第 {offset} 字节）",
-            f"not valid JSON: {en} (at byte {offset})",
+            f"{zh}（第 {line} 行第 {column} 列，第 {offset} 字节）",
+            f"{en} (line {line}, column {column}, byte {offset})",
             truncated=False,
             line=line,
             offset=offset,
+            column=column,
         )
         err.index = index
         return err

@@ -78,6 +78,7 @@ class JsonlReader(MessageReader):
                 truncated=truncated,
                 line=line,
                 offset=self._offset + exc.pos,
+                column=column,
             ) from None
         except ExchangeError as exc:
             exc.offset = self._offset + (exc.offset or 0)

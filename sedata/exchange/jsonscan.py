@@ -40,6 +40,7 @@ class Scanner:
         self.pos = 0
         self.dropped_bytes = start  # bytes of the file before buf[0]
         self.lines = 1  # line number at buf[0]
+        self.column0 = 1  # column (in characters) of buf[0] on its line
         self.eof = False
         self._tail = b""  # an incomplete UTF-8 sequence at the end of the last chunk
         self._bad: Exception | None = None  # invalid UTF-8 met after the end of buf
@@ -53,6 +54,12 @@ class Scanner:
         """The line number of buffer index ``at`` (default: the next unread character)."""
         return self.lines + self.buf.count("\n", 0, self.pos if at is None else at)
 
+    def column(self, at: int | None = None) -> int:
+        """The column (from 1, in characters) of buffer index ``at`` on its line."""
+        at = self.pos if at is None else at
+        start = self.buf.rfind("\n", 0, at)
+        return at - start if start >= 0 else self.column0 + at
+
     def more(self, keep: int, want: int = _CHUNK) -> bool:
         """Read at least ``want`` more bytes, dropping the text before ``keep``; False at the end of the input."""
         if self._bad is not None:
@@ -62,6 +69,7 @@ class Scanner:
         if keep > 0:
             dropped = self.buf[:keep]
             self.lines += dropped.count("\n")
+            self.column0 = self.column(keep)
             self.dropped_bytes += len(dropped.encode("utf-8", "surrogatepass"))
             self.buf = self.buf[keep:]
             self.pos -= keep

@@ -97,14 +97,21 @@ class MessageReader(ABC):
         self.verified = True
 
     def broken(
-        self, zh: str, en: str, *, truncated: bool, line: int | None = None, offset: int | None = None
+        self,
+        zh: str,
+        en: str,
+        *,
+        truncated: bool,
+        line: int | None = None,
+        offset: int | None = None,
+        column: int | None = None,
     ) -> MalformedError:
         """A malformed- or truncated-file error naming the last record read whole."""
         last = self.count - 1 if self.count else None
         good_zh = f"；最后一条完整记录为 records[{last}]" if last is not None else "；尚未读到完整记录"
         good_en = f"; the last complete record is records[{last}]" if last is not None else "; no complete record"
         cls = TruncatedError if truncated else MalformedError
-        return cls(zh + good_zh, en + good_en, file=self.file, line=line, offset=offset, last_good=last)
+        return cls(zh + good_zh, en + good_en, file=self.file, line=line, offset=offset, last_good=last, column=column)
 
     def position(self) -> int:
         """Bytes of the file read so far (the parser reads ahead a little): for progress bars."""

@@ -272,9 +272,11 @@ class XmlReader(MessageReader):
         if entries:
             first = entries[0]
             msg, line, kind = first.message.strip(), first.line or None, first.type_name
+            column = first.column or None
         else:
             msg = (exc.msg or str(exc)).strip()
             line, kind = (exc.lineno or None), ""
+            column = None
         lowered = msg.lower()
         if "ENCODING" in kind or "encoding" in lowered or "utf-8" in lowered or "bytes:" in lowered:
             return EncodingError(
@@ -300,6 +302,7 @@ class XmlReader(MessageReader):
             f"the XML ends early at line {line} ({msg})" if truncated else f"XML not well-formed at line {line}: {msg}",
             truncated=truncated,
             line=line,
+            column=column if line is not None else None,
         )
 
     def _trailing(self, line: int | None, msg: str) -> TrailingContentError:

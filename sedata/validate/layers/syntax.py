@@ -71,7 +71,7 @@ def finding(ctx: FileContext, exc: ExchangeError, path: str | os.PathLike[str]) 
     """The finding for an error raised while opening or reading ``path``."""
     rule = rule_of(exc)
     detail = Text(exc.zh, exc.en)
-    where = Where(line=exc.line, index=exc.index)
+    where = Where(line=exc.line, column=exc.column, index=exc.index)
     at = pointer(HEADER) if isinstance(exc, HeaderError) else record_pointer(exc.index)
     header = shapes(ctx.spec)[HEADER_ENTITY]
     if isinstance(exc, TruncatedError):
