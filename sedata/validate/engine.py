@@ -224,7 +224,7 @@ def validate_file(
                 else:
                     run.run(run.reader, progress)
             after_read(FileAt(run.ctx, path, run.report, given, run.reader.header))
-    except registry.RAISES:
+    except registry.raises():  # evaluated only when something was raised
         raise  # what the caller gave cannot be used (a ledger): not this file's fault
     except Exception as exc:  # see FileRun.run: the file gets a finding, the run goes on
         run.internal_error(exc)

@@ -41,7 +41,7 @@ from sedata.validate.engine import (
     same_package,
     validate_file,
 )
-from sedata.validate.layers import syntax
+from sedata.validate.layers import registry, syntax
 from sedata.validate.layers.base import FileAt, Given, Signatures
 from sedata.validate.layers.crossfile import CrossRecord, members_read
 from sedata.validate.report import FileReport, Finding, Severity, Stop
@@ -287,7 +287,8 @@ def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport,
     )
     # Said again for the layers of the whole run (the ledger is the parent's); the trust layer's own reasons stay.
     layers = (options.spec or current()).rule_layers
-    kept = {r: t for r, t in report.not_checked.items() if layers[r] == "trust" and "trust" in options.layers}
+    trust = registry.TRUST.name
+    kept = {r: t for r, t in report.not_checked.items() if layers[r] == trust and trust in options.layers}
     report.not_checked.clear()
     report.not_checked.update(kept)
     return finish(report, options.spec or current(), options.layers), collector.lite if collector else []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import get_args
 
@@ -130,3 +132,13 @@ def test_trust_and_validate_do_not_import_each_other() -> None:
         if any(m == "sedata.trust" or m.startswith("sedata.trust.") for m in _imports(p))
     )
     assert importers == ["validate/layers/trust.py"]
+
+
+def test_validating_without_trust_or_ledger_loads_neither() -> None:
+    """The trust and sequence layers load sedata.trust and sedata.ledger only when a caller switches them on."""
+    code = (
+        "import sys, sedata.validate, sedata.validate.layers.registry\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sedata.trust', 'sedata.ledger'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -22,11 +22,12 @@ How to add a layer
 1. Write its rules in ``spec/rules/<name>.yaml`` with ``layer: <name>`` (add the name to
    ``sedata.spec.model.Layer`` and a prefix to ``LAYER_PREFIX``), then ``sedata spec build``.
 2. Write the module ``sedata/validate/layers/<name>.py`` that makes the findings, with ``FileContext.finding``.
-3. Give it a layer object with ``name``, ``scope``, ``switch``, ``off`` and the call of its scope
-   (``record_findings``, ``file_findings`` or ``start``), and list it once in ``registry.LAYERS`` where it
-   runs: layers of one scope run in the order listed, and a later one may read what earlier ones found
-   (sequence reads trust's findings). ``tests/validate/test_registry.py`` fails until the spec's rule
-   layers and the registry name the same layers.
+3. Give it a layer object in :mod:`~sedata.validate.layers.registry` — ``name``, ``scope``, ``switch``, ``off``
+   and the call of its scope (``record_findings``, ``file_findings`` or ``start``), handing over to the module
+   (imported inside the call when it is heavy) — and list it once in ``registry.LAYERS`` where it runs: layers
+   of one scope run in the order listed, and a later one may read what earlier ones found (sequence reads
+   trust's findings). ``tests/validate/test_registry.py`` fails until the spec's rule layers and the registry
+   name the same layers.
 4. A new switch is a field of :class:`Given` and a parameter of the callers that supply it.
 """
 
@@ -178,8 +179,10 @@ class RecordLayer(Layer, Protocol):
 class FileLayer(Layer, Protocol):
     """A layer called once per file, after its records were read."""
 
-    raises: tuple[type[Exception], ...]
-    """Errors of what the caller gave (a ledger that cannot be used): they end the run, not just the file."""
+    @property
+    def raises(self) -> tuple[type[Exception], ...]:
+        """Errors of what the caller gave (a ledger that cannot be used): they end the run, not just the file."""
+        ...
 
     def file_findings(self, at: FileAt) -> list[Finding]:
         """The layer's findings for the file; it may also name rules it could not check in ``at.report``."""

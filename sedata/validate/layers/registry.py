@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sedata.validate.layers import codes, envelope, schema, sequence, trust
-from sedata.validate.layers.base import FileLayer, Layer, RecordAt, RecordLayer, Scope, Switch
+from sedata.validate.layers import codes, envelope, schema, trust
+from sedata.validate.layers.base import FileAt, FileLayer, Layer, RecordAt, RecordLayer, Scope, Switch
 from sedata.validate.report import Finding, Text
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ _ACROSS_FILES = Text(
     "跨文件检查仅在一次运行（validate_files / sedata validate）中进行",
     "checked across the files of a run (validate_files, sedata validate), not file by file",
 )
+_NO_TRUST = Text("未指定 --trust，未检查签名", "no --trust certificates given; signatures were not checked")
+_NO_LEDGER = Text("未指定 --ledger，未检查通道序号", "no --ledger given; the channel's sequence was not checked")
 _RECONCILE = Text(
     "监管与检验数据的一致性由 sedata reconcile 检查",
     "supervision-inspection consistency is checked by sedata reconcile",
@@ -110,6 +112,44 @@ class CrossRecordLayer:
 
 
 @dataclass(frozen=True)
+class TrustLayer:
+    """Each package's detached signature, under the receiver's policy (:mod:`sedata.validate.layers.trust`)."""
+
+    name: str = "trust"
+    scope: Scope = "file"
+    switch: Switch = "signatures"
+    off: Text | None = _NO_TRUST
+
+    @property
+    def raises(self) -> tuple[type[Exception], ...]:
+        return ()  # a certificate that cannot be loaded is refused before any file is read (run.py)
+
+    def file_findings(self, at: FileAt) -> list[Finding]:
+        return trust.file_findings(at)
+
+
+@dataclass(frozen=True)
+class SequenceLayer:
+    """Each package against its channel's history in a ledger (:mod:`sedata.validate.layers.sequence`)."""
+
+    name: str = "sequence"
+    scope: Scope = "file"
+    switch: Switch = "ledger"
+    off: Text | None = _NO_LEDGER
+
+    @property
+    def raises(self) -> tuple[type[Exception], ...]:
+        from sedata.ledger import LedgerError  # loaded when needed: a validation without --ledger has no use for it
+
+        return (LedgerError,)  # a ledger that cannot be used is the caller's problem, not the file's
+
+    def file_findings(self, at: FileAt) -> list[Finding]:
+        from sedata.validate.layers import sequence
+
+        return sequence.file_findings(at)
+
+
+@dataclass(frozen=True)
 class ConsistencyLayer:
     """Supervision (registration) data against inspection data (``sedata reconcile``)."""
 
@@ -130,21 +170,29 @@ SCHEMA = SchemaLayer()
 CODES = CodesLayer()
 BUSINESS = BusinessLayer()
 CROSS_RECORD = CrossRecordLayer()
-TRUST = trust.LAYER
-SEQUENCE = sequence.LAYER
+TRUST = TrustLayer()
+SEQUENCE = SequenceLayer()
 CONSISTENCY = ConsistencyLayer()
 
 LAYERS: tuple[Layer, ...] = (SYNTAX, SCHEMA, CODES, BUSINESS, CROSS_RECORD, TRUST, SEQUENCE, CONSISTENCY)
 """Every layer, once, in the order they run; trust before sequence, which reads trust's findings."""
 
-RECORD_LAYERS: tuple[RecordLayer, ...] = tuple(x for x in LAYERS if isinstance(x, RecordLayer))
+
+def _making(call: str) -> tuple[Layer, ...]:
+    # Looked up on the class: an isinstance check against the protocol would evaluate properties (and imports).
+    return tuple(x for x in LAYERS if callable(getattr(type(x), call, None)))
+
+
+RECORD_LAYERS = cast(tuple[RecordLayer, ...], _making("record_findings"))
 """The layers called for each record, in order."""
 
-FILE_LAYERS: tuple[FileLayer, ...] = tuple(x for x in LAYERS if isinstance(x, FileLayer))
+FILE_LAYERS = cast(tuple[FileLayer, ...], _making("file_findings"))
 """The layers called once per file after its records were read, in order."""
 
-RAISES: tuple[type[Exception], ...] = tuple(e for x in FILE_LAYERS for e in x.raises)
-"""Errors of what the caller gave, which end the run rather than the one file."""
+
+def raises() -> tuple[type[Exception], ...]:
+    """Errors of what the caller gave (a ledger that cannot be used), which end the run rather than the one file."""
+    return tuple(e for x in FILE_LAYERS for e in x.raises)
 
 
 def names() -> tuple[str, ...]:

@@ -8,24 +8,23 @@ broken, cut-off or forged file never becomes part of the channel's history nor t
 the genuine package. The findings are about the header, so they carry no record index.
 
 :func:`check_packages` runs this layer alone over files (``sedata ledger check``); in a validation,
-:data:`LAYER` is called once per file, after the file's records were read and the trust layer ran.
+:func:`file_findings` is called once per file, after the file's records were read and the trust layer ran.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sedata import __version__
 from sedata.elements import MessageHeader
-from sedata.ledger import Earlier, Ledger, LedgerError, Package, SequenceEvent, spans_text
+from sedata.ledger import Earlier, Ledger, Package, SequenceEvent, spans_text
 from sedata.spec import Spec, current
 from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._stream import stream
-from sedata.validate.layers.base import FileAt, Scope, Switch
+from sedata.validate.layers.base import FileAt
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 from sedata.validate.shapes import FieldShape, pointer, shapes
 
@@ -67,29 +66,12 @@ def findings(
     return event_findings(ctx, ledger.record(header, where), header)
 
 
-_NO_LEDGER = Text("未指定 --ledger，未检查通道序号", "no --ledger given; the channel's sequence was not checked")
-
-
-@dataclass(frozen=True)
-class SequenceLayer:
-    """The sequence layer: once per file, after its records were read, when the caller gives a channel ledger."""
-
-    name: str = "sequence"
-    scope: Scope = "file"
-    switch: Switch = "ledger"
-    off: Text | None = _NO_LEDGER
-    raises: tuple[type[Exception], ...] = (LedgerError,)
-    """A ledger that cannot be used is the caller's problem, not the file's."""
-
-    def file_findings(self, at: FileAt) -> list[Finding]:
-        """Judge the package against the ledger (recorded when it passed, else logged rejected)."""
-        if at.given.ledger is None or at.header is None:
-            return []
-        report = at.report
-        return findings(at.ctx, at.given.ledger, at.header, whole=report.verified, path=at.path, prior=report.findings)
-
-
-LAYER = SequenceLayer()
+def file_findings(at: FileAt) -> list[Finding]:
+    """The sequence layer's call in a validation: judge the package against the ledger ``at`` gives."""
+    if at.given.ledger is None or at.header is None:
+        return []
+    report = at.report
+    return findings(at.ctx, at.given.ledger, at.header, whole=report.verified, path=at.path, prior=report.findings)
 
 
 _NOT_WHOLE = "not-read-whole"

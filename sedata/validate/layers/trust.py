@@ -12,12 +12,11 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sedata.spec.envelope import HEADER, HEADER_ENTITY, envelope_ids
 from sedata.validate.context import FileContext
-from sedata.validate.layers.base import FileAt, Scope, Signatures, Switch
+from sedata.validate.layers.base import FileAt, Signatures
 from sedata.validate.masking import shorten
 from sedata.validate.report import ElementRef, Finding, Text
 from sedata.validate.shapes import pointer
@@ -161,30 +160,15 @@ def not_checked(ctx: FileContext, found: Iterable[Finding]) -> dict[str, Text]:
     return {r: reason for r in ctx.spec.rules if layers[r] == "trust" and r not in fired}
 
 
-_NO_TRUST = Text("未指定 --trust，未检查签名", "no --trust certificates given; signatures were not checked")
+def file_findings(at: FileAt) -> list[Finding]:
+    """The trust layer's call in a validation: check the package's signature (the file is read again, streaming)
+    against the certificates ``at`` gives; the rules a missing or unusable signature leaves unchecked are named in
+    the report."""
+    check: Signatures | None = at.given.signatures
+    if check is None:
+        return []
+    from sedata.trust.policy import SignaturePolicy
 
-
-@dataclass(frozen=True)
-class TrustLayer:
-    """The trust layer: once per file, after its records were read, when the caller gives certificates."""
-
-    name: str = "trust"
-    scope: Scope = "file"
-    switch: Switch = "signatures"
-    off: Text | None = _NO_TRUST
-    raises: tuple[type[Exception], ...] = ()
-
-    def file_findings(self, at: FileAt) -> list[Finding]:
-        """Check the package's signature (the file is read again, streaming); the rules a missing or unusable
-        signature leaves unchecked are named in the report."""
-        check: Signatures | None = at.given.signatures
-        if check is None:
-            return []
-        from sedata.trust.policy import SignaturePolicy
-
-        found = signature_findings(at.ctx, at.path, trust_store(check.trust), SignaturePolicy(required=check.required))
-        at.report.not_checked.update(not_checked(at.ctx, found))  # e.g. unsigned: the other SE-SIG rules
-        return found
-
-
-LAYER = TrustLayer()
+    found = signature_findings(at.ctx, at.path, trust_store(check.trust), SignaturePolicy(required=check.required))
+    at.report.not_checked.update(not_checked(at.ctx, found))  # e.g. unsigned: the other SE-SIG rules
+    return found
