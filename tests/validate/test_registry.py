@@ -142,3 +142,28 @@ def test_validating_without_trust_or_ledger_loads_neither() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class _Ledger:
+    """Stands in for a channel ledger: fails as ``error`` says when the sequence layer judges a package."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def record(self, *_args: object) -> list[object]:
+        raise self.error
+
+    reject = record
+
+
+def test_an_unusable_ledger_ends_the_run_and_another_error_only_the_file() -> None:
+    """A file layer's own input errors (LedgerError) reach the caller; anything else is that file's SE-SYN-001."""
+    from sedata.ledger import LedgerError
+    from sedata.validate.engine import validate_file
+
+    unusable = LedgerError("unusable", "账本无法写入", "the ledger cannot be written")
+    with pytest.raises(LedgerError):
+        validate_file(EXAMPLE, today=dt.date(2026, 12, 6), ledger=_Ledger(unusable))  # type: ignore[arg-type]
+    report = validate_file(EXAMPLE, today=dt.date(2026, 12, 6), ledger=_Ledger(KeyError("x")))  # type: ignore[arg-type]
+    assert [f.rule for f in report.findings] == ["SE-SYN-001"] and report.stopped == "unreadable"
+    assert "KeyError" in report.findings[0].message.en
