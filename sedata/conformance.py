@@ -37,8 +37,9 @@ from pydantic import ValidationError
 from sedata.spec import Spec, current
 from sedata.spec.rule_params import schema_of
 from sedata.trust.errors import TrustError
-from sedata.validate import LAYERS, validate_files
-from sedata.validate.engine import Signatures
+from sedata.validate import validate_files
+from sedata.validate.layers import registry
+from sedata.validate.layers.base import Signatures
 from sedata.validate.layers.consistency import reconcile
 from sedata.validate.report import Finding
 
@@ -154,9 +155,9 @@ def _listed(value: object) -> list[Any]:
     return value
 
 
-SUITE_LAYERS: tuple[str, ...] = (*LAYERS, "cross-record", "sequence", "trust", "consistency")
-"""The layers the suite checks: those of every file and every run, those a case switches on (ledger, trust), and
-the reconciliation of registration with inspection data (reconcile)."""
+SUITE_LAYERS: tuple[str, ...] = registry.names()
+"""The layers the suite checks: every layer, since a case can switch each on (files of a run, ledger, trust, and
+the reconciliation of registration with inspection data)."""
 
 
 def automatic_rules(spec: Spec | None = None) -> set[str]:

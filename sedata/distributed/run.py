@@ -22,9 +22,10 @@ from sedata import __version__
 from sedata.distributed.keys import check_partition, empty_findings, empty_rows, key_rows, reference_rows
 from sedata.distributed.partitions import ROW, ChunkResult, Engine, FilePlan, Lite, Options, plan_file
 from sedata.spec import Spec, current
-from sedata.validate.engine import Signatures, _trust_store, active_layers, file_size, same_package
+from sedata.validate.engine import Signatures, active_layers, file_size, same_package
 from sedata.validate.layers._stream import stream
 from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED, _plans, key_text
+from sedata.validate.layers.trust import trust_store as _trust_store
 from sedata.validate.parallel import _merge, _sequence
 from sedata.validate.places import locate_all
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text

@@ -47,6 +47,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sedata.validate.layers.registry import of_scope
+
 SCORECARD_VERSION = "1.0"
 """Version of the ``scorecard.json`` layout; a key is never renamed or removed within a major version."""
 
@@ -81,7 +83,8 @@ records scores about five points below a clean one (bench: two 1 000-record samp
 DEFAULT_LIMIT_DAYS = 30
 """Timeliness limit in days — UNCONFIRMED: no source states a reporting deadline; a parameter, not a rule."""
 
-CONSISTENCY_LAYERS: tuple[str, ...] = ("cross-record", "consistency")
+CONSISTENCY_LAYERS: tuple[str, ...] = of_scope("run")
+"""The layers whose findings compare records with one another (across files, or registration with inspection)."""
 
 
 @dataclass(frozen=True)

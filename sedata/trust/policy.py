@@ -1,18 +1,15 @@
-"""Signature policy for the validator: the SE-SIG findings (``spec/rules/trust.yaml``) for one package.
+"""Signature policy: what a package's signature shows wrong, judged against a trust store, as plain results.
 
-The validator calls :func:`signature_findings` once per file when a policy asks for signatures, with a
-:class:`TrustStore` of the certificates (or public keys) whose signatures it accepts, the roots they must chain
-to, and the receiver's signer map (``signers.yaml``: which key may sign for which senders; docs/trust-model.md).
-The package is read again here (file bytes and records, both streamed, so constant memory). Unreadable packages
-are left to the syntax layer: this layer reports only what the signature shows.
-
-``sedata.validate`` is imported inside the functions, never at module level, so the validator can import
-this module without an import cycle.
+:func:`package_problems` checks one package with a :class:`TrustStore` of the certificates (or public keys)
+whose signatures are accepted, the roots they must chain to, and the receiver's signer map (``signers.yaml``:
+which key may sign for which senders; docs/trust-model.md). The package is read again here (file bytes and
+records, both streamed, so constant memory). Each :class:`Problem` names the check that failed; the validator's
+trust layer turns them into SE-SIG findings (``spec/rules/trust.yaml``). The validator imports this package,
+never the reverse.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
@@ -21,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sedata.spec.envelope import HEADER
+from sedata.spec.envelope import envelope_ids
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
 from sedata.trust.files import is_private_key_file, read_limited
@@ -29,15 +26,13 @@ from sedata.trust.package import Check, Verification, certificate_checks, sig_pa
 from sedata.trust.text import shown
 
 if TYPE_CHECKING:
-    from sedata.validate.context import FileContext
-    from sedata.validate.report import ElementRef, Finding, Text
+    from sedata.spec import Spec
 
 _PEM_SUFFIXES = (".pem", ".crt", ".cer", ".pub")
 _MAP_SUFFIXES = (".yaml", ".yml")
 SIGNER_MAP_NAMES = ("signers.yaml", "signers.yml")
 """The receiver's signer map in a trust folder (docs/trust-model.md)."""
 SIGNER_MAP_FORMAT = "sedata-signers"
-_HEADER_ELEMENTS = {"recordCount": "SE.MSG.0009", "digest": "SE.MSG.0011"}
 
 
 @dataclass(frozen=True)
@@ -304,171 +299,139 @@ class SignaturePolicy:
 
     required: bool = True
     algorithms: frozenset[str] | None = None
-    """Allowed algorithm codes; None: the list in rule SE-SIG-003's ``algorithms`` parameter."""
+    """Allowed algorithm codes; None: the list the spec's trust rules allow (the validator's trust layer)."""
 
 
-def allowed_algorithms(ctx: FileContext, policy: SignaturePolicy) -> frozenset[str]:
-    """The algorithms ``policy`` allows (its own list, else SE-SIG-003's parameter)."""
-    if policy.algorithms is not None:
-        return policy.algorithms
-    rule, _layer = ctx.rule("SE-SIG-003")
-    return frozenset(rule.parameters["algorithms"].split())
+@dataclass(frozen=True)
+class Problem:
+    """One thing a package's signature shows wrong under a policy: a plain check result, for the validator to report.
+
+    ``check`` names what failed: ``unsigned`` (no signature file), ``unusable`` (a signature file that cannot be
+    used), ``algorithm`` (not allowed), ``key`` (not in the trust store), ``signature`` (the value does not verify),
+    ``header`` (a header member changed since signing), ``count``, ``digest`` and ``bytes`` (records or file bytes
+    changed), ``signedAt``, ``certificate`` and ``validity`` (the signer's certificate), ``chain`` (not vouched
+    for by a root) and ``grant`` (the signer may not sign for the sender).
+    """
+
+    check: str
+    value: str | None = None
+    """What was found, unshortened."""
+    expected: str | None = None
+    detail: tuple[str, str] | str | None = None
+    """An explanation, in Chinese and English (one text for both when it is data)."""
+    member: str | None = None
+    """The header member the problem is about, when its check does not say (``header``)."""
+    warning: bool = False
+    """The receiver does not require what is missing: worth a warning only."""
 
 
-def signature_findings(
-    ctx: FileContext,
+SIGNER_CHECKS = ("signature", "signedAt", "grant", "certificate", "validity", "chain")
+"""The checks that need the signer's trusted key: the signature value, and the signer and its certificate."""
+
+
+def package_problems(
+    spec: Spec,
     path: str | os.PathLike[str],
     trust: TrustStore,
-    policy: SignaturePolicy | None = None,
+    policy: SignaturePolicy,
+    algorithms: frozenset[str],
     *,
     sig_path: str | os.PathLike[str] | None = None,
-) -> list[Finding]:
-    """The SE-SIG findings for the package at ``path`` (its signature at ``sig_path``, default ``path.sig``).
+) -> list[Problem]:
+    """What the signature of the package at ``path`` (at ``sig_path``, default ``path.sig``) shows wrong, with
+    ``algorithms`` allowed (the policy's own, else the spec's).
 
-    A missing signature is never silent under a trust store: an error when the policy requires signatures,
-    else a warning (SE-SIG-001 either way).
+    A missing signature is never silent under a trust store: a problem whether or not the policy requires
+    signatures (a ``warning`` one when it does not).
     """
-    policy = policy or SignaturePolicy()
     sig_file = sig_path_for(path) if sig_path is None else Path(sig_path)
     if not sig_file.exists():
-        return [_unsigned(ctx, sig_file.name, policy)]
+        return [_unsigned(sig_file.name, policy)]
     result = verify_with(path, trust.public_keys(), sig_file)
-    return findings_of(ctx, result, trust, policy)
+    return problems_of(spec, result, trust, policy, algorithms)
 
 
-def _unsigned(ctx: FileContext, name: str, policy: SignaturePolicy) -> Finding:
-    from sedata.validate.report import Text
-
+def _unsigned(name: str, policy: SignaturePolicy) -> Problem:
     if policy.required:
-        return ctx.finding(
-            "SE-SIG-001",
-            detail=Text(f"签名策略要求签名，缺少 {name}", f"the policy requires a signature; {name} is missing"),
+        return Problem(
+            "unsigned", detail=(f"签名策略要求签名，缺少 {name}", f"the policy requires a signature; {name} is missing")
         )
-    found = ctx.finding(
-        "SE-SIG-001",
-        detail=Text(
+    return Problem(
+        "unsigned",
+        detail=(
             f"缺少 {name}；未要求签名（--require-signature），报文来源与完整性均未经验证",
             f"{name} is missing; signatures are not required (--require-signature), so neither the sender nor the "
             "content was verified",
         ),
+        warning=True,
     )
-    return dataclasses.replace(found, severity="warning")
 
 
-def not_checked(ctx: FileContext, found: Iterable[Finding]) -> dict[str, Text]:
-    """The SE-SIG rules that ``found`` shows could not be checked (no signature file, or one that cannot be used)."""
-    from sedata.validate.report import Text
-
-    fired = {f.rule for f in found}
-    layers = ctx.spec.rule_layers
-    if "SE-SIG-001" in fired:
-        reason = Text("报文未签名，未验证签名", "the package is not signed; no signature was verified")
-    elif "SE-SIG-002" in fired:
-        reason = Text("签名文件无法使用，未验证签名", "the signature file cannot be used; no signature was verified")
-    elif "SE-SIG-004" in fired:
-        reason = Text(
-            "签名密钥不受信任，未验证签名值与签名者",
-            "the signing key is not trusted; its signature and signer were not checked",
-        )
-        return {r: reason for r in _SIGNER_RULES if r not in fired}
-    else:
-        return {}
-    return {r: reason for r in ctx.spec.rules if layers[r] == "trust" and r not in fired}
-
-
-_SIGNER_RULES = ("SE-SIG-005", "SE-SIG-010", "SE-SIG-011", "SE-SIG-012", "SE-SIG-013", "SE-SIG-014")
-"""The rules that need the signer's trusted key: the signature value, and the signer and its certificate."""
-
-
-def findings_of(
-    ctx: FileContext,
+def problems_of(
+    spec: Spec,
     result: Verification,
     trust: TrustStore,
     policy: SignaturePolicy,
+    algorithms: frozenset[str],
     *,
     now: dt.datetime | None = None,
-) -> list[Finding]:
-    """The SE-SIG findings a :class:`Verification` amounts to, the signer judged against ``trust``."""
-    from sedata.validate.masking import shorten
-    from sedata.validate.report import Text
-
+) -> list[Problem]:
+    """What a :class:`Verification` shows wrong, the signer judged against ``trust``."""
     error = result.error
     if error is not None:
         if error.code == "sig-missing":
-            return [_unsigned(ctx, Path(result.sig_file).name, policy)]
+            return [_unsigned(Path(result.sig_file).name, policy)]
         if error.file == result.sig_file:
-            return [ctx.finding("SE-SIG-002", detail=_text(error))]
-        return []  # the package itself is unreadable: the syntax layer reports it
+            return [Problem("unusable", detail=(error.zh, error.en))]
+        return []  # the package itself is unreadable: the validator's syntax layer reports it
     doc = result.doc
     assert doc is not None
-    out: list[Finding] = []
-    allowed = allowed_algorithms(ctx, policy)
-    if doc["algorithm"] not in allowed:
-        out.append(ctx.finding("SE-SIG-003", value=doc["algorithm"], expected=", ".join(sorted(allowed))))
+    out: list[Problem] = []
+    if doc["algorithm"] not in algorithms:
+        out.append(Problem("algorithm", value=doc["algorithm"], expected=", ".join(sorted(algorithms))))
     for check in result.failures:
-        detail = Text(check.zh, check.en)
+        detail = (check.zh, check.en)
         if check.name == "key":
             held = len(trust.entries)
             out.append(
-                ctx.finding(
-                    "SE-SIG-004",
+                Problem(
+                    "key",
                     value=doc["keyId"][:16] + "…",
-                    detail=Text(f"信任库中有 {held} 个证书", f"the trust store holds {held} certificate(s)"),
+                    detail=(f"信任库中有 {held} 个证书", f"the trust store holds {held} certificate(s)"),
                 )
             )
         elif check.name == "signature":
-            out.append(ctx.finding("SE-SIG-005", detail=detail))
+            out.append(Problem("signature", detail=detail))
         elif check.name == "header":
-            out.extend(_header_findings(ctx, doc["header"], result))
+            out.extend(_header_problems(doc["header"], result))
         elif check.name in ("count", "digest"):
-            rule = "SE-SIG-007" if check.name == "count" else "SE-SIG-008"
-            name = "recordCount" if check.name == "count" else "digest"
-            out.append(
-                ctx.finding(
-                    rule,
-                    pointer=_pointer(name),
-                    element=_ref(ctx, _HEADER_ELEMENTS[name], name),
-                    value=shorten(check.actual or ""),
-                    expected=check.expected,
-                )
-            )
+            out.append(Problem(check.name, value=check.actual or "", expected=check.expected))
         elif check.name == "bytes":
             out.append(
-                ctx.finding(
-                    "SE-SIG-009",
-                    value=shorten(check.actual or ""),
+                Problem(
+                    "bytes",
+                    value=check.actual or "",
                     expected=check.expected,
                     detail=f"{doc['file']['format']}, {doc['file']['digestAlgorithm']}",
                 )
             )
     if result.check("key").status == "ok":
-        out.extend(_signer_findings(ctx, doc, result, trust, now))
+        out.extend(_signer_problems(spec, doc, result, trust, now))
     return out
 
 
-_CERTIFICATE_RULES = {"signedAt": "SE-SIG-010", "certificate": "SE-SIG-012", "validity": "SE-SIG-013"}
-
-
-def _signer_findings(
-    ctx: FileContext, doc: dict[str, Any], result: Verification, trust: TrustStore, now: dt.datetime | None
-) -> list[Finding]:
-    """Who signed, judged: the certificate (SE-SIG-010, 012, 013), its chain (014) and whom it may sign for (011)."""
-    from sedata.validate.masking import shorten
-    from sedata.validate.report import Text
-
+def _signer_problems(
+    spec: Spec, doc: dict[str, Any], result: Verification, trust: TrustStore, now: dt.datetime | None
+) -> list[Problem]:
+    """Who signed, judged: the certificate (signedAt, certificate, validity), its chain and whom it may sign for."""
     key_id = str(doc["keyId"])
     _key, cert = trust.entries[key_id]
-    out: list[Finding] = []
+    out: list[Problem] = []
     checks: list[Check] = certificate_checks(cert, str(doc["signedAt"]), now) if cert is not None else []
     for check in checks:
         if check.status == "failed":
             out.append(
-                ctx.finding(
-                    _CERTIFICATE_RULES[check.name],
-                    value=shorten(check.actual) if check.actual else None,
-                    expected=check.expected,
-                    detail=Text(check.zh, check.en),
-                )
+                Problem(check.name, value=check.actual or None, expected=check.expected, detail=(check.zh, check.en))
             )
     try:
         signed_at: dt.datetime | None = dt.datetime.fromisoformat(str(doc["signedAt"]))
@@ -476,21 +439,20 @@ def _signer_findings(
         signed_at = None
     problem = trust.chain_problem(key_id, signed_at if signed_at and signed_at.tzinfo else None)
     if problem is not None:
-        out.append(ctx.finding("SE-SIG-014", value=key_id[:16] + "…", detail=Text(*problem)))
+        out.append(Problem("chain", value=key_id[:16] + "…", detail=problem))
     header = result.observed.header if result.observed and result.observed.header else doc["header"]
-    sender, message_type = str(header.get("sender", "")), header.get("messageType")
+    sender_name, type_name = _header_names(spec)
+    sender, message_type = str(header.get(sender_name, "")), header.get(type_name)
     allowed = trust.senders_of(key_id, message_type if isinstance(message_type, str) else None)
     if sender not in allowed:
         may = "、".join(sorted(allowed)) if allowed else "—"
         who = shown(cert.subject) if cert is not None else key_id[:16] + "…"  # a person's certificate may hold an ID
         out.append(
-            ctx.finding(
-                "SE-SIG-011",
-                pointer=_pointer("sender"),
-                element=_ref(ctx, "SE.MSG.0004", "sender"),
-                value=shorten(sender),
+            Problem(
+                "grant",
+                value=sender,
                 expected=may,
-                detail=Text(
+                detail=(
                     f"签名者 {who}，报文类型 {message_type}；授权来自证书中的统一社会信用代码与接收方的签名者授权表",
                     f"signer {who}, message type {message_type}; grants come from the certificate's unified social "
                     "credit code and the receiver's signer map",
@@ -500,48 +462,20 @@ def _signer_findings(
     return out
 
 
-def _text(error: TrustError) -> Text:
-    from sedata.validate.report import Text
+def _header_names(spec: Spec) -> tuple[str, str]:
+    """The header members naming the sender and the message type, as the spec's envelope declares them."""
+    from sedata.spec.loader import exchange_name
 
-    return Text(error.zh, error.en)
-
-
-def _pointer(name: str) -> str:
-    from sedata.validate.shapes import pointer
-
-    return pointer(HEADER, name)
+    ids = envelope_ids(spec)
+    return exchange_name(spec.elements[ids.sender]), exchange_name(spec.elements[ids.message_type])
 
 
-def _ref(ctx: FileContext, element_id: str, exchange_name: str) -> ElementRef:
-    from sedata.validate.report import ElementRef, Text
-
-    name = ctx.spec.elements[element_id].name
-    return ElementRef(element_id, Text(name.zh, name.en), exchange_name)
-
-
-def _header_findings(ctx: FileContext, signed: dict[str, object], result: Verification) -> list[Finding]:
-    from sedata.elements import MessageHeader
-    from sedata.validate.masking import shorten
-    from sedata.validate.report import ElementRef, Text
-
+def _header_problems(signed: dict[str, object], result: Verification) -> list[Problem]:
     now = result.observed.header if result.observed else None
     if now is None:
         return []  # an unreadable header is the syntax layer's finding
-    element_of = {
-        field.validation_alias: MessageHeader.element_of(name) for name, field in MessageHeader.model_fields.items()
-    }
-    out = []
-    for name in sorted(signed.keys() | now.keys()):
-        if signed.get(name) == now.get(name):
-            continue
-        element = element_of.get(name)
-        out.append(
-            ctx.finding(
-                "SE-SIG-006",
-                pointer=_pointer(name),
-                element=_ref(ctx, element, name) if element else ElementRef(name, Text(name, name), name),
-                value=shorten(str(now.get(name, "—"))),
-                expected=shorten(str(signed.get(name, "—"))),
-            )
-        )
-    return out
+    return [
+        Problem("header", member=name, value=str(now.get(name, "—")), expected=str(signed.get(name, "—")))
+        for name in sorted(signed.keys() | now.keys())
+        if signed.get(name) != now.get(name)
+    ]

@@ -38,10 +38,10 @@ from segno import consts
 
 from sedata.codes import citizen_id, operator_item
 from sedata.codes._base import InvalidCode
+from sedata.privacy.values import mask_value
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
 from sedata.trust.text import mask_id_runs
-from sedata.validate.masking import mask
 
 PREFIX = "SE1:"
 _CONTEXT = b"sedata-cert-qr/1\n"
@@ -52,6 +52,7 @@ _SIG_BYTES = 64
 _FIXED = struct.Struct(">B8sHH")
 _TEXT_ENCODING = "gb18030"
 _ITEM_SEPARATOR = ","
+_PROFILE = "share"  # the spec's masking profile for shared data (spec/privacy.yaml): 张*, 110105********002X
 _QUIET_ZONE = 4  # modules of blank border ISO/IEC 18004 asks for
 
 
@@ -90,10 +91,10 @@ def facts_from_record(data: dict[str, Any]) -> CertificateFacts:
     number = cert.certificate_no
     # The number is widely held to be the holder's ID number (SE.OPC.0001 note): never carried whole then.
     if citizen_id.is_valid(number) or citizen_id.compact(number) == citizen_id.compact(cert.holder_citizen_id):
-        number = mask(number, "citizen-id")
+        number = mask_value("citizen-id", number, _PROFILE)
     return CertificateFacts(
         certificate_no=mask_id_runs(number),
-        holder_name=mask(cert.holder_name, "name"),
+        holder_name=mask_value("name", cert.holder_name, _PROFILE),
         item_table=cert.item_table,
         items=tuple(items),
         issuing_authority=mask_id_runs(cert.issuing_authority),

@@ -1,8 +1,9 @@
 """Run the layers over files: stream each message once, collect every finding, say what was not checked.
 
-A file is read record by record (constant memory): the envelope, schema, codes and business layers run on
-each record as it arrives; a reading error ends the file with one syntax finding; record count and digest
-findings come after the records. Only ``max_errors`` stops a readable file early.
+A file is read record by record (constant memory): the record layers of the registry
+(:mod:`sedata.validate.layers.registry`: structure, codes, business) run on each record as it arrives; a reading
+error ends the file with one syntax finding; record count and digest findings come after the records, then the
+file layers the caller switched on (trust, sequence). Only ``max_errors`` stops a readable file early.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sedata.exchange import (
     ExchangeError,
@@ -24,31 +24,21 @@ from sedata.exchange import (
 )
 from sedata.exchange.reader import MessageReader
 from sedata.spec import Spec, current
-from sedata.spec.envelope import DATA, HEADER, HEADER_ENTITY, RECORDS
+from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 
 if TYPE_CHECKING:
-    from sedata.elements import MessageHeader
     from sedata.ledger import Ledger
-from sedata.validate.layers import business, codes, envelope, schema, syntax
+from sedata.validate.layers import business, codes, envelope, registry, syntax
+from sedata.validate.layers.base import FileAt, Given, RecordAt, Switch
+from sedata.validate.layers.base import Signatures as Signatures  # callers import it from here too
 from sedata.validate.report import FileReport, Finding, Severity, Text
-from sedata.validate.shapes import DataPath, masked_data, masked_key
+from sedata.validate.shapes import DataPath, masked_data
 
-LAYERS: tuple[str, ...] = ("syntax", "schema", "codes", "business")
+LAYERS: tuple[str, ...] = registry.active()
 """The layers checked on every file; rules of other layers are reported as not checked unless switched on."""
 
-OPTIONAL_LAYERS: dict[str, Text] = {
-    "cross-record": Text(
-        "跨文件检查仅在一次运行（validate_files / sedata validate）中进行",
-        "checked across the files of a run (validate_files, sedata validate), not file by file",
-    ),
-    "consistency": Text(
-        "监管与检验数据的一致性由 sedata reconcile 检查",
-        "supervision-inspection consistency is checked by sedata reconcile",
-    ),
-    "sequence": Text("未指定 --ledger，未检查通道序号", "no --ledger given; the channel's sequence was not checked"),
-    "trust": Text("未指定 --trust，未检查签名", "no --trust certificates given; signatures were not checked"),
-}
+OPTIONAL_LAYERS: dict[str, Text] = registry.off_reasons()
 """Layers that run when the caller gives what they need, with the reason given when they did not run."""
 
 NOT_CHECKED: dict[str, Text] = {
@@ -223,9 +213,9 @@ def validate_file(
     spec = spec or current()
     run = FileRun(path, spec, fail_on, max_errors, today or dt.date.today())
     run.observer = observer
+    given = Given(run=observer is not None, ledger=ledger, signatures=signatures)
     try:
-        opened = run.open()
-        if opened:
+        if run.open():
             assert run.reader is not None
             with run.reader:
                 run.header_findings()
@@ -233,20 +223,23 @@ def validate_file(
                     records(run, progress)
                 else:
                     run.run(run.reader, progress)
-            if signatures is not None:
-                signature_findings(run.report, run.ctx, path, signatures)
+            after_read(FileAt(run.ctx, path, run.report, given, run.reader.header))
+    except registry.raises():  # evaluated only when something was raised
+        raise  # what the caller gave cannot be used (a ledger): not this file's fault
     except Exception as exc:  # see FileRun.run: the file gets a finding, the run goes on
         run.internal_error(exc)
-        opened = False
-    if opened:
-        assert run.reader is not None
-        if ledger is not None:
-            sequence_findings(run.report, run.ctx, ledger, run.reader.header, path)
-    layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
-    finish(run.report, run.spec, layers)
+    finish(run.report, run.spec, registry.active(given.switches()))
     if run.twin_of is not None:
         same_package(run.report, spec, run.twin_of)
     return run.report
+
+
+def after_read(at: FileAt) -> None:
+    """Run the file layers ``at.given`` switches on (trust, then sequence) on a file whose records were read."""
+    on = at.given.switches()
+    for layer in registry.FILE_LAYERS:
+        if layer.switch in on:
+            at.report.findings.extend(layer.file_findings(at))
 
 
 def same_package(report: FileReport, spec: Spec, first: str) -> None:
@@ -256,57 +249,14 @@ def same_package(report: FileReport, spec: Spec, first: str) -> None:
         f"the same package as {first} (same message id and records digest): checked across files as that file",
     )
     for rule_id in spec.rules:
-        if spec.rule_layers[rule_id] == "cross-record" or rule_id == business.DUPLICATE:
+        if spec.rule_layers[rule_id] == registry.CROSS_RECORD.name or rule_id == business.DUPLICATE:
             report.not_checked[rule_id] = reason  # the run's key index skipped the copy's keys
-
-
-@dataclass(frozen=True)
-class Signatures:
-    """Check each package's detached signature (``FILE.sig``) against these certificates or public keys."""
-
-    trust: tuple[str, ...]
-    """PEM files, or folders of them, whose signatures are accepted."""
-    required: bool = True
-    """An unsigned package is a finding (SE-SIG-001); else only signatures that are there are checked."""
 
 
 def active_layers(*, ledger: bool = False, signatures: bool = False, run: bool = False) -> tuple[str, ...]:
     """The layers a run checks, given what the caller supplied (``run``: files validated as one run)."""
-    optional = (("cross-record", run), ("sequence", ledger), ("trust", signatures))
-    return LAYERS + tuple(layer for layer, on in optional if on)
-
-
-def signature_findings(report: FileReport, ctx: FileContext, path: str | os.PathLike[str], check: Signatures) -> None:
-    """Check the package's signature (the file is read again, streaming) and add the findings."""
-    from sedata.trust.policy import SignaturePolicy, not_checked
-    from sedata.trust.policy import signature_findings as findings
-
-    store = _trust_store(check.trust)
-    found = findings(ctx, path, store, SignaturePolicy(required=check.required))
-    report.findings.extend(found)
-    report.not_checked.update(not_checked(ctx, found))  # no signature: the other SE-SIG rules were not checked
-
-
-_STORES: dict[tuple[str, ...], Any] = {}
-
-
-def _trust_store(paths: tuple[str, ...]) -> Any:
-    # Loaded once per process and list of paths: a run checks many files against the same certificates.
-    if paths not in _STORES:
-        from sedata.trust.policy import TrustStore
-
-        _STORES[paths] = TrustStore.load(paths)
-    return _STORES[paths]
-
-
-def sequence_findings(
-    report: FileReport, ctx: FileContext, ledger: Ledger, header: MessageHeader, path: str | os.PathLike[str]
-) -> None:
-    """Check the package against the ledger (recorded when it passed, else logged rejected) and add the findings."""
-    from sedata.validate.layers import sequence
-
-    found = sequence.findings(ctx, ledger, header, whole=report.verified, path=path, prior=report.findings)
-    report.findings.extend(found)
+    given: dict[Switch, bool] = {"run": run, "ledger": ledger, "signatures": signatures}
+    return registry.active({switch for switch, on in given.items() if on})
 
 
 def file_size(path: str | os.PathLike[str]) -> int:
@@ -323,26 +273,17 @@ def _record_findings(
     biz: business.Business,
     observer: RecordObserver | None = None,
 ) -> list[Finding]:
-    entity = ctx.shapes.get(record.type) if isinstance(record.type, str) else None
-    where = Where(
-        line=record.line,
-        index=record.index,
-        record_type=str(record.type),
-        key_of=lambda: masked_key(entity, record.key, record.data),
-    )
-    out = envelope.findings(ctx, rules, record, entity, where)
-    if entity is None or not isinstance(record.data, dict) or record.index is None:
-        return out  # no model to check against, or no data (a delete, or an envelope problem reported above)
-    where.record_type = entity.id
-    found, bad = schema.findings(ctx, record, entity, where)
-    if found:
-        out.extend(found)
-    if observer is not None:
-        observer.observe(ctx.file, record, where, bad)
-    prefix = (RECORDS, record.index, DATA)
-    out.extend(codes.findings(ctx, entity, record.data, bad, prefix, where))
-    out.extend(biz.findings(entity, record.data, bad, prefix, where, record.version))
+    """The findings of the record layers for one record, in the registry's order; the run's index sees it too."""
+    at = RecordAt.of(ctx, rules, biz, record, ctx.shapes.get(record.type) if isinstance(record.type, str) else None)
+    out: list[Finding] = []
+    for layer in _RECORD_LAYERS:
+        out.extend(layer.record_findings(at))
+    if observer is not None and at.data is not None:
+        observer.observe(ctx.file, record, at.where, at.bad)
     return out
+
+
+_RECORD_LAYERS = registry.RECORD_LAYERS
 
 
 def finish(report: FileReport, spec: Spec, layers: Collection[str] = LAYERS) -> FileReport:

@@ -34,16 +34,15 @@ from sedata.spec import Spec, current
 from sedata.validate.context import FileContext, Where
 from sedata.validate.engine import (
     FileRun,
-    Signatures,
     active_layers,
+    after_read,
     file_size,
     finish,
     same_package,
-    sequence_findings,
-    signature_findings,
     validate_file,
 )
-from sedata.validate.layers import syntax
+from sedata.validate.layers import registry, syntax
+from sedata.validate.layers.base import FileAt, Given, Signatures
 from sedata.validate.layers.crossfile import CrossRecord, members_read
 from sedata.validate.report import FileReport, Finding, Severity, Stop
 from sedata.validate.shapes import DataPath, masked_key, shapes
@@ -288,7 +287,8 @@ def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport,
     )
     # Said again for the layers of the whole run (the ledger is the parent's); the trust layer's own reasons stay.
     layers = (options.spec or current()).rule_layers
-    kept = {r: t for r, t in report.not_checked.items() if layers[r] == "trust" and "trust" in options.layers}
+    trust = registry.TRUST.name
+    kept = {r: t for r, t in report.not_checked.items() if layers[r] == trust and trust in options.layers}
     report.not_checked.clear()
     report.not_checked.update(kept)
     return finish(report, options.spec or current(), options.layers), collector.lite if collector else []
@@ -301,7 +301,7 @@ def _sequence(report: FileReport, path: str | os.PathLike[str], spec: Spec, ledg
             header = reader.header
     except ExchangeError:
         return  # changed since the worker read it; the worker's report stands
-    sequence_findings(report, FileContext(spec, str(path)), ledger, header, path)
+    after_read(FileAt(FileContext(spec, str(path)), path, report, Given(ledger=ledger), header))
 
 
 def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> ChunkResult:
@@ -392,10 +392,7 @@ def _merge(
         if problem is not None:
             sink.add(syntax.finding(run.ctx, problem, path))
         report.verified = problem is None
-    if options.signatures is not None:
-        signature_findings(report, run.ctx, path, options.signatures)
-    if ledger is not None:
-        sequence_findings(report, run.ctx, ledger, run.reader.header, path)
+    after_read(FileAt(run.ctx, path, report, Given(ledger=ledger, signatures=options.signatures), run.reader.header))
     finish(report, spec, options.layers)
     if run.twin_of is not None:
         same_package(report, spec, run.twin_of)

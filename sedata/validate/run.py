@@ -16,16 +16,10 @@ from typing import Any, Literal
 
 from sedata import __version__
 from sedata.spec import Spec, current
-from sedata.validate.engine import (
-    Progress,
-    RecordsRun,
-    Signatures,
-    _trust_store,
-    active_layers,
-    file_size,
-    finish,
-    validate_file,
-)
+from sedata.validate.engine import Progress, RecordsRun, active_layers, file_size, finish, validate_file
+from sedata.validate.layers import registry
+from sedata.validate.layers.base import Signatures
+from sedata.validate.layers.trust import trust_store
 from sedata.validate.places import locate_all
 from sedata.validate.report import FileReport, Report, Severity
 
@@ -76,19 +70,18 @@ def validate_files(
     finding of their own. Every file gets its report, whatever another file holds.
     """
     from sedata.validate import inputs
-    from sedata.validate.layers.crossfile import CrossRecord
 
     spec = spec or current()
     day = today or dt.date.today()
     checks = records_run(engine)
-    xrf = CrossRecord(spec)
+    xrf = registry.CROSS_RECORD.start(spec, day)
     unreadable = [_reference_report(r, xrf, spec, fail_on) for r in references]
     with contextlib.ExitStack() as stack:
         given = inputs.prepare(paths, stack, wait=inputs.DEFAULT_WAIT if wait is None else wait, on_wait=on_wait)
         readable: list[str | os.PathLike[str]] = [item.path for item in given if item.path is not None]
         book = None
         if signatures is not None:
-            _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
+            trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
         if ledger is not None:
             from sedata.ledger import Ledger
 

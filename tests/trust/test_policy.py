@@ -1,7 +1,8 @@
-"""The SE-SIG findings the validator reports under a signature policy (sedata.trust.policy)."""
+"""The SE-SIG findings the validator's trust layer reports under a signature policy (sedata.trust.policy's results)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -12,8 +13,9 @@ from sedata.exchange import read, write
 from sedata.spec import current
 from sedata.trust import keys
 from sedata.trust.package import sig_path_for, sign_package
-from sedata.trust.policy import Grant, SignaturePolicy, TrustStore, allowed_algorithms, signature_findings
+from sedata.trust.policy import Grant, Problem, SignaturePolicy, TrustStore, package_problems
 from sedata.validate.context import FileContext
+from sedata.validate.layers.trust import allowed_algorithms, signature_findings
 
 # The sender of the example operator-certificate upload (a provincial market regulator).
 SENDER = "11350000003624150X"
@@ -137,3 +139,29 @@ def test_trust_rule_templates() -> None:
         if rule_id.startswith("SE-SIG-"):
             assert rule.placeholders <= allowed and re.search(r"[一-鿿]", rule.message.zh), rule_id
             assert rule.sources, rule_id
+
+
+def test_the_policy_returns_plain_results_the_trust_layer_reports(package, trust: TrustStore) -> None:
+    """sedata.trust says which check failed; the validator's layer names the rule and makes the finding."""
+    path = package("json")
+    strict = package_problems(current(), path, trust, SignaturePolicy(), frozenset(keys.ALGORITHMS))
+    assert [(p.check, p.warning) for p in strict] == [("unsigned", False)]
+    assert all(type(p) is Problem for p in strict)
+    lenient = package_problems(current(), path, trust, SignaturePolicy(required=False), frozenset(keys.ALGORITHMS))
+    assert [(p.check, p.warning) for p in lenient] == [("unsigned", True)]
+
+
+def test_header_elements_come_from_the_spec_envelope(package, sm2_key: keys.PrivateKey, trust: TrustStore) -> None:
+    """The element a count or digest finding names is the one spec.yaml's envelope declares, not one restated."""
+    path = package("jsonl")
+    sign_package(path, sm2_key)
+    path.write_text(path.read_text("utf-8").replace("林志强", "林志刚"), "utf-8")
+    spec = current()
+    envelope = spec.info.envelope
+    assert envelope is not None and envelope.digest == "SE.MSG.0011"
+    # The same spec with the envelope's digest declared as another header element: the finding follows it.
+    moved = envelope.model_copy(update={"digest": envelope.record_count})
+    other = dataclasses.replace(spec, info=spec.info.model_copy(update={"envelope": moved}))
+    digest = next(f for f in signature_findings(FileContext(other, str(path)), path, trust) if f.rule == "SE-SIG-008")
+    assert digest.element is not None and digest.element.id == envelope.record_count
+    assert digest.pointer == "/header/recordCount"

@@ -1,4 +1,6 @@
-"""The validation layers, one module each: syntax, envelope and schema (structure), codes.
+"""The validation layers, one module each, listed once in :mod:`sedata.validate.layers.registry`.
 
-Business rules and cross-record checks are later layers; their rules are reported as not checked.
+Syntax (reading), structure (``envelope`` and ``schema``), ``codes``, ``business``, ``crossfile`` (the
+cross-record layer), ``trust``, ``sequence`` and ``consistency``; :mod:`sedata.validate.layers.base` says what a
+layer is and how to add one.
 """

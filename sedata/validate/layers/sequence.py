@@ -7,8 +7,8 @@ when signatures are checked. Any other is logged as rejected with the rules that
 broken, cut-off or forged file never becomes part of the channel's history nor takes a sequence number from
 the genuine package. The findings are about the header, so they carry no record index.
 
-:func:`check_packages` runs this layer alone over files (``sedata ledger check``); the engine calls
-:func:`findings` once per file, after the file's records were read.
+:func:`check_packages` runs this layer alone over files (``sedata ledger check``); in a validation,
+:func:`file_findings` is called once per file, after the file's records were read and the trust layer ran.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sedata.spec import Spec, current
 from sedata.spec.envelope import HEADER, HEADER_ENTITY
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._stream import stream
+from sedata.validate.layers.base import FileAt
 from sedata.validate.report import FileReport, Finding, Report, Severity, Text
 from sedata.validate.shapes import FieldShape, pointer, shapes
 
@@ -63,6 +64,14 @@ def findings(
     if reasons:
         return event_findings(ctx, ledger.reject(header, reasons, where), header)
     return event_findings(ctx, ledger.record(header, where), header)
+
+
+def file_findings(at: FileAt) -> list[Finding]:
+    """The sequence layer's call in a validation: judge the package against the ledger ``at`` gives."""
+    if at.given.ledger is None or at.header is None:
+        return []
+    report = at.report
+    return findings(at.ctx, at.given.ledger, at.header, whole=report.verified, path=at.path, prior=report.findings)
 
 
 _NOT_WHOLE = "not-read-whole"
