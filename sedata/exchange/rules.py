@@ -255,12 +255,25 @@ def _element_count(shapes: dict[str, dict[str, _Field]], entity_id: str, data: d
     total = 0
     for name, value in data.items():
         f = fields.get(name)
-        if f is None or value is None:
+        if value is None:
+            continue
+        if f is None:  # a member the reader's spec knows and this one does not (a 1.0.0 message read by 1.1.0)
+            total += _any_count(value)
             continue
         for item in value if f.repeated and isinstance(value, list) else [value]:
             total += 1
             if f.entity is not None and isinstance(item, dict):
                 total += _element_count(shapes, f.entity, item)
+    return total
+
+
+def _any_count(value: Any) -> int:
+    """How many XML elements a member of no known shape comes from (one per item, and those below it)."""
+    total = 0
+    for item in value if isinstance(value, list) else [value]:
+        total += 1
+        if isinstance(item, dict):
+            total += sum(_any_count(v) for v in item.values() if v is not None)
     return total
 
 

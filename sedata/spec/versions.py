@@ -29,6 +29,13 @@ def released() -> tuple[str, ...]:
     return tuple(sorted({*older, now}, key=_semver))
 
 
+def older_releases(current_version: str) -> tuple[str, ...]:
+    """The versions shipped as packaged bundles before ``current_version``, oldest first."""
+    folder = resources.files("sedata.spec").joinpath(FOLDER)
+    names = [p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json")]
+    return tuple(sorted((v for v in names if _semver(v) < _semver(current_version)), key=_semver))
+
+
 def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 

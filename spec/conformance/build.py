@@ -596,6 +596,49 @@ CASES += [
         [("SE-COD-001", 0, _pointer(0, "useStatus"))],
     ),
     N("SE-COD-001", "使用状态代码 1", "use status 1", data(0, "useStatus", "1")),
+    # The structure layer judges by the models of the declared version (sedata.elements.v1_0_0 for 1.0.0).
+    named(
+        P(
+            "SE-SCH-004",
+            "报文声明规范 1.0.0：检验记录带投入使用日期（1.1.0 才有）",
+            "a message declaring spec 1.0.0: an Inspection with the date put into service (added in 1.1.0)",
+            text(
+                VERSION,
+                {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS},
+                inspection(commissioningDate="2019-09-17"),
+            ),
+            [("SE-SCH-004", 3, _pointer(3, "commissioningDate"))],
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-SCH-004",
+            f"同一记录，报文声明规范 {V}（检验记录可带投入使用日期）",
+            f"the same record in a message declaring spec {V} (an Inspection may carry the date put into service)",
+            inspection(commissioningDate="2019-09-17"),
+        ),
+        "quiet-declared-current",
+    ),
+    named(
+        P(
+            "SE-COD-001",
+            "报文声明规范 1.0.0：检验类别“进口检验”（1.1.0 代码集版本 2 才有）",
+            "a message declaring spec 1.0.0: inspection kind 进口检验 (added by code set version 2 in 1.1.0)",
+            text(VERSION, {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS}, inspection(inspectionKind="进口检验")),
+            [("SE-COD-001", 3, _pointer(3, "inspectionKind"))],
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-COD-001",
+            f"同一记录，报文声明规范 {V}（进口检验在代码集中）",
+            f"the same record in a message declaring spec {V} (进口检验 is in the code set)",
+            inspection(inspectionKind="进口检验"),
+        ),
+        "quiet-declared-current",
+    ),
     P(
         "SE-COD-002",
         "统一社会信用代码校验位错误",
