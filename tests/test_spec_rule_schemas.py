@@ -74,6 +74,9 @@ def problems(root: Path) -> list[str]:
         ("spec.yaml", "record_count: SE.MSG.0009", "record_count: SE.MSG.0019", "SE.MSG.0019 is not a data element"),
         ("spec.yaml", "sender: SE.MSG.0004", "sender: SE.MSG.0012", "SE.MSG.0012 is not a field of MessageHeader"),
         ("spec.yaml", "header: MessageHeader", "header: Equipment", "Equipment is not a component entity"),
+        # Reports mask personal values by a profile of privacy.yaml, one that needs no key.
+        ("privacy.yaml", "report_profile: share", "report_profile: pseudonymise", "masks without a key"),
+        ("privacy.yaml", "report_profile: share", "report_profile: shared", "shared is not a profile"),
         # An identifier name that sedata.codes does not register.
         ("value-domains.yaml", "identifier: org_code", "identifier: org_kode", "unknown identifier 'org_kode'"),
     ],

@@ -78,6 +78,10 @@ def upgrade(bundle: dict[str, Any]) -> dict[str, Any]:
     # 1.0.0 named the envelope's elements in Python; the ids never change meaning, so today's declaration holds.
     envelope = current().info.envelope
     out["info"] = {**bundle["info"], "envelope": None if envelope is None else envelope.model_dump()}
+    if bundle.get("privacy"):
+        # 1.0.0 masked report values in Python by the conventions of its `share` profile (addresses cut at six
+        # characters rather than at a division); reports are masked by the current spec's choice anyway.
+        out["privacy"] = {**bundle["privacy"], "report_profile": "share"}
     return out
 
 
