@@ -21,10 +21,10 @@ from sedata.spec import Spec, current
 from sedata.spec.envelope import (
     DATA,
     KEY_SEPARATOR,
-    OPERATION,
     SNAPSHOT,
     EnvelopeNames,
     delete_operation,
+    envelope_ids,
     envelope_names,
 )
 
@@ -57,7 +57,7 @@ class MessageRules:
         self.header = header
         self.names: EnvelopeNames = envelope_names(self.spec)
         self.record_types: tuple[str, ...] = tuple(r.entity for r in self.spec.messages[header.message_type].records)
-        self.operations: tuple[str, ...] = tuple(self.spec.domains[OPERATION].codes or ())
+        self.operations: tuple[str, ...] = tuple(self.spec.domains[envelope_ids(self.spec).operation].codes or ())
         self.delete = delete_operation(self.spec)
         self.changes = header.mode != SNAPSHOT
         self.members = frozenset(

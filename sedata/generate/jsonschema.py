@@ -21,11 +21,9 @@ from sedata.spec.envelope import (
     CHANGES,
     DATA,
     HEADER,
-    HEADER_ENTITY,
-    RECORD_KEY,
-    RECORD_VERSION,
     RECORDS,
     delete_operation,
+    envelope_ids,
     envelope_names,
     message_class_name,
     upsert_operations,
@@ -240,7 +238,8 @@ def _record_union(spec: Spec, types: list[str], title: str, suffix: str, masked:
     """One record line: the wrapper, and ``data`` checked against the entity ``recordType`` names."""
     names = envelope_names(spec)
     delete = delete_operation(spec)
-    key, version = _ref(domain_type_name(spec, RECORD_KEY)), _ref(domain_type_name(spec, RECORD_VERSION))
+    ids = envelope_ids(spec)
+    key, version = _ref(domain_type_name(spec, ids.record_key)), _ref(domain_type_name(spec, ids.record_version))
     branches: list[dict[str, Any]] = [
         {
             # A delete names the record by key and version and carries no data; every other record has data.
@@ -278,7 +277,7 @@ def _record_union(spec: Spec, types: list[str], title: str, suffix: str, masked:
 
 def _masking_field(spec: Spec) -> str | None:
     """The header's exchange name for the masking profile (the element coded by the masking-profile set)."""
-    for f in spec.entities[HEADER_ENTITY].fields:
+    for f in spec.entities[envelope_ids(spec).header].fields:
         if f.element and spec.domains[f.element].codeset == MASKING_CODESET:
             return spec.field_exchange_name(f)
     return None
@@ -297,7 +296,9 @@ def _message_defs(spec: Spec, masked: frozenset[str]) -> dict[str, Any]:
         for p in profiles:
             title = f"{msg.name.zh}记录（{p.name.zh}）/ {msg.name.en} record ({p.name.en})"
             out[f"{cls}Record{masked_suffix(p.id)}"] = _record_union(spec, types, title, masked_suffix(p.id), masked)
-        header = {"allOf": [_ref(HEADER_ENTITY), _object(properties={names.message_type: {"const": msg.id}})]}
+        header = {
+            "allOf": [_ref(envelope_ids(spec).header), _object(properties={names.message_type: {"const": msg.id}})]
+        }
 
         def header_says(member: str, value: str) -> dict[str, Any]:
             return _object(

@@ -19,12 +19,8 @@ from sedata.generate.naming import domain_type_name, domain_types, masked_suffix
 from sedata.spec.envelope import (
     DELETE,
     HEADER,
-    HEADER_ENTITY,
-    OPERATION,
-    RECORD_KEY,
-    RECORD_TYPE,
-    RECORD_VERSION,
     RECORDS,
+    envelope_ids,
     envelope_names,
     message_class_name,
 )
@@ -119,9 +115,9 @@ def _attribute(parent: etree._Element, name: str, type_name: str, required: bool
 
 def _messages(root: etree._Element, spec: Spec) -> None:
     """Record types (an entity plus the change-set attributes), the delete record, and one root per message."""
-    names = envelope_names(spec)
+    names, ids = envelope_names(spec), envelope_ids(spec)
     op_type, key_type, version_type, type_type = (
-        domain_type_name(spec, i) for i in (OPERATION, RECORD_KEY, RECORD_VERSION, RECORD_TYPE)
+        domain_type_name(spec, i) for i in (ids.operation, ids.record_key, ids.record_version, ids.record_type)
     )
     carried = sorted({r.entity for m in spec.messages.values() for r in m.records})
     for entity_id in carried:
@@ -142,7 +138,7 @@ def _messages(root: etree._Element, spec: Spec) -> None:
         element = etree.SubElement(root, _xs("element"), name=message_class_name(msg.id))
         _document(element, (f"{msg.name.zh}。{msg.definition.zh}", f"{msg.name.en}. {msg.definition.en}"))
         seq = etree.SubElement(etree.SubElement(element, _xs("complexType")), _xs("sequence"))
-        etree.SubElement(seq, _xs("element"), name=HEADER, type=HEADER_ENTITY)
+        etree.SubElement(seq, _xs("element"), name=HEADER, type=envelope_ids(spec).header)
         records = etree.SubElement(seq, _xs("element"), name=RECORDS)
         # Mixed content is what binding generators map to one ordered list of records (sedata itself refuses
         # text between records, which this lets through; see docs/schemas.md).
