@@ -97,8 +97,7 @@ def test_migrate_lists_what_needs_a_person_and_refuses_to_go_back(tmp_path: Path
 
 def test_each_released_version_has_its_models_and_the_current_one_an_alias() -> None:
     import sedata.elements as now
-    from sedata.elements import v1_0_0, v1_1_0
-    from sedata.elements.versions import model_of, models_of
+    from sedata.elements import model_of, models_of, v1_0_0, v1_1_0
 
     assert (v1_0_0.SPEC_VERSION, v1_1_0.SPEC_VERSION, now.SPEC_VERSION) == ("1.0.0", "1.1.0", "1.1.0")
     assert v1_1_0.Inspection is now.Inspection  # the alias is the current package, not a copy

@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sedata.elements.versions import version_package
+from sedata.elements._versions import version_package
 from sedata.generate.jsonschema import schema_text
 from sedata.generate.models import model_files
 from sedata.generate.xsd import masked_xsd_files, xsd_text

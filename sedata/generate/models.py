@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sedata.elements.versions import CURRENT, version_package
+from sedata.elements._versions import CURRENT, version_package
 from sedata.generate.naming import anchored, domain_type_name, domain_types, snake
 from sedata.spec.loader import Spec
 from sedata.spec.model import Entity, EntityField
@@ -210,6 +210,10 @@ def init_module(spec: Spec, package: str = CURRENT) -> str:
     lazy = ",\n".join(f"    {n!r}: {(package + '.' + snake(n))!r}" for n in names)
     checking = "\n".join(f"    from {package}.{snake(n)} import {n}" for n in names)
     all_list = ",\n".join(f"    {n!r}" for n in names)
+    # The current package also says where the other versions are (sedata.elements.models_of("1.0.0")).
+    current = package == CURRENT
+    versions_import = "from sedata.elements._versions import model_of, models_of\n\n" if current else ""
+    versions_all = "    'model_of',\n    'models_of',\n" if current else ""
     what = (
         "The entities of the spec"
         if package == CURRENT
@@ -222,11 +226,12 @@ def init_module(spec: Spec, package: str = CURRENT) -> str:
         + "from __future__ import annotations\n\n"
         + "import importlib\n"
         + "from typing import TYPE_CHECKING, Any\n\n"
+        + versions_import
         + f"SPEC_VERSION = {spec.info.spec_version!r}\n"
         + f"NAMESPACE = {spec.info.namespace!r}\n\n"
         + f"_MODULES = {{\n{lazy},\n}}\n\n"
         + f"if TYPE_CHECKING:\n{checking}\n\n"
-        + f"__all__ = [\n    'NAMESPACE',\n    'SPEC_VERSION',\n{all_list},\n]\n\n\n"
+        + f"__all__ = [\n    'NAMESPACE',\n    'SPEC_VERSION',\n{versions_all}{all_list},\n]\n\n\n"
         + "def __getattr__(name: str) -> Any:\n"
         + "    module = _MODULES.get(name)\n"
         + "    if module is None:\n"

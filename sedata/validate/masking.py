@@ -26,7 +26,7 @@ def _report_methods() -> dict[str, KindMasking]:
     privacy = current().privacy
     if privacy is None:  # pragma: no cover - the packaged spec has privacy.yaml, and the loader checks the profile
         raise LookupError("the spec names no report_profile / 规范未指定报告脱敏方式")
-    return dict(privacy.by_id[privacy.report_profile].kinds)
+    return {str(kind): how for kind, how in privacy.by_id[privacy.report_profile].kinds.items()}
 
 
 def mask(value: str, kind: str | None) -> str:

@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from sedata.elements import SPEC_VERSION
 from sedata.elements._core import CODES_LAYER, SpecModel
-from sedata.elements.versions import model_of
+from sedata.elements._versions import model_of
 from sedata.exchange import Record
 from sedata.exchange.rules import json_type
 from sedata.privacy.shapes import masked_ok

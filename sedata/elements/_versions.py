@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from sedata.elements._core import SpecModel
+if TYPE_CHECKING:
+    from sedata.elements._core import SpecModel
 
 CURRENT = "sedata.elements"
 
@@ -36,4 +37,4 @@ def models_of(version: str) -> ModuleType:
 
 def model_of(version: str, entity_id: str) -> type[SpecModel]:
     """The model class of an entity as spec ``version`` defines it."""
-    return cast(type[SpecModel], getattr(models_of(version), entity_id))
+    return cast("type[SpecModel]", getattr(models_of(version), entity_id))
