@@ -29,7 +29,12 @@ def build(spec: Spec) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the repository root."""
     files = model_files(spec)
     for old in _older(spec):
-        files.update(model_files(old, version_package(old.info.spec_version)))
+        version = old.info.spec_version
+        files.update(model_files(old, version_package(version)))
+        # The JSON Schema (which carries the masked forms too) and the XSD of each release; the masked XSDs
+        # (about 540 kB per release) only for the current version.
+        files[f"{SCHEMA_DIR}/{version}/sedata.schema.json"] = schema_text(old, released=True)
+        files[f"{SCHEMA_DIR}/{version}/sedata.xsd"] = xsd_text(old, released=True)
     files[SCHEMA_JSON] = schema_text(spec)
     files[SCHEMA_XSD] = xsd_text(spec)
     files.update({f"{SCHEMA_DIR}/{name}": text for name, text in masked_xsd_files(spec).items()})
