@@ -132,10 +132,15 @@ def test_the_1_0_0_models_judge_as_1_0_0_did() -> None:
 def test_a_record_valid_in_1_1_0_only_gets_the_verdict_of_the_declared_version(
     fmt: str, rule: str, member: str
 ) -> None:
-    ext = {"json": "json", "jsonl": "jsonl", "xml": "xml"}[fmt]
-    old = validate_file(CASES / f"{rule}-fires-declared-1.0.0-{fmt}.{ext}", today=TODAY)
-    assert [(f.rule, f.index, f.pointer) for f in old.findings] == [(rule, 3, f"/records/3/data/{member}")]
-    new = validate_file(CASES / f"{rule}-quiet-declared-current-{fmt}.{ext}", today=TODAY)
+    fired, pointer = (rule, f"/records/3/data/{member}")
+    if fmt == "xml" and rule == "SE-SCH-004":
+        # An element 1.0.0 does not define breaks its XML grammar, as an undefined element does today.
+        fired, pointer = "SE-SYN-003", "/records/3"
+    old = validate_file(CASES / f"{fired}-fires-declared-1.0.0-{fmt}.{fmt}", today=TODAY)
+    assert [(f.rule, f.index, f.pointer) for f in old.findings] == [(fired, 3, pointer)]
+    if fired == "SE-SYN-003":
+        assert f"<{member}>" in old.findings[0].message.en
+    new = validate_file(CASES / f"{rule}-quiet-declared-current-{fmt}.{fmt}", today=TODAY)
     assert new.findings == [] and new.header is not None and new.header["specVersion"] == "1.1.0"
     assert old.header is not None and old.header["specVersion"] == "1.0.0"
 

@@ -16,7 +16,7 @@ from sedata.spec.envelope import message_class_name
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "sedata" / "schemas"
 CASES = ROOT / "spec" / "conformance" / "cases"
-DIFFERENT = ["SE-SCH-004-fires-declared-1.0.0", "SE-COD-001-fires-declared-1.0.0"]
+DIFFERENT = ["SE-COD-001-fires-declared-1.0.0", "SE-SCH-004-fires-declared-1.0.0", "SE-SYN-003-fires-declared-1.0.0"]
 """Records valid in 1.1.0 only (Inspection.commissioningDate; inspection kind 进口检验), in a 1.0.0 message."""
 CLEAN_1_0_0 = "SE-BIZ-004-fires-declared-1.0.0"
 """A 1.0.0 message that only a business rule faults: schema-valid in both versions."""
@@ -45,6 +45,8 @@ def test_every_released_version_has_its_schemas_marked_as_generated_from_its_bun
 @pytest.mark.parametrize("check", [_json_valid, _xml_valid], ids=["json-schema", "xsd"])
 def test_the_1_0_0_schemas_refuse_what_only_1_1_0_allows(check: Any, case: str) -> None:
     suffix = "schema.json" if check is _json_valid else "xsd"
+    if not (CASES / f"{case}-{'json.json' if check is _json_valid else 'xml.xml'}").exists():
+        pytest.skip("the case has no file in this format")  # SE-SCH-004 in JSON only, SE-SYN-003 in XML only
     assert check(SCHEMAS / f"sedata.{suffix}", case)
     assert not check(SCHEMAS / "1.0.0" / f"sedata.{suffix}", case)
     assert check(SCHEMAS / "1.0.0" / f"sedata.{suffix}", CLEAN_1_0_0)
