@@ -241,3 +241,20 @@ def test_build_with_a_folder_that_is_not_a_spec(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no spec.yaml" in result.output
     assert "缺少 spec.yaml" in result.output
+
+
+
+def test_build_check_covers_the_models_of_released_versions(checkout: Path) -> None:
+    spec = str(checkout / "spec")
+    model = checkout / "sedata/elements/v1_0_0/inspection.py"
+    edit(model, "'reportNo',", "'reportNumber',")  # a hand edit of a generated 1.0.0 model
+    stale = checkout / "sedata/elements/v1_0_0/gone.py"
+    stale.write_text(model.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    drift = invoke("spec", "build", "--check", "--spec", spec)
+    assert drift.exit_code == 1, drift.output
+    assert "changed: sedata/elements/v1_0_0/inspection.py" in drift.output
+    assert "sedata/elements/v1_0_0/gone.py" in drift.output
+    built = invoke("spec", "build", "--spec", spec)
+    assert built.exit_code == 0, built.output
+    assert not stale.exists()
+    assert model.read_text(encoding="utf-8") == (REPO / "sedata/elements/v1_0_0/inspection.py").read_text("utf-8")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sedata.elements._versions import model_of, models_of
+
 SPEC_VERSION = '1.1.0'
 NAMESPACE = 'urn:sedata:spec:1'
 
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = [
     'NAMESPACE',
     'SPEC_VERSION',
+    'model_of',
+    'models_of',
     'Accident',
     'ConstructionNotice',
     'Equipment',

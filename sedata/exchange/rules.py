@@ -21,10 +21,10 @@ from sedata.spec import Spec, current
 from sedata.spec.envelope import (
     DATA,
     KEY_SEPARATOR,
-    OPERATION,
     SNAPSHOT,
     EnvelopeNames,
     delete_operation,
+    envelope_ids,
     envelope_names,
 )
 
@@ -57,7 +57,7 @@ class MessageRules:
         self.header = header
         self.names: EnvelopeNames = envelope_names(self.spec)
         self.record_types: tuple[str, ...] = tuple(r.entity for r in self.spec.messages[header.message_type].records)
-        self.operations: tuple[str, ...] = tuple(self.spec.domains[OPERATION].codes or ())
+        self.operations: tuple[str, ...] = tuple(self.spec.domains[envelope_ids(self.spec).operation].codes or ())
         self.delete = delete_operation(self.spec)
         self.changes = header.mode != SNAPSHOT
         self.members = frozenset(
@@ -255,12 +255,25 @@ def _element_count(shapes: dict[str, dict[str, _Field]], entity_id: str, data: d
     total = 0
     for name, value in data.items():
         f = fields.get(name)
-        if f is None or value is None:
+        if value is None:
+            continue
+        if f is None:  # a member the reader's spec knows and this one does not (a 1.0.0 message read by 1.1.0)
+            total += _any_count(value)
             continue
         for item in value if f.repeated and isinstance(value, list) else [value]:
             total += 1
             if f.entity is not None and isinstance(item, dict):
                 total += _element_count(shapes, f.entity, item)
+    return total
+
+
+def _any_count(value: Any) -> int:
+    """How many XML elements a member of no known shape comes from (one per item, and those below it)."""
+    total = 0
+    for item in value if isinstance(value, list) else [value]:
+        total += 1
+        if isinstance(item, dict):
+            total += sum(_any_count(v) for v in item.values() if v is not None)
     return total
 
 

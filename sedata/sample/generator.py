@@ -20,7 +20,7 @@ import copy
 import datetime as dt
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,6 +31,7 @@ from sedata.exchange.rules import record_key
 from sedata.sample import vocabulary as words
 from sedata.spec import Spec, current
 from sedata.spec.envelope import CHANGES
+from sedata.spec.rule_params import Validity, ValidityParams, in_force
 
 _KIND_WEIGHTS = {"3000": 6, "4000": 3, "5000": 1, "2000": 2}
 _TODAY = dt.date(2026, 11, 1)
@@ -360,8 +361,19 @@ class Sampler:
             "operatorItems": sorted(r.sample(_operator_items(), r.choice((1, 1, 2)))),
             "issuingAuthority": f"{admin_division.name(city.prefecture)}市场监督管理局",
             "issueDate": issued.isoformat(),
-            "expiryDate": (_plus_years(issued, 4) - dt.timedelta(days=1)).isoformat(),
+            "expiryDate": (_plus_years(issued, self._validity_years(issued)) - dt.timedelta(days=1)).isoformat(),
         }
+
+    def _validity_years(self, issued: dt.date) -> int:
+        """The certificate validity in force on ``issued``, from SE-BIZ-007's parameters."""
+        params = self.spec.rule_parameters["SE-BIZ-007"]
+        assert isinstance(params, ValidityParams)
+        live = in_force(params.validities, issued)
+        if not live:  # pragma: no cover - samples are issued in the last weeks, long after TSG Z6001-2013
+            raise ValueError(f"no certificate validity in force on {issued} / 发证日期无适用的有效期")
+        version = live[0]
+        assert isinstance(version, Validity)
+        return version.years
 
     def accident(self) -> dict[str, Any]:
         r = self.rng
@@ -432,27 +444,38 @@ class Sampler:
 
     # --- messages ----------------------------------------------------------------------------
     def bodies(self, message_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """An endless stream of (record type, data) for ``message_type``."""
+        """An endless stream of (record type, data) for ``message_type``: of the record types the spec's message
+        carries, those the sampler makes, each story (a device, a certificate, an accident, a licence) in turn."""
+        message = self.spec.messages.get(message_type)
+        if message is None:
+            raise ValueError(f"unknown message type {message_type!r} / 未知报文类型")
+        carried = {r.entity for r in message.records}
+        stories = [story for story in _STORIES if carried & story.entities]
+        if not stories:
+            raise ValueError(f"no sample records for {message_type!r} / 无此报文类型的样例记录")
         for index in itertools.count():
-            if message_type == "inspection-upload":
-                eq = self.device(index)
-                yield "Equipment", eq
-                self.rng = random.Random(f"inspection:{self.seed}:{index}")
-                yield "Inspection", self.inspection(eq)
-            elif message_type == "registration-download":
-                eq = self.device(index)
-                self.rng = random.Random(f"registration:{self.seed}:{index}")
-                yield self.registration(eq)
-            elif message_type == "operator-certificate-upload":
-                yield "OperatorCertificate", self.operator_certificate()
-            elif message_type == "accident-report":
-                yield "Accident", self.accident()
-            elif message_type == "licence-information":
-                holder = self._unit("制造")
-                yield "Licence", self.licence(holder)
-                yield "Unit", self.unit(holder)
-            else:
-                raise ValueError(f"unknown message type {message_type!r} / 未知报文类型")
+            for story in stories:
+                yield from story.tell(self, index, carried)
+
+    def _device_story(self, index: int, carried: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Device ``index``: its Equipment, Inspection and registration record, as far as the message carries them."""
+        eq = self.device(index)
+        if "Equipment" in carried:
+            yield "Equipment", eq
+        if "Inspection" in carried:
+            self.rng = random.Random(f"inspection:{self.seed}:{index}")
+            yield "Inspection", self.inspection(eq)
+        if carried & {"UseRegistration", "StatusChange"}:
+            self.rng = random.Random(f"registration:{self.seed}:{index}")
+            yield self.registration(eq)
+
+    def _licence_story(self, index: int, carried: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """A manufacturing licence and its holder's Unit record."""
+        holder = self._unit("制造")
+        if "Licence" in carried:
+            yield "Licence", self.licence(holder)
+        if "Unit" in carried:
+            yield "Unit", self.unit(holder)
 
     def record(self, entity_id: str) -> dict[str, Any]:
         """One realistic record of ``entity_id`` (the entities in :data:`ENTITIES`), valid through every layer."""
@@ -475,6 +498,25 @@ class Sampler:
         if entity_id == "StatusChange":
             return self.status_change()
         raise ValueError(f"no sample records of {entity_id!r} / 无此实体的样例记录")
+
+
+@dataclass(frozen=True)
+class _Story:
+    """Records the sampler makes together (an Inspection of the Equipment drawn with it); a message's stream is
+    made of the stories whose entities the spec says it carries."""
+
+    entities: frozenset[str]
+    tell: Callable[[Sampler, int, set[str]], Iterator[tuple[str, dict[str, Any]]]]
+
+
+_STORIES = (
+    _Story(frozenset({"Equipment", "Inspection", "UseRegistration", "StatusChange"}), Sampler._device_story),
+    _Story(
+        frozenset({"OperatorCertificate"}), lambda s, i, c: iter([("OperatorCertificate", s.operator_certificate())])
+    ),
+    _Story(frozenset({"Accident"}), lambda s, i, c: iter([("Accident", s.accident())])),
+    _Story(frozenset({"Licence", "Unit"}), Sampler._licence_story),
+)
 
 
 ENTITIES = (

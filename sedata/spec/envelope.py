@@ -25,17 +25,6 @@ KEY_SEPARATOR = "|"
 SNAPSHOT = "snapshot"
 CHANGES = "changes"
 
-# The element ids below are what spec/spec.yaml's `envelope` says (a test holds them equal); they stay as module
-# constants only for modules that import them at load time (the XSD and JSON Schema generators, the exchange
-# rules, the envelope layer). Code with a spec at hand reads ``envelope_ids(spec)`` instead.
-MESSAGE_TYPE = "SE.MSG.0002"
-MODE = "SE.MSG.0008"
-RECORD_TYPE = "SE.MSG.0012"
-DIGEST_ALGORITHM = "SE.MSG.0010"
-OPERATION = "SE.MSG.0013"
-RECORD_KEY = "SE.MSG.0014"
-RECORD_VERSION = "SE.MSG.0015"
-
 
 def envelope_ids(spec: Spec) -> Envelope:
     """The element id of each part of the envelope, as ``spec/spec.yaml`` declares them."""

@@ -616,6 +616,14 @@ def _check_privacy(c: _Collector, spec: Spec, privacy: PrivacyFile, path: Path, 
             for bad in how.invalid_examples:
                 if compiled.fullmatch(bad) or (pseudonym is not None and pseudonym.fullmatch(bad)):
                     c.add(path, line_of(data, where), _dotted(where), f"invalid example {bad!r} fits the shape")
+    shown = privacy.by_id.get(privacy.report_profile)
+    if shown is None or shown.key != "optional" or any(h.method == "pseudonym" for h in shown.kinds.values()):
+        c.add(
+            path,
+            line_of(data, ("report_profile",)),
+            "report_profile",
+            f"{privacy.report_profile} is not a profile that masks without a key / 不是无需密钥的脱敏方式",
+        )
     declared = sorted(e.code for cs in spec.codesets.get("masking-profile", {}).values() for e in cs.entries)
     if declared != sorted(ids):
         c.add(path, None, "profiles", f"the masking-profile code set {declared} must list exactly the profiles {ids}")

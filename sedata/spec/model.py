@@ -503,6 +503,8 @@ class PrivacyFile(_Meta):
 
     pseudonym: PseudonymRule
     profiles: list[MaskingProfile] = Field(min_length=1)
+    report_profile: str
+    """The profile whose methods show a personal value in a validation report (a profile without a key)."""
 
     @cached_property
     def by_id(self) -> dict[str, MaskingProfile]:

@@ -29,6 +29,13 @@ def released() -> tuple[str, ...]:
     return tuple(sorted({*older, now}, key=_semver))
 
 
+def older_releases(current_version: str) -> tuple[str, ...]:
+    """The versions shipped as packaged bundles before ``current_version``, oldest first."""
+    folder = resources.files("sedata.spec").joinpath(FOLDER)
+    names = [p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json")]
+    return tuple(sorted((v for v in names if _semver(v) < _semver(current_version)), key=_semver))
+
+
 def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
@@ -71,6 +78,10 @@ def upgrade(bundle: dict[str, Any]) -> dict[str, Any]:
     # 1.0.0 named the envelope's elements in Python; the ids never change meaning, so today's declaration holds.
     envelope = current().info.envelope
     out["info"] = {**bundle["info"], "envelope": None if envelope is None else envelope.model_dump()}
+    if bundle.get("privacy"):
+        # 1.0.0 masked report values in Python by the conventions of its `share` profile (addresses cut at six
+        # characters rather than at a division); reports are masked by the current spec's choice anyway.
+        out["privacy"] = {**bundle["privacy"], "report_profile": "share"}
     return out
 
 

@@ -120,7 +120,7 @@ class FileRun:
         self._judge_by(reader.header.spec_version)
         self.ctx.masking = reader.header.masking_profile
         self.rules = envelope.ReportingRules(reader.header, self.spec)
-        reader.rules = self.rules
+        reader.rules, reader.spec = self.rules, self.spec  # its records are read and digested by that version too
         header_shape = self.ctx.shapes[HEADER_ENTITY]
         self.header = header_data(reader.header, self.spec)
         self.report.header = masked_data(header_shape, self.header)

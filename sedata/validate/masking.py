@@ -2,34 +2,38 @@
 
 Reports travel further than the data (CI logs, tickets, mail), so a citizen ID, a name or a phone
 number never appears whole in any rendering. Masking happens when a finding is made, so no renderer
-can forget it.
+can forget it. How each kind is shown is the spec's: ``report_profile`` in ``spec/privacy.yaml`` names the
+masking profile whose methods a report applies.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from sedata.codes import citizen_id
+from sedata.privacy.values import apply
+from sedata.spec import current
+from sedata.spec.model import KindMasking
 
 _MAX_SHOWN = 80  # a report line stays readable; the full value is in the file
 
 
+@cache
+def _report_methods() -> dict[str, KindMasking]:
+    privacy = current().privacy
+    if privacy is None:  # pragma: no cover - the packaged spec has privacy.yaml, and the loader checks the profile
+        raise LookupError("the spec names no report_profile / 规范未指定报告脱敏方式")
+    return {str(kind): how for kind, how in privacy.by_id[privacy.report_profile].kinds.items()}
+
+
 def mask(value: str, kind: str | None) -> str:
-    """``value`` masked as the spec's ``personal_data`` kind says (unchanged when ``kind`` is None)."""
+    """``value`` masked as the spec's report profile masks its ``personal_data`` kind (unchanged for None)."""
     if kind is None or not value:
         return value
-    if kind == "citizen-id":
-        return citizen_id.mask(value)
-    if kind == "name":
-        return value[:1] + "*"
-    if kind == "phone":
-        if len(value) <= 7:
-            return "*" * len(value)
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    # An address: the leading characters (province, city) locate the place without naming the door.
-    return value[:6] + "*"
+    return apply(_report_methods()[kind], kind, value, None)
 
 
 def shorten(text: str) -> str:

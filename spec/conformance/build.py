@@ -38,11 +38,14 @@ import yaml
 from sedata import exchange as X
 from sedata.exchange.api import ENCODERS
 from sedata.sample.generator import sample_records
-from sedata.spec import current
+from sedata.spec import Spec, current
+from sedata.spec.versions import spec_for
 from sedata.trust import keys
 from sedata.trust.package import sig_path_for, sign_package
 
 SPEC = current()
+SPEC_1_0_0 = spec_for("1.0.0")
+assert SPEC_1_0_0 is not None
 HERE = Path(__file__).resolve().parent
 FORMATS = ("json", "jsonl", "xml")
 TODAY = "2030-01-01"
@@ -94,25 +97,28 @@ def encode(
     sequence: int = 1,
     message_id: str = MESSAGE_ID,
     masking: str | None = None,
+    spec: Spec = SPEC,
 ) -> bytes:
-    """``envs`` laid out in ``fmt`` under a fixed header whose count and digest match them (anything goes inside)."""
+    """``envs`` laid out in ``fmt`` under a fixed header whose count and digest match them (anything goes inside).
+
+    ``spec`` is the version the header declares, whose canonical form the digest is taken over."""
     records = [
         X.Record(e.get("recordType"), e.get("data"), e.get("operation"), e.get("recordKey"), e.get("recordVersion"))
         for e in envs
     ]
-    digester = X.Digester("sha256", SPEC)
+    digester = X.Digester("sha256", spec)
     for record in records:
         digester.add(record)
     header = X.new_header(
-        message_type, SENDER, RECEIVER, sequence, mode, message_id=message_id, created_at=CREATED, spec=SPEC
+        message_type, SENDER, RECEIVER, sequence, mode, message_id=message_id, created_at=CREATED, spec=spec
     )
     header = header.model_copy(
         update={"record_count": len(records), "digest": digester.hexdigest(), "masking_profile": masking}
     )
-    encoder = ENCODERS[fmt](SPEC, X.MessageRules(header, SPEC))  # type: ignore[index]
+    encoder = ENCODERS[fmt](spec, X.MessageRules(header, spec))  # type: ignore[index]
     out = [encoder.prefix(header)]
     for i, record in enumerate(records):
-        canonical = json.dumps(record.to_json_data(SPEC), ensure_ascii=False, separators=(",", ":")).encode()
+        canonical = json.dumps(record.to_json_data(spec), ensure_ascii=False, separators=(",", ":")).encode()
         out.append(encoder.record(record, canonical, i == 0))
     out.append(encoder.suffix())
     return b"".join(out)
@@ -187,6 +193,18 @@ def envs_of(change: Callable[[Envs], Envs | None], message_type: str = "inspecti
     def build(fmt: str) -> bytes:
         envs = sampled(message_type, 6 if message_type == "inspection-upload" else 2)
         return encode(fmt, change(envs) or envs, message_type=message_type)
+
+    return build
+
+
+def declared_1_0_0(**changes: Any) -> Build:
+    """The sample's elevator Inspection with ``changes``, in a message declaring spec 1.0.0 and digested by 1.0.0's
+    canonical form (a member 1.0.0 does not know goes last)."""
+
+    def build(fmt: str) -> bytes:
+        envs = sampled("inspection-upload")
+        envs[3]["data"].update(changes)
+        return encode(fmt, envs, spec=SPEC_1_0_0)
 
     return build
 
@@ -596,6 +614,61 @@ CASES += [
         [("SE-COD-001", 0, _pointer(0, "useStatus"))],
     ),
     N("SE-COD-001", "使用状态代码 1", "use status 1", data(0, "useStatus", "1")),
+    # The structure layer judges by the models of the declared version (sedata.elements.v1_0_0 for 1.0.0).
+    named(
+        P(
+            "SE-SCH-004",
+            "报文声明规范 1.0.0：检验记录带投入使用日期（1.1.0 才有）",
+            "a message declaring spec 1.0.0: an Inspection with the date put into service (added in 1.1.0)",
+            declared_1_0_0(commissioningDate="2019-09-17"),
+            [("SE-SCH-004", 3, _pointer(3, "commissioningDate"))],
+            (J, L),
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        P(
+            "SE-SYN-003",
+            "报文声明规范 1.0.0：XML 检验记录带 <commissioningDate>（1.0.0 的 XSD 没有此元素）",
+            "a message declaring spec 1.0.0: an XML Inspection with <commissioningDate> (not in the 1.0.0 XSD)",
+            text(
+                VERSION,
+                {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS},
+                inspection(commissioningDate="2019-09-17"),
+            ),
+            [("SE-SYN-003", 3, "/records/3")],
+            (M,),
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-SCH-004",
+            f"同一记录，报文声明规范 {V}（检验记录可带投入使用日期）",
+            f"the same record in a message declaring spec {V} (an Inspection may carry the date put into service)",
+            inspection(commissioningDate="2019-09-17"),
+        ),
+        "quiet-declared-current",
+    ),
+    named(
+        P(
+            "SE-COD-001",
+            "报文声明规范 1.0.0：检验类别“进口检验”（1.1.0 代码集版本 2 才有）",
+            "a message declaring spec 1.0.0: inspection kind 进口检验 (added by code set version 2 in 1.1.0)",
+            text(VERSION, {f: VERSION[f].replace(V, "1.0.0") for f in FORMATS}, inspection(inspectionKind="进口检验")),
+            [("SE-COD-001", 3, _pointer(3, "inspectionKind"))],
+        ),
+        "fires-declared-1.0.0",
+    ),
+    named(
+        N(
+            "SE-COD-001",
+            f"同一记录，报文声明规范 {V}（进口检验在代码集中）",
+            f"the same record in a message declaring spec {V} (进口检验 is in the code set)",
+            inspection(inspectionKind="进口检验"),
+        ),
+        "quiet-declared-current",
+    ),
     P(
         "SE-COD-002",
         "统一社会信用代码校验位错误",

@@ -45,8 +45,8 @@ def flagged_indexes(path: str | os.PathLike[str]) -> set[int] | None:
         return None
     reader = run.reader
     rules, ctx = run.rules, run.ctx
-    plan = Plan.of(
-        spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
+    plan = Plan.of(  # the spec the file is judged by (a file declaring 1.0.0: 1.0.0), as run_columnar does
+        run.spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
     )
     out: set[int] = set()
     index = 0

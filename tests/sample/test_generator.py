@@ -94,3 +94,45 @@ def test_injected_defects_are_each_detected_as_declared(message_type):
         assert (errors[0]["type"] == "identifier") == (defect.kind == "checksum")
     assert 60 <= broken <= 140  # about a quarter of 400
     assert set(kinds) <= set(DEFECT_KINDS)
+
+
+def _spec_with(**changes: object):
+    import dataclasses
+
+    return dataclasses.replace(SPEC, **changes)
+
+
+def test_record_types_come_from_the_spec_message_definitions() -> None:
+    import itertools
+
+    from sedata.sample.generator import Sampler
+
+    for message_type, message in SPEC.messages.items():
+        made = {t for t, _ in itertools.islice(Sampler(3).bodies(message_type), 40)}
+        assert made and made <= {r.entity for r in message.records}, message_type
+    upload = SPEC.messages["inspection-upload"]
+    only = upload.model_copy(update={"records": [r for r in upload.records if r.entity == "Inspection"]})
+    spec = _spec_with(messages={**SPEC.messages, "inspection-upload": only})
+    types = [t for t, _ in itertools.islice(Sampler(3, spec=spec).bodies("inspection-upload"), 6)]
+    assert types == ["Inspection"] * 6
+    # The Inspections are those of the full message: the same devices, drawn the same way.
+    full = [d for t, d in itertools.islice(Sampler(3).bodies("inspection-upload"), 12) if t == "Inspection"]
+    assert [d for _, d in itertools.islice(Sampler(3, spec=spec).bodies("inspection-upload"), 6)] == full
+    with pytest.raises(ValueError, match="unknown message type"):
+        next(Sampler(3).bodies("inspection-uplaod"))
+
+
+def test_certificate_expiry_follows_the_validity_in_the_spec() -> None:
+    import datetime as dt
+
+    from sedata.sample.generator import Sampler
+
+    cert = Sampler(5).operator_certificate()
+    issued, expiry = dt.date.fromisoformat(cert["issueDate"]), dt.date.fromisoformat(cert["expiryDate"])
+    assert expiry == issued.replace(year=issued.year + 4) - dt.timedelta(days=1)  # TSG Z6001-2019: 4 years
+    params = SPEC.rule_parameters["SE-BIZ-007"]
+    longer = params.model_copy(update={"validities": [v.model_copy(update={"years": 6}) for v in params.validities]})
+    spec = _spec_with(rule_parameters={**SPEC.rule_parameters, "SE-BIZ-007": longer})
+    cert6 = Sampler(5, spec=spec).operator_certificate()
+    assert cert6["issueDate"] == cert["issueDate"]
+    assert dt.date.fromisoformat(cert6["expiryDate"]) == issued.replace(year=issued.year + 6) - dt.timedelta(days=1)

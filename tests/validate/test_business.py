@@ -314,3 +314,18 @@ def test_the_use_year_schedule_asks_for_the_next_inspection_between_one_and_four
     done = commissioned + dt.timedelta(days=after)
     limit, _ = _due_by(interval, done, commissioned)
     assert plus_years(done, 1) <= limit <= plus_years(done, interval.schedule.longest_gap + 1)
+
+
+def test_the_certificate_category_follows_the_catalogue_tree_not_the_code_digits() -> None:
+    import dataclasses
+
+    from sedata.spec import current
+    from sedata.validate.layers.business import _build, _cert_agrees
+
+    p = _build(current())
+    assert p.parents["7310"] == "F000"  # 2014 catalogue: a variety of 安全附件, though its digits say 7000
+    assert _cert_agrees(p, "梯32宁B50002(18)", "3320") and not _cert_agrees(p, "梯32宁B50002(18)", "4320")
+    under_7000 = dataclasses.replace(p, cert_categories={**p.cert_categories, "管": frozenset({"7000"})})
+    under_f000 = dataclasses.replace(p, cert_categories={**p.cert_categories, "管": frozenset({"F000"})})
+    assert not _cert_agrees(under_7000, "管31宁B00001(18)", "7310")
+    assert _cert_agrees(under_f000, "管31宁B00001(18)", "7310")

@@ -95,3 +95,19 @@ def test_no_rendering_shows_personal_data(report_and_values: tuple[Report, set[s
     # The header names sender and receiver by USCC (not personal); the example user unit is the receiver.
     shown = [v for v in values - {SENDER, RECEIVER} if len(v) > 1 and v in text]
     assert shown == []
+
+
+def test_reports_mask_each_kind_as_the_spec_report_profile_does() -> None:
+    from sedata.privacy import mask_value
+
+    privacy = SPEC.privacy
+    assert privacy is not None and privacy.report_profile == "share"
+    profile = privacy.by_id[privacy.report_profile]
+    for kind, how in profile.kinds.items():
+        assert how.examples, kind
+        for example in how.examples:  # the spec's own examples, e.g. an address cut at its county
+            assert mask(example.value, kind) == example.masked == mask_value(kind, example.value, "share")
+    assert (
+        mask("湖南省湘西土家族苗族自治州吉首市乾州街道世纪大道196号", "address") == "湖南省湘西土家族苗族自治州吉首市*"
+    )
+    assert mask("胜利西路88号", "address") == "*"  # no division to keep: nothing is shown

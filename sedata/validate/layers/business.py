@@ -272,7 +272,13 @@ def _cert_agrees(p: _Params, cert: str, variety: str) -> bool:
     if len(value) < 3 or len(v) != 4 or value[registration_cert.VARIETY_DIGITS] != v[registration_cert.VARIETY_DIGITS]:
         return False
     allowed = p.cert_categories.get(value[0])
-    return allowed is not None and bool(allowed & {v, v[:2] + "00", v[0] + "000"})
+    if allowed is None:
+        return False
+    lineage, code = {v}, p.parents.get(v)
+    while code is not None and code not in lineage:  # the catalogue's own parent links, not the code's digits
+        lineage.add(code)
+        code = p.parents.get(code)
+    return bool(allowed & lineage)
 
 
 def _conclusion(rec: _Record) -> None:

@@ -14,7 +14,7 @@ from sedata.elements import MessageHeader
 from sedata.exchange import MessageRules, Record, StructureError
 from sedata.exchange.rules import record_key
 from sedata.spec import Spec
-from sedata.spec.envelope import RECORD_KEY, RECORD_TYPE
+from sedata.spec.envelope import envelope_ids
 from sedata.validate.context import FileContext, Where
 from sedata.validate.masking import show
 from sedata.validate.report import ElementRef, Finding, Text
@@ -64,7 +64,7 @@ def findings(
                 ctx.finding(
                     rule,
                     where,
-                    element=_envelope_ref(ctx, RECORD_TYPE, rules.names.record_type),
+                    element=_envelope_ref(ctx, envelope_ids(spec).record_type, rules.names.record_type),
                     value=show(record.type, None),
                     expected=Text(message.name.zh, message.name.en),
                     pointer=record_pointer(record.index, rules.names.record_type),
@@ -78,7 +78,7 @@ def findings(
             ctx.finding(
                 "SE-SCH-007",
                 where,
-                element=_envelope_ref(ctx, RECORD_KEY, rules.names.record_key),
+                element=_envelope_ref(ctx, envelope_ids(spec).record_key, rules.names.record_key),
                 value=where.key,
                 expected=masked_key(entity, mismatch, None),
                 pointer=record_pointer(record.index, rules.names.record_key),

@@ -15,13 +15,14 @@ A date written as text that is not a real day is therefore SE-SCH-002 (right typ
 
 from __future__ import annotations
 
-from typing import cast
+from functools import cache
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-import sedata.elements as models
+from sedata.elements import SPEC_VERSION
 from sedata.elements._core import CODES_LAYER, SpecModel
+from sedata.elements._versions import model_of
 from sedata.exchange import Record
 from sedata.exchange.rules import json_type
 from sedata.privacy.shapes import masked_ok
@@ -38,9 +39,10 @@ _CARDINALITY = frozenset({"too_short", "too_long"})
 _SHAPE_ONLY = {CODES_LAYER: True}
 
 
-def model(entity_id: str) -> type[SpecModel]:
-    """The generated model class of an entity."""
-    return cast(type[SpecModel], getattr(models, entity_id))
+@cache
+def model(entity_id: str, version: str | None = None) -> type[SpecModel]:
+    """The generated model class of an entity in spec ``version`` (the file's judging version; None: current)."""
+    return model_of(version or SPEC_VERSION, entity_id)
 
 
 def findings(
@@ -49,7 +51,8 @@ def findings(
     """The findings of the record's data against its model, and the data paths that had an error."""
     try:
         # Identifiers are the codes layer's (SE-COD, with the status of the rule behind each).
-        model(entity.id).model_validate(record.data, by_alias=True, by_name=False, context=_SHAPE_ONLY)
+        judged_by = model(entity.id, ctx.spec.info.spec_version)
+        judged_by.model_validate(record.data, by_alias=True, by_name=False, context=_SHAPE_ONLY)
     except ValidationError as exc:
         out: list[Finding] = []
         bad: set[DataPath] = set()
