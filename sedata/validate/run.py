@@ -44,6 +44,15 @@ def records_run(engine: Engine) -> RecordsRun | None:
     raise ValueError(f"unknown engine {engine!r}")
 
 
+def _chunk_function(engine: Engine) -> Any:
+    """The per-chunk function ``--jobs`` workers run for ``engine`` (None: the row engine's)."""
+    if engine == "columnar":
+        from sedata.columnar.chunk import chunk
+
+        return chunk
+    return None
+
+
 def validate_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -107,6 +116,8 @@ def validate_files(
                 ledger=book,
                 signatures=signatures,
                 observer=xrf,
+                records=checks,
+                chunk_fn=_chunk_function(engine),
             )
         else:
             files = []
