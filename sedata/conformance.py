@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -210,7 +212,7 @@ def _problems(case: Case, findings: list[Finding]) -> list[str]:
 def _differences(reports: dict[Engine, FileReport]) -> list[str]:
     """Where the engines' reports of the case's file differ: the first differing finding, or the other fields."""
     (first, a), (second, b) = list(reports.items())[:2]
-    left, right = a.to_data(), b.to_data()
+    left, right = _comparable(a), _comparable(b)
     if left == right:
         return []
     fa, fb = a.findings, b.findings
@@ -223,6 +225,16 @@ def _differences(reports: dict[Engine, FileReport]) -> list[str]:
         ]
     fields = sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
     return [f"engines differ in the report's {', '.join(fields)}: {first} and {second}"]
+
+
+_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
+"""A time of receipt the ledger names (SE-SEQ): the clock when each engine's earlier packages were recorded."""
+
+
+def _comparable(report: FileReport) -> dict[str, Any]:
+    """The report's data with the ledger's times of receipt blanked: the one thing two runs cannot share."""
+    data: dict[str, Any] = json.loads(_RECEIVED.sub("<received>", json.dumps(report.to_data(), ensure_ascii=False)))
+    return data
 
 
 def _show_finding(findings: list[Finding], at: int) -> str:
