@@ -132,9 +132,7 @@ def validate_parallel(
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
     jobs = max(1, min(jobs, tasks))
-    # Polars' thread pool does not survive a fork (a forked worker hangs): an engine that passes its own functions
-    # gets workers started afresh.
-    fresh = multiprocessing.get_context("spawn") if chunk_fn is not None or records is not None else None
+    fresh = _fresh() if chunk_fn is not None or records is not None else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=fresh) as pool:
         window = _Window(pool, 2 * jobs)
         for i, (path, chunks) in enumerate(plans):
@@ -173,6 +171,14 @@ def validate_parallel(
             if progress is not None:
                 progress(str(path), total, total)
     return reports
+
+
+def _fresh() -> Any:
+    """Workers forked from a server process that has not loaded polars (a worker forked from a process that has
+    hangs in polars' thread pool), with the validator already imported (spawning each worker would import it)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sedata.validate.parallel"])
+    return context
 
 
 class _Window:
