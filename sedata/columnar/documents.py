@@ -83,10 +83,13 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
                 reading_error(run, error)
             else:
                 raise error
+        completed = not stopped
     except Exception as exc:  # as FileRun.run: the file gets its own finding, the run goes on
         run.internal_error(exc)
-    # Stopped at --max-errors, the row engine has not read to the end, so the package is not verified.
-    run.report.verified = reader.verified and not stopped
+        completed = False
+    # The reader may have read to the end ahead of the records checked; the row engine, stopped at --max-errors
+    # or by an unexpected error, has not, so the package is not verified.
+    run.report.verified = reader.verified and completed
 
 
 def _noted(pairs: Iterator[tuple[Record, bytes]], run: FileRun) -> Iterator[tuple[Record, bytes, Notes]]:
