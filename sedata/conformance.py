@@ -5,8 +5,10 @@ findings its file must yield, exactly (rule, record index, JSON pointer); a nega
 that must not fire. Rules the validator does not check automatically (manual ones, or layers this release
 does not implement) are reported as not checked, never as passed.
 
-Every case is validated as a run of its own (``validate_files``), so the cross-record layer applies; ``with``
-names files validated in that same run before the case's file. ``before`` names packages validated first,
+Every case is validated through both engines (row and columnar, see :data:`ENGINES`), which must give the
+expected findings and the same report; ``engine`` runs one of them only. Every case is validated as a run of
+its own (``validate_files``), so the cross-record layer applies; ``with`` names files validated in that same
+run before the case's file. ``before`` names packages validated first,
 each in a run of its own (earlier deliveries). A case may switch on optional layers: a fresh channel ledger
 (``ledger``, shared by the ``before`` runs and the case's run), or
 signature checking (``trust``: certificates relative to the suite, ``require_signature``; the signature is
@@ -25,11 +27,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -41,7 +45,8 @@ from sedata.validate import validate_files
 from sedata.validate.layers import registry
 from sedata.validate.layers.base import Signatures
 from sedata.validate.layers.consistency import reconcile
-from sedata.validate.report import Finding
+from sedata.validate.report import FileReport, Finding
+from sedata.validate.run import Engine
 
 Key = tuple[str, int | None, str | None]
 
@@ -166,26 +171,78 @@ def automatic_rules(spec: Spec | None = None) -> set[str]:
     return {r.id for r in spec.rules.values() if r.check == "automatic" and spec.rule_layers[r.id] in SUITE_LAYERS}
 
 
-def run_case(case: Case, spec: Spec | None = None) -> Outcome:
+ENGINES: tuple[Engine, ...] = ("row", "columnar")
+"""The validation engines a case runs through with ``engine="both"``; they must give the same findings."""
+
+
+def run_case(case: Case, spec: Spec | None = None, engine: Engine | Literal["both"] = "both") -> Outcome:
     """Validate the case's file (after its ``before`` files), or reconcile it with its registration datasets, and
-    compare its findings with the expected ones."""
+    compare its findings with the expected ones.
+
+    ``engine`` names the validation engine, or ``"both"``: each engine's findings must be the expected ones,
+    and the two must give the same findings, field for field (messages, values, locations), in the same order.
+    """
     spec = _with_parameters(spec or current(), case.parameters)
-    if case.registrations is not None:
-        findings = _reconciled(case, case.registrations, spec)
-    else:
-        findings = _validated(case, spec)
+    outcome = Outcome(case)
+    if case.registrations is not None:  # reconcile has one engine of its own
+        outcome.problems = _problems(case, _reconciled(case, case.registrations, spec))
+        return outcome
+    engines = ENGINES if engine == "both" else (engine,)
+    reports = {e: _validated(case, spec, e) for e in engines}
+    problems = {e: _problems(case, report.findings) for e, report in reports.items()}
+    if len({tuple(p) for p in problems.values()}) == 1:
+        outcome.problems = problems[engines[0]]
+    else:  # one engine right and the other wrong: say which
+        outcome.problems = [f"[{e}] {p}" for e, listed in problems.items() for p in listed]
+    if len(engines) > 1:
+        outcome.problems += _differences(reports)
+    return outcome
+
+
+def _problems(case: Case, findings: list[Finding]) -> list[str]:
+    """How ``findings`` differ from what the case expects (rule, record index, pointer; rules that must not fire)."""
     actual = Counter((f.rule, f.index, f.pointer) for f in findings)
     expected = Counter(case.findings)
-    outcome = Outcome(case)
-    for key in sorted((expected - actual).elements(), key=str):
-        outcome.problems.append(f"missing {_show(key)}")
-    for key in sorted((actual - expected).elements(), key=str):
-        outcome.problems.append(f"unexpected {_show(key)}")
+    problems = [f"missing {_show(key)}" for key in sorted((expected - actual).elements(), key=str)]
+    problems += [f"unexpected {_show(key)}" for key in sorted((actual - expected).elements(), key=str)]
     fired = {f.rule for f in findings}
-    for rule in case.absent:
-        if rule in fired:
-            outcome.problems.append(f"{rule} fired but must not")
-    return outcome
+    problems += [f"{rule} fired but must not" for rule in case.absent if rule in fired]
+    return problems
+
+
+def _differences(reports: dict[Engine, FileReport]) -> list[str]:
+    """Where the engines' reports of the case's file differ: the first differing finding, or the other fields."""
+    (first, a), (second, b) = list(reports.items())[:2]
+    left, right = _comparable(a), _comparable(b)
+    if left == right:
+        return []
+    fa, fb = a.findings, b.findings
+    if left["findings"] != right["findings"]:
+        pairs = zip(left["findings"], right["findings"], strict=False)
+        at = next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(fa), len(fb)))
+        return [
+            f"engines differ at finding {at}: {first} {_show_finding(fa, at)}, {second} {_show_finding(fb, at)}"
+            f" ({len(fa)} and {len(fb)} findings)"
+        ]
+    fields = sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+    return [f"engines differ in the report's {', '.join(fields)}: {first} and {second}"]
+
+
+_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
+"""A time of receipt the ledger names (SE-SEQ): the clock when each engine's earlier packages were recorded."""
+
+
+def _comparable(report: FileReport) -> dict[str, Any]:
+    """The report's data with the ledger's times of receipt blanked: the one thing two runs cannot share."""
+    data: dict[str, Any] = json.loads(_RECEIVED.sub("<received>", json.dumps(report.to_data(), ensure_ascii=False)))
+    return data
+
+
+def _show_finding(findings: list[Finding], at: int) -> str:
+    if at >= len(findings):
+        return "(none)"
+    f = findings[at]
+    return f"{_show((f.rule, f.index, f.pointer))}: {f.message.en}"
 
 
 def _reconciled(case: Case, registrations: tuple[Path, ...], spec: Spec) -> list[Finding]:
@@ -196,8 +253,8 @@ def _reconciled(case: Case, registrations: tuple[Path, ...], spec: Spec) -> list
     return [f for file in report.files for f in file.findings]
 
 
-def _validated(case: Case, spec: Spec) -> list[Finding]:
-    """The findings of the case's file, validated in a run with its ``with`` files (after its ``before`` runs)."""
+def _validated(case: Case, spec: Spec, engine: Engine = "row") -> FileReport:
+    """The report of the case's file, validated in a run with its ``with`` files (after its ``before`` runs)."""
     signatures = None
     if case.trust is not None:
         signatures = Signatures(tuple(str(p) for p in case.trust), case.require_signature)
@@ -205,13 +262,20 @@ def _validated(case: Case, spec: Spec) -> list[Finding]:
         ledger = Path(tmp) / "ledger.sqlite" if case.ledger else None
         try:
             for earlier in case.before:
-                validate_files([earlier], spec=spec, today=case.today, ledger=ledger, signatures=signatures)
+                validate_files(
+                    [earlier], spec=spec, today=case.today, ledger=ledger, signatures=signatures, engine=engine
+                )
             run = validate_files(
-                [*case.together, case.file], spec=spec, today=case.today, ledger=ledger, signatures=signatures
+                [*case.together, case.file],
+                spec=spec,
+                today=case.today,
+                ledger=ledger,
+                signatures=signatures,
+                engine=engine,
             )
         except TrustError as exc:  # a certificate of the case's trust list cannot be loaded
             raise SuiteError(f"{case.id}: {exc.message()}") from None
-    return run.files[len(case.together)].findings
+    return run.files[len(case.together)]
 
 
 def _with_parameters(spec: Spec, parameters: tuple[tuple[str, str, str], ...]) -> Spec:
@@ -237,8 +301,9 @@ def _show(key: Key) -> str:
     return f"{rule} (index {index}, pointer {pointer})"
 
 
-def run(suite: Path, spec: Spec | None = None) -> Result:
-    """Run every case of ``suite``; cases of rules not checked automatically are set aside, not run."""
+def run(suite: Path, spec: Spec | None = None, engine: Engine | Literal["both"] = "both") -> Result:
+    """Run every case of ``suite`` through ``engine`` (default: both engines, which must agree); cases of rules
+    not checked automatically are set aside, not run."""
     spec = spec or current()
     checked = automatic_rules(spec)
     outcomes = []
@@ -247,5 +312,5 @@ def run(suite: Path, spec: Spec | None = None) -> Result:
         if case.rule not in checked:
             skipped.add(case.rule)
             continue
-        outcomes.append(run_case(case, spec))
+        outcomes.append(run_case(case, spec, engine))
     return Result(outcomes, sorted(skipped))

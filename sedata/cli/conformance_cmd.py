@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sedata.cli._out import check_output, fail
+
+
+class SuiteEngine(StrEnum):
+    """The engines ``conformance run --engine`` runs the cases through."""
+
+    row = "row"
+    columnar = "columnar"
+    both = "both"
+
 
 app = typer.Typer(help="一致性测试集 / The conformance suite: cases with the findings they must yield.")
 
@@ -32,12 +42,20 @@ def run_cmd(
     suite: Annotated[
         Path | None, typer.Option("--suite", help="测试集目录（含 cases.yaml）/ Suite folder (with cases.yaml).")
     ] = None,
+    engine: Annotated[
+        SuiteEngine,
+        typer.Option(
+            "--engine",
+            help="校验引擎；both：两种引擎都运行，结果不同即为失败 / validation engine; both: run each case through"
+            " both engines, and a case where they differ fails.",
+        ),
+    ] = SuiteEngine.both,
 ) -> None:
     """运行一致性测试集 / Run the conformance suite; one line per failing case, then `N passed, M failed`."""
     from sedata.conformance import SuiteError, run  # the validator loads only when the suite runs
 
     try:
-        result = run(_find_suite(suite))
+        result = run(_find_suite(suite), engine=engine.value)
     except SuiteError as exc:
         fail(f"测试集无效：{exc}", f"invalid suite: {exc}")
     for outcome in result.outcomes:

@@ -24,6 +24,7 @@ from sedata.cli._report import FailOn, Lang, OutputFormat, emit
 class Engine(StrEnum):
     """How records are checked (``--engine``)."""
 
+    auto = "auto"
     row = "row"
     columnar = "columnar"
     dask = "dask"
@@ -147,12 +148,13 @@ def validate(
         Engine,
         typer.Option(
             "--engine",
-            help="row：逐条检查；columnar：JSON Lines 按列筛查，仅被标记的记录逐条确认（报告相同；--jobs 时仍逐条）"
-            " / row: record by record; columnar: JSON Lines screened in columns, flagged records confirmed one by"
-            " one (same report; --jobs still checks record by record); dask: on a Dask cluster (--scheduler), same"
-            " report.",
+            help="auto（默认）：3 MiB 及以上的文件按列筛查，较小的逐条检查；row：逐条检查；"
+            "columnar：按列筛查，仅被标记的记录逐条确认；dask：在 Dask 集群上（--scheduler）；报告均相同"
+            " / auto (default): columnar for files of 3 MiB or more, row for smaller ones; row: record by record;"
+            " columnar: records screened in columns, flagged ones confirmed record by record; dask: on a Dask"
+            " cluster (--scheduler); the report is the same.",
         ),
-    ] = Engine.row,
+    ] = Engine.auto,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -208,7 +210,7 @@ def validate(
                     references=references,
                     wait=wait,
                     on_wait=waiting,
-                    engine="columnar" if engine is Engine.columnar else "row",
+                    engine="row" if engine is Engine.row else "columnar" if engine is Engine.columnar else "auto",
                 )
     except (LedgerError, TrustError) as exc:
         where = f"{exc.file}：" if isinstance(exc, TrustError) and exc.file else ""

@@ -1,11 +1,12 @@
-"""The columnar engine for one JSON Lines file: screen each batch, let the row engine confirm flagged rows.
+"""The columnar engine for one file: screen each batch of records, let the row engine confirm flagged rows.
 
 Per batch, :func:`sedata.columnar.screen.screen` (a pure function) says which rows could carry a finding of
-the envelope, schema or codes layers. In file order, a flagged row is read again by the JSON Lines reader
-and checked by the row engine's ``_record_findings``, the one place that makes findings; an unflagged row
-is a record whose canonical line is the line as written (the digest takes it as is), which still goes
-through the layers that need every record: the business rules (one finding per defect, keys within a file)
-and the run's key index. Count and digest are checked against the header at the end, as the reader does.
+the envelope, schema or codes layers. In file order, a flagged row is checked by the row engine's
+``_record_findings``, the one place that makes findings; an unflagged row still goes through the layers
+that need every record: the business rules (one finding per defect, keys within a file) and the run's key
+index. JSON Lines are screened as read (:func:`check_lines`, also the per-chunk work of ``--jobs``); XML and
+JSON documents through their own streaming readers (:mod:`sedata.columnar.documents`). Count and digest are
+checked against the header at the end, as the readers do.
 """
 
 from __future__ import annotations
@@ -28,91 +29,141 @@ if TYPE_CHECKING:
     from sedata.validate.engine import FileRun, Progress
 
 
-def supports(run: FileRun) -> bool:
-    """Whether the columnar engine can check this opened file (JSON Lines; other formats stay on the row path)."""
-    return isinstance(run.reader, JsonlReader)
+def plan_of(run: FileRun) -> Plan:
+    """The screen's plan for the opened file ``run`` (its spec, envelope rules and masking)."""
+    rules = run.rules
+    return Plan.of(
+        run.spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, run.ctx.masking is not None
+    )
+
+
+class Checker:
+    """The per-record work of one file, for rows the screen flagged and rows it let through."""
+
+    def __init__(self, run: FileRun):
+        from sedata.validate.engine import _record_findings  # the row engine: imported when a file is checked
+
+        self.run = run
+        self.plan = plan_of(run)
+        self._record_findings = _record_findings
+
+    def confirm(self, record: Record) -> None:
+        """A flagged row: the row engine's every layer, as :meth:`FileRun.run` checks a record."""
+        run = self.run
+        run.report.records += 1
+        run.sink.extend(self._record_findings(run.ctx, run.rules, record, run.biz, run.observer))
+
+    def passed(self, record: Record) -> None:
+        """A row the screen let through: no envelope, schema or codes finding, so the business rules and the
+        key index only (``record.type`` is a record type of the message, ``record.data`` an object)."""
+        run = self.run
+        run.report.records += 1
+        entity = run.ctx.shapes[record.type]
+        where = Where(line=record.line, index=record.index, record_type=record.type, key_of=_key_of(entity, record))
+        if run.observer is not None:
+            run.observer.observe(run.ctx.file, record, where, set())
+        assert record.data is not None and record.index is not None
+        found = run.biz.findings(entity, record.data, set(), (RECORDS, record.index, DATA), where, record.version)
+        if found:
+            run.sink.extend(found)
+
+    @property
+    def full(self) -> bool:
+        """``--max-errors`` reached: the row engine stops reading here."""
+        if self.run.sink.full:
+            self.run.report.stopped = "max-errors"
+            return True
+        return False
 
 
 def run_records(run: FileRun, progress: Progress | None = None) -> None:
-    """The records of the opened file ``run``: in columns when it is JSON Lines, else by the row engine."""
-    if supports(run):
+    """Check every record of the opened file ``run`` (as :meth:`FileRun.run` does, same findings)."""
+    if isinstance(run.reader, JsonlReader):
         run_columnar(run, progress)
     else:
-        assert run.reader is not None
-        run.run(run.reader, progress)
+        from sedata.columnar.documents import run_documents
+
+        run_documents(run, progress)
 
 
 def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
-    """Check every record of the opened JSON Lines file ``run`` (as :meth:`FileRun.run` does, same findings)."""
-    from sedata.validate.engine import _record_findings
-
+    """Check every record of the opened JSON Lines file ``run``, then its count and digest."""
     reader = run.reader
     assert isinstance(reader, JsonlReader)
-    report, sink, ctx, rules, biz, observer = run.report, run.sink, run.ctx, run.rules, run.biz, run.observer
-    spec = run.spec
-    plan = Plan.of(
-        spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
-    )
-    digester = Digester(reader.header.digest_algorithm, spec)
-    file = ctx.file
-    shapes = ctx.shapes
-    names = rules.names
-    rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
-    index = 0
-    pending_blank: tuple[int, int] | None = None  # (offset, line) of the first of blank lines not yet followed
-    stopped = False
+    digester = Digester(reader.header.digest_algorithm, run.spec)
     try:
-        for batch in line_batches(reader.file, reader._offset, 2):
-            screened = screen(batch, plan)
-            for i, raw in enumerate(batch.lines):
-                line = batch.first_line + i
-                if screened.blank[i]:
-                    if pending_blank is None:
-                        pending_blank = (batch.offsets[i], line)
-                    continue
-                if pending_blank is not None:
-                    # A blank line between records: the reader says so, in its own words.
-                    start, first = pending_blank
-                    for _ in exact_records(reader, start, batch.offsets[i] + len(raw) + 1, first, index):
-                        pass
-                obj = screened.objects[i]
-                if obj is None:
-                    record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
-                    report.records += 1
-                    digester.add_line(canonical_line(record, spec))
-                    sink.extend(_record_findings(ctx, rules, record, biz, observer))
-                else:
-                    report.records += 1
-                    digester.add_line(raw)
-                    data = obj[DATA]
-                    kind = obj[rt]
-                    record = Record(kind, data, obj.get(op), obj.get(rk), obj.get(rv), index, line)
-                    entity = shapes[kind]
-                    where = Where(line=line, index=index, record_type=kind, key_of=_key_of(entity, record))
-                    if observer is not None:
-                        observer.observe(file, record, where, set())
-                    found = biz.findings(entity, data, set(), (RECORDS, index, DATA), where, record.version)
-                    if found:
-                        sink.extend(found)
-                index += 1
-                if sink.full:
-                    report.stopped = "max-errors"
-                    stopped = True
-                    break
-            if stopped:
-                break
-            if progress is not None and batch.offsets:
-                progress(batch.offsets[-1])
+        _, stopped = check_lines(run, reader._offset, None, 2, 0, digester.add_line, progress)
         if not stopped:
-            problem = integrity_error(reader.header, digester.count, digester.hexdigest(), file)
+            problem = integrity_error(reader.header, digester.count, digester.hexdigest(), run.ctx.file)
             if problem is not None:
                 raise problem
             reader.verified = True
     except ExchangeError as exc:
-        sink.add(syntax.finding(ctx, exc, run.path))
-        if not isinstance(exc, IntegrityError):
-            report.stopped = "broken"
-    report.verified = reader.verified
+        reading_error(run, exc)
+    except Exception as exc:  # as FileRun.run: the file gets its own finding, the run goes on
+        run.internal_error(exc)
+    run.report.verified = reader.verified
+
+
+def reading_error(run: FileRun, exc: ExchangeError) -> None:
+    """A reading error ends the file with one syntax finding (a count or digest mismatch reads to the end)."""
+    run.sink.add(syntax.finding(run.ctx, exc, run.path))
+    if not isinstance(exc, IntegrityError):
+        run.report.stopped = "broken"
+
+
+def check_lines(
+    run: FileRun,
+    start: int,
+    end: int | None,
+    first_line: int,
+    first_index: int,
+    add_line: Callable[[bytes], object],
+    progress: Progress | None = None,
+) -> tuple[int | None, bool]:
+    """Check the record lines of bytes ``[start, end)`` of the opened JSON Lines file ``run`` (to its end when
+    ``end`` is None); line ``first_line`` holds record ``first_index``.
+
+    Each record's canonical line goes to ``add_line`` (for the digest). Returns the first of the blank lines
+    that end the range (None if it ends with a record) and whether ``--max-errors`` stopped it. Raises the
+    reader's own error at the first line it cannot read.
+    """
+    reader = run.reader
+    assert isinstance(reader, JsonlReader)
+    checker = Checker(run)
+    plan = checker.plan
+    spec = run.spec
+    names = run.rules.names
+    rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
+    index = first_index
+    pending_blank: tuple[int, int] | None = None  # (offset, line) of the first of blank lines not yet followed
+    for batch in line_batches(reader.file, start, first_line, end=end):
+        screened = screen(batch, plan)
+        for i, raw in enumerate(batch.lines):
+            line = batch.first_line + i
+            if screened.blank[i]:
+                if pending_blank is None:
+                    pending_blank = (batch.offsets[i], line)
+                continue
+            if pending_blank is not None:
+                # A blank line between records: the reader says so, in its own words.
+                at, first = pending_blank
+                for _ in exact_records(reader, at, batch.offsets[i] + len(raw) + 1, first, index):
+                    pass
+            obj = screened.objects[i]
+            if obj is None:
+                record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
+                add_line(canonical_line(record, spec))
+                checker.confirm(record)
+            else:
+                add_line(raw)
+                checker.passed(Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line))
+            index += 1
+            if checker.full:
+                return None, True
+        if progress is not None and batch.offsets:
+            progress(batch.offsets[-1])
+    return (None if pending_blank is None else pending_blank[1]), False
 
 
 def _key_of(entity: EntityShape, record: Record) -> Callable[[], str | None]:

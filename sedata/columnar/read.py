@@ -31,16 +31,24 @@ class LineBatch:
     """The last line has no line feed (the file's last line): left to the strict reader."""
 
 
-def line_batches(path: str, start: int, first_line: int, rows: int = BATCH_ROWS) -> Iterator[LineBatch]:
-    """The lines of ``path`` from byte ``start`` (line number ``first_line``) on, in batches of ``rows``."""
+def line_batches(
+    path: str, start: int, first_line: int, rows: int = BATCH_ROWS, end: int | None = None
+) -> Iterator[LineBatch]:
+    """The lines of ``path`` from byte ``start`` (line number ``first_line``) on, in batches of ``rows``.
+
+    With ``end`` (a line boundary, as the chunks of ``--jobs`` have), the lines of bytes ``[start, end)`` only.
+    """
     with open(path, "rb") as f:
         f.seek(start)
         offset, line = start, first_line
         rest = b""
         lines: list[bytes] = []
         offsets: list[int] = []
-        while True:
-            block = f.read(BLOCK_BYTES)
+        left = -1 if end is None else end - start
+        while left:
+            block = f.read(BLOCK_BYTES if left < 0 else min(BLOCK_BYTES, left))
+            if left > 0:
+                left -= len(block)
             if not block:
                 break
             parts = (rest + block).split(b"\n")

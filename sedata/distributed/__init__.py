@@ -6,7 +6,7 @@ the cross-record layer runs as a shuffle of key digests, and the client only fol
 See docs/distributed.md.
 """
 
-from sedata.distributed.partitions import ROW, Engine
+from sedata.distributed.partitions import COLUMNAR, ROW, Engine
 from sedata.distributed.run import PARTITION_BYTES, validate
 
-__all__ = ["PARTITION_BYTES", "ROW", "Engine", "validate"]
+__all__ = ["COLUMNAR", "PARTITION_BYTES", "ROW", "Engine", "validate"]

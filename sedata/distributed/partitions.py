@@ -26,7 +26,7 @@ from sedata.validate.parallel import _Options as Options
 from sedata.validate.parallel import _whole as _row_whole
 from sedata.validate.report import FileReport
 
-__all__ = ["ROW", "Chunk", "ChunkResult", "Engine", "FilePlan", "Lite", "Options", "plan_file"]
+__all__ = ["COLUMNAR", "ROW", "Chunk", "ChunkResult", "Engine", "FilePlan", "Lite", "Options", "plan_file"]
 
 ChunkFunction = Callable[[str, Chunk, Options], ChunkResult]
 """Validate the lines of one byte range of a JSON Lines file."""
@@ -43,7 +43,23 @@ class Engine:
 
 
 ROW = Engine(_row_chunk, _row_whole)
-"""The row engine (the one ``sedata validate`` runs by default)."""
+"""The row engine: every record through every layer."""
+
+
+def _columnar_chunk(path: str, chunk: Chunk, options: Options) -> ChunkResult:
+    from sedata.columnar.chunk import chunk as run  # polars is loaded on the workers that run it
+
+    return run(path, chunk, options)
+
+
+def _columnar_whole(path: str, options: Options) -> tuple[FileReport, list[Lite]]:
+    from sedata.columnar.chunk import whole
+
+    return whole(path, options)
+
+
+COLUMNAR = Engine(_columnar_chunk, _columnar_whole)
+"""The columnar engine: records screened in columns, flagged ones confirmed by the row engine (same findings)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ stays bounded whatever the file size.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,7 @@ from sedata.spec import Spec, current
 from sedata.validate.context import FileContext, Where
 from sedata.validate.engine import (
     FileRun,
+    RecordsRun,
     active_layers,
     after_read,
     file_size,
@@ -83,6 +85,8 @@ class _Options:
     signatures: Signatures | None = None
     lite: bool = False
     """Send back what the cross-record index reads of each record."""
+    records: RecordsRun | None = None
+    """The engine's records check of a whole file (None: the row engine's; see :func:`validate_file`)."""
 
 
 def validate_parallel(
@@ -98,8 +102,13 @@ def validate_parallel(
     ledger: Ledger | None = None,
     signatures: Signatures | None = None,
     observer: CrossRecord,
+    records: RecordsRun | None = None,
+    chunk_fn: ChunkFunction | None = None,
 ) -> list[FileReport]:
     """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``.
+
+    ``records`` is the engine's records check of a whole file and ``chunk_fn`` its check of a chunk (default:
+    the row engine's, :func:`_chunk`; the columnar engine's is :func:`sedata.columnar.chunk.chunk`).
 
     The ledger and the cross-record index (``observer``) live in this process only and are fed file by file
     in the order of ``paths``: workers send back what the index reads of each record (a few members), and a
@@ -108,14 +117,22 @@ def validate_parallel(
     chunk_bytes = chunk_bytes or CHUNK_BYTES  # read at call time, so that tests can make chunks tiny
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=observer is not None)
     options = _Options(
-        None if spec is current() else spec, fail_on, max_errors, today, layers, signatures, observer is not None
+        None if spec is current() else spec,
+        fail_on,
+        max_errors,
+        today,
+        layers,
+        signatures,
+        observer is not None,
+        records,
     )
     plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
     jobs = max(1, min(jobs, tasks))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    fresh = _fresh() if chunk_fn is not None or records is not None else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=fresh) as pool:
         window = _Window(pool, 2 * jobs)
         for i, (path, chunks) in enumerate(plans):
             if i in here:
@@ -124,7 +141,7 @@ def validate_parallel(
                 window.submit(_whole, path, options)
             else:
                 for chunk in chunks:
-                    window.submit(_chunk, path, chunk, options)
+                    window.submit(chunk_fn or _chunk, path, chunk, options)
         results = window.results()
         reports: list[FileReport] = []
         for i, (path, chunks) in enumerate(plans):
@@ -139,6 +156,7 @@ def validate_parallel(
                     ledger=ledger,
                     signatures=signatures,
                     observer=observer,
+                    records=records,
                 )
             elif chunks is None:
                 report, lite = next(results)
@@ -152,6 +170,14 @@ def validate_parallel(
             if progress is not None:
                 progress(str(path), total, total)
     return reports
+
+
+def _fresh() -> Any:
+    """Workers forked from a server process that has not loaded polars (a worker forked from a process that has
+    hangs in polars' thread pool), with the validator already imported (spawning each worker would import it)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sedata.validate.parallel"])
+    return context
 
 
 class _Window:
@@ -220,6 +246,8 @@ def _count_lines(f: Any, length: int) -> int:
 
 _Lite = tuple[str, str | None, Any, int | None, int | None, dict[str, Any], tuple[DataPath, ...]]
 """What the cross-record index reads of a record: type, key, version, index, line, members read, bad paths."""
+ChunkFunction = Callable[[str | os.PathLike[str], Chunk, _Options], ChunkResult]
+"""An engine's check of the lines of one chunk (a pure function of its arguments: it runs in a worker)."""
 
 
 class _Collector:
@@ -284,6 +312,7 @@ def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport,
         today=options.today,
         signatures=options.signatures,
         observer=collector,
+        records=options.records,
     )
     # Said again for the layers of the whole run (the ledger is the parent's); the trust layer's own reasons stay.
     layers = (options.spec or current()).rule_layers
@@ -397,5 +426,3 @@ def _merge(
     if run.twin_of is not None:
         same_package(report, spec, run.twin_of)
     return report
-
-

@@ -76,3 +76,30 @@ def write_lines(path: Path, lines: list[bytes]) -> Path:
     """A JSON Lines file made of ``lines`` (each gets a line feed)."""
     path.write_bytes(b"".join(line + b"\n" for line in lines))
     return path
+
+
+def flagged_document_indexes(path: str | os.PathLike[str]) -> set[int] | None:
+    """The record indexes the screen flags in an XML or JSON document (None: the header does not read).
+
+    Records are read as the columnar engine reads them (each with its canonical line and noted envelope
+    problems) up to the end or the first reading error.
+    """
+    from sedata.columnar.documents import screen_records
+    from sedata.columnar.engine import plan_of
+
+    run = FileRun(path, current(), "error", None, TODAY)
+    if not run.open() or isinstance(run.reader, JsonlReader):
+        return None
+    assert run.reader is not None
+    records, lines, notes = [], [], []
+    try:
+        for record, line in run.reader.with_canonical():
+            records.append(record)
+            lines.append(line)
+            notes.append(run.rules.take())
+    except ExchangeError:
+        pass  # a reading error ends the file; the records before it were screened
+    finally:
+        run.reader.close()
+    flags = screen_records(records, lines, notes, plan_of(run))
+    return {r.index for r, flag in zip(records, flags, strict=True) if flag and r.index is not None}

@@ -81,9 +81,9 @@ def test_jobs_is_capped_by_the_work_there_is(msg: Path, monkeypatch: pytest.Monk
     started: list[int] = []
     real = parallel.ProcessPoolExecutor
 
-    def pool(max_workers: int) -> object:
+    def pool(max_workers: int, **options: object) -> object:
         started.append(max_workers)
-        return real(max_workers=max_workers)
+        return real(max_workers=max_workers, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", pool)
     report = validate_files([msg, msg.parent / "missing.jsonl"], jobs=100_000)

@@ -1,0 +1,99 @@
+"""XML and JSON documents through the columnar screen: records from their streaming readers, in batches.
+
+The readers (:mod:`sedata.exchange.xmldoc`, :mod:`sedata.exchange.jsondoc`) stay the one place that reads a
+document: they find each record, note its envelope problems and compute, for the digest, its canonical line
+— the very line a JSON Lines file carries for it. A batch of those lines is what the screen takes, so XML
+and JSON records are screened by the same compiled expressions as JSON Lines, with no second copy of a rule.
+A record is flagged when the reader noted an envelope problem for it, or when canonical form could hide
+what the row engine would see (a null member, which canonical form drops), or when the screen flags its line.
+Flagged records are checked by the row engine, the others by the business rules and the key index only, in
+file order; a reading error ends the file after the records read before it, as in the row engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sedata.columnar.engine import Checker, reading_error
+from sedata.columnar.read import BATCH_ROWS, LineBatch
+from sedata.columnar.screen import Plan, screen
+from sedata.exchange import ExchangeError
+from sedata.exchange.records import Record
+
+if TYPE_CHECKING:
+    from sedata.validate.engine import FileRun, Progress
+    from sedata.validate.report import Text
+
+Notes = list[tuple[str, "Text | None"]]
+"""The envelope problems the reader noted for one record (see :class:`ReportingRules`)."""
+
+
+def screen_records(records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan) -> list[bool]:
+    """Per record of a batch read from a document: could it carry an envelope, schema or codes finding?
+
+    ``lines`` are the records' canonical lines, ``notes`` the problems the reader noted for each.
+    """
+    flagged = screen(LineBatch(lines, [0] * len(lines), 0), plan).flagged
+    return [
+        flag or bool(noted) or (isinstance(r.data, dict) and None in r.data.values())
+        for r, flag, noted in zip(records, flagged, notes, strict=True)
+    ]
+
+
+def run_documents(run: FileRun, progress: Progress | None = None) -> None:
+    """Check every record of the opened XML or JSON document ``run`` (as :meth:`FileRun.run` does)."""
+    reader = run.reader
+    assert reader is not None
+    rules = run.rules
+    checker = Checker(run)
+    stopped = False
+    error: Exception | None = None
+    read = _noted(reader.with_canonical(), run)
+    try:
+        while not stopped:
+            records: list[Record] = []
+            lines: list[bytes] = []
+            notes: list[Notes] = []
+            try:
+                for record, line, noted in read:
+                    records.append(record)
+                    lines.append(line)
+                    notes.append(noted)
+                    if len(records) >= BATCH_ROWS:
+                        break
+            except Exception as exc:  # the records read before it are checked first, as the row engine does
+                error = exc
+            flags = screen_records(records, lines, notes, checker.plan)
+            for record, flag, noted in zip(records, flags, notes, strict=True):
+                if flag:
+                    rules.problems = list(noted)  # taken by the envelope layer for this record
+                    checker.confirm(record)
+                else:
+                    checker.passed(record)
+                if checker.full:
+                    stopped = True
+                    break
+            if progress is not None:
+                progress(reader.position())
+            if error is not None or len(records) < BATCH_ROWS:
+                break
+        if error is not None and not stopped:
+            if isinstance(error, ExchangeError):
+                reading_error(run, error)
+            else:
+                raise error
+        completed = not stopped
+    except Exception as exc:  # as FileRun.run: the file gets its own finding, the run goes on
+        run.internal_error(exc)
+        completed = False
+    # The reader may have read to the end ahead of the records checked; the row engine, stopped at --max-errors
+    # or by an unexpected error, has not, so the package is not verified.
+    run.report.verified = reader.verified and completed
+
+
+def _noted(pairs: Iterator[tuple[Record, bytes]], run: FileRun) -> Iterator[tuple[Record, bytes, Notes]]:
+    """Each record with its canonical line and the envelope problems noted while the reader read it."""
+    rules = run.rules
+    for record, line in pairs:
+        yield record, line, rules.take()
