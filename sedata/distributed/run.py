@@ -14,9 +14,10 @@ import contextlib
 import datetime as dt
 import operator
 import os
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sedata import __version__
 from sedata.distributed.keys import check_partition, empty_findings, empty_rows, key_rows, reference_rows
@@ -33,6 +34,9 @@ from sedata.validate.run import _reference_report, _run_findings
 PARTITION_BYTES = 64 << 20
 """Default size of a JSON Lines partition: large enough that a task's overhead (~1 ms) is nothing beside
 its work (~100k records, seconds of validation), small enough that a worker holds a few at once."""
+
+WINDOW_PER_WORKER = 3
+"""Partitions in flight per worker: one running, the next ready, one waiting for the client to fold it."""
 
 SHUFFLE_BYTES = 1 << 30
 """Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
@@ -178,24 +182,52 @@ class _Run:
     options: Options
     engine: Engine
 
+    # A module function, not a method: a task must not carry the run (and its client) to the workers.
+    summary_of: ClassVar[Callable[[Any], Any]] = staticmethod(_summary)
+
     def __post_init__(self) -> None:
-        self.summaries: dict[int, list[Any]] = {}
+        self.queue: deque[tuple[int, int, Any, tuple[Any, ...], bool]] = deque()
+        self.flight: deque[Any] = deque()
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        self.window = max(WINDOW_PER_WORKER * workers, WINDOW_PER_WORKER)
         self.rows: list[Any] = []
         self.types: list[Any] = []
         self._wire_spec = self.options.spec  # None: the packaged spec, loaded by each worker
 
     def submit(self, number: int, plan: FilePlan, indexed: bool) -> None:
-        """Send the file's partitions to the workers; keep futures of their summaries and key rows."""
-        submit = self.client.submit
+        """Queue the file's partitions; they are sent to the workers a window at a time (:meth:`take`)."""
         if plan.chunks is None:
-            results = [submit(self.engine.whole, plan.path, self.options, pure=False)]
+            self.queue.append((number, 0, self.engine.whole, (plan.path, self.options), indexed))
         else:
-            results = [submit(self.engine.chunk, plan.path, c, self.options, pure=False) for c in plan.chunks]
-        self.summaries[number] = [submit(_summary, r) for r in results]
+            for part, chunk in enumerate(plan.chunks):
+                self.queue.append((number, part, self.engine.chunk, (plan.path, chunk, self.options), indexed))
+
+    def _send(self) -> None:
+        number, part, function, args, indexed = self.queue.popleft()
+        submit = self.client.submit
+        result = submit(function, *args, pure=False)
+        self.flight.append(submit(self.summary_of, result))
         if indexed:
-            for part, result in enumerate(results):
-                self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
-                self.types.append(submit(_types, result))
+            self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
+            self.types.append(submit(_types, result))
+        self.derive(result, number, part)
+        # The client lets go of ``result``: once its derived futures are computed the workers drop it too.
+
+    def take(self) -> Any:
+        """The next partition's summary in run order, keeping at most :attr:`window` partitions in flight.
+
+        Without a window every partition's summary (its canonical lines: as large as its input) would wait on
+        the workers for the client to fold it; with one, the run needs memory for the window, not the input.
+        """
+        while self.queue and len(self.flight) < self.window:
+            self._send()
+        summary = self.flight.popleft().result()
+        if self.queue:
+            self._send()
+        return summary
+
+    def derive(self, result: Any, number: int, part: int) -> None:
+        """Futures a subclass keeps from a partition's full result (the findings of a run written by workers)."""
 
     def reference(self, path: str | os.PathLike[str]) -> tuple[Any, Any, Any]:
         whole = self.client.submit(_reference_keys, str(path), self._wire_spec, self.options.fail_on, pure=False)
@@ -203,9 +235,8 @@ class _Run:
 
     def reduce(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
         """The file's report, from its partitions' summaries in file order (as ``--jobs`` reduces them)."""
-        futures = self.summaries.pop(number)
         if plan.chunks is None:
-            report: FileReport = futures[0].result()
+            report: FileReport = self.take()
             if twin is not None and report.format is not None:
                 same_package(report, self.spec, twin)
             if ledger is not None and report.format is not None:
@@ -213,8 +244,8 @@ class _Run:
             return report
 
         def results() -> Iterator[ChunkResult]:
-            while futures:
-                yield futures.pop(0).result()  # let go of each as it is folded: the client holds one at a time
+            for _chunk in plan.chunks or ():
+                yield self.take()  # the client holds one partition's summary at a time
 
         total = file_size(plan.path)
         report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, None, total, ledger, None)
