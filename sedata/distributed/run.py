@@ -210,7 +210,7 @@ class _Run:
         if indexed:
             self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
             self.types.append(submit(_types, result))
-        self.derive(result, number, part)
+        self.derive(result, number, part, args[0])
         # The client lets go of ``result``: once its derived futures are computed the workers drop it too.
 
     def take(self) -> Any:
@@ -226,7 +226,7 @@ class _Run:
             self._send()
         return summary
 
-    def derive(self, result: Any, number: int, part: int) -> None:
+    def derive(self, result: Any, number: int, part: int, path: str) -> None:
         """Futures a subclass keeps from a partition's full result (the findings of a run written by workers)."""
 
     def reference(self, path: str | os.PathLike[str]) -> tuple[Any, Any, Any]:
@@ -258,6 +258,27 @@ class _Run:
     ) -> tuple[dict[str, list[Finding]], bool]:
         """SE-BIZ-010 and SE-XRF-001/002 of the run: key rows shuffled on their digest, checked per key."""
         import dask
+
+        names = [p.path for p in plans]
+        found: dict[str, list[Finding]] = {n: [] for n in names}
+        checked = self.checked(plans, twins, files, refs)
+        if checked is None:
+            return found, False
+        with dask.config.set({"dataframe.convert-string": False}):
+            table = self.client.compute(checked).result()
+        unchecked = bool(table["unchecked"].any())
+        table = table[~table["unchecked"]]
+        ordered = sorted(zip(table["file"], table["order"], table["finding"], strict=True), key=lambda t: t[:2])
+        for file, _order, finding in ordered:
+            found[names[file]].append(finding)
+        return found, unchecked
+
+    def checked(
+        self, plans: list[FilePlan], twins: dict[int, str], files: list[FileReport], refs: list[tuple[Any, Any, Any]]
+    ) -> Any:
+        """The Dask frame of the run's cross-record findings (:data:`keys.FINDING_COLUMNS`), not computed; None
+        when no file or reference dataset has key rows."""
+        import dask
         import dask.dataframe as dd
         from dask.delayed import delayed
 
@@ -273,25 +294,17 @@ class _Run:
         read = {n: r.records for n, r in enumerate(files)}
         parts = [delayed(_read_only)(rows, read[n]) for n, rows in self.rows]
         parts += [delayed(_read_only)(r[2], 0) for r in refs]
-        found: dict[str, list[Finding]] = {n: [] for n in names}
         if not parts:
-            return found, False
+            return None
         with dask.config.set({"dataframe.convert-string": False}):
             frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
             # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
             workers = len(self.client.scheduler_info().get("workers", {}))
             groups = max(1, workers, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
             shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
-            checked = shuffled.map_partitions(
+            return shuffled.map_partitions(
                 check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
             )
-            table = self.client.compute(checked).result()
-        unchecked = bool(table["unchecked"].any())
-        table = table[~table["unchecked"]]
-        ordered = sorted(zip(table["file"], table["order"], table["finding"], strict=True), key=lambda t: t[:2])
-        for file, _order, finding in ordered:
-            found[names[file]].append(finding)
-        return found, unchecked
 
 
 def _read_only(rows: Any, records: int) -> Any:
