@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -74,6 +74,7 @@ def validate_to(
     signatures: Signatures | None = None,
     references: Iterable[str | os.PathLike[str]] = (),
     engine: Engine = ROW,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Outcome:
     """Validate ``paths`` on a Dask cluster and have the workers write the findings to the folder ``out``.
 
@@ -93,10 +94,12 @@ def validate_to(
         report = validate(
             paths, client=client, partition_bytes=partition_bytes, fail_on=fail_on, max_errors=max_errors,
             spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
+            progress=progress,
         )  # fmt: skip
         with _connect(client) as dask_client:
             parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
-            _write(dask_client, dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1), folder)
+            whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+            _write(dask_client, whole, folder, progress is not None)
         return Outcome(report, dd.read_parquet(folder / PARQUET), folder)
     size = partition_bytes or PARTITION_BYTES
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=True)
@@ -111,7 +114,7 @@ def validate_to(
             from sedata.ledger import Ledger
 
             book = stack.enter_context(Ledger(ledger))
-        run = _Collecting(dask_client, spec, options, engine)
+        run = _Collecting(dask_client, spec, options, engine, progress)
         refs = [run.reference(r) for r in references]
         plans = [plan_file(p, spec, size) for p in paths]
         twins = _twins(plans)
@@ -129,7 +132,7 @@ def validate_to(
         local = [rows_of(f.findings, n) for n, f in enumerate(files) if f.findings]
         if local:
             frame = dd.concat([frame, dd.from_pandas(pd.concat(local, ignore_index=True), npartitions=1)])
-        _write(dask_client, frame, folder)
+        _write(dask_client, frame, folder, progress is not None)
     summary = Summary(list(files), spec.info.spec_version, __version__, fail_on)
     return Outcome(summary, dd.read_parquet(folder / PARQUET), folder)
 
@@ -146,12 +149,17 @@ def _clear(folder: Path) -> None:
             shutil.rmtree(folder / name)
 
 
-def _write(client: Any, frame: Any, folder: Path) -> None:
+def _write(client: Any, frame: Any, folder: Path, bar: bool = False) -> None:
     """The workers write the findings, one Parquet file and one JSON Lines file a partition."""
     import dask
 
     with dask.config.set({"dataframe.convert-string": False}):
-        frame = client.persist(frame)  # made once, written twice
+        if bar:
+            from sedata.distributed.progress import show
+
+            frame = show(client, frame, "发现 / findings")
+        else:
+            frame = client.persist(frame)  # made once, written twice
         frame.to_parquet(folder / PARQUET, schema=arrow_schema(), write_index=False)
         frame.to_bag(format="dict").map(json_line).to_textfiles(str(folder / JSONL / "*.jsonl"))
 
@@ -264,7 +272,12 @@ class _Collecting(_Run):
         with dask.config.set({"dataframe.convert-string": False}):
             parts = [dd.from_delayed(kept, meta=empty_rows(), verify_meta=False)] if kept else []
             if checked is not None:
-                checked = self.client.persist(checked)
+                if self.progress is not None:
+                    from sedata.distributed.progress import show
+
+                    checked = show(self.client, checked, "键与引用 / keys and references")
+                else:
+                    checked = self.client.persist(checked)
                 names = [f.file for f in files]
                 formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
                 parts.append(checked.map_partitions(_cross_rows, names, formats, meta=empty_rows()))

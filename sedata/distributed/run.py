@@ -57,12 +57,15 @@ def validate(
     signatures: Signatures | None = None,
     references: Iterable[str | os.PathLike[str]] = (),
     engine: Engine = ROW,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Validate ``paths`` as one run on a Dask cluster; the report equals :func:`sedata.validate.validate_files`'s.
 
     ``client``: a ``distributed.Client``, or a scheduler address (``tcp://host:8786``), or None for a local
-    cluster sized to this machine (closed on return). ``partition_bytes``: the size of a JSON Lines partition
-    (default :data:`PARTITION_BYTES`). The other options are those of ``validate_files``.
+    cluster sized to this machine (closed on return; its dashboard link is printed on standard error).
+    ``partition_bytes``: the size of a JSON Lines partition (default :data:`PARTITION_BYTES`). ``progress``:
+    told the bytes folded as partitions come back; with it, Dask's own bar (standard error) shows the key
+    shuffle. The other options are those of ``validate_files``.
     """
     spec = spec or current()
     paths = [str(p) for p in paths]
@@ -79,7 +82,7 @@ def validate(
             from sedata.ledger import Ledger
 
             book = stack.enter_context(Ledger(ledger))
-        run = _Run(dask_client, spec, options, engine)
+        run = _Run(dask_client, spec, options, engine, progress)
         refs = [run.reference(r) for r in references]
         plans = [plan_file(p, spec, size) for p in paths]
         twins = _twins(plans)
@@ -114,6 +117,9 @@ def _connect(client: Any) -> Iterator[Any]:
         return
     # One thread per worker: validation holds the GIL, so processes, not threads, use the cores.
     with LocalCluster(threads_per_worker=1, processes=True) as cluster, Client(cluster) as local:
+        from sedata.distributed.progress import dashboard
+
+        dashboard(cluster)
         yield local
 
 
@@ -181,6 +187,8 @@ class _Run:
     spec: Spec
     options: Options
     engine: Engine
+    progress: Callable[[str, int, int], None] | None = None
+    """Told the bytes folded so far (as ``--jobs`` tells them); with it, Dask's own bar shows the key shuffle."""
 
     # A module function, not a method: a task must not carry the run (and its client) to the workers.
     summary_of: ClassVar[Callable[[Any], Any]] = staticmethod(_summary)
@@ -235,8 +243,11 @@ class _Run:
 
     def reduce(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
         """The file's report, from its partitions' summaries in file order (as ``--jobs`` reduces them)."""
+        total = file_size(plan.path)
         if plan.chunks is None:
             report: FileReport = self.take()
+            if self.progress is not None:
+                self.progress(plan.path, total, total)
             if twin is not None and report.format is not None:
                 same_package(report, self.spec, twin)
             if ledger is not None and report.format is not None:
@@ -247,8 +258,7 @@ class _Run:
             for _chunk in plan.chunks or ():
                 yield self.take()  # the client holds one partition's summary at a time
 
-        total = file_size(plan.path)
-        report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, None, total, ledger, None)
+        report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, self.progress, total, ledger)
         if twin is not None:
             same_package(report, self.spec, twin)
         return report
@@ -265,6 +275,10 @@ class _Run:
         if checked is None:
             return found, False
         with dask.config.set({"dataframe.convert-string": False}):
+            if self.progress is not None:
+                from sedata.distributed.progress import show
+
+                checked = show(self.client, checked, "键与引用 / keys and references")
             table = self.client.compute(checked).result()
         unchecked = bool(table["unchecked"].any())
         table = table[~table["unchecked"]]

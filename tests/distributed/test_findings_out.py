@@ -85,3 +85,55 @@ def test_with_max_errors_the_few_findings_are_written_too(client: Any, run_files
     assert one.files[0].stopped == "max-errors"
     assert _sorted(_from_parquet(tmp_path)) == _sorted(one.findings)
     assert [f.to_data() for f in out.report.files] == [f.to_data() for f in one.files]
+
+
+def test_the_cli_writes_the_findings_and_a_summary(cluster: Any, run_files: list[Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    one = validate_files(run_files, spec=SPEC, today=TODAY)
+    folder, report = tmp_path / "findings", tmp_path / "summary.json"
+    args = ["validate", *map(str, run_files), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+            "--out-dir", str(folder), "-f", "json", "-o", str(report), "--today", "2030-01-01"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    data = json.loads(report.read_text("utf-8"))
+    assert data["summary"]["findings"] == len(one.findings) and data["summary"]["byRule"] == one.by_rule()
+    assert [f["counts"] for f in data["files"]] == [f.to_data()["counts"] for f in one.files]
+    assert _sorted(_from_jsonl(folder)) == _sorted(one.findings)
+
+
+@pytest.mark.parametrize("extra", [["--engine", "row"], ["--engine", "dask", "--ignore", "SE-BIZ"]])
+def test_the_cli_refuses_out_dir_where_it_cannot(run_files: list[Path], tmp_path: Path, extra: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    args = ["validate", str(run_files[0]), "--out-dir", str(tmp_path / "f"), *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "--out-dir" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "f").exists()
+
+
+def test_progress_is_told_every_byte_and_dask_draws_its_bar(
+    client: Any, run_files: list[Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    done: dict[str, int] = {}
+
+    def progress(file: str, read: int, _total: int) -> None:
+        done[file] = max(done.get(file, 0), read)
+
+    validate_to(run_files, tmp_path, client=client, partition_bytes=PARTITION, spec=SPEC, today=TODAY,
+                progress=progress)  # fmt: skip
+    assert done == {str(p): p.stat().st_size for p in run_files}
+    err = capfd.readouterr().err
+    assert "100% | 键与引用 / keys and references" in err and "100% | 发现 / findings" in err
+
+
+def test_a_local_cluster_made_here_says_where_its_dashboard_is(capfd: pytest.CaptureFixture[str]) -> None:
+    from sedata.distributed.run import _connect
+
+    with _connect(None) as made:
+        link = made.dashboard_link
+    assert f"Dask 控制台 / dashboard: {link}" in capfd.readouterr().err and link.startswith("http")
