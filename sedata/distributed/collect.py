@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib
 import os
 import shutil
 from collections import Counter
@@ -82,7 +83,7 @@ def validate_to(
     the options are :func:`sedata.distributed.validate`'s. With ``max_errors`` a file keeps few findings, and
     they are gathered and written as one process would report them.
     """
-    import dask.dataframe as dd
+    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
 
     spec = spec or current()
     paths = [str(p) for p in paths]
@@ -264,9 +265,9 @@ class _Collecting(_Run):
     def frame(self, files: list[FileSummary], checked: Any) -> Any:
         """Every finding of the run as a Dask frame on the workers; the cross-record counts added to ``files``."""
         import dask
-        import dask.dataframe as dd
         from dask.delayed import delayed
 
+        dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
         # Each future wrapped in a task: a list of bare futures makes a graph dask-expr finds a cycle in.
         kept = [delayed(_same)(rows) for rows in self.kept]
         with dask.config.set({"dataframe.convert-string": False}):

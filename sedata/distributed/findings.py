@@ -10,6 +10,7 @@ by rule, severity and layer.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -54,8 +55,7 @@ def empty_rows() -> pd.DataFrame:
 
 def arrow_schema() -> Any:
     """The Parquet schema: explicit, since a partition whose column is all null would otherwise differ."""
-    import pyarrow as pa
-
+    pa: Any = importlib.import_module("pyarrow")  # untyped
     kinds = {"int64": pa.int64(), "Int64": pa.int64(), object: pa.string()}
     return pa.schema([(name, kinds[kind]) for name, kind in ROW_TYPES.items()])
 

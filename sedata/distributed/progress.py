@@ -9,7 +9,9 @@ from distributed import futures_of
 from distributed.diagnostics.progressbar import TextProgressBar
 
 
-class _ErrBar(TextProgressBar):  # type: ignore[misc]  # distributed is untyped
+class _ErrBar(TextProgressBar):
+    label = ""
+
     def _draw_bar(self, remaining: int, all: int, **kwargs: Any) -> None:  # Dask's name
         frac = (1 - remaining / all) if all else 1.0
         sys.stderr.write(f"\r[{'#' * int(self.width * frac):<{self.width}}] | {int(100 * frac)}% | {self.label}")
@@ -23,9 +25,11 @@ class _ErrBar(TextProgressBar):  # type: ignore[misc]  # distributed is untyped
 def show(client: Any, collection: Any, label: str) -> Any:
     """Persist ``collection`` on the cluster and draw Dask's progress bar until it is computed; return it."""
     persisted = client.persist(collection)
-    bar = _ErrBar(futures_of(persisted), scheduler=client.scheduler.address, complete=True, start=False)
+    make: Any = _ErrBar  # distributed's functions are untyped
+    keys: Any = futures_of
+    bar = make(keys(persisted), scheduler=client.scheduler.address, complete=True, start=False)
     bar.label = label
-    bar._loop_runner.run_sync(bar.listen)
+    bar._loop_runner.run_sync(bar.listen)  # what start=True does, once the label is set
     return persisted
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import operator
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -288,7 +288,11 @@ class _Run:
         return found, unchecked
 
     def checked(
-        self, plans: list[FilePlan], twins: dict[int, str], files: list[FileReport], refs: list[tuple[Any, Any, Any]]
+        self,
+        plans: list[FilePlan],
+        twins: dict[int, str],
+        files: Sequence[FileReport],
+        refs: list[tuple[Any, Any, Any]],
     ) -> Any:
         """The Dask frame of the run's cross-record findings (:data:`keys.FINDING_COLUMNS`), not computed; None
         when no file or reference dataset has key rows."""
