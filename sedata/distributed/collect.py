@@ -89,15 +89,16 @@ def validate_to(
     paths = [str(p) for p in paths]
     folder = Path(out)
     _clear(folder)
+    references = [str(r) for r in references]
     if max_errors is not None:
         from sedata.distributed.run import validate
 
-        report = validate(
-            paths, client=client, partition_bytes=partition_bytes, fail_on=fail_on, max_errors=max_errors,
-            spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
-            progress=progress,
-        )  # fmt: skip
-        with _connect(client) as dask_client:
+        with _connect(client) as dask_client:  # one cluster for both steps
+            report = validate(
+                paths, client=dask_client, partition_bytes=partition_bytes, fail_on=fail_on, max_errors=max_errors,
+                spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
+                progress=progress,
+            )  # fmt: skip
             parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
             whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
             _write(dask_client, whole, folder, progress is not None)
