@@ -137,3 +137,23 @@ def test_a_local_cluster_made_here_says_where_its_dashboard_is(capfd: pytest.Cap
     with _connect(None) as made:
         link = made.dashboard_link
     assert f"Dask 控制台 / dashboard: {link}" in capfd.readouterr().err and link.startswith("http")
+
+
+def test_the_client_keeps_a_window_of_partitions_in_flight(
+    client: Any, run_files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sedata.distributed import run as run_module
+
+    most: list[int] = []
+    send = run_module._Run._send
+
+    def counted(self: Any) -> None:
+        send(self)
+        most.append(len(self.flight))
+
+    monkeypatch.setattr(run_module._Run, "_send", counted)
+    monkeypatch.setattr(run_module, "WINDOW_PER_WORKER", 1)  # 2 workers: 2 partitions in flight at most
+    out = validate_to(run_files, tmp_path, client=client, partition_bytes=PARTITION, spec=SPEC, today=TODAY)
+    assert len(most) >= 10  # every partition was sent, a window at a time
+    assert max(most) == 2
+    assert out.report.by_rule() == validate_files(run_files, spec=SPEC, today=TODAY).by_rule()
