@@ -1,25 +1,30 @@
 """Validation of a run in one process against ``sedata.distributed`` on a local Dask cluster of 1 and 2 workers.
 
-Generates N inspection-upload records (default 200,000; seed 1, 1 % defects) with
+Generates N inspection-upload records (default 1,334,000; seed 1, 1 % defects) with
 ``sedata.sample.generator.sample_records``, written as two JSON Lines files (the second half of the records
-again, so keys repeat across files and the key shuffle has work). Each step runs in a fresh interpreter so
-that its peak RSS is its own:
+again, so keys repeat across files and the key shuffle has work): 1.5 N records in all (default 2,001,000).
+Files already in ``--dir`` (with their ``bench.json``) are used again, so the data can be made beforehand
+(``--generate-only``). Each step runs in a fresh interpreter so that its peak RSS is its own:
 
 - ``one``: ``sedata.validate.validate_files`` in one process (all layers, cross-record included);
-- ``dask-1``, ``dask-2``: ``sedata.distributed.validate`` on a ``LocalCluster`` of 1 or 2 worker processes,
-  one thread each, ``--partition-mb`` MB JSON Lines partitions; the cluster is started before the clock.
+- ``dask-1``, ``dask-2``: ``sedata.distributed.validate_to`` on a ``LocalCluster`` of 1 or 2 worker processes,
+  one thread each, ``--partition-mb`` MB JSON Lines partitions, the findings written by the workers (Parquet
+  and JSON Lines) and only a summary on the client; the cluster is started before the clock.
 
 Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS, the number of findings
-(which must be equal in every step), and the time per partition, which is what a larger run repeats. Not run
-in CI or by pytest.
+(which must be equal in every step), the load average when the step started, and the time per partition,
+which is what a larger run repeats; then an extrapolation of that per-partition cost to 4×10^7 records.
+Not run in CI or by pytest.
 
-Run: python bench/distributed.py [--count N] [--partition-mb MB] [--dir DIR] [--keep]
+Run: python bench/distributed.py [--count N] [--partition-mb MB] [--dir DIR] [--keep] [--generate-only]
+     [--steps one,dask-2,dask-1] [--budget SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -45,58 +50,81 @@ if __name__ == "__main__":
         seconds, worker_peak, partitions = time.perf_counter() - start, 0, len(paths)
     else:
         import distributed
-        from sedata.distributed import validate
+        from sedata.distributed import validate_to
         from sedata.distributed.partitions import plan_file
         from sedata.spec import current
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
                                       silence_logs=40) as cluster, distributed.Client(cluster) as client:
             client.run(lambda: __import__("sedata.distributed.run"))  # imports before the clock, as a warm cluster
             start = time.perf_counter()
-            report = validate(paths, client=client, partition_bytes=partition, today=today)
+            out = paths[0] + f".findings-{workers}"
+            report = validate_to(paths, out, client=client, partition_bytes=partition, today=today).report
             seconds = time.perf_counter() - start
             worker_peak = max(client.run(peak_kib).values())
         plans = [plan_file(p, current(), partition) for p in paths]
         partitions = sum(1 if p.chunks is None else len(p.chunks) for p in plans)
     records = sum(f.records for f in report.files)
-    findings = sum(len(f.findings) for f in report.files)
+    findings = sum(report.by_severity().values())
     print(json.dumps({"records": records, "seconds": seconds, "client_peak_kib": peak_kib(),
                       "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions}))
 """
 
 
 def generate(folder: Path, count: int) -> list[Path]:
-    from sedata.exchange import write
+    """Two JSON Lines files: ``count`` records, then the second half of them again (the same keys)."""
+    from sedata.exchange import open_message, write
     from sedata.sample.generator import sample_records
 
-    records = [r for r, _defect in sample_records("inspection-upload", count, seed=1, invalid_rate=0.01)]
-    first = folder / "a.jsonl"
+    first, second, meta = folder / "a.jsonl", folder / "b.jsonl", folder / "bench.json"
+    if meta.exists() and json.loads(meta.read_text())["count"] == count:
+        return [first, second]
+    records = (r for r, _defect in sample_records("inspection-upload", count, seed=1, invalid_rate=0.01))
     write(first, records, message_type="inspection-upload", sender="123506004885497331",
           receiver="91433101772274167P", mode="changes", format="jsonl")  # fmt: skip
-    second = folder / "b.jsonl"
-    half = records[len(records) // 2 :]
-    for index, record in enumerate(half):
-        record.index = index
-    write(second, half, message_type="inspection-upload", sender="123506004885497331",
+
+    def half() -> Any:
+        with open_message(first) as reader:
+            for record in reader:
+                if record.index is not None and record.index >= count // 2:
+                    record.index -= count // 2
+                    yield record
+
+    write(second, half(), message_type="inspection-upload", sender="123506004885497331",
           receiver="91433101772274167P", mode="changes", format="jsonl")  # fmt: skip
+    meta.write_text(json.dumps({"count": count}))
     return [first, second]
 
 
-def run(workers: int, partition: int, paths: list[Path]) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", STEP, str(workers), str(partition), *map(str, paths)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def run(workers: int, partition: int, paths: list[Path], budget: float) -> dict[str, Any] | None:
+    """One step in a fresh interpreter; None when it did not finish within ``budget`` seconds."""
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", STEP, str(workers), str(partition), *map(str, paths)],
+            capture_output=True,
+            text=True,
+            timeout=budget,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if out.returncode:
+        sys.exit(f"step with {workers} workers failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+STEPS = {"one": ("one process", 0), "dask-1": ("Dask, 1 worker", 1), "dask-2": ("Dask, 2 workers", 2)}
+TARGET = 40_000_000
+"""The national year the extrapolation is for (issue 15)."""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200_000)
-    parser.add_argument("--partition-mb", type=float, default=16)
+    parser.add_argument("--count", type=int, default=1_334_000)
+    parser.add_argument("--partition-mb", type=float, default=32)
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--steps", default="one,dask-2,dask-1")
+    parser.add_argument("--budget", type=float, default=2300, help="seconds for all steps (a step past it is cut)")
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="sedata-dask-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,24 +132,62 @@ def main() -> None:
         start = time.perf_counter()
         paths = generate(folder, args.count)
         size = sum(p.stat().st_size for p in paths)
-        print(f"generated {args.count} + {args.count // 2} records, {size / 1e6:.0f} MB in "
-              f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+        print(f"{args.count} + {args.count // 2} records, {size / 1e6:.0f} MB, ready in "
+              f"{time.perf_counter() - start:.0f} s; {os.cpu_count()} cores", flush=True)  # fmt: skip
+        if args.generate_only:
+            return
         partition = int(args.partition_mb * (1 << 20))
         print("| step | records | s | records/s | client peak MB | worker peak MB | partitions | s/partition "
-              "| findings |")  # fmt: skip
-        print("|---|---|---|---|---|---|---|---|---|")
-        for name, workers in (("one process", 0), ("dask, 1 worker", 1), ("dask, 2 workers", 2)):
-            r = run(workers, partition, paths)
+              "| findings | load |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+        rows = {}
+        end = time.monotonic() + args.budget - (time.perf_counter() - start)
+        for step in args.steps.split(","):
+            name, workers = STEPS[step]
+            load = os.getloadavg()[0]
+            left = end - time.monotonic()
+            r = run(workers, partition, paths, left) if left > 60 else None
+            if r is None:
+                print(f"| {name} | not finished in the {args.budget:.0f} s budget (load {load:.1f}) |", flush=True)
+                continue
+            rows[step] = r
             rate = r["records"] / r["seconds"]
             per = r["seconds"] / r["partitions"] * max(workers, 1)
+            r["per"] = per
             print(
-                f"| {name} | {r['records']} | {r['seconds']:.1f} | {rate:,.0f} | {r['client_peak_kib'] / 1024:.0f} "
-                f"| {r['worker_peak_kib'] / 1024:.0f} | {r['partitions']} | {per:.2f} | {r['findings']} |",
+                f"| {name} | {r['records']:,} | {r['seconds']:.0f} | {rate:,.0f} | {r['client_peak_kib'] / 1024:.0f} "
+                f"| {r['worker_peak_kib'] / 1024:.0f} | {r['partitions']} | {per:.1f} | {r['findings']:,} "
+                f"| {load:.1f} |",
                 flush=True,
             )
+        extrapolate(rows, size)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def extrapolate(rows: dict[str, dict[str, Any]], size: int) -> None:
+    """Per-partition worker time × partitions of 4×10^7 records ÷ workers (an extrapolation, not a measurement)."""
+    measured = [(step, r) for step, r in rows.items() if step != "one"]
+    if not measured and "one" in rows:  # no Dask step finished: one process's per-record cost, one core
+        r = rows["one"]
+        hours = TARGET / (r["records"] / r["seconds"]) / 3600
+        print(f"\nExtrapolation (not measured) from one process: 4×10^7 records ≈ {hours:.1f} h on one core; "
+              f"N workers ≈ {hours:.1f} h / N plus Dask's overhead and the shuffle")  # fmt: skip
+        return
+    if not measured:
+        return
+    step, r = min(measured, key=lambda item: item[1]["per"])
+    per_record = r["per"] * r["partitions"] / r["records"]  # worker-seconds per record
+    partitions = TARGET * r["partitions"] / r["records"]
+    bytes_per_record = size / r["records"]
+    print(f"\nExtrapolation (not measured) from {step}: {r['per']:.1f} worker-s a partition of "
+          f"{r['records'] / r['partitions']:,.0f} records; 4×10^7 records ≈ {partitions:,.0f} partitions, "
+          f"{TARGET * bytes_per_record / 1e9:.0f} GB:")  # fmt: skip
+    print("| workers (1 core each) | hours, partitions only |")
+    print("|---|---|")
+    for workers in (1, 8, 32, 128):
+        print(f"| {workers} | {TARGET * per_record / workers / 3600:.1f} |")
 
 
 if __name__ == "__main__":

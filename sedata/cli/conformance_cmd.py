@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -118,6 +118,15 @@ def report_cmd(
         list[str] | None,
         typer.Option("--weight", help="权重 名称=数值，可重复 / Score weight name=number, repeatable."),
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="row：本进程；dask：在 Dask 集群上计数与合并 / row: this process; dask: "
+                          "validated and counted on a Dask cluster (--scheduler), same scorecard.")
+    ] = "row",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
+                     "dask (default: a local cluster)."),
+    ] = None,
 ) -> None:
     """数据质量评分卡 / Data-quality scorecard per sender, division, entity and element: JSON and HTML."""
     import datetime as dt
@@ -158,7 +167,12 @@ def report_cmd(
         )
     except ValueError as exc:
         fail(f"参数无效：{exc}", f"invalid parameters: {exc}")
-    card = build_scorecard(data, references=reference or [], today=day, parameters=parameters)
+    if engine not in ("row", "dask"):
+        fail(f"--engine 应为 row 或 dask：{engine!r}", f"--engine is row or dask: {engine!r}")
+    if engine == "dask":
+        card = _on_dask(data, reference or [], day, parameters, scheduler)
+    else:
+        card = build_scorecard(data, references=reference or [], today=day, parameters=parameters)
     if not card["summary"]["filesScored"]:
         fail("没有可读取的报文文件，未生成评分卡", "no message file could be read; no scorecard written")
     try:
@@ -175,3 +189,21 @@ def report_cmd(
         typer.echo(f"{item['rank'] or '—':>3}  {item['sender']}  {shown}")
     for note in card["notes"]:
         typer.echo(f"注 / note: {note['zh']} / {note['en']}", err=True)
+
+
+def _on_dask(data: list[Path], references: list[Path], day: Any, parameters: Any, scheduler: str | None) -> Any:
+    """The scorecard counted on a Dask cluster; no Dask or no scheduler is a usage error."""
+    try:
+        from sedata.distributed.scorecard import build_scorecard as on_dask
+    except ImportError:
+        fail(
+            "--engine dask 需要 Dask：pip install 'sedata[dask]'",
+            "--engine dask needs Dask: pip install 'sedata[dask]'",
+        )
+    try:
+        return on_dask(data, client=scheduler, references=references, today=day, parameters=parameters)
+    except (OSError, TimeoutError) as exc:
+        fail(
+            f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
+            f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
+        )

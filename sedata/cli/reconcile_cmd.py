@@ -80,6 +80,15 @@ def reconcile(
     fail_on: Annotated[
         str, typer.Option("--fail-on", help="达到此级别即不通过 / lowest severity that fails: error, warning, info.")
     ] = "error",
+    engine: Annotated[
+        str, typer.Option("--engine", help="row：本进程；dask：在 Dask 集群上按设备连接 / row: this process; dask: "
+                          "a join on the device on a Dask cluster (--scheduler), same report.")
+    ] = "row",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
+                     "dask (default: a local cluster)."),
+    ] = None,
 ) -> None:
     """核对登记与检验数据 / Reconcile registration data with inspection data.
 
@@ -91,6 +100,7 @@ def reconcile(
     fmt = _choice(format, _FORMATS, "--format")
     language = _choice(lang, _LANGS, "--lang")
     threshold = _choice(fail_on, _SEVERITIES, "--fail-on")
+    how = _choice(engine, ("row", "dask"), "--engine")
     day: dt.date | None = None
     if today is not None:
         try:
@@ -105,7 +115,12 @@ def reconcile(
     from sedata.validate.report import severity
 
     try:
-        report = run(registrations, inspections, today=day, fail_on=severity(threshold))
+        if how == "dask":
+            report = _on_dask(registrations, inspections, day, severity(threshold), scheduler)
+        else:
+            report = run(registrations, inspections, today=day, fail_on=severity(threshold))
+    except typer.Exit:
+        raise
     except Exception as exc:  # a bug must still end in a message, not a traceback
         fail(
             f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}",
@@ -113,3 +128,19 @@ def reconcile(
             EXIT_USAGE,
         )
     emit(report, fmt, language, out)
+
+
+def _on_dask(reg: list[Path], ins: list[Path], day: Any, threshold: Any, scheduler: str | None) -> Any:
+    """The reconciliation on a Dask cluster; no Dask or no scheduler is a usage error."""
+    try:
+        from sedata.distributed.reconcile import reconcile as on_dask
+    except ImportError:
+        fail(
+            "--engine dask 需要 Dask：pip install 'sedata[dask]'",
+            "--engine dask needs Dask: pip install 'sedata[dask]'",
+        )
+    try:
+        return on_dask(reg, ins, client=scheduler, today=day, fail_on=threshold)
+    except (OSError, TimeoutError) as exc:
+        fail(f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
+             f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}", EXIT_USAGE)  # fmt: skip

@@ -163,6 +163,15 @@ def validate(
             "(tcp://host:8786; default: a local cluster sized to this machine).",
         ),
     ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="--engine dask：各节点把发现写入此目录（findings.parquet/、findings.jsonl/），报告只含计数 / "
+            "--engine dask: the workers write the findings to this folder (findings.parquet/, findings.jsonl/); "
+            "the report counts them and lists only those made on the client.",
+        ),
+    ] = None,
 ) -> None:
     """校验报文文件 / Validate message files against the spec: syntax, structure, codes and business rules."""
     from sedata.cli._inputs import expand, message_input, waiting
@@ -189,14 +198,17 @@ def validate(
         )
     signatures = Signatures(tuple(str(t) for t in trust), require_signature) if trust else None
     receiver = _receiver(profile, select, ignore, baseline)
+    if out_dir is not None:
+        _check_out_dir(out_dir, engine, receiver, write_baseline)
     try:
         with contextlib.ExitStack() as stack, _progress_bar(names, progress) as on_progress:
             # A reference given as a FIFO or '-' is read once, like the files themselves.
             references = [stack.enter_context(message_input(r, wait)) for r in reference or ()]
             if engine is Engine.dask:
                 report = _on_dask(
-                    names, scheduler, severity(fail_on.value), max_errors, today, ledger, signatures, references
-                )
+                    names, scheduler, severity(fail_on.value), max_errors, today, ledger, signatures, references,
+                    out_dir, on_progress,
+                )  # fmt: skip
             else:
                 report = validate_files(
                     names,
@@ -230,10 +242,12 @@ def _on_dask(
     ledger: Path | None,
     signatures: Any,
     references: list[Path],
+    out_dir: Path | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> Any:
     """The run on a Dask cluster (``sedata.distributed``); a missing extra or an unreachable scheduler is exit 2."""
     try:
-        from sedata.distributed import validate
+        from sedata.distributed import validate, validate_to
     except ImportError:
         fail(
             "--engine dask 需要 Dask：pip install 'sedata[dask]'",
@@ -241,6 +255,12 @@ def _on_dask(
             EXIT_USAGE,
         )
     try:
+        if out_dir is not None:
+            return validate_to(
+                names, out_dir, client=scheduler, fail_on=fail_on, max_errors=max_errors,
+                today=today.date() if today else None, ledger=ledger, signatures=signatures, references=references,
+                progress=on_progress,
+            ).report  # fmt: skip
         return validate(
             names,
             client=scheduler,
@@ -250,11 +270,28 @@ def _on_dask(
             ledger=ledger,
             signatures=signatures,
             references=references,
+            progress=on_progress,
         )
     except (OSError, TimeoutError) as exc:
         fail(
             f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
             f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
+            EXIT_USAGE,
+        )
+
+
+def _check_out_dir(out_dir: Path, engine: Engine, receiver: Any, write_baseline: Path | None) -> None:
+    """--out-dir needs --engine dask, a folder (or nothing) there, and no profile or baseline (they filter the
+    findings the workers write, which this command never holds)."""
+    if engine is not Engine.dask:
+        fail("--out-dir 须与 --engine dask 同用", "--out-dir needs --engine dask", EXIT_USAGE)
+    if out_dir.exists() and not out_dir.is_dir():
+        fail(f"{out_dir}：应为目录", f"{out_dir}: must be a folder", EXIT_USAGE)
+    chosen, known = receiver
+    if not chosen.empty or known is not None or write_baseline is not None:
+        fail(
+            "--out-dir 暂不支持接收方配置、--select/--ignore 或基线",
+            "--out-dir does not take a receiver profile, --select/--ignore or a baseline yet",
             EXIT_USAGE,
         )
 

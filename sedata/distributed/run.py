@@ -14,9 +14,10 @@ import contextlib
 import datetime as dt
 import operator
 import os
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sedata import __version__
 from sedata.distributed.keys import check_partition, empty_findings, empty_rows, key_rows, reference_rows
@@ -34,6 +35,9 @@ from sedata.validate.run import _reference_report, _run_findings
 PARTITION_BYTES = 64 << 20
 """Default size of a JSON Lines partition: large enough that a task's overhead (~1 ms) is nothing beside
 its work (~100k records, seconds of validation), small enough that a worker holds a few at once."""
+
+WINDOW_PER_WORKER = 3
+"""Partitions in flight per worker: one running, the next ready, one waiting for the client to fold it."""
 
 SHUFFLE_BYTES = 1 << 30
 """Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
@@ -54,12 +58,15 @@ def validate(
     signatures: Signatures | None = None,
     references: Iterable[str | os.PathLike[str]] = (),
     engine: Engine = ROW,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Validate ``paths`` as one run on a Dask cluster; the report equals :func:`sedata.validate.validate_files`'s.
 
     ``client``: a ``distributed.Client``, or a scheduler address (``tcp://host:8786``), or None for a local
-    cluster sized to this machine (closed on return). ``partition_bytes``: the size of a JSON Lines partition
-    (default :data:`PARTITION_BYTES`). The other options are those of ``validate_files``.
+    cluster sized to this machine (closed on return; its dashboard link is printed on standard error).
+    ``partition_bytes``: the size of a JSON Lines partition (default :data:`PARTITION_BYTES`). ``progress``:
+    told the bytes folded as partitions come back; with it, Dask's own bar (standard error) shows the key
+    shuffle. The other options are those of ``validate_files``.
     """
     spec = spec or current()
     paths = [str(p) for p in paths]
@@ -76,7 +83,7 @@ def validate(
             from sedata.ledger import Ledger
 
             book = stack.enter_context(Ledger(ledger))
-        run = _Run(dask_client, spec, options, engine)
+        run = _Run(dask_client, spec, options, engine, progress)
         refs = [run.reference(r) for r in references]
         plans = [plan_file(p, spec, size) for p in paths]
         twins = _twins(plans)
@@ -111,6 +118,9 @@ def _connect(client: Any) -> Iterator[Any]:
         return
     # One thread per worker: validation holds the GIL, so processes, not threads, use the cores.
     with LocalCluster(threads_per_worker=1, processes=True) as cluster, Client(cluster) as local:
+        from sedata.distributed.progress import dashboard
+
+        dashboard(cluster)
         yield local
 
 
@@ -178,25 +188,55 @@ class _Run:
     spec: Spec
     options: Options
     engine: Engine
+    progress: Callable[[str, int, int], None] | None = None
+    """Told the bytes folded so far (as ``--jobs`` tells them); with it, Dask's own bar shows the key shuffle."""
+
+    # A module function, not a method: a task must not carry the run (and its client) to the workers.
+    summary_of: ClassVar[Callable[[Any], Any]] = staticmethod(_summary)
 
     def __post_init__(self) -> None:
-        self.summaries: dict[int, list[Any]] = {}
+        self.queue: deque[tuple[int, int, Any, tuple[Any, ...], bool]] = deque()
+        self.flight: deque[Any] = deque()
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        self.window = max(WINDOW_PER_WORKER * workers, WINDOW_PER_WORKER)
         self.rows: list[Any] = []
         self.types: list[Any] = []
         self._wire_spec = self.options.spec  # None: the packaged spec, loaded by each worker
 
     def submit(self, number: int, plan: FilePlan, indexed: bool) -> None:
-        """Send the file's partitions to the workers; keep futures of their summaries and key rows."""
-        submit = self.client.submit
+        """Queue the file's partitions; they are sent to the workers a window at a time (:meth:`take`)."""
         if plan.chunks is None:
-            results = [submit(self.engine.whole, plan.path, self.options, pure=False)]
+            self.queue.append((number, 0, self.engine.whole, (plan.path, self.options), indexed))
         else:
-            results = [submit(self.engine.chunk, plan.path, c, self.options, pure=False) for c in plan.chunks]
-        self.summaries[number] = [submit(_summary, r) for r in results]
+            for part, chunk in enumerate(plan.chunks):
+                self.queue.append((number, part, self.engine.chunk, (plan.path, chunk, self.options), indexed))
+
+    def _send(self) -> None:
+        number, part, function, args, indexed = self.queue.popleft()
+        submit = self.client.submit
+        result = submit(function, *args, pure=False)
+        self.flight.append(submit(self.summary_of, result))
         if indexed:
-            for part, result in enumerate(results):
-                self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
-                self.types.append(submit(_types, result))
+            self.rows.append((number, submit(_rows, result, number, part, self._wire_spec)))
+            self.types.append(submit(_types, result))
+        self.derive(result, number, part, args[0])
+        # The client lets go of ``result``: once its derived futures are computed the workers drop it too.
+
+    def take(self) -> Any:
+        """The next partition's summary in run order, keeping at most :attr:`window` partitions in flight.
+
+        Without a window every partition's summary (its canonical lines: as large as its input) would wait on
+        the workers for the client to fold it; with one, the run needs memory for the window, not the input.
+        """
+        while self.queue and len(self.flight) < self.window:
+            self._send()
+        summary = self.flight.popleft().result()
+        if self.queue:
+            self._send()
+        return summary
+
+    def derive(self, result: Any, number: int, part: int, path: str) -> None:
+        """Futures a subclass keeps from a partition's full result (the findings of a run written by workers)."""
 
     def reference(self, path: str | os.PathLike[str]) -> tuple[Any, Any, Any]:
         whole = self.client.submit(_reference_keys, str(path), self._wire_spec, self.options.fail_on, pure=False)
@@ -204,9 +244,11 @@ class _Run:
 
     def reduce(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
         """The file's report, from its partitions' summaries in file order (as ``--jobs`` reduces them)."""
-        futures = self.summaries.pop(number)
+        total = file_size(plan.path)
         if plan.chunks is None:
-            report: FileReport = futures[0].result()
+            report: FileReport = self.take()
+            if self.progress is not None:
+                self.progress(plan.path, total, total)
             if twin is not None and report.format is not None:
                 same_package(report, self.spec, twin)
             if ledger is not None and report.format is not None:
@@ -214,11 +256,10 @@ class _Run:
             return report
 
         def results() -> Iterator[ChunkResult]:
-            while futures:
-                yield futures.pop(0).result()  # let go of each as it is folded: the client holds one at a time
+            for _chunk in plan.chunks or ():
+                yield self.take()  # the client holds one partition's summary at a time
 
-        total = file_size(plan.path)
-        report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, None, total, ledger, None)
+        report = _merge(plan.path, plan.chunks, results(), self.spec, self.options, self.progress, total, ledger)
         if twin is not None:
             same_package(report, self.spec, twin)
         return report
@@ -227,6 +268,35 @@ class _Run:
         self, plans: list[FilePlan], twins: dict[int, str], files: list[FileReport], refs: list[tuple[Any, Any, Any]]
     ) -> tuple[dict[str, list[Finding]], bool]:
         """SE-BIZ-010 and SE-XRF-001/002 of the run: key rows shuffled on their digest, checked per key."""
+        import dask
+
+        names = [p.path for p in plans]
+        found: dict[str, list[Finding]] = {n: [] for n in names}
+        checked = self.checked(plans, twins, files, refs)
+        if checked is None:
+            return found, False
+        with dask.config.set({"dataframe.convert-string": False}):
+            if self.progress is not None:
+                from sedata.distributed.progress import show
+
+                checked = show(self.client, checked, "键与引用 / keys and references")
+            table = self.client.compute(checked).result()
+        unchecked = bool(table["unchecked"].any())
+        table = table[~table["unchecked"]]
+        ordered = sorted(zip(table["file"], table["order"], table["finding"], strict=True), key=lambda t: t[:2])
+        for file, _order, finding in ordered:
+            found[names[file]].append(finding)
+        return found, unchecked
+
+    def checked(
+        self,
+        plans: list[FilePlan],
+        twins: dict[int, str],
+        files: Sequence[FileReport],
+        refs: list[tuple[Any, Any, Any]],
+    ) -> Any:
+        """The Dask frame of the run's cross-record findings (:data:`keys.FINDING_COLUMNS`), not computed; None
+        when no file or reference dataset has key rows."""
         import dask
         import dask.dataframe as dd
         from dask.delayed import delayed
@@ -243,25 +313,17 @@ class _Run:
         read = {n: r.records for n, r in enumerate(files)}
         parts = [delayed(_read_only)(rows, read[n]) for n, rows in self.rows]
         parts += [delayed(_read_only)(r[2], 0) for r in refs]
-        found: dict[str, list[Finding]] = {n: [] for n in names}
         if not parts:
-            return found, False
+            return None
         with dask.config.set({"dataframe.convert-string": False}):
             frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
             # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
             workers = len(self.client.scheduler_info().get("workers", {}))
             groups = max(1, workers, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
             shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
-            checked = shuffled.map_partitions(
+            return shuffled.map_partitions(
                 check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
             )
-            table = self.client.compute(checked).result()
-        unchecked = bool(table["unchecked"].any())
-        table = table[~table["unchecked"]]
-        ordered = sorted(zip(table["file"], table["order"], table["finding"], strict=True), key=lambda t: t[:2])
-        for file, _order, finding in ordered:
-            found[names[file]].append(finding)
-        return found, unchecked
 
 
 def _read_only(rows: Any, records: int) -> Any:

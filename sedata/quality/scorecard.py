@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -517,6 +517,43 @@ def build_scorecard(
     files = [str(p) for p in paths]
     refs = [str(p) for p in references]
     report, refs_used = _validate(files, refs, today, spec)
+    return assemble(report, refs, refs_used, today, parameters, spec)
+
+
+ScoreFiles = Callable[["_Run", list[FileReport], Spec], list[dict[str, Any]]]
+"""Score the files of a validated run into ``run`` (its senders, divisions, names); return the file entries."""
+
+
+def score_in_turn(run: _Run, reports: list[FileReport], spec: Spec) -> list[dict[str, Any]]:
+    """Score the files one after the other in this process (each file's findings let go once counted)."""
+    entries = []
+    for file_report in reports:
+        entries.append(_score_file(run, file_report, spec))
+        file_report.findings.clear()  # counted; let the memory go before the next file
+    return entries
+
+
+def merge_runs(into: _Run, other: _Run) -> _Run:
+    """Add ``other``'s groups and names to ``into`` (runs merged in file order give the one-process figures)."""
+    for sender, group in other.senders.items():
+        into.senders.setdefault(sender, Group()).merge(group)
+    for code, group in other.divisions.items():
+        into.divisions.setdefault(code, Group()).merge(group)
+    for code, names in other.names.items():
+        into.names.setdefault(code, Counter()).update(names)
+    return into
+
+
+def assemble(
+    report: Report,
+    refs: list[str],
+    refs_used: bool,
+    today: dt.date,
+    parameters: Parameters,
+    spec: Spec,
+    score_files: ScoreFiles = score_in_turn,
+) -> dict[str, Any]:
+    """The scorecard of a validated run: ``score_files`` counts the records (here, or on a Dask cluster)."""
     # Measured when some file had the run-wide cross-record layer checked (an unreadable file checks nothing);
     # SE-CON findings come from `sedata reconcile`, which a scorecard of exchange files does not run.
     consistency = any(
@@ -528,10 +565,7 @@ def build_scorecard(
     run.sender_codes = frozenset(
         str(fr.header[header_names]) for fr in report.files if fr.header and fr.header.get(header_names)
     )
-    file_entries = []
-    for file_report in report.files:
-        file_entries.append(_score_file(run, file_report, spec))
-        file_report.findings.clear()  # counted; let the memory go before the next file
+    file_entries = score_files(run, report.files, spec)
     senders = []
     for sender, group in run.senders.items():
         run.overall.merge(group)

@@ -662,7 +662,14 @@ def run_files(
         for path in paths:
             layer.begin_file(str(path), side)
             reports.append(stream(path, spec, _ignore, layer.observe, fail_on))
-    found = layer.finish()
+    return finish_reports(reports, layer.finish(), spec, fail_on)
+
+
+def finish_reports(
+    reports: list[FileReport], found: dict[str, list[Finding]], spec: Spec, fail_on: Severity = "error"
+) -> Report:
+    """The reconciliation's report: each file's reading problems, then its SE-CON findings, and what was not
+    checked (shared with the run on a Dask cluster, :mod:`sedata.distributed.reconcile`)."""
     incomplete = any(fr.stopped is not None for fr in reports)
     for fr in reports:
         fr.findings.extend(found.get(fr.file, []))
