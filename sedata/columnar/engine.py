@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sedata.columnar.keys import feed_keys
 from sedata.columnar.read import exact_records, line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError, IntegrityError
@@ -51,7 +52,15 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     report, sink, ctx, rules, biz, observer = run.report, run.sink, run.ctx, run.rules, run.biz, run.observer
     spec = run.spec
     plan = Plan.of(
-        spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
+        spec,
+        rules.names,
+        rules.allowed,
+        rules.operations,
+        rules.delete,
+        rules.changes,
+        ctx.masking is not None,
+        message_type=biz.message_type,
+        today=biz.today,
     )
     digester = Digester(reader.header.digest_algorithm, spec)
     file = ctx.file
@@ -64,6 +73,8 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     try:
         for batch in line_batches(reader.file, reader._offset, 2):
             screened = screen(batch, plan)
+            # Keys in bulk, unless the run may stop part-way through the batch (max-errors).
+            indexed = feed_keys(observer, file, batch, screened, index) if sink.max_errors is None else None
             for i, raw in enumerate(batch.lines):
                 line = batch.first_line + i
                 if screened.blank[i]:
@@ -82,18 +93,23 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
                     digester.add_line(canonical_line(record, spec))
                     sink.extend(_record_findings(ctx, rules, record, biz, observer))
                 else:
+                    # Unflagged: no finding of any record layer, business rules included (the screen is sure),
+                    # except keys: fed in bulk above, else here; SE-BIZ-010 without a run index is per file.
                     report.records += 1
                     digester.add_line(raw)
-                    data = obj[DATA]
-                    kind = obj[rt]
-                    record = Record(kind, data, obj.get(op), obj.get(rk), obj.get(rv), index, line)
-                    entity = shapes[kind]
-                    where = Where(line=line, index=index, record_type=kind, key_of=_key_of(entity, record))
-                    if observer is not None:
-                        observer.observe(file, record, where, set())
-                    found = biz.findings(entity, data, set(), (RECORDS, index, DATA), where, record.version)
-                    if found:
-                        sink.extend(found)
+                    observe = observer is not None and (indexed is None or i not in indexed)
+                    if observe or not biz.unique_elsewhere:
+                        data = obj[DATA]
+                        kind = obj[rt]
+                        record = Record(kind, data, obj.get(op), obj.get(rk), obj.get(rv), index, line)
+                        entity = shapes[kind]
+                        where = Where(line=line, index=index, record_type=kind, key_of=_key_of(entity, record))
+                        if observer is not None and observe:
+                            observer.observe(file, record, where, set())
+                        if not biz.unique_elsewhere:
+                            found = biz.findings(entity, data, set(), (RECORDS, index, DATA), where, record.version)
+                            if found:
+                                sink.extend(found)
                 index += 1
                 if sink.full:
                     report.stopped = "max-errors"

@@ -15,7 +15,7 @@ reference dataset (any time before ``finish``), and ``finish()`` for the finding
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,6 +197,62 @@ class CrossRecord:
                 self._targets[record.type].add(key)
         for reference in plan.references:
             self._refer(file_id, reference, record, where, bad)
+
+    def observe_keys(
+        self,
+        file: str,
+        record_type: str,
+        keys: Sequence[str],
+        datas: Sequence[dict[str, Any]],
+        indexes: Sequence[int],
+        lines: Sequence[int],
+    ) -> list[int]:
+        """Index many records of one type at once (keys read from their key fields, version appended), as
+        :meth:`observe` would one by one, when nothing is to be reported: a key new to the run whose record's
+        references all resolve already or wait already. Returns the positions left for :meth:`observe`.
+
+        The caller vouches that no two of ``keys`` are equal and that no record it observes separately in the
+        same stretch of the file has one of them (the columnar screen groups a batch's keys for that).
+        """
+        plan = self._plan.get(record_type)
+        if plan is None:
+            return []
+        file_id = self.files.id(file)
+        self._carried.add(record_type)
+        found = self._keys.get(record_type)
+        if found is None:
+            found = self._keys[record_type] = (KeyTable(), Locations(self.files))
+        table, first = found
+        targets = self._targets[record_type] if plan.is_target else None
+        left: list[int] = []
+        for pos, key in enumerate(keys):
+            if table.find(key) >= 0:
+                left.append(pos)  # a repeat: :meth:`observe` reports it
+                continue
+            if plan.references and not self._waiting_or_resolved(plan, datas[pos]):
+                left.append(pos)
+                continue
+            table.add(key)
+            first.append(file_id, indexes[pos], lines[pos])
+            if targets is not None:
+                targets.add(key.partition(_VERSION_SEPARATOR)[0])
+        return left
+
+    def _waiting_or_resolved(self, plan: _Plan, data: dict[str, Any]) -> bool:
+        """Whether every reference of ``data`` resolves or already waits (then counted once more)."""
+        waiting: list[_Pending] = []
+        for reference in plan.references:
+            targets = self._targets[reference.target]
+            for value, _at in _walk(data, reference.steps, ()):
+                if not isinstance(value, str) or not value or value in targets:
+                    continue
+                found = self._pending.get((reference.target, value))
+                if found is None:
+                    return False
+                waiting.append(found)
+        for found in waiting:
+            found.count += 1
+        return True
 
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
