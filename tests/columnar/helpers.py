@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from sedata.columnar.read import line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError
 from sedata.exchange.jsonl import JsonlReader
+from sedata.exchange.records import Digester, Record
 from sedata.spec import current
 from sedata.validate import validate_files
 from sedata.validate.engine import FileRun
@@ -90,3 +94,22 @@ def write_lines(path: Path, lines: list[bytes]) -> Path:
     """A JSON Lines file made of ``lines`` (each gets a line feed)."""
     path.write_bytes(b"".join(line + b"\n" for line in lines))
     return path
+
+
+def message_lines(records: list[dict[str, Any]], header: dict[str, Any]) -> list[bytes]:
+    """The lines of a JSON Lines message holding ``records`` (JSON data) as given, with count and digest made."""
+    spec = current()
+    digester = Digester("sha256", spec)
+    for i, obj in enumerate(records):
+        digester.add(
+            Record(
+                obj.get("recordType"),
+                obj.get("data"),
+                obj.get("operation"),
+                obj.get("recordKey"),
+                obj.get("recordVersion"),
+                i,
+            )
+        )
+    header = {**header, "recordCount": len(records), "digest": digester.hexdigest()}
+    return [orjson.dumps({"header": header})] + [orjson.dumps(r) for r in records]
