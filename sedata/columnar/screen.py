@@ -234,7 +234,7 @@ def _entity_flags(
     frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
     if vector:
         # One pass of the query engine over every column of the batch.
-        bad = bad | frame.select(pl.any_horizontal(vector).fill_null(False)).to_series()
+        bad = bad | frame.with_columns(pl.any_horizontal(vector).fill_null(False).alias("_bad"))["_bad"]
     for fs in es.fields:
         if fs.slow:
             column = columns[fs.shape.name]
