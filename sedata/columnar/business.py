@@ -12,14 +12,16 @@ rest (:mod:`sedata.columnar.screen`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
 from sedata.codes import registration_cert
 from sedata.spec import Spec
-from sedata.spec.rule_params import AccidentGrading, Dated, Interval, Validity
+from sedata.spec.rule_params import AccidentGrading, Dated, Interval, UseYearSchedule, Validity
 from sedata.validate.layers import business
 from sedata.validate.shapes import EntityShape
 
@@ -34,6 +36,16 @@ class _Columns:
         self.entity, self.p, self.message_type, self.today = entity, p, message_type, today
         self.loose: list[pl.Expr] = []
         """Rows the date columns cannot be read for exactly (not plain dates): flagged."""
+        self.derived: list[dict[str, pl.Expr]] = [{}, {}]
+        """Columns made from the fields before the rules run (dates, catalogue codes): each is computed once,
+        and the rules' expressions name them instead of repeating their expressions (which Polars would plan
+        again and again in every branch that uses them)."""
+
+    def derive(self, name: str, expr: pl.Expr, stage: int = 0) -> pl.Expr:
+        """A column computed once per batch, named in the rules' expressions: at stage 0 from the fields, at
+        stage 1 from them and the columns of stage 0."""
+        self.derived[stage].setdefault(name, expr)
+        return pl.col(name)
 
     def has(self, key: str) -> bool:
         return key in self.by_key
@@ -50,36 +62,46 @@ class _Columns:
     def day(self, key: str) -> pl.Expr:
         """The field as a date; a value that is not a plain ``YYYY-MM-DD`` date flags the row (for the row engine)."""
         v = self(key)
-        if self.has(key):
+        if not self.has(key):
+            return pl.lit(None, dtype=pl.Date)
+        if f"__day_{key}" not in self.derived[0]:
             self.loose.append(v.is_not_null() & (v.str.len_chars() != 10))
-        return pl.when(v.str.len_chars() == 10).then(v.str.to_date("%Y-%m-%d", strict=False))
+        return self.derive(
+            f"__day_{key}", pl.when(v.str.len_chars() == 10).then(v.str.to_date("%Y-%m-%d", strict=False))
+        )
 
 
 def _chain(c: _Columns) -> list[pl.Expr]:
     """The record's catalogue codes, most specific first, as the row layer's ``_codes`` reads them: the variety,
     its parents, then the kind when not already among them (null past the end)."""
+    ancestors: list[dict[str, str]] = []
     parents = c.p.parents
-    depth = 1
-    for code in parents:  # the catalogue's depth bounds the chain
-        n, seen = 1, {code}
-        while (code := parents.get(code)) is not None and code not in seen:
-            seen.add(code)
-            n += 1
-        depth = max(depth, n)
-    out = [c("equipment_variety") if c.has("equipment_variety") else pl.lit(None, dtype=pl.String)]
-    for _ in range(depth - 1):
-        out.append(out[-1].replace_strict(parents, default=None, return_dtype=pl.String))
+    for code in {*parents, *parents.values()}:
+        line = [code]
+        while (up := parents.get(line[-1])) is not None and up not in line:
+            line.append(up)
+        for k, found in enumerate(line[1:], start=1):
+            while len(ancestors) < k:
+                ancestors.append({})
+            ancestors[k - 1][code] = found
+    variety = c("equipment_variety") if c.has("equipment_variety") else pl.lit(None, dtype=pl.String)
+    out, raw = [variety], [variety]
+    for k, table in enumerate(ancestors, start=1):
+        raw.append(variety.replace_strict(table, default=None, return_dtype=pl.String))
+        out.append(c.derive(f"__chain_{k}", raw[-1]))
     kind = c("equipment_kind") if c.has("equipment_kind") else pl.lit(None, dtype=pl.String)
-    already = pl.any_horizontal([(x == kind).fill_null(False) for x in out])
-    out.append(pl.when(~already).then(kind))
+    already = pl.any_horizontal([(x == kind).fill_null(False) for x in raw])
+    out.append(c.derive("__chain_kind", pl.when(~already).then(kind)))
     return out
 
 
 def _plus_years(day: pl.Expr, years: int | pl.Expr) -> pl.Expr:
-    # Polars keeps the day of the month and clamps to the month's end, as ``business.plus_years`` does.
-    if isinstance(years, int):
-        return day.dt.offset_by(f"{years}y")
-    return day.dt.offset_by(pl.format("{}y", years))
+    """``business.plus_years`` in columns: the same day ``years`` later, 29 February becoming 28 February."""
+    year = day.dt.year() + years
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month, dom = day.dt.month(), day.dt.day()
+    dom = pl.when((month == 2) & (dom == 29) & ~leap).then(28).otherwise(dom)
+    return pl.date(year, month, dom)
 
 
 def _in_force(v: Dated, day: pl.Expr) -> pl.Expr:
@@ -129,49 +151,107 @@ def _conclusion(c: _Columns) -> pl.Expr:
 
 
 def _next_inspection(c: _Columns) -> pl.Expr:
-    """SE-BIZ-003 (next not after the inspection), then SE-BIZ-004/005: the interval in force for the most
-    specific code, grade first, CONFIRMED table first; a schedule counts years of use from commissioning."""
+    """SE-BIZ-003 (next not after the inspection), then SE-BIZ-004/005: the interval the row layer's own
+    ``_interval`` chooses (CONFIRMED table first, most specific code, grade first, in force on the day)."""
     done, due = c.day("inspection_date"), c.day("next_inspection_date")
-    kind, grade = c("inspection_kind"), c("safety_grade")
     commissioned = c.day("commissioning_date")
-    codes = _chain(c)
-    limit: pl.Expr | None = None
-    branches: list[tuple[pl.Expr, pl.Expr]] = []
-    for table in c.p.intervals.values():
-        live = [iv for iv in _by_start(list(table.intervals)) if isinstance(iv, Interval)]
-        for code in codes:
-            for graded in (True, False):
-                for iv in live:
-                    if (iv.grade is not None) != graded:
-                        continue
-                    cond = (kind == iv.kind) & _in_force(iv, done) & code.is_in(list(iv.codes))
-                    cond = cond & (grade == iv.grade) if graded else cond
-                    branches.append((cond.fill_null(False), _due_by(iv, done, commissioned)))
-    for cond, then in reversed(branches):
-        limit = pl.when(cond).then(then).otherwise(limit) if limit is not None else pl.when(cond).then(then)
+    table = _interval_table(c.p)
+    era = pl.sum_horizontal([(done >= pl.lit(b)).cast(pl.Int32) for b in table.boundaries]) if table.boundaries else 0
+    kind = c("inspection_kind")
+    grade = c("safety_grade").replace_strict(table.grades, default="", return_dtype=pl.String)
+    chosen: list[pl.Expr] = []
+    for lookup in table.by_rule:
+        hits = [
+            pl.concat_str([era.cast(pl.String), code, kind, grade], separator="|").replace_strict(
+                lookup, default=None, return_dtype=pl.Int32
+            )
+            for code in _chain(c)
+        ]
+        chosen.append(pl.coalesce(hits))
+    which = c.derive("__interval", pl.coalesce(chosen), 1)
+    years = which.replace_strict(table.years, default=None, return_dtype=pl.Int32)
+    limit = pl.when(years.is_not_null()).then(_plus_years(done, years))
+    for index, schedule in table.schedules.items():
+        limit = limit.when(which == index).then(_by_schedule(c, index, schedule, done, commissioned))
     before = (due <= done).fill_null(False)
-    beyond = (due > limit).fill_null(False) if limit is not None else pl.lit(False)
+    beyond = (due > limit).fill_null(False)
     return before | beyond
 
 
-def _due_by(iv: Interval, done: pl.Expr, commissioned: pl.Expr) -> pl.Expr:
-    if iv.years is not None:
-        return _plus_years(done, iv.years)
-    schedule = iv.schedule
-    assert schedule is not None
+@dataclass(frozen=True)
+class _IntervalTable:
+    """Per interval table (rules in the order the row layer consults them): ``era|code|kind|grade`` → interval."""
+
+    boundaries: tuple[dt.date, ...]
+    """Days on which some interval comes into or goes out of force: between two, the same intervals apply."""
+    grades: dict[str, str]
+    by_rule: tuple[dict[str, int], ...]
+    years: dict[int, int]
+    schedules: dict[int, UseYearSchedule]
+
+
+def _interval_table(p: business._Params) -> _IntervalTable:
+    """The interval look-up tables of the business layer's parameters ``p`` (made once per parameters object)."""
+    found = _TABLES.get(id(p))
+    if found is None or found[0] is not p:
+        found = _TABLES[id(p)] = (p, _interval_tables(p))
+    return found[1]
+
+
+_TABLES: dict[int, tuple[business._Params, _IntervalTable]] = {}
+
+
+def _interval_tables(p: business._Params) -> _IntervalTable:
+    intervals = [iv for t in p.intervals.values() for iv in t.intervals if isinstance(iv, Interval)]
+    edges: set[dt.date] = set()
+    for iv in intervals:
+        if iv.valid_from is not None:
+            edges.add(iv.valid_from.earliest())
+        if iv.valid_to is not None:
+            edges.add(iv.valid_to.latest() + dt.timedelta(days=1))
+    boundaries = tuple(sorted(edges))
+    days = [dt.date.min, *boundaries]  # one day of each era: era k starts at days[k]
+    codes = {code for iv in intervals for code in iv.codes}
+    kinds = {iv.kind for iv in intervals}
+    grades = {iv.grade for iv in intervals if iv.grade is not None}
+    ids = {id(iv): n for n, iv in enumerate(intervals)}
+    by_rule: list[dict[str, int]] = []
+    for rule_id, table in p.intervals.items():
+        only = dataclasses.replace(p, intervals={rule_id: table})
+        lookup: dict[str, int] = {}
+        for era, day in enumerate(days):
+            for code in codes:
+                for kind in kinds:
+                    for grade in [*grades, None]:
+                        # The row layer's own choice for this one code, kind, grade and day.
+                        found = business._interval(only, [code], kind, grade, day)
+                        if found is not None:
+                            lookup[f"{era}|{code}|{kind}|{grade or ''}"] = ids[id(found[1])]
+        by_rule.append(lookup)
+    return _IntervalTable(
+        boundaries,
+        {g: g for g in grades},
+        tuple(by_rule),
+        {n: iv.years for n, iv in enumerate(intervals) if iv.years is not None},
+        {n: iv.schedule for n, iv in enumerate(intervals) if iv.schedule is not None},
+    )
+
+
+def _by_schedule(c: _Columns, index: int, schedule: UseYearSchedule, done: pl.Expr, commissioned: pl.Expr) -> pl.Expr:
+    """The next inspection a use-year schedule allows (the row layer's ``_due_by`` for a schedule)."""
     years = done.dt.year() - commissioned.dt.year()
     passed = years - (_plus_years(commissioned, years) > done).cast(pl.Int32)
-    use_year = passed + 1
-    # The schedule's own answer for every year of use a record can have (years of use past 200: left unbounded,
-    # which the row engine would judge; such a record is flagged by the null limit below being loose-checked).
-    nxt = use_year.replace_strict(
-        {u: schedule.next_use_year(u) for u in range(1, 201)}, default=None, return_dtype=pl.Int32
+    nxt = c.derive(
+        f"__next_use_{index}",
+        (passed + 1).replace_strict(
+            {u: schedule.next_use_year(u) for u in range(1, 201)}, default=None, return_dtype=pl.Int32
+        ),
+        1,
     )
     unknown = commissioned.is_null() | (commissioned > done)
-    by_schedule = _plus_years(commissioned, nxt)
-    # A year of use outside the table gives no limit: pull the limit to the inspection day itself (flagged).
-    by_schedule = pl.when(nxt.is_null()).then(done).otherwise(by_schedule)
-    return pl.when(unknown).then(_plus_years(done, schedule.longest_gap)).otherwise(by_schedule)
+    # A year of use past the table (200) gives no limit: the inspection day itself, so the row is flagged.
+    by_use = pl.when(nxt.is_null()).then(done).otherwise(_plus_years(commissioned, nxt))
+    return pl.when(unknown).then(_plus_years(done, schedule.longest_gap)).otherwise(by_use)
 
 
 def _accident_grade(c: _Columns) -> pl.Expr:
@@ -295,8 +375,18 @@ _RULE_EXPRS: dict[Callable[..., None], _Builder] = {
 """The expression of each row check the business layer runs (an unknown check flags every row: never blind)."""
 
 
-def business_flags(spec: Spec, entity: EntityShape, message_type: str | None, today: dt.date) -> pl.Expr:
-    """True on the rows of ``entity`` where a business rule other than SE-BIZ-010 could fire."""
+@dataclass(frozen=True)
+class BusinessScreen:
+    """The business rules of one record type on a batch: columns to derive first, then the flag."""
+
+    derived: list[dict[str, pl.Expr]]
+    """Columns to add first, stage by stage."""
+    flag: pl.Expr
+    """True on the rows where a business rule other than SE-BIZ-010 could fire (names the derived columns)."""
+
+
+def business_flags(spec: Spec, entity: EntityShape, message_type: str | None, today: dt.date) -> BusinessScreen:
+    """Where a business rule (other than SE-BIZ-010) could fire on the rows of ``entity``."""
     p = business.params(spec)
     cols = _Columns(entity, p, message_type, today)
     parts: list[pl.Expr] = []
@@ -304,6 +394,5 @@ def business_flags(spec: Spec, entity: EntityShape, message_type: str | None, to
         build = _RULE_EXPRS.get(check)
         parts.append(build(cols) if build is not None else pl.lit(True))
     parts.extend(cols.loose)
-    if not parts:
-        return pl.lit(False)
-    return pl.any_horizontal([x.fill_null(False) for x in parts])
+    flag = pl.any_horizontal([x.fill_null(False) for x in parts]) if parts else pl.lit(False)
+    return BusinessScreen(cols.derived, flag)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sedata.columnar.keys import feed_keys
 from sedata.columnar.read import exact_records, line_batches
-from sedata.columnar.screen import Plan, screen
+from sedata.columnar.screen import BATCH_ROWS, Plan, screen
 from sedata.exchange import ExchangeError, IntegrityError
 from sedata.exchange.jsonl import JsonlReader
 from sedata.exchange.reader import integrity_error
@@ -71,7 +71,7 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     pending_blank: tuple[int, int] | None = None  # (offset, line) of the first of blank lines not yet followed
     stopped = False
     try:
-        for batch in line_batches(reader.file, reader._offset, 2):
+        for batch in line_batches(reader.file, reader._offset, 2, BATCH_ROWS):
             screened = screen(batch, plan)
             # Keys in bulk, unless the run may stop part-way through the batch (max-errors).
             indexed = feed_keys(observer, file, batch, screened, index) if sink.max_errors is None else None

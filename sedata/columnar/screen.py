@@ -22,13 +22,17 @@ from typing import Any
 import orjson
 import polars as pl
 
-from sedata.columnar.business import business_flags
+from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order
 from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
+BATCH_ROWS = 4096
+"""Lines per screened batch: Polars plans the screen's expressions once per batch (tens of milliseconds
+whatever the rows), so a batch is large enough to spread that over many rows and small enough to keep the
+parsed records of one batch (about 3 KB each) within the memory target."""
 LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
 
@@ -47,7 +51,7 @@ class Plan:
     confirm_all: bool
     """Every row goes to the row engine: the package declares a masking profile (personal values are checked in
     masked form), or is judged by another spec version than the one the models were generated from."""
-    business: dict[str, pl.Expr] | None = None
+    business: dict[str, BusinessScreen] | None = None
     """Per record type, where a business rule (other than SE-BIZ-010) could fire; None: business rules are left
     to the caller for every row (the screen then flags only what the other layers could find)."""
 
@@ -68,8 +72,9 @@ class Plan:
         """The plan of a message with these envelope rules; with ``today`` (the run's date for business rules) a
         row that could carry a business finding is flagged too, so an unflagged row needs no business check."""
         screens = entity_screens(spec)
+        confirm_all = masked or spec is not current()
         biz = None
-        if today is not None:
+        if today is not None and not confirm_all:
             biz = {kind: business_flags(spec, es.shape, message_type, today) for kind, es in screens.items()}
         return cls(
             spec,
@@ -79,7 +84,7 @@ class Plan:
             frozenset(operations),
             delete,
             changes,
-            masked or spec is not current(),
+            confirm_all,
             biz,
         )
 
@@ -199,7 +204,7 @@ def _entity_flags(
     es: EntityScreen,
     datas: list[dict[str, Any]],
     keys: list[Any],
-    biz: pl.Expr | None = None,
+    biz: BusinessScreen | None = None,
     versions: list[Any] | None = None,
 ) -> tuple[list[bool], list[str | None]]:
     """Per row of one record type: could its data carry a schema, codes or (with ``biz``) business finding, or
@@ -216,12 +221,14 @@ def _entity_flags(
         if any(hurt):
             bad = bad | pl.Series(hurt)
     columns: dict[str, pl.Series] = {}
+    odd_key = False  # a key field of the wrong JSON type: the row engine may still make a key of it
     for fs in es.fields:
         column, wrong = _column(fs, [d.get(fs.shape.name) for d in datas])
         if wrong is not None:
             bad = bad | wrong
+            odd_key = odd_key or fs.shape.name in es.key_names
         columns[fs.shape.name] = column.alias(fs.shape.name)
-    vector = es.vector if biz is None else [*es.vector, biz]
+    vector = es.vector if biz is None else [*es.vector, biz.flag]
     frame_columns = dict(columns)
     if biz is not None:
         for ls in es.lists:
@@ -232,6 +239,10 @@ def _entity_flags(
             ]
             frame_columns[name] = pl.Series(name, items, dtype=pl.List(pl.String))
     frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
+    if biz is not None:
+        for stage in biz.derived:
+            if stage:
+                frame = frame.with_columns(**stage)
     if vector:
         # One pass of the query engine over every column of the batch.
         bad = bad | frame.with_columns(pl.any_horizontal(vector).fill_null(False).alias("_bad"))["_bad"]
@@ -260,8 +271,8 @@ def _entity_flags(
             bad = bad | (given.is_not_null() & base.is_not_null() & (given != base)).fill_null(False)
         else:
             bad = bad | pl.Series([k is not None for k in keys])
-    if made is None:
-        return bad.to_list(), [None] * n
+    if made is None or odd_key:
+        return bad.to_list(), [None] * n  # keys fed row by row, in file order
     # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
     bad = bad | (made.is_not_null() & made.is_duplicated()).fill_null(False)
     return bad.to_list(), made.to_list()

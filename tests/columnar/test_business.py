@@ -105,7 +105,10 @@ def _flags(entity_id: str, datas: list[dict[str, Any]], message_type: str) -> li
     for ls in es.lists:
         columns[ls.shape.name] = pl.Series(ls.shape.name, [d.get(ls.shape.name) for d in datas], pl.List(pl.String))
     expr = business_flags(SPEC, es.shape, message_type, TODAY)
-    return pl.DataFrame(columns).with_columns(expr.alias("f"))["f"].to_list()
+    frame = pl.DataFrame(columns)
+    for stage in expr.derived:
+        frame = frame.with_columns(**stage)
+    return frame.with_columns(expr.flag.alias("f"))["f"].to_list()
 
 
 def _agree(entity_id: str, datas: list[dict[str, Any]], message_type: str) -> None:
@@ -125,7 +128,10 @@ def _agree_per_rule(entity_id: str, datas: list[dict[str, Any]], message_type: s
             continue
         cols = _Columns(es.shape, P, message_type, TODAY)
         expr = pl.any_horizontal([x.fill_null(False) for x in [_RULE_EXPRS[check](cols), *cols.loose]])
-        flags = pl.DataFrame(columns).with_columns(expr.alias("f"))["f"].to_list()
+        frame = pl.DataFrame(columns)
+        for stage in cols.derived:
+            frame = frame.with_columns(**stage)
+        flags = frame.with_columns(expr.alias("f"))["f"].to_list()
         for data, flagged in zip(datas, flags, strict=True):
             rec = business._Record(
                 layer, es.shape, layer.fields(es.shape), data, set(), ("records", 0, "data"), Where(index=0)

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from sedata import exchange as X
 from sedata.codes import equipment_code, uscc
 from sedata.columnar import engine as columnar_engine
-from sedata.columnar.read import line_batches
 from sedata.sample.generator import sample_records
 from sedata.spec import current
 from sedata.validate.layers import business
@@ -229,7 +228,7 @@ def test_every_record_level_rule_has_a_mutation() -> None:
 @pytest.mark.parametrize("rows", [3, 7])
 def test_repeats_across_batches_and_files(tmp_path: Path, rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys repeated in another batch (SE-BIZ-010) or another file (SE-XRF-001) are the index's, fed in bulk."""
-    monkeypatch.setattr(columnar_engine, "line_batches", functools.partial(line_batches, rows=rows))
+    monkeypatch.setattr(columnar_engine, "BATCH_ROWS", rows)
     header, objs = _message(tmp_path, "inspection-upload", 5)
     objs.append(json.loads(json.dumps(objs[1])))  # a repeat many batches later
     objs.append(json.loads(json.dumps(objs[2])))
@@ -264,3 +263,18 @@ def test_clean_rows_are_indexed_in_bulk(tmp_path: Path, monkeypatch: pytest.Monk
     # The row engine's run observes every record; the columnar run only the records it flags.
     assert calls["observe"] == len(objs) + len(flagged)
     assert calls["observe_keys"] >= 1
+
+
+def test_a_key_of_the_wrong_type_still_counts_in_file_order(tmp_path: Path) -> None:
+    """An equipment code written as a number reads as the same key text as the string; the row engine reports
+    its type and leaves it out of the key index (a value that failed the schema), and so does the columnar run."""
+    header, objs = _message(tmp_path, "inspection-upload", 2)
+    i = next(i for i, o in enumerate(objs) if o["recordType"] == "Equipment")
+    twin = json.loads(json.dumps(objs[i]))
+    twin["data"]["equipmentCode"] = int(twin["data"]["equipmentCode"])
+    objs.insert(0, twin)
+    path = write_lines(tmp_path / "odd.jsonl", message_lines(objs, header))
+    row, col = reports([path])
+    found = [(f["rule"], f["index"]) for f in json.loads(row)["files"][0]["findings"]]
+    assert ("SE-SCH-003", 0) in found and not any(rule == "SE-BIZ-010" for rule, _ in found)
+    assert col == row

@@ -34,6 +34,7 @@ from sedata.validate.shapes import DataPath, record_pointer, shapes
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
 _VERSION_SEPARATOR = "\x1e"  # never in a key value: successive versions of one key are different entries
 _NOTHING: tuple[()] = ()
+_NO_WAIT: list[Any] = []
 
 NOT_CHECKED_REFERENCE = Text(
     "本次运行及参照数据中没有可携带被引用实体的报文，部分引用未检查",
@@ -225,34 +226,40 @@ class CrossRecord:
         table, first = found
         targets = self._targets[record_type] if plan.is_target else None
         left: list[int] = []
+        references = plan.references
         for pos, key in enumerate(keys):
-            if table.find(key) >= 0:
+            waiting = self._waiting(references, datas[pos]) if references else _NO_WAIT
+            if waiting is None:
+                left.append(pos)  # a reference nothing resolves yet: :meth:`observe` notes where it is named
+                continue
+            _row, added = table.add(key)
+            if not added:
                 left.append(pos)  # a repeat: :meth:`observe` reports it
                 continue
-            if plan.references and not self._waiting_or_resolved(plan, datas[pos]):
-                left.append(pos)
-                continue
-            table.add(key)
             first.append(file_id, indexes[pos], lines[pos])
+            for found in waiting:
+                found.count += 1
             if targets is not None:
                 targets.add(key.partition(_VERSION_SEPARATOR)[0])
         return left
 
-    def _waiting_or_resolved(self, plan: _Plan, data: dict[str, Any]) -> bool:
-        """Whether every reference of ``data`` resolves or already waits (then counted once more)."""
-        waiting: list[_Pending] = []
-        for reference in plan.references:
+    def _waiting(self, references: tuple[_Reference, ...], data: dict[str, Any]) -> list[_Pending] | None:
+        """The waiting entries the references of ``data`` add to, or None when one resolves nothing yet."""
+        out: list[_Pending] = []
+        for reference in references:
             targets = self._targets[reference.target]
-            for value, _at in _walk(data, reference.steps, ()):
+            steps = reference.steps
+            found = [(data.get(steps[0]), ())] if len(steps) == 1 else _walk(data, steps, ())
+            for value, _at in found:
+                if isinstance(value, list):
+                    return None  # a repeated reference: left to :meth:`observe`
                 if not isinstance(value, str) or not value or value in targets:
                     continue
-                found = self._pending.get((reference.target, value))
-                if found is None:
-                    return False
-                waiting.append(found)
-        for found in waiting:
-            found.count += 1
-        return True
+                entry = self._pending.get((reference.target, value))
+                if entry is None:
+                    return None
+                out.append(entry)
+        return out
 
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
