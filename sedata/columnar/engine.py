@@ -1,11 +1,11 @@
 """The columnar engine for one JSON Lines file: screen each batch, let the row engine confirm flagged rows.
 
 Per batch, :func:`sedata.columnar.screen.screen` (a pure function) says which rows could carry a finding of
-the envelope, schema or codes layers. In file order, a flagged row is read again by the JSON Lines reader
-and checked by the row engine's ``_record_findings``, the one place that makes findings; an unflagged row
-is a record whose canonical line is the line as written (the digest takes it as is), which still goes
-through the layers that need every record: the business rules (one finding per defect, keys within a file)
-and the run's key index. Count and digest are checked against the header at the end, as the reader does.
+the envelope, schema, codes or business layers. In file order, a flagged row is read again by the JSON Lines
+reader and checked by the row engine's ``_record_findings``, the one place that makes findings; an unflagged
+row is a record whose canonical line is the line as written (the digest takes it as is), whose key goes to
+the run's key index with the batch's others in bulk (:mod:`sedata.columnar.keys`). Count and digest are
+checked against the header at the end, as the reader does.
 """
 
 from __future__ import annotations

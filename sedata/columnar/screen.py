@@ -1,14 +1,19 @@
 """The screen: per batch of lines, which rows could carry a finding of the record-level layers.
 
 A row passes the screen only when all of these hold, so the row engine would find nothing in its
-envelope, schema and codes layers (business rules and the key index still see every row):
+envelope, schema, codes and (with a plan made with ``today``) business layers on it:
 
 * orjson parses it to an object whose members are envelope members in canonical order, none null, with a
   record type the message carries and the attributes its mode asks for (no delete: those are confirmed);
 * its data members are known, in spec order, hold no nested entity and no null (so its canonical line is
   the line as written, which also rules out repeated members, escapes and odd spacing);
-* every scalar column passes the checks compiled from the spec (:mod:`sedata.columnar.compile`), mandatory
-  fields are there, and ``recordKey`` is the key the data gives.
+* every scalar column passes the checks compiled from the spec (:mod:`sedata.columnar.compile`, identifier
+  rules from :mod:`sedata.columnar.identifiers`), mandatory fields are there, and ``recordKey`` is the key
+  the data gives;
+* no business rule could fire (:mod:`sedata.columnar.business`), and no other row of the batch has its key.
+
+Keys of the cross-record layer depend on other batches: the screen hands over the unflagged rows' keys for
+the run's index to take in bulk (:mod:`sedata.columnar.keys`).
 
 The function is pure (batch and plan in, flags out), so chunks can be screened anywhere.
 """
