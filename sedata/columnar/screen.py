@@ -227,8 +227,11 @@ def _entity_flags(
             bad = bad | pl.Series(hurt)
     columns: dict[str, pl.Series] = {}
     odd_key = False  # a key field of the wrong JSON type: the row engine may still make a key of it
-    for fs in es.fields:
-        column, wrong = _column(fs, [d.get(fs.shape.name) for d in datas])
+    names = [fs.shape.name for fs in es.fields]
+    # One pass over the rows, the look-ups done by C loops (map, zip), then one list per field.
+    by_field = list(zip(*(tuple(map(d.get, names)) for d in datas), strict=True)) if names and datas else []
+    for k, fs in enumerate(es.fields):
+        column, wrong = _column(fs, list(by_field[k]) if by_field else [None] * n)
         if wrong is not None:
             bad = bad | wrong
             odd_key = odd_key or fs.shape.name in es.key_names
