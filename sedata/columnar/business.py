@@ -156,7 +156,11 @@ def _next_inspection(c: _Columns) -> pl.Expr:
     done, due = c.day("inspection_date"), c.day("next_inspection_date")
     commissioned = c.day("commissioning_date")
     table = _interval_table(c.p)
-    era = pl.sum_horizontal([(done >= pl.lit(b)).cast(pl.Int32) for b in table.boundaries]) if table.boundaries else 0
+    era = (
+        pl.sum_horizontal([(done >= pl.lit(b)).cast(pl.Int32) for b in table.boundaries])
+        if table.boundaries
+        else pl.lit(0)
+    )
     kind = c("inspection_kind")
     grade = c("safety_grade").replace_strict(table.grades, default="", return_dtype=pl.String)
     chosen: list[pl.Expr] = []
@@ -170,9 +174,10 @@ def _next_inspection(c: _Columns) -> pl.Expr:
         chosen.append(pl.coalesce(hits))
     which = c.derive("__interval", pl.coalesce(chosen), 1)
     years = which.replace_strict(table.years, default=None, return_dtype=pl.Int32)
-    limit = pl.when(years.is_not_null()).then(_plus_years(done, years))
+    # Intervals give years or a schedule, never both: the branches exclude each other.
+    limit: pl.Expr = pl.when(years.is_not_null()).then(_plus_years(done, years))
     for index, schedule in table.schedules.items():
-        limit = limit.when(which == index).then(_by_schedule(c, index, schedule, done, commissioned))
+        limit = pl.when(which == index).then(_by_schedule(c, index, schedule, done, commissioned)).otherwise(limit)
     before = (due <= done).fill_null(False)
     beyond = (due > limit).fill_null(False)
     return before | beyond

@@ -248,7 +248,7 @@ def equipment_code_expr(value: pl.Expr, today: dt.date) -> IdentifierExpr:
     def seg(where: dict[str, tuple[int, int]], key: str) -> pl.Expr:
         return value.str.slice(*where[key])
 
-    def plausible(where: dict[str, tuple[int, int]]) -> pl.Expr:
+    def plausible(where: dict[str, tuple[int, int]]) -> tuple[pl.Expr, pl.Expr]:
         year = seg(where, "year").cast(pl.Int64, strict=False)
         return ((year >= first) & (year <= last)).fill_null(False), year
 

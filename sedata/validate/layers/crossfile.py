@@ -237,8 +237,8 @@ class CrossRecord:
                 left.append(pos)  # a repeat: :meth:`observe` reports it
                 continue
             first.append(file_id, indexes[pos], lines[pos])
-            for found in waiting:
-                found.count += 1
+            for entry in waiting:
+                entry.count += 1
             if targets is not None:
                 targets.add(key.partition(_VERSION_SEPARATOR)[0])
         return left
