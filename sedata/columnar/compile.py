@@ -9,6 +9,7 @@ stricter in the other direction: a value the screen passes is a value the model 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 import polars as pl
 from pydantic import TypeAdapter, ValidationError
 
+from sedata.columnar.identifiers import field_clean
 from sedata.exchange.records import spec_memo
 from sedata.spec import Spec
 from sedata.spec.formats import DATE_PATTERN
@@ -115,14 +117,21 @@ def _rust_regex_ok(pattern: str) -> bool:
     return True
 
 
-def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape) -> FieldScreen:
+def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape, today: dt.date) -> FieldScreen:
     d = f.domain
     assert d is not None
     v = pl.col(f.name)
     vector: list[pl.Expr] = []
     if f.mandatory:
         vector.append(v.is_null())
-    slow = bool(d.identifiers)
+    slow = False
+    if d.identifiers:
+        # The codes layer parses with today's catalogue and date (its own default): so does the screen.
+        clean = field_clean(d.identifiers, v, today)
+        if clean is None:
+            slow = True  # a kind without expressions: judged once per distinct value
+        else:
+            vector.append(v.is_not_null() & ~clean)
     integer = d.data_type == "integer"
     if d.codes is not None:
         vector.append(~v.is_in(list(d.codes)))
@@ -166,7 +175,7 @@ def _adapter(entity_id: str, key: str) -> TypeAdapter[Any]:
     return TypeAdapter(kind)  # type: ignore[arg-type]
 
 
-def _build(spec: Spec) -> dict[str, EntityScreen]:
+def _build(spec: Spec, today: dt.date) -> dict[str, EntityScreen]:
     out: dict[str, EntityScreen] = {}
     for entity in shapes(spec).values():
         scalar = [f for f in entity.fields.values() if f.domain is not None and f.entity is None and not f.repeated]
@@ -176,7 +185,7 @@ def _build(spec: Spec) -> dict[str, EntityScreen]:
             for f in entity.fields.values()
             if f.repeated and f.entity is None and f.domain is not None
         ]
-        screens = [_field_screen(spec, entity, f) for f in scalar]
+        screens = [_field_screen(spec, entity, f, today) for f in scalar]
         out[entity.id] = EntityScreen(
             entity,
             screens,
@@ -189,6 +198,7 @@ def _build(spec: Spec) -> dict[str, EntityScreen]:
     return out
 
 
-def entity_screens(spec: Spec) -> dict[str, EntityScreen]:
-    """The screen of every entity (compiled once per spec object)."""
-    return spec_memo(spec, "columnar.screens", _build)
+def entity_screens(spec: Spec, today: dt.date | None = None) -> dict[str, EntityScreen]:
+    """The screen of every entity (compiled once per spec object and day: identifiers are read as of today)."""
+    day = today or dt.date.today()
+    return spec_memo(spec, f"columnar.screens.{day.isoformat()}", lambda s: _build(s, day))

@@ -1,12 +1,13 @@
 """The columnar engine for one file: screen each batch of records, let the row engine confirm flagged rows.
 
 Per batch, :func:`sedata.columnar.screen.screen` (a pure function) says which rows could carry a finding of
-the envelope, schema or codes layers. In file order, a flagged row is checked by the row engine's
-``_record_findings``, the one place that makes findings; an unflagged row still goes through the layers
-that need every record: the business rules (one finding per defect, keys within a file) and the run's key
-index. JSON Lines are screened as read (:func:`check_lines`, also the per-chunk work of ``--jobs``); XML and
-JSON documents through their own streaming readers (:mod:`sedata.columnar.documents`). Count and digest are
-checked against the header at the end, as the readers do.
+the envelope, schema, codes or business layers. In file order, a flagged row is checked by the row engine's
+``_record_findings``, the one place that makes findings; an unflagged row is a record whose canonical line
+is the line as written (the digest takes it as is) and whose key goes to the run's key index, with the
+batch's others in bulk (:mod:`sedata.columnar.keys`). JSON Lines are screened as read (:func:`check_lines`,
+also the per-chunk work of ``--jobs``); XML and JSON documents through their own streaming readers
+(:mod:`sedata.columnar.documents`). Count and digest are checked against the header at the end, as the
+readers do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sedata.columnar.read import exact_records, line_batches
+from sedata.columnar.keys import feed_keys
+from sedata.columnar.read import BATCH_ROWS, exact_records, line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError, IntegrityError
 from sedata.exchange.jsonl import JsonlReader
@@ -30,10 +32,18 @@ if TYPE_CHECKING:
 
 
 def plan_of(run: FileRun) -> Plan:
-    """The screen's plan for the opened file ``run`` (its spec, envelope rules and masking)."""
+    """The screen's plan for the opened file ``run`` (its spec, envelope rules, masking and business rules)."""
     rules = run.rules
     return Plan.of(
-        run.spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, run.ctx.masking is not None
+        run.spec,
+        rules.names,
+        rules.allowed,
+        rules.operations,
+        rules.delete,
+        rules.changes,
+        run.ctx.masking is not None,
+        message_type=run.biz.message_type,
+        today=run.biz.today,
     )
 
 
@@ -53,19 +63,26 @@ class Checker:
         run.report.records += 1
         run.sink.extend(self._record_findings(run.ctx, run.rules, record, run.biz, run.observer))
 
-    def passed(self, record: Record) -> None:
-        """A row the screen let through: no envelope, schema or codes finding, so the business rules and the
-        key index only (``record.type`` is a record type of the message, ``record.data`` an object)."""
+    def passed(self, record: Record, observe: bool = True) -> None:
+        """A row the screen let through (``record.type`` a record type of the message, ``record.data`` an
+        object): the key index only, unless its key was indexed in bulk (``observe`` False). The business rules
+        run only where the screen did not cover them, and for repeats within the file when no run index sees
+        every key (SE-BIZ-010)."""
         run = self.run
         run.report.records += 1
+        observer = run.observer if observe else None
+        business = self.plan.biz is None or not run.biz.unique_elsewhere
+        if observer is None and not business:
+            return
         entity = run.ctx.shapes[record.type]
         where = Where(line=record.line, index=record.index, record_type=record.type, key_of=_key_of(entity, record))
-        if run.observer is not None:
-            run.observer.observe(run.ctx.file, record, where, set())
-        assert record.data is not None and record.index is not None
-        found = run.biz.findings(entity, record.data, set(), (RECORDS, record.index, DATA), where, record.version)
-        if found:
-            run.sink.extend(found)
+        if observer is not None:
+            observer.observe(run.ctx.file, record, where, set())
+        if business:
+            assert record.data is not None and record.index is not None
+            found = run.biz.findings(entity, record.data, set(), (RECORDS, record.index, DATA), where, record.version)
+            if found:
+                run.sink.extend(found)
 
     @property
     def full(self) -> bool:
@@ -137,8 +154,10 @@ def check_lines(
     rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
     index = first_index
     pending_blank: tuple[int, int] | None = None  # (offset, line) of the first of blank lines not yet followed
-    for batch in line_batches(reader.file, start, first_line, end=end):
+    bulk = run.sink.max_errors is None  # keys in bulk, unless the run may stop part-way through a batch
+    for batch in line_batches(reader.file, start, first_line, BATCH_ROWS, end=end):
         screened = screen(batch, plan)
+        indexed = feed_keys(run.observer, run.ctx.file, batch, screened, index) if bulk else None
         for i, raw in enumerate(batch.lines):
             line = batch.first_line + i
             if screened.blank[i]:
@@ -157,7 +176,8 @@ def check_lines(
                 checker.confirm(record)
             else:
                 add_line(raw)
-                checker.passed(Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line))
+                record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
+                checker.passed(record, observe=indexed is None or i not in indexed)
             index += 1
             if checker.full:
                 return None, True

@@ -16,7 +16,10 @@ from sedata.exchange.records import Record
 
 BLOCK_BYTES = 1 << 20
 """Bytes read from the file at a time."""
-BATCH_ROWS = 2048
+BATCH_ROWS = 4096
+"""Lines per screened batch: Polars plans the screen's expressions once per batch (tens of milliseconds
+whatever the rows), so a batch is large enough to spread that over many rows and small enough to keep the
+parsed records of one batch (about 3 KB each) within the memory target."""
 """Lines per batch: large enough that per-batch column work is amortised, small enough to keep memory flat."""
 
 

@@ -1,26 +1,33 @@
 """The screen: per batch of lines, which rows could carry a finding of the record-level layers.
 
 A row passes the screen only when all of these hold, so the row engine would find nothing in its
-envelope, schema and codes layers (business rules and the key index still see every row):
+envelope, schema, codes and (with a plan made with ``today``) business layers on it:
 
 * orjson parses it to an object whose members are envelope members in canonical order, none null, with a
   record type the message carries and the attributes its mode asks for (no delete: those are confirmed);
 * its data members are known, in spec order, hold no nested entity and no null (so its canonical line is
   the line as written, which also rules out repeated members, escapes and odd spacing);
-* every scalar column passes the checks compiled from the spec (:mod:`sedata.columnar.compile`), mandatory
-  fields are there, and ``recordKey`` is the key the data gives.
+* every scalar column passes the checks compiled from the spec (:mod:`sedata.columnar.compile`, identifier
+  rules from :mod:`sedata.columnar.identifiers`), mandatory fields are there, and ``recordKey`` is the key
+  the data gives;
+* no business rule could fire (:mod:`sedata.columnar.business`), and no other row of the batch has its key.
+
+Keys of the cross-record layer depend on other batches: the screen hands over the unflagged rows' keys for
+the run's index to take in bulk (:mod:`sedata.columnar.keys`).
 
 The function is pure (batch and plan in, flags out), so chunks can be screened anywhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import polars as pl
 
+from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order
@@ -45,6 +52,9 @@ class Plan:
     confirm_all: bool
     """Every row goes to the row engine: the package declares a masking profile (personal values are checked in
     masked form), or is judged by another spec version than the one the models were generated from."""
+    business: dict[str, BusinessScreen] | None = None
+    """Per record type, where a business rule (other than SE-BIZ-010) could fire; None: business rules are left
+    to the caller for every row (the screen then flags only what the other layers could find)."""
 
     @classmethod
     def of(
@@ -56,17 +66,27 @@ class Plan:
         delete: str,
         changes: bool,
         masked: bool,
+        *,
+        message_type: str | None = None,
+        today: dt.date | None = None,
     ) -> Plan:
-        """The plan of a message with these envelope rules."""
+        """The plan of a message with these envelope rules; with ``today`` (the run's date for business rules) a
+        row that could carry a business finding is flagged too, so an unflagged row needs no business check."""
+        screens = entity_screens(spec)
+        confirm_all = masked or spec is not current()
+        biz = None
+        if today is not None and not confirm_all:
+            biz = {kind: business_flags(spec, es.shape, message_type, today) for kind, es in screens.items()}
         return cls(
             spec,
-            entity_screens(spec),
+            screens,
             names,
             frozenset(allowed),
             frozenset(operations),
             delete,
             changes,
-            masked or spec is not current(),
+            confirm_all,
+            biz,
         )
 
 
@@ -77,6 +97,11 @@ class Screened:
     objects: list[dict[str, Any] | None]
     flagged: list[bool]
     blank: list[bool]
+    keys: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    """Per record type, the unflagged rows whose business key comes from their key fields, and that key (with
+    the record version in a change set, as the key index writes it). Within the batch no other record has it."""
+    opaque: bool = False
+    """Some non-blank row could not be parsed here, so its key is unknown: keys are best fed row by row."""
 
 
 def screen(batch: LineBatch, plan: Plan) -> Screened:
@@ -93,8 +118,11 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
     wanted = (rt, op, rk, rv, DATA) if plan.changes else (rt, DATA)
     spec, screens, allowed, operations, delete = plan.spec, plan.screens, plan.allowed, plan.operations, plan.delete
     loads, dumps = orjson.loads, orjson.dumps
+    opaque = False
+    others: list[tuple[Any, Any, Any]] = []  # parsed rows the screen turned away: their keys still count
     for i, raw in enumerate(batch.lines):
         if len(raw) > LONG_LINE:
+            opaque = True
             continue
         if not raw.strip():
             blank[i] = True
@@ -102,37 +130,86 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
         try:
             obj = loads(raw)
         except orjson.JSONDecodeError:
+            opaque = True
             continue
-        if type(obj) is not dict or tuple(obj) != wanted:
+        if type(obj) is not dict:
+            opaque = True
             continue
-        kind = obj[rt]
-        data = obj[DATA]
-        if type(kind) is not str or kind not in allowed or type(data) is not dict:
+        kind = obj.get(rt)
+        data = obj.get(DATA)
+        if tuple(obj) != wanted or type(kind) is not str or kind not in allowed or type(data) is not dict:
+            others.append((kind, data, obj.get(rv)))
             continue
         if plan.changes:
             version, key, operation = obj[rv], obj[rk], obj[op]
             if type(version) is not int or version < 1 or type(key) is not str or not key:
                 continue
             if type(operation) is not str or operation not in operations or operation == delete:
+                others.append((kind, data, obj.get(rv)))
                 continue
         if not _in_order(kind, tuple(data), spec) or None in data.values() or dumps(obj) != raw:
+            others.append((kind, data, obj.get(rv)))
             continue
         objects[i] = obj
         flagged[i] = False
         by_type.setdefault(kind, []).append(i)
     if batch.ends_open and n:
         flagged[-1], objects[-1] = True, None
+        opaque = True
+    keyed: dict[str, tuple[list[int], list[str]]] = {}
+    taken = _other_keys(screens, others)
     for kind, rows in by_type.items():
         found = [objects[i] for i in rows]
-        bad = _entity_flags(screens[kind], [o[DATA] for o in found if o], [o.get(rk) for o in found if o])
-        for i, b in zip(rows, bad, strict=True):
+        versions = [o.get(rv) for o in found if o] if plan.changes else None
+        biz = plan.business.get(kind) if plan.business is not None else None
+        bad, keys = _entity_flags(
+            screens[kind], [o[DATA] for o in found if o], [o.get(rk) for o in found if o], biz, versions
+        )
+        repeated = taken.get(kind, set())
+        trusted = _ANY not in repeated
+        mine: tuple[list[int], list[str]] = ([], [])
+        for i, b, key in zip(rows, bad, keys, strict=True):
             if b:
                 flagged[i], objects[i] = True, None
-    return Screened(objects, flagged, blank)
+            elif trusted and key is not None and key not in repeated:
+                mine[0].append(i)
+                mine[1].append(key)
+        if mine[0]:
+            keyed[kind] = mine
+    return Screened(objects, flagged, blank, keyed, opaque)
 
 
-def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]) -> list[bool]:
-    """Per row of one record type: could its data carry a schema or codes finding, or disagree with its key?"""
+def _other_keys(screens: dict[str, EntityScreen], others: list[tuple[Any, Any, Any]]) -> dict[str, set[str]]:
+    """Keys of the parsed rows the screen turned away (the row engine indexes them), per record type."""
+    out: dict[str, set[str]] = {}
+    for kind, data, version in others:
+        es = screens.get(kind) if type(kind) is str else None
+        if es is None or type(data) is not dict or not es.key_names:
+            continue
+        parts = [data.get(n) for n in es.key_names]
+        if all(isinstance(p, str | int) and not isinstance(p, bool) for p in parts):
+            key = KEY_SEPARATOR.join(str(p) for p in parts)
+            out.setdefault(kind, set()).add(key if version is None else f"{key}{VERSION_SEPARATOR}{version}")
+        else:
+            out.setdefault(kind, set()).add(_ANY)
+    return out
+
+
+_ANY = "\x00any"
+"""Stands for a key the screen cannot tell (a turned-away row without key fields): keys are then not trusted."""
+VERSION_SEPARATOR = "\x1e"
+"""Between a key and its record version in the key index (the cross-record layer writes the same)."""
+
+
+def _entity_flags(
+    es: EntityScreen,
+    datas: list[dict[str, Any]],
+    keys: list[Any],
+    biz: BusinessScreen | None = None,
+    versions: list[Any] | None = None,
+) -> tuple[list[bool], list[str | None]]:
+    """Per row of one record type: could its data carry a schema, codes or (with ``biz``) business finding, or
+    disagree with its key? And the row's business key (None when a key field is empty), repeats flagged."""
     n = len(datas)
     bad = pl.Series("bad", [False] * n)
     if es.loose:
@@ -145,14 +222,34 @@ def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]
         if any(hurt):
             bad = bad | pl.Series(hurt)
     columns: dict[str, pl.Series] = {}
-    for fs in es.fields:
-        column, wrong = _column(fs, [d.get(fs.shape.name) for d in datas])
+    odd_key = False  # a key field of the wrong JSON type: the row engine may still make a key of it
+    names = [fs.shape.name for fs in es.fields]
+    # One pass over the rows, the look-ups done by C loops (map, zip), then one list per field.
+    by_field = list(zip(*(tuple(map(d.get, names)) for d in datas), strict=True)) if names and datas else []
+    for k, fs in enumerate(es.fields):
+        column, wrong = _column(fs, list(by_field[k]) if by_field else [None] * n)
         if wrong is not None:
             bad = bad | wrong
+            odd_key = odd_key or fs.shape.name in es.key_names
         columns[fs.shape.name] = column.alias(fs.shape.name)
-    if es.vector:
+    vector = es.vector if biz is None else [*es.vector, biz.flag]
+    frame_columns = dict(columns)
+    if biz is not None:
+        for ls in es.lists:
+            # Repeated codes as list columns for the business rules (a row whose list is not one is flagged above).
+            name = ls.shape.name
+            items = [
+                v if type(v) is list and all(type(x) is str for x in v) else None for v in (d.get(name) for d in datas)
+            ]
+            frame_columns[name] = pl.Series(name, items, dtype=pl.List(pl.String))
+    frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
+    if biz is not None:
+        for stage in biz.derived:
+            if stage:
+                frame = frame.with_columns(**stage)
+    if vector:
         # One pass of the query engine over every column of the batch.
-        bad = bad | pl.DataFrame(columns).select(pl.any_horizontal(es.vector).fill_null(False)).to_series()
+        bad = bad | frame.with_columns(pl.any_horizontal(vector).fill_null(False).alias("_bad"))["_bad"]
     for fs in es.fields:
         if fs.slow:
             column = columns[fs.shape.name]
@@ -160,15 +257,29 @@ def _entity_flags(es: EntityScreen, datas: list[dict[str, Any]], keys: list[Any]
             refused = [v for v in distinct if not fs.clean(v)]
             if refused:
                 bad = bad | column.is_in(refused).fill_null(False)
+    made: pl.Series | None = None
+    base: pl.Series | None = None
+    parts = [columns[name].cast(pl.String).alias(name) for name in es.key_names if name in columns]
+    if es.key_names and len(parts) == len(es.key_names):
+        base = made = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=KEY_SEPARATOR)).to_series()
+        if versions is not None:
+            version = pl.Series("v", versions, dtype=pl.Int64, strict=False).cast(pl.String)
+            made = (
+                pl.DataFrame({"k": base, "v": version})
+                .select(pl.concat_str([pl.col("k"), pl.lit(VERSION_SEPARATOR), pl.col("v")]))
+                .to_series()
+            )
     if es.key_names and any(k is not None for k in keys):
-        parts = [columns[name].cast(pl.String).alias(name) for name in es.key_names if name in columns]
-        if len(parts) == len(es.key_names):
+        if base is not None:
             given = pl.Series("k", keys, dtype=pl.String, strict=False)
-            made = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=KEY_SEPARATOR)).to_series()
-            bad = bad | (given.is_not_null() & made.is_not_null() & (given != made)).fill_null(False)
+            bad = bad | (given.is_not_null() & base.is_not_null() & (given != base)).fill_null(False)
         else:
             bad = bad | pl.Series([k is not None for k in keys])
-    return bad.to_list()
+    if made is None or odd_key:
+        return bad.to_list(), [None] * n  # keys fed row by row, in file order
+    # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
+    bad = bad | (made.is_not_null() & made.is_duplicated()).fill_null(False)
+    return bad.to_list(), made.to_list()
 
 
 def _column(fs: FieldScreen, values: list[Any]) -> tuple[pl.Series, pl.Series | None]:

@@ -5,19 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from sedata.columnar.read import line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError
 from sedata.exchange.jsonl import JsonlReader
+from sedata.exchange.records import Digester, Record
 from sedata.spec import current
 from sedata.validate import validate_files
 from sedata.validate.engine import FileRun
 from sedata.validate.render import render
 
 TODAY = dt.date(2030, 1, 1)
-SCREENED_LAYERS = frozenset({"schema", "codes"})
-"""The layers whose findings the screen must foresee (business rules and the key index see every row)."""
+SCREENED_LAYERS = frozenset({"schema", "codes", "business"})
+"""The layers whose findings the screen must foresee on the row itself."""
+GROUPED_RULES = frozenset({"SE-BIZ-010"})
+"""Findings on keys repeated across batches: the run's key index makes them, not the screen (see test_keys)."""
 
 
 def reports(paths: list[str | os.PathLike[str]], today: dt.date = TODAY, **kw: object) -> tuple[str, str]:
@@ -45,8 +51,16 @@ def flagged_indexes(path: str | os.PathLike[str]) -> set[int] | None:
         return None
     reader = run.reader
     rules, ctx = run.rules, run.ctx
-    plan = Plan.of(  # the spec the file is judged by (a file declaring 1.0.0: 1.0.0), as run_columnar does
-        run.spec, rules.names, rules.allowed, rules.operations, rules.delete, rules.changes, ctx.masking is not None
+    plan = Plan.of(
+        run.spec,  # the spec the file is judged by (a file declaring 1.0.0: 1.0.0), as run_columnar does
+        rules.names,
+        rules.allowed,
+        rules.operations,
+        rules.delete,
+        rules.changes,
+        ctx.masking is not None,
+        message_type=run.biz.message_type,
+        today=TODAY,
     )
     out: set[int] = set()
     index = 0
@@ -69,7 +83,11 @@ def flagged_indexes(path: str | os.PathLike[str]) -> set[int] | None:
 def found_indexes(path: str | os.PathLike[str], today: dt.date = TODAY) -> set[int]:
     """The record indexes the row engine reports a schema or codes finding on."""
     report = validate_files([path], today=today, engine="row")
-    return {f.index for f in report.files[0].findings if f.layer in SCREENED_LAYERS and f.index is not None}
+    return {
+        f.index
+        for f in report.files[0].findings
+        if f.layer in SCREENED_LAYERS and f.rule not in GROUPED_RULES and f.index is not None
+    }
 
 
 def write_lines(path: Path, lines: list[bytes]) -> Path:
@@ -103,3 +121,22 @@ def flagged_document_indexes(path: str | os.PathLike[str]) -> set[int] | None:
         run.reader.close()
     flags = screen_records(records, lines, notes, plan_of(run))
     return {r.index for r, flag in zip(records, flags, strict=True) if flag and r.index is not None}
+
+
+def message_lines(records: list[dict[str, Any]], header: dict[str, Any]) -> list[bytes]:
+    """The lines of a JSON Lines message holding ``records`` (JSON data) as given, with count and digest made."""
+    spec = current()
+    digester = Digester("sha256", spec)
+    for i, obj in enumerate(records):
+        digester.add(
+            Record(
+                obj.get("recordType"),
+                obj.get("data"),
+                obj.get("operation"),
+                obj.get("recordKey"),
+                obj.get("recordVersion"),
+                i,
+            )
+        )
+    header = {**header, "recordCount": len(records), "digest": digester.hexdigest()}
+    return [orjson.dumps({"header": header})] + [orjson.dumps(r) for r in records]

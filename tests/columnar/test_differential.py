@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sedata import exchange as X
-from sedata.exchange.records import Digester, Record
+from sedata.exchange.records import Record
 from sedata.sample.generator import sample_records
 from sedata.spec import current
 from sedata.testing.strategies import values
 from sedata.validate.shapes import shapes
-from tests.columnar.helpers import flagged_indexes, found_indexes, reports, write_lines
+from tests.columnar.helpers import flagged_indexes, found_indexes, message_lines, reports, write_lines
 
 SPEC = current()
 CONFORMANCE = Path(__file__).resolve().parents[2] / "spec" / "conformance"
@@ -85,23 +85,6 @@ _SHAPES = shapes(SPEC)
 _ELEMENTS = sorted(SPEC.elements)
 
 
-def _lines(records: list[dict[str, Any]], header: dict[str, Any]) -> list[bytes]:
-    digester = Digester("sha256", SPEC)
-    for i, obj in enumerate(records):
-        digester.add(
-            Record(
-                obj.get("recordType"),
-                obj.get("data"),
-                obj.get("operation"),
-                obj.get("recordKey"),
-                obj.get("recordVersion"),
-                i,
-            )
-        )
-    header = {**header, "recordCount": len(records), "digest": digester.hexdigest()}
-    return [orjson.dumps({"header": header})] + [orjson.dumps(r) for r in records]
-
-
 _ODD = st.one_of(
     st.none(),
     st.booleans(),
@@ -152,7 +135,7 @@ def test_single_field_mutations(tmp_path: Path, mutation: tuple[int, str, str, A
     else:
         target["data"] = {**target["data"], name: value}
     try:
-        lines = _lines(records, header)
+        lines = message_lines(records, header)
     except (TypeError, ValueError, orjson.JSONEncodeError):
         lines = [orjson.dumps({"header": header})] + [
             json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() for r in records
@@ -243,7 +226,7 @@ def test_repeated_fields(tmp_path: Path, message_type: str, record_type: str, me
     objs = [r.to_json_data(SPEC) for r in records]
     obj = objs[records.index(target)]
     obj["data"] = {**obj["data"], member: value}
-    path = write_lines(tmp_path / "m.jsonl", _lines(objs, header))
+    path = write_lines(tmp_path / "m.jsonl", message_lines(objs, header))
     row, col = reports([path])
     assert col == row
     if row.startswith("raised"):
@@ -275,7 +258,7 @@ def test_edge_values(tmp_path: Path, member: str, value: str) -> None:
     header = orjson.loads(header_path.read_bytes().split(b"\n", 1)[0])["header"]
     objs = [r.to_json_data(SPEC) for r in _BASE]
     objs[index]["data"] = {**objs[index]["data"], member: value}
-    path = write_lines(tmp_path / "m.jsonl", _lines(objs, header))
+    path = write_lines(tmp_path / "m.jsonl", message_lines(objs, header))
     row, col = reports([path])
     assert col == row
     if row.startswith("raised"):

@@ -15,7 +15,7 @@ reference dataset (any time before ``finish``), and ``finish()`` for the finding
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from sedata.validate.shapes import DataPath, record_pointer, shapes
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
 _VERSION_SEPARATOR = "\x1e"  # never in a key value: successive versions of one key are different entries
 _NOTHING: tuple[()] = ()
+_NO_WAIT: list[Any] = []
 
 NOT_CHECKED_REFERENCE = Text(
     "本次运行及参照数据中没有可携带被引用实体的报文，部分引用未检查",
@@ -197,6 +198,68 @@ class CrossRecord:
                 self._targets[record.type].add(key)
         for reference in plan.references:
             self._refer(file_id, reference, record, where, bad)
+
+    def observe_keys(
+        self,
+        file: str,
+        record_type: str,
+        keys: Sequence[str],
+        datas: Sequence[dict[str, Any]],
+        indexes: Sequence[int],
+        lines: Sequence[int],
+    ) -> list[int]:
+        """Index many records of one type at once (keys read from their key fields, version appended), as
+        :meth:`observe` would one by one, when nothing is to be reported: a key new to the run whose record's
+        references all resolve already or wait already. Returns the positions left for :meth:`observe`.
+
+        The caller vouches that no two of ``keys`` are equal and that no record it observes separately in the
+        same stretch of the file has one of them (the columnar screen groups a batch's keys for that).
+        """
+        plan = self._plan.get(record_type)
+        if plan is None:
+            return []
+        file_id = self.files.id(file)
+        self._carried.add(record_type)
+        found = self._keys.get(record_type)
+        if found is None:
+            found = self._keys[record_type] = (KeyTable(), Locations(self.files))
+        table, first = found
+        targets = self._targets[record_type] if plan.is_target else None
+        left: list[int] = []
+        references = plan.references
+        for pos, key in enumerate(keys):
+            waiting = self._waiting(references, datas[pos]) if references else _NO_WAIT
+            if waiting is None:
+                left.append(pos)  # a reference nothing resolves yet: :meth:`observe` notes where it is named
+                continue
+            _row, added = table.add(key)
+            if not added:
+                left.append(pos)  # a repeat: :meth:`observe` reports it
+                continue
+            first.append(file_id, indexes[pos], lines[pos])
+            for entry in waiting:
+                entry.count += 1
+            if targets is not None:
+                targets.add(key.partition(_VERSION_SEPARATOR)[0])
+        return left
+
+    def _waiting(self, references: tuple[_Reference, ...], data: dict[str, Any]) -> list[_Pending] | None:
+        """The waiting entries the references of ``data`` add to, or None when one resolves nothing yet."""
+        out: list[_Pending] = []
+        for reference in references:
+            targets = self._targets[reference.target]
+            steps = reference.steps
+            found = [(data.get(steps[0]), ())] if len(steps) == 1 else _walk(data, steps, ())
+            for value, _at in found:
+                if isinstance(value, list):
+                    return None  # a repeated reference: left to :meth:`observe`
+                if not isinstance(value, str) or not value or value in targets:
+                    continue
+                entry = self._pending.get((reference.target, value))
+                if entry is None:
+                    return None
+                out.append(entry)
+        return out
 
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:

@@ -1,0 +1,54 @@
+"""The keys of a screened batch fed to the run's key index at once, before its rows are taken in order.
+
+The screen (:mod:`sedata.columnar.screen`) hands over, per record type, the unflagged rows whose business key
+comes from their key fields, no two alike and none shared with any other row of the batch. Those are indexed
+in bulk (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`); what the index would report on
+(a repeat, a reference not yet resolved) is left to be observed row by row, in file order, as the row engine
+does. An observer without the bulk method, or a batch holding a row the screen could not read, is fed row by
+row throughout.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sedata.columnar.read import LineBatch
+from sedata.columnar.screen import Screened
+from sedata.spec.envelope import DATA
+
+
+class _Bulk(Protocol):
+    def observe_keys(
+        self,
+        file: str,
+        record_type: str,
+        keys: list[str],
+        datas: list[dict[str, Any]],
+        indexes: list[int],
+        lines: list[int],
+    ) -> list[int]: ...
+
+
+def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened, first_index: int) -> set[int] | None:
+    """Index the batch's vouched-for keys in bulk; the rows (batch positions) indexed, or None when none were."""
+    bulk: _Bulk | None = getattr(observer, "observe_keys", None) and observer  # type: ignore[assignment]
+    if bulk is None or screened.opaque or not screened.keys:
+        return None
+    # Record indexes count non-blank lines (a blank line between records is an error the reader reports).
+    index, indexes = first_index, []
+    for is_blank in screened.blank:
+        indexes.append(index)
+        index += 0 if is_blank else 1
+    done: set[int] = set()
+    for kind, (rows, keys) in screened.keys.items():
+        datas = []
+        for i in rows:
+            obj = screened.objects[i]
+            assert obj is not None
+            datas.append(obj[DATA])
+        left = bulk.observe_keys(
+            file, kind, keys, datas, [indexes[i] for i in rows], [batch.first_line + i for i in rows]
+        )
+        skip = set(left)
+        done.update(i for pos, i in enumerate(rows) if pos not in skip)
+    return done
