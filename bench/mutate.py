@@ -51,7 +51,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "sedata/codes/org_code.py": ("tests/codes/test_org_code_mutants.py", "tests/codes/test_org_code.py"),
     "sedata/codes/registration_cert.py": ("tests/codes/test_registration_cert.py",),
-    "sedata/codes/legacy_registration.py": ("tests/codes/test_legacy_registration.py",),
+    "sedata/codes/legacy_registration.py": (
+        "tests/codes/test_legacy_registration_mutants.py",
+        "tests/codes/test_legacy_registration.py",
+    ),
     "sedata/codes/admin_division.py": ("tests/codes/test_admin_division.py",),
     "sedata/codes/operator_item.py": (
         "tests/codes/test_operator_item_mutants.py",
