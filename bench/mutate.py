@@ -50,7 +50,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_equipment_code.py",
     ),
     "sedata/codes/org_code.py": ("tests/codes/test_org_code_mutants.py", "tests/codes/test_org_code.py"),
-    "sedata/codes/registration_cert.py": ("tests/codes/test_registration_cert.py",),
+    "sedata/codes/registration_cert.py": (
+        "tests/codes/test_registration_cert_mutants.py",
+        "tests/codes/test_registration_cert.py",
+    ),
     "sedata/codes/legacy_registration.py": (
         "tests/codes/test_legacy_registration_mutants.py",
         "tests/codes/test_legacy_registration.py",

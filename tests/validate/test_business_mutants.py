@@ -353,3 +353,13 @@ def test_an_accident_without_a_declared_grade_or_a_date_is_not_graded() -> None:
     assert run("Accident", {k: v for k, v in data.items() if k != "accidentGrade"}) == []
     assert run("Accident", {k: v for k, v in data.items() if k != "occurredAt"}) == []
     assert run("Accident", {**data, "occurredAt": "2025-06-31T10:00:00+08:00"}) == []
+
+
+def test_a_certificate_without_both_dates_is_not_judged() -> None:
+    # SE-BIZ-007 compares the expiry with the issue date: with either absent (the schema layer's finding) or not a
+    # date, there is nothing to compare.
+    data = {"certificateNo": "C1", "issueDate": "2015-03-01", "expiryDate": "2018-03-01"}
+    assert [f.rule for f in run("OperatorCertificate", data)] == ["SE-BIZ-007"]
+    for gone in ("issueDate", "expiryDate"):
+        assert run("OperatorCertificate", {k: v for k, v in data.items() if k != gone}) == []
+    assert run("OperatorCertificate", {**data, "expiryDate": "2018-02-30"}) == []
