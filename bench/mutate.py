@@ -58,7 +58,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_legacy_registration_mutants.py",
         "tests/codes/test_legacy_registration.py",
     ),
-    "sedata/codes/admin_division.py": ("tests/codes/test_admin_division.py",),
+    "sedata/codes/admin_division.py": (
+        "tests/codes/test_admin_division_mutants.py",
+        "tests/codes/test_admin_division.py",
+    ),
     "sedata/codes/operator_item.py": (
         "tests/codes/test_operator_item_mutants.py",
         "tests/codes/test_operator_item.py",
