@@ -363,3 +363,59 @@ def test_a_certificate_without_both_dates_is_not_judged() -> None:
     for gone in ("issueDate", "expiryDate"):
         assert run("OperatorCertificate", {k: v for k, v in data.items() if k != gone}) == []
     assert run("OperatorCertificate", {**data, "expiryDate": "2018-02-30"}) == []
+
+
+def test_a_duplicate_names_every_field_of_a_two_field_key() -> None:
+    # IdentifierChange's business key is [equipment_code, change_date] (spec/entities/IdentifierChange.yaml).
+    data = {"equipmentCode": "311064010520140025", "changeDate": "2020-01-01"}
+    (f,) = run("IdentifierChange", data, data)
+    assert f.message.zh.endswith("设备代码（SE.EQP.0001）、变更日期（SE.REG.0008） 与前面的记录相同")
+    assert f.message.en.endswith("Equipment code (SE.EQP.0001), Change date (SE.REG.0008) same as an earlier record")
+    # Another change date is another key.
+    assert run("IdentifierChange", data, {**data, "changeDate": "2020-01-02"}) == []
+
+
+def test_a_refused_value_outside_the_key_does_not_hide_a_duplicate() -> None:
+    layer = Business(FileContext(SPEC, "t.jsonl"), "registration-download", TODAY)
+    shape = shapes(SPEC)["UseRegistration"]
+    found: list[Finding] = []
+    for i in range(2):
+        found += layer.findings(shape, use_registration(), {("inspectionDate",)}, ("records", i), Where(index=i))
+    assert [(f.rule, f.index) for f in found] == [("SE-BIZ-010", 1)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "20261125",  # today, in the ISO basic form Python also reads
+        "2999-02-30",  # later than today as text, but no date: the schema layer's to report
+        "2999-99",
+    ],
+)
+def test_only_a_real_date_after_today_is_in_the_future(value: str) -> None:
+    assert run("UseRegistration", use_registration(inspectionDate=value, nextInspectionDate="2027-11-25")) == []
+
+
+def test_a_date_after_today_in_the_basic_form_is_in_the_future() -> None:
+    (f,) = run("UseRegistration", use_registration(inspectionDate="20261126", nextInspectionDate="2027-11-26"))
+    assert (f.rule, f.expected.zh if f.expected else None) == ("SE-BIZ-009", "2026-11-25")
+
+
+class _MovedMany:
+    """The spec, except that some rules have been moved to another layer."""
+
+    def __init__(self, *rule_ids: str) -> None:
+        self.rule_layers = {**SPEC.rule_layers, **{r: "consistency" for r in rule_ids}}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(SPEC, name)
+
+
+@pytest.mark.parametrize("kept", ["SE-BIZ-003", "SE-BIZ-004", "SE-BIZ-005"])
+def test_each_interval_rule_alone_runs_the_shared_check(kept: str) -> None:
+    # SE-BIZ-003, 004 and 005 share _next_inspection: any one of them left in this layer keeps it running.
+    moved = [r for r in ("SE-BIZ-003", "SE-BIZ-004", "SE-BIZ-005") if r != kept]
+    checks = business._build(_MovedMany(*moved)).checks  # type: ignore[arg-type]
+    assert business._next_inspection in checks["Inspection"]
+    none = business._build(_MovedMany("SE-BIZ-003", "SE-BIZ-004", "SE-BIZ-005")).checks  # type: ignore[arg-type]
+    assert business._next_inspection not in none["Inspection"]
