@@ -83,6 +83,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sedata/validate/layers/envelope.py": ("tests/validate",),
     "sedata/validate/layers/syntax.py": ("tests/validate",),
     "sedata/trust/package.py": ("tests/trust",),
+    "sedata/privacy/plan.py": ("tests/privacy/test_plan_mutants.py", "tests/privacy/test_message.py"),
 }
 """Module → the tests that are its own (what a developer runs after changing it); the quick ``*_mutants`` file
 first, so that with ``-x`` most mutants are killed in seconds."""

@@ -18,6 +18,7 @@ from sedata.codes import InvalidChecksum, InvalidFormat, InvalidLength, org_code
         ("6000373#1", InvalidFormat, 7, "body"),
         ("#00037341", InvalidFormat, 0, "body"),
         ("60003734A", InvalidFormat, 8, "check"),
+        ("60003734#", InvalidFormat, 8, "check"),  # no body character either: still the check's error
         ("600037342", InvalidChecksum, 8, "check"),
         ("6000373", InvalidLength, None, None),
     ],
