@@ -107,3 +107,21 @@ def test_is_valid_is_a_plain_boolean() -> None:
 def test_compact_upper_cases_the_item_code_only() -> None:
     assert operator_item.compact(" q 2 (限桥式) ") == "Q2(限桥式)"
     assert operator_item.compact("（限桥式）") == "(限桥式)"
+
+
+def test_an_empty_item_is_malformed_at_its_start() -> None:
+    with pytest.raises(InvalidFormat) as e:
+        operator_item.validate(" ")
+    assert (e.value.position, e.value.segment) == (0, "item")
+
+
+def test_an_unconfirmed_restriction_wording_gets_its_own_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Today's restrictions are CONFIRMED or PARTIAL; one a later spec marks UNCONFIRMED must say so.
+    marked = []
+    for cs in operator_item._restriction_sets("2019"):
+        entries = [e.model_copy(update={"status": "UNCONFIRMED"}) for e in cs.entries]
+        copy = type(cs).model_validate({**cs.model_dump(), "entries": [e.model_dump() for e in entries]})
+        marked.append(copy)
+    monkeypatch.setattr(operator_item, "_restriction_sets", lambda table: marked)
+    (note,) = operator_item.parse("Q2(限桥式起重机)").warnings
+    assert (note.code, note.status) == ("restriction_unconfirmed", "UNCONFIRMED")

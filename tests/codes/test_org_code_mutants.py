@@ -91,3 +91,9 @@ def test_is_valid_is_a_plain_boolean() -> None:
     assert org_code.is_valid("60003734-1") is True
     assert org_code.is_valid("60003734-2") is False
     assert org_code.is_valid("6000373") is False
+
+
+def test_build_is_the_deprecated_name_of_generate() -> None:
+    with pytest.warns(DeprecationWarning, match=r"sedata\.codes\.org_code\.build is deprecated; use generate"):
+        assert org_code.build("60003734") == "600037341"
+    assert org_code.build.__name__ == "build"
