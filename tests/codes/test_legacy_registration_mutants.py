@@ -142,3 +142,18 @@ def test_compact_and_length() -> None:
     assert legacy_registration.compact(" 3110-350600 ２０１６０５3337 ") == ZHANGZHOU
     assert legacy_registration.is_valid(ZHANGZHOU) is True
     assert legacy_registration.is_valid(ZHANGZHOU[:19]) is False
+
+
+def test_a_class_in_neither_table_of_2014_names_both() -> None:
+    (note,) = legacy_registration.parse("21606401052014080025").warnings
+    assert note.code == "class_not_in_known_tables"
+    assert "（equipment-catalogue@2014、equipment-catalogue@pre2014-elevator）" in note.zh
+
+
+def test_a_date_with_no_table_in_force_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Today the pre-2014 table has no start, so some table is always in force; without one the class is only noted.
+    monkeypatch.setattr(legacy_registration._tables, "in_force_during", lambda *args: [])
+    p = legacy_registration.parse(ZHANGZHOU)
+    (note,) = p.warnings
+    assert note.code == "class_not_in_known_tables" and "（—）" in note.zh and "(—)" in note.en
+    assert p.segment("class").meaning is None
