@@ -157,3 +157,12 @@ def test_a_date_with_no_table_in_force_says_so(monkeypatch: pytest.MonkeyPatch) 
     (note,) = p.warnings
     assert note.code == "class_not_in_known_tables" and "（—）" in note.zh and "(—)" in note.en
     assert p.segment("class").meaning is None
+
+
+def test_month_00_of_this_year_is_not_in_the_future_in_january() -> None:
+    # Month 00 counts as January: in January of that year it is the current month, not a later one.
+    today = dt.date(2026, 1, 10)
+    assert legacy_registration.validate("31103506002026003337", today=today) == "31103506002026003337"
+    assert legacy_registration.validate("31103506002026013337", today=today) == "31103506002026013337"
+    with pytest.raises(InvalidComponent):
+        legacy_registration.validate("31103506002026023337", today=today)
