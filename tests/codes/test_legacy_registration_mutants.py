@@ -130,7 +130,11 @@ def test_generate_bounds() -> None:
     for month in (0, 13):
         with pytest.raises(InvalidComponent) as e:
             legacy_registration.generate("3110", "350600", 2016, month, 1)
-        assert e.value.segment == "registered"
+        assert (e.value.segment, e.value.zh, e.value.en) == (
+            "registered",
+            f"月份 {month} 无效",
+            f"month {month} does not exist",
+        )
     for sequence in (0, 10000):
         with pytest.raises(InvalidComponent) as e:
             legacy_registration.generate("3110", "350600", 2016, 5, sequence)
