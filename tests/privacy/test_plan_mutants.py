@@ -68,6 +68,7 @@ def test_only_personal_or_free_text_fields_and_components_holding_them_are_kept(
     assert not inspection.personal_key
     related = _by_name("Equipment")["relatedUnits"]
     assert (related.entity, related.repeated, related.kind, related.always) == ("RelatedUnit", True, None, False)
+    assert not related.links and not related.free_text and not related.self_decides and related.deciders == ()
     assert "equipmentCode" not in _by_name("Equipment")  # an identifier with a pattern, not personal
     assert plans(SPEC)["MessageHeader"] == EntityPlan((), ())
 

@@ -1,11 +1,14 @@
-"""Signature-file checks the mutation run (bench/mutate.py) showed untested: each structural check of ``load_sig``
-with the member and place it names, the sm2Id bounds, and the file digest's size.
+"""Signature checks the mutation run (bench/mutate.py) showed untested: each structural check of ``load_sig`` with
+the member and place it names, the sm2Id bounds, the file digest's size, and the certificate, signing-time and
+sender checks of a verification.
 
 The package is the example operator-certificate upload, signed once with a fresh SM2 key.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,16 @@ import pytest
 
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
-from sedata.trust.package import file_digest, load_sig, sig_path_for, sign_package, to_be_signed
+from sedata.trust.package import (
+    CLOCK_SKEW,
+    certificate_checks,
+    file_digest,
+    load_sig,
+    sig_path_for,
+    sign_package,
+    to_be_signed,
+    verify_package,
+)
 
 from .conftest import MESSAGES
 
@@ -143,3 +155,111 @@ def test_to_be_signed_is_the_prefix_and_sorted_compact_json(signed: dict[str, An
         body, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     ).encode("utf-8")
     assert to_be_signed(signed) == expected
+
+
+# --- certificate, signing time and sender -----------------------------------------------------------------------
+SENDER = "11350000003624150X"  # the example package's header sender (a USCC)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _cert(**changes: Any) -> keys.Certificate:
+    base = keys.Certificate("CN=k", T0, T0 + dt.timedelta(days=30), key_usage=frozenset({"digitalSignature"}))
+    return dataclasses.replace(base, **changes)
+
+
+def _by_name(checks: list[Any]) -> dict[str, tuple[str, str | None]]:
+    return {c.name: (c.status, c.code) for c in checks}
+
+
+def test_a_fit_certificate_valid_now_and_at_signing_passes() -> None:
+    now = T0 + dt.timedelta(days=1)
+    checks = certificate_checks(_cert(), (T0 + dt.timedelta(hours=1)).isoformat(), now)
+    assert _by_name(checks) == {"certificate": ("ok", None), "validity": ("ok", None), "signedAt": ("ok", None)}
+
+
+@pytest.mark.parametrize(
+    ("changes", "en"),
+    [
+        (
+            {"ca": True},
+            "the certificate may not sign: a CA certificate (basicConstraints cA): for issuing certificates only",
+        ),
+        ({"key_usage": frozenset({"keyCertSign"})}, "the certificate may not sign: its keyUsage allows neither"),
+        ({"key_usage": frozenset({"nonRepudiation"})}, None),
+        ({"key_usage": None}, None),
+    ],
+)
+def test_a_certificate_must_be_fit_for_signing(changes: dict[str, Any], en: str | None) -> None:
+    (check, *_) = certificate_checks(_cert(**changes), T0.isoformat(), T0)
+    if en is None:
+        assert (check.name, check.status) == ("certificate", "ok")
+    else:
+        assert (check.status, check.code) == ("failed", "certificate-unfit") and check.en.startswith(en)
+        assert check.expected == "digitalSignature | nonRepudiation, cA false"
+
+
+def test_both_unfitness_reasons_are_joined() -> None:
+    (check, *_) = certificate_checks(_cert(ca=True, key_usage=frozenset({"keyCertSign"})), T0.isoformat(), T0)
+    assert "；" in check.zh and "; " in check.en
+
+
+@pytest.mark.parametrize(
+    ("now", "code", "en"),
+    [
+        (T0 + dt.timedelta(days=31), "certificate-expired", "the certificate has expired"),
+        (T0 - dt.timedelta(days=1), "certificate-not-yet-valid", "the certificate is not valid yet"),
+    ],
+)
+def test_a_certificate_outside_its_validity_now(now: dt.datetime, code: str, en: str) -> None:
+    checks = certificate_checks(_cert(), T0.isoformat(), now)
+    validity = next(c for c in checks if c.name == "validity")
+    assert (validity.status, validity.code) == ("failed", code) and validity.en.startswith(en)
+    assert validity.actual == now.isoformat(timespec="seconds") and validity.expected == _cert().validity()
+
+
+def test_the_validity_bounds_are_inclusive() -> None:
+    for now in (T0, T0 + dt.timedelta(days=30)):
+        assert _by_name(certificate_checks(_cert(), T0.isoformat(), now))["validity"] == ("ok", None)
+
+
+@pytest.mark.parametrize(
+    ("signed_at", "code"),
+    [
+        ("2026-01-02T00:00:00", "signing-time-invalid"),  # no zone
+        ("yesterday", "signing-time-invalid"),
+        ("2025-12-31T23:59:59+00:00", "signed-outside-validity"),
+        ((T0 + dt.timedelta(days=2) + CLOCK_SKEW + dt.timedelta(seconds=1)).isoformat(), "signed-in-future"),
+    ],
+)
+def test_the_signing_time(signed_at: str, code: str) -> None:
+    now = T0 + dt.timedelta(days=2)
+    signed = next(c for c in certificate_checks(_cert(), signed_at, now) if c.name == "signedAt")
+    assert (signed.status, signed.code, signed.actual) == ("failed", code, signed_at)
+
+
+def test_a_signing_time_within_the_clock_skew_is_not_in_the_future() -> None:
+    now = T0 + dt.timedelta(days=2)
+    signed_at = (now + CLOCK_SKEW).isoformat()
+    assert _by_name(certificate_checks(_cert(), signed_at, now))["signedAt"] == ("ok", None)
+    assert CLOCK_SKEW == dt.timedelta(minutes=5)
+
+
+def test_the_sender_is_judged_by_the_usccs_the_certificate_names(
+    tmp_path: Path, sm2_key: keys.PrivateKey, signed: dict[str, Any]
+) -> None:
+    path = tmp_path / "operator-certificate-upload.json"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    sign_package(path, sm2_key)
+    _pub, cert = keys.load_public(keys.self_signed_certificate(sm2_key, "k", days=30))
+    none = verify_package(path, sm2_key.public_key(), certificate=cert).check("sender")
+    assert (none.status, none.code) == ("not-checked", None)
+    named = dataclasses.replace(cert, senders=(SENDER,))
+    ok = verify_package(path, sm2_key.public_key(), certificate=named)
+    assert ok.check("sender").status == "ok" and ok.ok and ok.exit_code == 0
+    other = dataclasses.replace(cert, senders=("91110000600037341L", "91310115MA1K3BTP2B"))
+    bad = verify_package(path, sm2_key.public_key(), certificate=other)
+    check = bad.check("sender")
+    assert (check.status, check.code, check.actual) == ("failed", "sender-not-certified", SENDER)
+    assert check.expected == "91110000600037341L, 91310115MA1K3BTP2B"
+    assert "（91110000600037341L、91310115MA1K3BTP2B）" in check.zh
+    assert bad.exit_code == 1 and [c.name for c in bad.failures] == ["sender"]
