@@ -84,3 +84,24 @@ def test_keys_in_key_order_even_when_no_field_is_kept() -> None:
 def test_plans_are_built_once_per_spec() -> None:
     assert plans(SPEC) is plans(SPEC)
     assert set(plans(SPEC)) == set(SPEC.entities)
+
+
+class _WithoutFreeText:
+    """The spec, except that LicenceScope keeps only its coded field (scopeEquipment, a catalogue code)."""
+
+    def __init__(self) -> None:
+        scope = SPEC.entities["LicenceScope"]
+        coded = [f for f in scope.fields if SPEC.field_exchange_name(f) == "scopeEquipment"]
+        self.entities = {**SPEC.entities, "LicenceScope": scope.model_copy(update={"fields": coded})}
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(SPEC, name)
+
+
+def test_a_component_with_nothing_to_mask_is_left_out() -> None:
+    from sedata.privacy.plan import _build
+
+    built = _build(_WithoutFreeText())  # type: ignore[arg-type]
+    assert built["LicenceScope"].fields == ()
+    assert "scope" not in [f.name for f in built["Licence"].fields]
+    assert "scope" in [f.name for f in plans(SPEC)["Licence"].fields]
