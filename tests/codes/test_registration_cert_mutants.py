@@ -28,6 +28,15 @@ def test_two_digit_years_are_at_most_one_year_ahead(yy: str, year: int) -> None:
     assert p.segment("year").meaning == f"{year}年 / {year}"
 
 
+@pytest.mark.parametrize(
+    ("today", "yy", "year"),
+    [(dt.date(2019, 6, 1), "16", 2016), (dt.date(2019, 6, 1), "20", 2020), (dt.date(2019, 6, 1), "21", 1921)],
+)
+def test_the_century_is_today_s(today: dt.date, yy: str, year: int) -> None:
+    # In 2019 (the Hunan sample's year) a 16 is 2016 and a 21 is 1921, more than one year ahead otherwise.
+    assert registration_cert.parse(f"梯11闽E3622({yy})", today=today).segment("year").meaning == f"{year}年 / {year}"
+
+
 def test_segments_places_and_meanings() -> None:
     p = registration_cert.parse(FUJIAN, today=TODAY)
     assert p.kind == "registration_cert" and p.value == FUJIAN
@@ -71,7 +80,10 @@ def test_variety_digits_unknown_is_a_partial_note_naming_the_category() -> None:
 def test_unconfirmed_category_note_names_the_entry() -> None:
     (note,) = registration_cert.parse("锅10闽E3622(16)", today=TODAY).warnings
     assert note.code == "category_unconfirmed"
-    assert note.zh.startswith("类别字“锅”（") and "常见于引述" in note.zh
+    assert note.zh == "类别字“锅”（锅炉）常见于引述，但未在来源中见到"
+    assert note.en == "category character 锅 (Boiler) is often quoted but was not seen in a source"
+    (province,) = registration_cert.parse("梯11京A00025(20)", today=TODAY).warnings
+    assert province.en == "province abbreviation 京 (Beijing) is common knowledge, not seen in source data"
 
 
 def test_structure_errors_say_where() -> None:
