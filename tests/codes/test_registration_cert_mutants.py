@@ -66,6 +66,8 @@ def test_unknown_category_cannot_be_checked_against_a_variety() -> None:
         ("category_unknown", "UNCONFIRMED"),
         ("category_unchecked", "UNCONFIRMED"),
     ]
+    assert notes[1].zh == "类别字未知，无法核对其与品种是否一致"
+    assert notes[1].en == "the category character is unknown, so it cannot be checked against the variety"
 
 
 def test_variety_digits_unknown_is_a_partial_note_naming_the_category() -> None:
