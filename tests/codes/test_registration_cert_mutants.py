@@ -168,3 +168,9 @@ def test_generate_bounds() -> None:
         with pytest.raises(InvalidComponent) as e:
             registration_cert.generate(**args)  # type: ignore[arg-type]
         assert (e.value.segment, e.value.zh) == (segment, zh)
+
+
+def test_a_manufacturer_assigned_code_names_no_division_to_compare() -> None:
+    # 215010890201500098 (the rule's manufacturer example: variety 2150, maker 10890, 2015): no division notes.
+    p = registration_cert.parse("容15闽E3622(16)", equipment_code="215010890201500098", today=TODAY)
+    assert [n.code for n in p.warnings] == ["category_unconfirmed"]  # 容 itself, nothing about a division
