@@ -95,7 +95,14 @@ def test_structure_errors_say_where() -> None:
     assert e.value.zh == "第10位“(”不符合使用登记证编号格式（发证年份）"
     with pytest.raises(InvalidFormat) as end:
         registration_cert.validate("梯11闽E", today=TODAY)
-    assert end.value.position == 5 and "（结尾）" in end.value.zh and "'end'" in end.value.en
+    assert end.value.position == 5 and end.value.zh == "第6位“（结尾）”不符合使用登记证编号格式（流水号）"
+    assert end.value.en == "character 6 ('end') does not fit the registration certificate number (serial number)"
+    # 20 characters are not too long (the value domain's an..20), only malformed here; 21 are.
+    with pytest.raises(InvalidFormat) as twenty:
+        registration_cert.validate(FUJIAN + "0" * 7, today=TODAY)
+    assert (twenty.value.position, twenty.value.segment) == (13, "year")
+    with pytest.raises(InvalidLength):
+        registration_cert.validate(FUJIAN + "0" * 8, today=TODAY)
     with pytest.raises(InvalidLength) as long:
         registration_cert.validate(FUJIAN + "0" * 20, today=TODAY)
     assert long.value.en == "a registration certificate number has at most 20 characters, not 33"
