@@ -181,3 +181,15 @@ def test_a_manufacturer_assigned_code_names_no_division_to_compare() -> None:
     # 215010890201500098 (the rule's manufacturer example: variety 2150, maker 10890, 2015): no division notes.
     p = registration_cert.parse("容15闽E3622(16)", equipment_code="215010890201500098", today=TODAY)
     assert [n.code for n in p.warnings] == ["category_unconfirmed"]  # 容 itself, nothing about a division
+
+
+def test_a_number_of_2014_reads_its_digits_in_both_catalogues() -> None:
+    # In 2014 the 2014 catalogue and the pre-2014 elevator table may both apply: 11 is 3110 in each.
+    p = registration_cert.parse("梯11闽E3622(14)", today=TODAY)
+    assert p.segment("variety").meaning == "3110 曳引驱动乘客电梯；3110 曳引式客梯"
+
+
+def test_is_valid_is_a_plain_boolean() -> None:
+    assert registration_cert.is_valid(FUJIAN) is True
+    assert registration_cert.is_valid("梯1闽E3622(16)") is False
+    assert registration_cert.is_valid(FUJIAN, variety="3120") is False
