@@ -186,3 +186,8 @@ def test_a_row_without_a_name_is_no_code(monkeypatch: pytest.MonkeyPatch) -> Non
         assert admin_division._tables() == ({"11": "北京市"}, {"110105": (Validity("朝阳区"),)})
     finally:
         admin_division._tables.cache_clear()
+
+
+def test_describe_is_chinese_by_default() -> None:
+    assert Validity("昌平县", 1982, 1999).describe() == "1982—1999年"
+    assert Validity("朝阳区").describe() == "一直有效"
