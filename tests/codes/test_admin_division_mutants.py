@@ -137,8 +137,12 @@ def test_the_table_location_is_checked(monkeypatch: pytest.MonkeyPatch, external
     import sedata.spec
 
     monkeypatch.setattr(sedata.spec, "current", lambda: _spec_with(external))
-    with pytest.raises(LookupError, match=says):
+    with pytest.raises(LookupError, match=says) as e:
         admin_division._numdb_name()
+    if external is None:
+        assert str(e.value) == (
+            "行政区划代码集未声明 python-stdnum 外部表 / the admin-division code set names no python-stdnum table"
+        )
 
 
 def test_the_installed_stdnum_version_is_compared_as_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,6 +151,8 @@ def test_the_installed_stdnum_version_is_compared_as_numbers(monkeypatch: pytest
     ok = SimpleNamespace(package="python-stdnum", min_version="1.9", resource="stdnum/cn/loc.dat")
     monkeypatch.setattr(sedata.spec, "current", lambda: _spec_with(ok))
     monkeypatch.setattr(admin_division.metadata, "version", lambda name: "1.10")
+    assert admin_division._numdb_name() == "cn/loc"
+    monkeypatch.setattr(admin_division.metadata, "version", lambda name: "1.9")  # exactly the minimum
     assert admin_division._numdb_name() == "cn/loc"
     assert admin_division._version_tuple("1.20.1rc2") == (1, 20, 1)
 
