@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sedata.codes import InvalidComponent, admin_division
+from sedata.codes import InvalidComponent, InvalidFormat, admin_division
 from sedata.codes.admin_division import Validity
 
 
@@ -197,3 +197,16 @@ def test_a_row_without_a_name_is_no_code(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_describe_is_chinese_by_default() -> None:
     assert Validity("昌平县", 1982, 1999).describe() == "1982—1999年"
     assert Validity("朝阳区").describe() == "一直有效"
+
+
+@pytest.mark.parametrize(("value", "position"), [("11010X", 5), ("X10105", 0)])
+def test_an_x_is_no_digit_and_not_removed(value: str, position: int) -> None:
+    with pytest.raises(InvalidFormat) as e:
+        admin_division.validate(value)
+    assert e.value.position == position
+
+
+def test_an_unknown_province_is_named_before_its_prefecture() -> None:
+    with pytest.raises(InvalidComponent) as e:
+        admin_division.validate("991201")  # no province 99, so no prefecture 9912 either: the province is named
+    assert (e.value.segment, e.value.position) == ("province", 0)
