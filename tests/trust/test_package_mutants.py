@@ -263,3 +263,28 @@ def test_the_sender_is_judged_by_the_usccs_the_certificate_names(
     assert check.expected == "91110000600037341L, 91310115MA1K3BTP2B"
     assert "（91110000600037341L、91310115MA1K3BTP2B）" in check.zh
     assert bad.exit_code == 1 and [c.name for c in bad.failures] == ["sender"]
+
+
+def test_a_package_whose_header_cannot_be_read_is_observed_as_far_as_it_goes(
+    tmp_path: Path, sm2_key: keys.PrivateKey
+) -> None:
+    from sedata.trust.package import observe
+
+    path = tmp_path / "operator-certificate-upload.json"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    sign_package(path, sm2_key)
+    path.write_bytes(b'{"header": 1, "records": []}')
+    seen = observe(path, "sha256")
+    assert (seen.format, seen.header, seen.count, seen.digest) == ("json", None, None, None)
+    assert seen.problem is not None
+    result = verify_package(path, sm2_key.public_key())
+    assert result.exit_code == 1 and result.error is None
+    assert {c.name: (c.status, c.code) for c in result.checks} == {
+        "key": ("ok", None),
+        "signature": ("ok", None),
+        "bytes": ("failed", "bytes-changed"),
+        "read": ("failed", "package-unreadable"),
+        "header": ("not-checked", None),
+        "count": ("not-checked", None),
+        "digest": ("not-checked", None),
+    }
