@@ -288,3 +288,29 @@ def test_a_package_whose_header_cannot_be_read_is_observed_as_far_as_it_goes(
         "count": ("not-checked", None),
         "digest": ("not-checked", None),
     }
+
+
+def test_a_file_that_changes_while_it_is_signed_is_not_signed(
+    tmp_path: Path, sm2_key: keys.PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sedata.trust.package as package
+
+    path = tmp_path / "operator-certificate-upload.json"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    real = package.file_digest
+    calls: list[int] = []
+
+    def changing(p: Any, algorithm: str) -> tuple[str, int]:
+        calls.append(1)
+        digest, size = real(p, algorithm)
+        return (digest, size) if len(calls) == 1 else (digest, size + 1)  # the second reading sees another file
+
+    monkeypatch.setattr(package, "file_digest", changing)
+    with pytest.raises(TrustError) as e:
+        sign_package(path, sm2_key)
+    assert (e.value.code, e.value.zh, e.value.en) == (
+        "package-changed",
+        "签名过程中文件被改动",
+        "the file changed while it was being signed",
+    )
+    assert not sig_path_for(path).exists()
