@@ -314,3 +314,17 @@ def test_a_file_that_changes_while_it_is_signed_is_not_signed(
         "the file changed while it was being signed",
     )
     assert not sig_path_for(path).exists()
+
+
+def test_no_trusted_key_is_a_wrong_key_and_the_signature_is_not_checked(
+    tmp_path: Path, sm2_key: keys.PrivateKey
+) -> None:
+    path = tmp_path / "operator-certificate-upload.json"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    doc = sign_package(path, sm2_key)
+    result = verify_package(path, None)
+    key, signature = result.check("key"), result.check("signature")
+    assert (key.status, key.code, key.expected) == ("failed", "wrong-key", doc["keyId"])
+    assert key.en == f"the signer's key ({doc['keyId'][:16]}…) is not among the trusted certificates"
+    assert (signature.status, signature.code) == ("not-checked", None)
+    assert result.exit_code == 1 and [c.name for c in result.failures] == ["key"]
