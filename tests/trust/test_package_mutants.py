@@ -328,3 +328,21 @@ def test_no_trusted_key_is_a_wrong_key_and_the_signature_is_not_checked(
     assert key.en == f"the signer's key ({doc['keyId'][:16]}…) is not among the trusted certificates"
     assert (signature.status, signature.code) == ("not-checked", None)
     assert result.exit_code == 1 and [c.name for c in result.failures] == ["key"]
+
+
+def test_bytes_that_are_no_message_at_all_are_changed_bytes(tmp_path: Path, sm2_key: keys.PrivateKey) -> None:
+    # A file of unknown format is no conversion: its bytes are compared with those signed, and differ.
+    path = tmp_path / "operator-certificate-upload.json"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    sign_package(path, sm2_key)
+    intact = verify_package(path, sm2_key.public_key()).check("bytes")
+    assert (intact.status, intact.zh, intact.en) == (
+        "ok",
+        "文件字节与签名时完全相同",
+        "the file's bytes are exactly those signed",
+    )
+    path.write_bytes(b"hello")
+    result = verify_package(path, sm2_key.public_key())
+    assert result.observed is not None and result.observed.format == "unknown"
+    assert (result.check("bytes").status, result.check("bytes").code) == ("failed", "bytes-changed")
+    assert result.check("read").code == "package-unreadable"
