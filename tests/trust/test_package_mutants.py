@@ -335,7 +335,12 @@ def test_bytes_that_are_no_message_at_all_are_changed_bytes(tmp_path: Path, sm2_
     path = tmp_path / "operator-certificate-upload.json"
     path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
     sign_package(path, sm2_key)
-    intact = verify_package(path, sm2_key.public_key()).check("bytes")
+    whole = verify_package(path, sm2_key.public_key())
+    assert (whole.check("header").zh, whole.check("header").en) == (
+        "报文头与签名时相同",
+        "the header is the one signed",
+    )
+    intact = whole.check("bytes")
     assert (intact.status, intact.zh, intact.en) == (
         "ok",
         "文件字节与签名时完全相同",
