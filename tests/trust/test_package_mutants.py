@@ -351,3 +351,13 @@ def test_bytes_that_are_no_message_at_all_are_changed_bytes(tmp_path: Path, sm2_
     assert result.observed is not None and result.observed.format == "unknown"
     assert (result.check("bytes").status, result.check("bytes").code) == ("failed", "bytes-changed")
     assert result.check("read").code == "package-unreadable"
+
+
+def test_an_altered_record_fails_the_digest_check_by_name(tmp_path: Path, sm2_key: keys.PrivateKey) -> None:
+    path = tmp_path / "operator-certificate-upload.jsonl"
+    path.write_bytes((MESSAGES / "operator-certificate-upload.jsonl").read_bytes())
+    doc = sign_package(path, sm2_key)
+    path.write_text(path.read_text("utf-8").replace("林志强", "林志刚", 1), "utf-8")
+    digest = verify_package(path, sm2_key.public_key()).check("digest")
+    assert (digest.status, digest.code, digest.expected) == ("failed", "digest-mismatch", doc["payload"]["digest"])
+    assert digest.en == "records digest mismatch (sha256): a record was altered"
