@@ -249,8 +249,9 @@ def test_the_sender_is_judged_by_the_usccs_the_certificate_names(
 ) -> None:
     path = tmp_path / "operator-certificate-upload.json"
     path.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
-    sign_package(path, sm2_key)
+    # The certificate first: it is valid from its own second on, and the signing time must fall within it.
     _pub, cert = keys.load_public(keys.self_signed_certificate(sm2_key, "k", days=30))
+    sign_package(path, sm2_key)
     none = verify_package(path, sm2_key.public_key(), certificate=cert).check("sender")
     assert (none.status, none.code) == ("not-checked", None)
     named = dataclasses.replace(cert, senders=(SENDER,))
