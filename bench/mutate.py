@@ -85,7 +85,11 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/validate/test_structure_layer.py",
         "tests/validate/test_rules.py",
     ),
-    "sedata/validate/layers/syntax.py": ("tests/validate",),
+    "sedata/validate/layers/syntax.py": (
+        "tests/validate/test_syntax_mutants.py",
+        "tests/validate/test_syntax_layer.py",
+        "tests/validate/test_rules.py",
+    ),
     # The one-byte-change properties (30 s and more) are left to the full suite; the xml one can fail on a reader
     # bug (a tag with a stray colon, ValueError from lxml's QName) that is not package.py's.
     "sedata/trust/package.py": (
