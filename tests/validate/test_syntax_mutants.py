@@ -5,8 +5,11 @@ nearest listed base, and the count of records read whole that a truncated file n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from sedata import exchange as X
 from sedata.exchange import (
     DigestUnavailableError,
     ExchangeError,
@@ -16,10 +19,11 @@ from sedata.exchange import (
     TruncatedError,
     UnknownFormatError,
 )
+from sedata.validate import validate_file
 from sedata.validate.context import FileContext
 from sedata.validate.layers.syntax import finding, rule_of
 
-from .conftest import SPEC
+from .conftest import SPEC, envelope, write_jsonl
 
 
 @pytest.mark.parametrize(
@@ -63,3 +67,20 @@ def test_content_after_the_message_names_the_records_read(last_good: int | None,
     exc = TrailingContentError("报文之后还有内容", "content after the message", line=9, last_good=last_good)
     f = finding(FileContext(SPEC, "t.jsonl"), exc, "t.jsonl")
     assert (f.rule, f.value, f.pointer) == ("SE-SYN-010", shown, None)
+
+
+def test_an_unknown_version_finding_lists_the_known_ones_and_for_xml_the_namespace(
+    tmp_path: Path, clean_records: tuple[X.Record, ...]
+) -> None:
+    from sedata.exchange import known_spec_versions
+
+    from .test_syntax_layer import _clean
+
+    known = ", ".join(known_spec_versions(SPEC))
+    path = write_jsonl(tmp_path / "v.jsonl", [envelope(r) for r in clean_records[:2]], header={"specVersion": "9.9.9"})
+    (f,) = validate_file(path).findings
+    assert (f.value, f.expected.zh if f.expected else None) == ("9.9.9", known)
+    xml = _clean(tmp_path, "xml", clean_records[:2])
+    xml.write_text(xml.read_text("utf-8").replace("urn:sedata:spec:1", "urn:sedata:spec:9"), "utf-8")
+    g = validate_file(xml).findings[0]
+    assert (g.value, g.expected.zh if g.expected else None) == ("urn:sedata:spec:9", f"{known} (urn:sedata:spec:1)")
