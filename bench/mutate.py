@@ -12,6 +12,9 @@ Run on demand, not in CI (minutes per module):
     python bench/mutate.py sedata/codes/uscc.py   # one module, its tests from MODULES
     python bench/mutate.py sedata/x.py --tests tests/x  --jobs 2 --markdown
     python bench/mutate.py sedata/codes/uscc.py --jobs 1 --fork   # fork a pytest per mutant: far less CPU
+    python bench/mutate.py sedata/x.py --json run1.json           # then, after writing tests for its survivors:
+    python bench/mutate.py sedata/x.py --rerun run1.json          # only what run1 did not kill runs again
+    python bench/mutate.py sedata/x.py --sample 80                # 80 mutants drawn over the whole module
 
 Score = (killed + timed out) / (mutants - equivalent - invalid - error). A mutant whose unparsed source does not
 compile is *invalid* and a run pytest ends with exit code 3-5 (internal or usage error, nothing collected) an
@@ -24,6 +27,7 @@ import argparse
 import ast
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -45,11 +49,23 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_equipment_code_mutants.py",
         "tests/codes/test_equipment_code.py",
     ),
-    "sedata/codes/org_code.py": ("tests/codes/test_org_code.py",),
-    "sedata/codes/registration_cert.py": ("tests/codes/test_registration_cert.py",),
-    "sedata/codes/legacy_registration.py": ("tests/codes/test_legacy_registration.py",),
-    "sedata/codes/admin_division.py": ("tests/codes/test_admin_division.py",),
-    "sedata/codes/operator_item.py": ("tests/codes/test_operator_item.py",),
+    "sedata/codes/org_code.py": ("tests/codes/test_org_code_mutants.py", "tests/codes/test_org_code.py"),
+    "sedata/codes/registration_cert.py": (
+        "tests/codes/test_registration_cert_mutants.py",
+        "tests/codes/test_registration_cert.py",
+    ),
+    "sedata/codes/legacy_registration.py": (
+        "tests/codes/test_legacy_registration_mutants.py",
+        "tests/codes/test_legacy_registration.py",
+    ),
+    "sedata/codes/admin_division.py": (
+        "tests/codes/test_admin_division_mutants.py",
+        "tests/codes/test_admin_division.py",
+    ),
+    "sedata/codes/operator_item.py": (
+        "tests/codes/test_operator_item_mutants.py",
+        "tests/codes/test_operator_item.py",
+    ),
     "sedata/codes/kind.py": ("tests/codes/test_kind.py",),
     "sedata/exchange/records.py": (
         "tests/exchange/test_records_mutants.py",
@@ -64,9 +80,25 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "sedata/validate/layers/codes.py": ("tests/validate",),
     "sedata/validate/layers/schema.py": ("tests/validate",),
-    "sedata/validate/layers/envelope.py": ("tests/validate",),
-    "sedata/validate/layers/syntax.py": ("tests/validate",),
-    "sedata/trust/package.py": ("tests/trust",),
+    "sedata/validate/layers/envelope.py": (
+        "tests/validate/test_envelope_mutants.py",
+        "tests/validate/test_structure_layer.py",
+        "tests/validate/test_rules.py",
+    ),
+    "sedata/validate/layers/syntax.py": (
+        "tests/validate/test_syntax_mutants.py",
+        "tests/validate/test_syntax_layer.py",
+        "tests/validate/test_rules.py",
+    ),
+    # The one-byte-change properties (30 s and more) are left to the full suite; the xml one can fail on a reader
+    # bug (a tag with a stray colon, ValueError from lxml's QName) that is not package.py's.
+    "sedata/trust/package.py": (
+        "tests/trust/test_package_mutants.py",
+        "tests/trust/test_package.py",
+        "--deselect=tests/trust/test_package.py::test_any_one_byte_change_fails",
+        "--deselect=tests/trust/test_package.py::test_any_one_byte_change_of_the_sig_fails_unless_only_its_layout_changed",
+    ),
+    "sedata/privacy/plan.py": ("tests/privacy/test_plan_mutants.py", "tests/privacy/test_message.py"),
 }
 """Module → the tests that are its own (what a developer runs after changing it); the quick ``*_mutants`` file
 first, so that with ``-x`` most mutants are killed in seconds."""
@@ -416,19 +448,35 @@ def _preload() -> None:
 
 
 def run_module(
-    module: str, tests: tuple[str, ...], boxes: list[_Sandbox], equivalents: dict[str, str], limit: int | None
+    module: str,
+    tests: tuple[str, ...],
+    boxes: list[_Sandbox],
+    equivalents: dict[str, str],
+    limit: int | None,
+    sample: int | None = None,
+    carried: dict[str, str] | None = None,
 ) -> ModuleResult:
-    """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side."""
+    """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side.
+
+    ``sample`` takes that many mutants spread over the module (seeded, so a rerun takes the same ones);
+    ``carried`` maps the keys a previous run killed to their status: those are not run again.
+    """
     source = (ROOT / module).read_text("utf-8")
     found = sites(source)[:limit] if limit else sites(source)
+    if sample and sample < len(found):
+        found = sorted(random.Random(module).sample(found, sample), key=lambda s: s.index)
     result = ModuleResult(module)
     # The unmutated module, unparsed as the mutants are, must pass: else every mutant would look killed.
     status, base = boxes[0].run(module, ast.unparse(ast.parse(source)), tests, timeout=600)
     if status != "survived":
         raise SystemExit(f"{module}: its tests fail on the unmutated module; fix them first")
     timeout = max(20.0, 4 * base)
-    todo = [s for s in found if s.key not in equivalents]
+    carried = carried or {}
+    todo = [s for s in found if s.key not in equivalents and s.key not in carried]
     result.outcomes += [Outcome(s, "equivalent", 0.0) for s in found if s.key in equivalents]
+    result.outcomes += [Outcome(s, carried[s.key], 0.0) for s in found if s.key not in equivalents and s.key in carried]
+    if carried:
+        print(f"{module}: {len(found) - len(todo)} mutants killed in the earlier run or equivalent", file=sys.stderr)
     free = list(boxes)
 
     def one(site: Site) -> Outcome:
@@ -481,6 +529,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", nargs="*", help="tests to run (default: the module's own, from MODULES)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run side by side")
     ap.add_argument("--limit", type=int, help="only the first N mutants of each module (a quick look)")
+    ap.add_argument("--sample", type=int, help="only N mutants of each module, drawn at random (seeded by the module)")
+    ap.add_argument(
+        "--rerun",
+        type=Path,
+        help="a --json file of an earlier run: its killed and timed-out mutants are counted as such, only the rest run "
+        "(tests only added since: a kill stays a kill)",
+    )
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--json", type=Path, help="also write every outcome to this JSON file")
     ap.add_argument(
@@ -491,6 +546,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     modules = args.modules or list(MODULES)
     equivalents = load_equivalents()
+    earlier: dict[str, dict[str, str]] = {}
+    if args.rerun:
+        for r in json.loads(args.rerun.read_text("utf-8")):
+            earlier[r["module"]] = {
+                o["key"]: o["status"] for o in r["outcomes"] if o["status"] in ("killed", "timeout")
+            }
     results = []
     with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
         boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
@@ -502,7 +563,11 @@ def main(argv: list[str] | None = None) -> int:
             tests = tuple(args.tests) if args.tests else MODULES.get(module)
             if not tests:
                 ap.error(f"{module}: no tests known; give --tests")
-            results.append(run_module(module, tests, boxes, equivalents.get(module, {}), args.limit))
+            results.append(
+                run_module(
+                    module, tests, boxes, equivalents.get(module, {}), args.limit, args.sample, earlier.get(module)
+                )
+            )
     print(table(results, args.markdown))
     for r in results:
         for status in ("survived", "invalid", "error"):

@@ -144,15 +144,16 @@ def _malformed(zh: str, en: str, file: str | None) -> TrustError:
 def _check_members(
     obj: dict[str, Any], required: Mapping[str, type], optional: Mapping[str, type], where: str, file: str
 ) -> None:
+    place = where.strip() or "the document"  # ``where`` ends in a space to prefix the Chinese text
     for name in required:
         if name not in obj:
-            raise _malformed(f"{where}缺少 {name}", f"{where or 'the document'} has no {name}", file)
+            raise _malformed(f"{where}缺少 {name}", f"{place} has no {name}", file)
     for name, value in obj.items():
         kind: type | None = required.get(name) or optional.get(name)
         if kind is None:
-            raise _malformed(f"{where}有未知成员 {name}", f"unknown member {name} in {where or 'the document'}", file)
+            raise _malformed(f"{where}有未知成员 {name}", f"unknown member {name} in {place}", file)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise _malformed(f"{where}{name} 类型不对", f"{name} in {where or 'the document'} has the wrong type", file)
+            raise _malformed(f"{where}{name} 类型不对", f"{name} in {place} has the wrong type", file)
 
 
 def load_sig(path: str | os.PathLike[str]) -> dict[str, Any]:
