@@ -40,8 +40,9 @@ from sedata.distributed.findings import (
 from sedata.distributed.partitions import ROW, ChunkResult, Engine, Lite, Options, plan_file
 from sedata.distributed.run import PARTITION_BYTES, _connect, _Problems, _Run, _twins
 from sedata.spec import Spec, current
-from sedata.validate.engine import Signatures, _trust_store, active_layers
+from sedata.validate.engine import Signatures, active_layers
 from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED
+from sedata.validate.layers.trust import trust_store
 from sedata.validate.places import locate, locate_all
 from sedata.validate.report import FileReport, Finding, Report, Severity
 from sedata.validate.run import _reference_report
@@ -108,7 +109,7 @@ def validate_to(
     options = Options(None if spec is current() else spec, fail_on, None, today or dt.date.today(), layers,
                       signatures, True)  # fmt: skip
     if signatures is not None:
-        _trust_store(signatures.trust)
+        trust_store(signatures.trust)
     with contextlib.ExitStack() as stack:
         dask_client = stack.enter_context(_connect(client))
         book = None
