@@ -33,6 +33,7 @@ from sedata.exchange.reader import MessageReader
 from sedata.exchange.records import Record
 from sedata.exchange.rules import MessageRules
 from sedata.exchange.writer import Encoder
+from sedata.exchange.xmlnames import local_name, split_tag
 from sedata.exchange.xmlrecord import (
     XmlRecordError,
     attributes,
@@ -157,7 +158,7 @@ class XmlReader(MessageReader):
                 _no_attributes(self._root)
             if parent is self._root and el.tag == header_q:
                 if el.getprevious() is not None:
-                    name = etree.QName(el.getprevious()).localname
+                    name = local_name(el.getprevious())
                     raise HeaderError(
                         f"<{HEADER}> 应为根元素的第一个子元素，却先见到 <{name}>",
                         f"<{HEADER}> must be the root's first child; found <{name}> first",
@@ -168,9 +169,9 @@ class XmlReader(MessageReader):
                 expected = self._q(message_class_name(header.message_type))
                 if self._root.tag != expected:
                     raise StructureError(
-                        f"根元素 <{etree.QName(self._root).localname}> 与报文类型 {header.message_type} 不符"
+                        f"根元素 <{local_name(self._root)}> 与报文类型 {header.message_type} 不符"
                         f"（应为 <{message_class_name(header.message_type)}>）",
-                        f"root element <{etree.QName(self._root).localname}> does not match message type "
+                        f"root element <{local_name(self._root)}> does not match message type "
                         f"{header.message_type} (expected <{message_class_name(header.message_type)}>)",
                         line=_line(self._root),
                     )
@@ -182,7 +183,7 @@ class XmlReader(MessageReader):
                 first = el
                 while first.getparent() is not None and first.getparent() is not self._root:
                     first = first.getparent()
-                name = etree.QName(first).localname
+                name = local_name(first)
                 raise HeaderError(
                     f"<{HEADER}> 应为根元素的第一个子元素，却先见到 <{name}>",
                     f"<{HEADER}> must be the root's first child; found <{name}> first",
@@ -227,14 +228,12 @@ class XmlReader(MessageReader):
         return el
 
     def _check_namespace(self, root: Any) -> None:
-        qname = etree.QName(root)
-        ns = qname.namespace
+        ns, local = split_tag(root)
         expected = self.spec.info.namespace
         if ns is None:
             raise HeaderError(
-                f"根元素 <{qname.localname}> 没有命名空间；报文的根元素应在命名空间 {expected} 中"
-                f'（xmlns="{expected}"）',
-                f"the root element <{qname.localname}> has no namespace; a message's root element is in the "
+                f'根元素 <{local}> 没有命名空间；报文的根元素应在命名空间 {expected} 中（xmlns="{expected}"）',
+                f"the root element <{local}> has no namespace; a message's root element is in the "
                 f'namespace {expected} (xmlns="{expected}")',
                 line=_line(root),
             )
@@ -432,7 +431,7 @@ class XmlReader(MessageReader):
             _no_text(node_text, node)
 
     def _misplaced(self, el: Any) -> ExchangeError:
-        name = etree.QName(el).localname
+        name = local_name(el)
         return StructureError(
             f"记录元素 <{name}> 应直接位于 <{RECORDS}> 之下",
             f"record element <{name}> belongs directly in <{RECORDS}>",
@@ -444,7 +443,7 @@ class XmlReader(MessageReader):
             check_foreign(el)
         except XmlRecordError as exc:
             return StructureError(exc.zh, exc.en, line=exc.line)
-        name = etree.QName(el).localname
+        name = local_name(el)
         return StructureError(
             f"此处不应出现元素 <{name}>（报文类型 {self.header.message_type} 的记录为："
             f"{'、'.join(self.rules.record_types)}、{DELETE}）",

@@ -18,6 +18,7 @@ from lxml import etree
 from sedata.exchange.errors import LimitError
 from sedata.exchange.jsonvalue import MAX_NUMBER_DIGITS
 from sedata.exchange.records import exchange_fields, spec_memo
+from sedata.exchange.xmlnames import local_name, namespace_of
 from sedata.spec import Spec, current
 
 
@@ -56,8 +57,8 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
     names = el.keys()
     unknown = [n for n in names if n not in allowed]
     if unknown:
-        local = etree.QName(el).localname
-        shown = ", ".join(etree.QName(n).localname for n in unknown[:_NAMES_SHOWN])
+        local = local_name(el)
+        shown = ", ".join(local_name(n) for n in unknown[:_NAMES_SHOWN])
         more = f" …（共 {len(unknown)} 个）" if len(unknown) > _NAMES_SHOWN else ""
         more_en = f" … ({len(unknown)} in all)" if len(unknown) > _NAMES_SHOWN else ""
         may = "、".join(sorted(allowed)) or "无"
@@ -70,7 +71,7 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
     values = {n: el.get(n) for n in names}
     for name, value in values.items():
         if len(value) > MAX_ATTRIBUTE_CHARS:
-            local = etree.QName(el).localname
+            local = local_name(el)
             raise LimitError(
                 f"<{local}> 的属性 {name} 长 {len(value)} 个字符，超过 {MAX_ATTRIBUTE_CHARS} 的限制",
                 f"the attribute {name} of <{local}> is {len(value)} characters long, over the limit of "
@@ -82,8 +83,8 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
 
 def _xinclude(el: Any) -> XmlRecordError:
     return XmlRecordError(
-        f"不处理 XInclude：<{etree.QName(el).localname}>（{etree.QName(el).namespace}）；报文须自身包含全部内容",
-        f"XInclude is not processed: <{etree.QName(el).localname}> ({etree.QName(el).namespace}); "
+        f"不处理 XInclude：<{local_name(el)}>（{namespace_of(el)}）；报文须自身包含全部内容",
+        f"XInclude is not processed: <{local_name(el)}> ({namespace_of(el)}); "
         "a message holds all of its content itself",
         _line(el),
     )
@@ -91,12 +92,12 @@ def _xinclude(el: Any) -> XmlRecordError:
 
 def check_foreign(el: Any) -> None:
     """Raise the XInclude error if ``el`` is an XInclude element (a clearer message than "unexpected")."""
-    if isinstance(el.tag, str) and etree.QName(el).namespace in XINCLUDE_NAMESPACES:
+    if isinstance(el.tag, str) and namespace_of(el) in XINCLUDE_NAMESPACES:
         raise _xinclude(el)
 
 
 def _mixed(parent: Any, text: str) -> XmlRecordError:
-    local = etree.QName(parent).localname
+    local = local_name(parent)
     shown = text.strip()[:40]
     return XmlRecordError(
         f"<{local}> 中有混合内容：元素之间有文字 {shown!r}（记录元素只含子元素，字段元素只含文字）",
@@ -169,8 +170,8 @@ def from_element(entity_id: str, element: etree._Element, spec: Spec | None = No
                 continue
             check_foreign(child)
             raise XmlRecordError(
-                f"{entity_id} 中不应出现元素 <{etree.QName(child).localname}>",
-                f"unexpected element <{etree.QName(child).localname}> in {entity_id}",
+                f"{entity_id} 中不应出现元素 <{local_name(child)}>",
+                f"unexpected element <{local_name(child)}> in {entity_id}",
                 _line(child),
             )
         if len(child.attrib):
@@ -195,10 +196,10 @@ def _leaf_children(field: Any) -> None:
         if el is not field:
             check_foreign(el)
     inner = next(el for el in field if isinstance(el.tag, str))
-    local = etree.QName(field).localname
+    local = local_name(field)
     raise XmlRecordError(
-        f"字段 <{local}> 只含文字，却含有元素 <{etree.QName(inner).localname}>（混合内容）",
-        f"the field <{local}> holds text only, but holds the element <{etree.QName(inner).localname}> (mixed content)",
+        f"字段 <{local}> 只含文字，却含有元素 <{local_name(inner)}>（混合内容）",
+        f"the field <{local}> holds text only, but holds the element <{local_name(inner)}> (mixed content)",
         _line(inner),
     )
 
