@@ -71,7 +71,7 @@ class Checker:
         run = self.run
         run.report.records += 1
         observer = run.observer if observe else None
-        business = self.plan.biz is None or not run.biz.unique_elsewhere
+        business = self.plan.business is None or not run.biz.unique_elsewhere
         if observer is None and not business:
             return
         entity = run.ctx.shapes[record.type]
