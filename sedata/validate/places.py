@@ -20,10 +20,11 @@ they were: this pass adds places, it never decides anything.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import mmap
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -238,17 +239,20 @@ def _walk_xml(
         frames.append((kind, ptrs if kind == "record" else [p for p in ptrs if p in prefixes], {}))
 
 
-def _line_offsets(data: mmap.mmap, lines: set[int]) -> dict[int, int]:
-    """Byte offset of the start of each wanted line (lines from 1)."""
-    out: dict[int, int] = {}
-    pos, line = 0, 1
-    top = max(lines, default=0)
-    while line <= top and pos >= 0:
-        if line in lines:
-            out[line] = pos
-        nl = data.find(b"\n", pos)
-        pos, line = (nl + 1 if nl >= 0 else -1), line + 1
-    return out
+class _Lines:
+    """Byte offsets of lines of a file, found moving forward (findings come mostly in line order)."""
+
+    def __init__(self, data: mmap.mmap):
+        self.data, self.line, self.pos = data, 1, 0
+
+    def offset(self, line: int) -> int | None:
+        """Where ``line`` (from 1) starts, None past the end."""
+        if line < self.line:
+            self.line, self.pos = 1, 0  # a finding made after the records (cross-record) names an earlier line
+        while self.line < line and self.pos >= 0:
+            nl = self.data.find(b"\n", self.pos)
+            self.pos, self.line = (nl + 1 if nl >= 0 else -1), self.line + 1
+        return self.pos if self.pos >= 0 else None
 
 
 def _place_of(f: Finding, found: dict[str, Place]) -> Place | None:
@@ -258,59 +262,107 @@ def _place_of(f: Finding, found: dict[str, Place]) -> Place | None:
     return next((found[a] for a in ancestors(wanted) if a in found), None)
 
 
+POINTERS_PER_PASS = 100_000
+"""Places looked for in one reading of a JSON or XML document; more findings read the file again (memory stays flat)."""
+
+
 def locate(report: FileReport) -> None:
-    """Give each finding of ``report`` the line (and column where the format has one) of the place it names."""
+    """Give each finding of ``report`` the line (and column where the format has one) of the place it names.
+
+    The findings are read from their store and written back one by one, so a file with a million findings
+    is located in constant memory.
+    """
     fmt = report.format
-    todo = [i for i, f in enumerate(report.findings) if _wanted(f) is not None and _needs(f, fmt)]
-    if not todo or fmt not in ("json", "jsonl", "xml"):
+    if fmt not in ("json", "jsonl", "xml"):
+        return
+    store = report.findings
+    if not any(_wanted(f) is not None and _needs(f, fmt) for f in store):
         return
     path = report.file
     try:
         if fmt == "xml":
             if report.stopped not in (None, "max-errors"):
                 return  # a refused XML file is not parsed again (it may be built to be slow); records keep their lines
-            found = xml_places(path, {p for i in todo if (p := _wanted(report.findings[i]))})
-            for i in todo:
-                f = report.findings[i]
-                at = _place_of(f, found)
-                if at is not None and (f.line is None or at[0] >= f.line):
-                    report.findings[i] = dataclasses.replace(f, line=at[0])
+            store.replace_all(_in_passes(store, fmt, lambda wanted: xml_places(path, wanted), _on_xml_line))
             return
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if fmt == "json":
-                found = json_places(data, {p for i in todo if (p := _wanted(report.findings[i]))})
-                for i in todo:
-                    at = _place_of(report.findings[i], found)
-                    if at is not None:
-                        report.findings[i] = dataclasses.replace(report.findings[i], line=at[0], column=at[1])
-                return
-            _locate_jsonl(report, todo, data)
+                store.replace_all(_in_passes(store, fmt, lambda wanted: json_places(data, wanted), _at_place))
+            else:
+                store.replace_all(_located_jsonl(store, data))
     except (OSError, ValueError, etree.LxmlError):
         return
 
 
-def _locate_jsonl(report: FileReport, todo: list[int], data: mmap.mmap) -> None:
-    # The header is line 1; a record's line is known. Each line is scanned on its own for columns.
-    by_line: dict[int, list[int]] = {}
-    for i in todo:
-        f = report.findings[i]
+def _at_place(f: Finding, found: dict[str, Place]) -> Finding:
+    at = _place_of(f, found)
+    return f if at is None else dataclasses.replace(f, line=at[0], column=at[1])
+
+
+def _on_xml_line(f: Finding, found: dict[str, Place]) -> Finding:
+    at = _place_of(f, found)
+    return dataclasses.replace(f, line=at[0]) if at is not None and (f.line is None or at[0] >= f.line) else f
+
+
+def _in_passes(
+    findings: Iterable[Finding],
+    fmt: str,
+    places: Callable[[set[str]], dict[str, Place]],
+    adjust: Callable[[Finding, dict[str, Place]], Finding],
+) -> Iterator[Finding]:
+    """The findings with their places, the document read once per :data:`POINTERS_PER_PASS` pointers."""
+    ahead, behind = iter(findings), iter(findings)  # one reads the pointers, the other gives the findings back
+    while True:
+        wanted: set[str] = set()
+        n = 0
+        for f in ahead:
+            n += 1
+            if _needs(f, fmt) and (p := _wanted(f)) is not None:
+                wanted.add(p)
+                if len(wanted) >= POINTERS_PER_PASS:
+                    break
+        if not n:
+            return
+        found = places(wanted) if wanted else {}
+        for f in itertools.islice(behind, n):
+            yield adjust(f, found) if _needs(f, fmt) and _wanted(f) is not None else f
+
+
+def _located_jsonl(findings: Iterable[Finding], data: mmap.mmap) -> Iterator[Finding]:
+    """The findings with columns: each wanted line is scanned on its own (the header is line 1)."""
+    lines = _Lines(data)
+    run: list[Finding] = []  # consecutive findings on one line
+    at_line = 0
+
+    def placed() -> list[Finding]:
+        if not run:
+            return []
+        offset = lines.offset(at_line)
+        if offset is None:
+            return run
+        on_line = {p for f in run if (p := _wanted(f))}
+        m = _RECORD.match(_wanted(run[0]) or "")
+        found = json_places(data, on_line, base="" if m is None else m.group(0), start=offset)
+        return [f if (at := _place_of(f, found)) is None else _moved(f, at_line, at) for f in run]
+
+    for f in findings:
         wanted = _wanted(f)
-        assert wanted is not None
-        line = 1 if wanted.startswith("/header") else f.line
-        if line is not None:
-            by_line.setdefault(line, []).append(i)
-    offsets = _line_offsets(data, set(by_line))
-    for line, items in by_line.items():
-        if line not in offsets:
-            continue
-        on_line = {p for i in items if (p := _wanted(report.findings[i]))}
-        m = _RECORD.match(next(iter(on_line)))
-        base = "" if m is None else m.group(0)
-        found = json_places(data, on_line, base=base, start=offsets[line])
-        for i in items:
-            at = _place_of(report.findings[i], found)
-            if at is not None:
-                report.findings[i] = dataclasses.replace(report.findings[i], line=line + at[0] - 1, column=at[1])
+        line = None
+        if wanted is not None and _needs(f, "jsonl"):
+            line = 1 if wanted.startswith("/header") else f.line
+        if line != at_line or line is None:
+            yield from placed()
+            run = []
+            at_line = line or 0
+        if line is None:
+            yield f
+        else:
+            run.append(f)
+    yield from placed()
+
+
+def _moved(f: Finding, line: int, at: Place) -> Finding:
+    return dataclasses.replace(f, line=line + at[0] - 1, column=at[1])
 
 
 def _needs(f: Finding, fmt: str | None) -> bool:

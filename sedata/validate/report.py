@@ -14,7 +14,7 @@ import os
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Literal, cast, overload
 
@@ -347,17 +347,10 @@ class FindingStore(Sequence["Finding"]):
             members.setdefault(f.rule, array("q")).append(i)
         return {rule: _Group(self, members[rule]) for rule in sorted(members)}
 
-    def rewrite(self, change: Callable[[list[Finding]], list[Finding]], batch: int = 20_000) -> None:
-        """Replace the findings, ``batch`` at a time, by what ``change`` makes of them (same store object)."""
+    def replace_all(self, findings: Iterable[Finding]) -> None:
+        """Make ``findings`` this store's content (same object); they may be read from this store as they come."""
         new = self.spawn()
-        chunk: list[Finding] = []
-        for f in self:
-            chunk.append(f)
-            if len(chunk) >= batch:
-                new.extend(change(chunk))
-                chunk = []
-        if chunk:
-            new.extend(change(chunk))
+        new.extend(findings)
         self.close()
         self._head, self._path, self._out, self._fd = new._head, new._path, new._out, new._fd
         self._offsets, self._end, self._patched = new._offsets, new._end, new._patched
