@@ -47,18 +47,20 @@ def emit(report: Report, fmt: str, lang: str, out: Path | None = None) -> NoRetu
 
     if out is not None and is_stdout(out):
         out = None
-    if out is None and fmt == "text":
-        print_report(report, console, lang)
-    elif out is None:
-        write(report, console.file, fmt, lang)
-        console.file.flush()
-    else:
-        # Piece by piece, atomically: a full disk or a kill leaves the previous report, never a truncated one.
-        try:
-            with replacing_text(out) as f:
-                write(report, f, fmt, lang)
-        except OutputError as exc:
-            fail_path(exc)
-    code = exit_code(report)
-    report.close()  # findings kept on disk go now, not at exit
+    try:
+        if out is None and fmt == "text":
+            print_report(report, console, lang)
+        elif out is None:
+            write(report, console.file, fmt, lang)
+            console.file.flush()
+        else:
+            # Piece by piece, atomically: a full disk or a kill leaves the previous report, never a truncated one.
+            try:
+                with replacing_text(out) as f:
+                    write(report, f, fmt, lang)
+            except OutputError as exc:
+                fail_path(exc)
+        code = exit_code(report)
+    finally:
+        report.close()  # findings kept on disk go now, whatever happened, not at exit
     raise typer.Exit(code)

@@ -123,7 +123,7 @@ class Baseline:
         left = Counter(self.counts)
         accepted = 0
         for fr in report.files:
-            kept = []
+            kept = fr.findings.spawn()  # a store like the one filtered: spills, never one long list
             for f in fr.findings:
                 fp = fingerprint(f)
                 if left[fp] > 0:

@@ -116,7 +116,7 @@ class Profile:
             f"left out by the receiver profile {self.source or 'command line'}",
         )
         for fr in report.files:
-            kept = []
+            kept = fr.findings.spawn()  # a store like the one filtered: spills, never one long list
             for f in fr.findings:
                 if not self.keeps(f.rule):
                     continue
