@@ -325,7 +325,7 @@ class FindingStore(Sequence["Finding"]):
 
     def by_severity(self) -> dict[str, int]:
         """Counts per severity, every severity listed."""
-        counts = dict.fromkeys(SEVERITIES, 0)
+        counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
         for (_, sev), n in self._counts.items():
             counts[sev] += n
         return counts
@@ -533,7 +533,7 @@ def _set_findings(self: FileReport, value: Iterable[Finding]) -> None:
     _FINDINGS_SLOT.__set__(self, value if isinstance(value, FindingStore) else FindingStore(value))
 
 
-FileReport.findings = property(_get_findings, _set_findings, doc=_FINDINGS_SLOT.__doc__)  # type: ignore[assignment]
+FileReport.findings = property(_get_findings, _set_findings, doc=_FINDINGS_SLOT.__doc__)  # type: ignore[assignment,misc]
 
 
 class AllFindings(Sequence[Finding]):

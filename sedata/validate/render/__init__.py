@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import IO
 
 from sedata.validate.render import codeclimate, json, jsonl, junit, sarif, text
 from sedata.validate.report import Report
@@ -26,7 +26,7 @@ _CHUNKS: dict[str, Callable[[Report, str], Iterator[str]]] = {
 }
 
 
-def write(report: Report, out: TextIO, format: str = "text", lang: str = "zh") -> None:
+def write(report: Report, out: IO[str], format: str = "text", lang: str = "zh") -> None:
     """Write the report in ``format`` and ``lang`` (zh, en) to ``out``, piece by piece."""
     if format == "text":
         text.write(report, out, lang)

@@ -6,7 +6,7 @@ Chinese by default, English with ``--lang en``. Colour on a terminal; plain text
 from __future__ import annotations
 
 import io
-from typing import TextIO
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
@@ -34,7 +34,7 @@ def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec 
         _print_reasons(dict(common), console, lang, "  ")
 
 
-def write(report: Report, out: TextIO, lang: str = "zh", spec: Spec | None = None) -> None:
+def write(report: Report, out: IO[str], lang: str = "zh", spec: Spec | None = None) -> None:
     """Write the report as plain text (no colour) to ``out``, line by line, as ``--out`` has it."""
     console = Console(file=out, width=200, color_system=None, highlight=False, soft_wrap=True)
     print_report(report, console, lang, spec)
