@@ -14,6 +14,8 @@ Each run is ``sedata validate FILE --format F --out OUT --today 2026-12-01`` thr
 findings are counted and the JSON Lines report's last line checked to be the summary.
 
 Run: nice -n 10 timeout 1500 python bench/findings.py [--count N] [--dir DIR] [--keep] [--no-spill-too]
+[--steps baseline,jsonl,json,nospill] (with --dir and --keep, later runs reuse the samples; "vs baseline" is
+against the first step run).
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where to write the files (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the files")
     parser.add_argument("--no-spill-too", action="store_true", help="also run with every finding kept in memory")
+    parser.add_argument(
+        "--steps",
+        default="baseline,jsonl,json",
+        help="steps to run, comma-separated, of baseline, jsonl, json, nospill (default: the first three)",
+    )
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="sedata-bench-findings-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,10 +104,14 @@ def main() -> None:
         if not bad.exists():
             sample(bad, args.count, 1.0)
         print(f"samples: {args.count:,} records each, {time.perf_counter() - start:.0f} s", flush=True)
-        runs = [("clean (baseline)", clean, "json", SPILL_AFTER)]
-        runs += [("defective", bad, "jsonl", SPILL_AFTER), ("defective", bad, "json", SPILL_AFTER)]
-        if args.no_spill_too:
-            runs.append(("defective, no spill", bad, "json", EVERYTHING))
+        steps = {
+            "baseline": ("clean (baseline)", clean, "json", SPILL_AFTER),
+            "jsonl": ("defective", bad, "jsonl", SPILL_AFTER),
+            "json": ("defective", bad, "json", SPILL_AFTER),
+            "nospill": ("defective, no spill", bad, "json", EVERYTHING),
+        }
+        wanted = args.steps.split(",") + (["nospill"] if args.no_spill_too else [])
+        runs = [steps[name] for name in dict.fromkeys(wanted)]
         print("| file | format | findings | exit | seconds | peak RSS MiB | vs baseline |")
         print("|---|---|---|---|---|---|---|")
         base = 0.0

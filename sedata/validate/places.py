@@ -24,9 +24,10 @@ import itertools
 import json
 import mmap
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -240,19 +241,35 @@ def _walk_xml(
 
 
 class _Lines:
-    """Byte offsets of lines of a file, found moving forward (findings come mostly in line order)."""
+    """Lines of a file read by number, mostly moving forward (findings come mostly in line order).
 
-    def __init__(self, data: mmap.mmap):
-        self.data, self.line, self.pos = data, 1, 0
+    Read, not mapped: a mapped file's pages count in the process's memory once touched, which for a file
+    with a finding on every line is the whole file. Every :data:`_STEP`-th line's offset is kept, so a
+    finding made after the records (cross-record) that names an earlier line costs a few lines, not a scan.
+    """
 
-    def offset(self, line: int) -> int | None:
-        """Where ``line`` (from 1) starts, None past the end."""
+    _STEP = 1024
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.line, self.pos = f, 1, 0
+        self.marks = array("q", [0])  # offset of line 1 + k * _STEP
+
+    def read(self, line: int) -> bytes | None:
+        """The bytes of ``line`` (from 1, newline included), None past the end."""
         if line < self.line:
-            self.line, self.pos = 1, 0  # a finding made after the records (cross-record) names an earlier line
-        while self.line < line and self.pos >= 0:
-            nl = self.data.find(b"\n", self.pos)
-            self.pos, self.line = (nl + 1 if nl >= 0 else -1), self.line + 1
-        return self.pos if self.pos >= 0 else None
+            k = min((line - 1) // self._STEP, len(self.marks) - 1)
+            self.line, self.pos = k * self._STEP + 1, self.marks[k]
+            self.f.seek(self.pos)
+        while True:
+            text = self.f.readline()
+            if not text:
+                return None
+            self.pos += len(text)
+            self.line += 1
+            if (self.line - 1) % self._STEP == 0 and (self.line - 1) // self._STEP == len(self.marks):
+                self.marks.append(self.pos)
+            if self.line - 1 == line:
+                return text
 
 
 def _place_of(f: Finding, found: dict[str, Place]) -> Place | None:
@@ -285,11 +302,12 @@ def locate(report: FileReport) -> None:
                 return  # a refused XML file is not parsed again (it may be built to be slow); records keep their lines
             store.replace_all(_in_passes(store, fmt, lambda wanted: xml_places(path, wanted), _on_xml_line))
             return
+        if fmt == "jsonl":
+            with open(path, "rb") as fh:
+                store.replace_all(_located_jsonl(store, fh))
+            return
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if fmt == "json":
-                store.replace_all(_in_passes(store, fmt, lambda wanted: json_places(data, wanted), _at_place))
-            else:
-                store.replace_all(_located_jsonl(store, data))
+            store.replace_all(_in_passes(store, fmt, lambda wanted: json_places(data, wanted), _at_place))
     except (OSError, ValueError, etree.LxmlError):
         return
 
@@ -328,21 +346,21 @@ def _in_passes(
             yield adjust(f, found) if _needs(f, fmt) and _wanted(f) is not None else f
 
 
-def _located_jsonl(findings: Iterable[Finding], data: mmap.mmap) -> Iterator[Finding]:
+def _located_jsonl(findings: Iterable[Finding], f: BinaryIO) -> Iterator[Finding]:
     """The findings with columns: each wanted line is scanned on its own (the header is line 1)."""
-    lines = _Lines(data)
+    lines = _Lines(f)
     run: list[Finding] = []  # consecutive findings on one line
     at_line = 0
 
     def placed() -> list[Finding]:
         if not run:
             return []
-        offset = lines.offset(at_line)
-        if offset is None:
+        text = lines.read(at_line)
+        if text is None:
             return run
         on_line = {p for f in run if (p := _wanted(f))}
         m = _RECORD.match(_wanted(run[0]) or "")
-        found = json_places(data, on_line, base="" if m is None else m.group(0), start=offset)
+        found = json_places(text, on_line, base="" if m is None else m.group(0))
         return [f if (at := _place_of(f, found)) is None else _moved(f, at_line, at) for f in run]
 
     for f in findings:

@@ -258,3 +258,16 @@ def test_a_killed_run_leaves_no_spill_file(tmp_path: Path) -> None:
         if child.poll() is None:
             child.kill()
     assert spill_files(folder) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 3000), min_size=1, max_size=60))
+def test_lines_are_read_by_number_in_any_order(tmp_path_factory: pytest.TempPathFactory, wanted: list[int]) -> None:
+    """Findings after the records (cross-record) name earlier lines: reading jumps back, and stays right."""
+    path = tmp_path_factory.mktemp("lines") / "f.jsonl"
+    lines = [f'{{"n": {i}, "pad": "{"x" * (i % 7)}"}}\n'.encode() for i in range(1, 2501)]
+    path.write_bytes(b"".join(lines))
+    with path.open("rb") as f:
+        reader = P._Lines(f)
+        for n in wanted:
+            assert reader.read(n) == (lines[n - 1] if n <= len(lines) else None)
