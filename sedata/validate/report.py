@@ -288,6 +288,13 @@ class FindingStore(Sequence["Finding"]):
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
+    def __add__(self, other: Iterable[Finding]) -> list[Finding]:
+        """``store + [...]``: a list of both, as two lists give (read into memory: for small sets)."""
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[Finding]) -> list[Finding]:
+        return [*other, *self]
+
     def __repr__(self) -> str:
         return f"FindingStore({list(self)!r})" if self._path is None else f"<FindingStore {len(self)} findings>"
 

@@ -271,3 +271,10 @@ def test_lines_are_read_by_number_in_any_order(tmp_path_factory: pytest.TempPath
         reader = P._Lines(f)
         for n in wanted:
             assert reader.read(n) == (lines[n - 1] if n <= len(lines) else None)
+
+
+def test_a_store_adds_to_a_list_as_a_list_does() -> None:
+    items = [finding(i) for i in range(6)]
+    store = FindingStore(items[:4], keep=1)
+    assert store + items[4:] == items and items[4:] + store == items[4:] + items[:4]
+    store.close()
