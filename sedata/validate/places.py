@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
-from sedata.validate.report import FileReport, Finding
+from sedata.validate.report import FileReport, Finding, store_of
 from sedata.validate.shapes import pointer as make_pointer
 
 Place = tuple[int, int | None]
@@ -292,7 +292,7 @@ def locate(report: FileReport) -> None:
     fmt = report.format
     if fmt not in ("json", "jsonl", "xml"):
         return
-    store = report.findings
+    store = store_of(report.findings)
     if not any(_wanted(f) is not None and _needs(f, fmt) for f in store):
         return
     path = report.file
@@ -346,9 +346,9 @@ def _in_passes(
             yield adjust(f, found) if _needs(f, fmt) and _wanted(f) is not None else f
 
 
-def _located_jsonl(findings: Iterable[Finding], f: BinaryIO) -> Iterator[Finding]:
+def _located_jsonl(findings: Iterable[Finding], fh: BinaryIO) -> Iterator[Finding]:
     """The findings with columns: each wanted line is scanned on its own (the header is line 1)."""
-    lines = _Lines(f)
+    lines = _Lines(fh)
     run: list[Finding] = []  # consecutive findings on one line
     at_line = 0
 

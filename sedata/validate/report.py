@@ -16,7 +16,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast, overload
 
 import orjson
 
@@ -453,6 +453,20 @@ class _Group(Sequence["Finding"]):
             yield store[i]
 
 
+if TYPE_CHECKING:
+    # Declared a list for the code written against one (engine, layers, parallel runs): the store does all that
+    # code does with it (append, extend, iterate, len, index, assign an item, +, clear, ==). Readers that want
+    # the store's own methods go through store_of().
+    _Findings = list[Finding]
+else:
+    _Findings = FindingStore
+
+
+def store_of(findings: Any) -> FindingStore:
+    """A file report's findings as the :class:`FindingStore` they are (for its counts, groups and spill)."""
+    return cast(FindingStore, findings)
+
+
 @dataclass(slots=True)
 class FileReport:
     """What validating one file found, with the header summary and the rules that were not checked."""
@@ -461,7 +475,7 @@ class FileReport:
     format: str | None = None
     header: dict[str, Any] | None = None
     records: int = 0
-    findings: FindingStore = field(default_factory=FindingStore)
+    findings: _Findings = field(default_factory=FindingStore)  # type: ignore[arg-type]
     """In order of finding; any list given (or assigned later) is taken into a :class:`FindingStore`."""
     not_checked: dict[str, Text] = field(default_factory=dict)
     stopped: Stop | None = None
@@ -477,23 +491,23 @@ class FileReport:
     @property
     def valid(self) -> bool:
         """No finding at or above the fail-on severity."""
-        return self.findings.tally(self.fail_on) == 0
+        return store_of(self.findings).tally(self.fail_on) == 0
 
     def by_rule(self) -> dict[str, int]:
         """Finding counts per rule id, in rule-id order."""
-        return self.findings.by_rule()
+        return store_of(self.findings).by_rule()
 
     def by_severity(self) -> dict[str, int]:
         """Finding counts per severity (every severity listed, zero included)."""
-        return self.findings.by_severity()
+        return store_of(self.findings).by_severity()
 
     def by_layer(self) -> dict[str, int]:
         """Finding counts per layer, in layer order of first appearance."""
-        return self.findings.by_layer()
+        return store_of(self.findings).by_layer()
 
     def close(self) -> None:
         """Remove the temporary file of findings kept on disk (the report cannot be rendered again after)."""
-        self.findings.close()
+        store_of(self.findings).close()
 
     def to_data(self, findings: bool = True) -> dict[str, Any]:
         """The file's part of the JSON report; ``findings`` False leaves the findings out (for streaming them)."""
@@ -518,7 +532,7 @@ class FileReport:
             format=data["format"],
             header=data["header"],
             records=data["records"],
-            findings=FindingStore(Finding.from_data(f) for f in data["findings"]),
+            findings=[Finding.from_data(f) for f in data["findings"]],
             not_checked={r: t for r, t in reasons.items() if t is not None},
             stopped=data["stopped"],
             fail_on=fail_on,

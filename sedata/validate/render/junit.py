@@ -18,7 +18,7 @@ from lxml import etree
 
 from sedata.spec import Spec, current
 from sedata.validate.render.common import Holes, by_rule, finding_line, label, rule_name, stop_reason, visible
-from sedata.validate.report import Finding, Report, at_least
+from sedata.validate.report import Finding, Report, at_least, store_of
 
 
 def chunks(report: Report, lang: str = "zh", spec: Spec | None = None) -> Iterator[str]:
@@ -50,7 +50,7 @@ def chunks(report: Report, lang: str = "zh", spec: Spec | None = None) -> Iterat
                 suite, "testcase", classname=name, name=f"{rule_id} {rule_name(spec, rule_id, lang)}"
             )
             found = groups.get(rule_id, ())
-            failing = fr.findings.tally(report.fail_on, rule_id) if found else 0
+            failing = store_of(fr.findings).tally(report.fail_on, rule_id) if found else 0
             if failing:
                 counts["failures"] += 1
                 first = next(f for f in found if at_least(f.severity, report.fail_on))
