@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from sedata.cli._out import console, write_output
+from sedata.cli._out import console, fail_path
 
 if TYPE_CHECKING:
     from sedata.validate import Report
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"  # one finding per line, the summary last
     junit = "junit"
     sarif = "sarif"
     codeclimate = "codeclimate"  # GitLab Code Quality
@@ -38,19 +39,28 @@ def emit(report: Report, fmt: str, lang: str, out: Path | None = None) -> NoRetu
 
     Exit codes: 0 clean, 1 findings, 2 a file could not be read.
     """
-    from sedata.validate.render import render
+    from sedata.io import OutputError
+    from sedata.io.output import is_stdout, replacing_text
+    from sedata.validate.render import write
     from sedata.validate.render.text import print_report
     from sedata.validate.report import exit_code
 
-    if out is not None and str(out) == "-" and fmt == "text":
+    if out is not None and is_stdout(out):
         out = None
-    if out is None and fmt == "text":
-        print_report(report, console, lang)
-    else:
-        document = render(report, fmt, lang)
-        if out is None:
-            console.file.write(document)
+    try:
+        if out is None and fmt == "text":
+            print_report(report, console, lang)
+        elif out is None:
+            write(report, console.file, fmt, lang)
+            console.file.flush()
         else:
-            # Atomically: a full disk or a kill leaves the previous report, never a truncated one.
-            write_output(out, document)
-    raise typer.Exit(exit_code(report))
+            # Piece by piece, atomically: a full disk or a kill leaves the previous report, never a truncated one.
+            try:
+                with replacing_text(out) as f:
+                    write(report, f, fmt, lang)
+            except OutputError as exc:
+                fail_path(exc)
+        code = exit_code(report)
+    finally:
+        report.close()  # findings kept on disk go now, whatever happened, not at exit
+    raise typer.Exit(code)

@@ -1,4 +1,4 @@
-"""``sedata validate``: check message files against the spec and report in text, JSON, JUnit or SARIF.
+"""``sedata validate``: check message files against the spec and report in text, JSON, JSON Lines, JUnit or SARIF.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 a usage error or a
 file that cannot be read at all (which is also reported, as SE-SYN-001). Never a traceback.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import io
 import os
 import signal
 import stat
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from sedata.io.errors import OutputError
 
@@ -230,3 +231,16 @@ def write_atomically(target: str | os.PathLike[str], data: bytes | str, mode: in
     """Replace ``target`` with ``data`` (text is written as UTF-8) in one rename; see :func:`replacing`."""
     with replacing(target, mode=mode) as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextlib.contextmanager
+def replacing_text(target: str | os.PathLike[str], mode: int | None = None) -> Iterator[TextIO]:
+    """:func:`replacing` for text written piece by piece: UTF-8, newlines as written, and a lone surrogate
+    (read from a hostile file, never valid UTF-8) written as ``\\udXXX`` so the file still is UTF-8."""
+    with replacing(target, mode=mode) as f:
+        text = io.TextIOWrapper(f, encoding="utf-8", errors="backslashreplace", newline="")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # the binary file is flushed, synced and renamed by replacing()

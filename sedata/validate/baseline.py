@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from sedata.validate.report import Finding, Report, Text
+from sedata.validate.report import Finding, Report, Text, store_of
 
 FORMAT = "sedata-baseline"
 VERSION = 1
@@ -123,7 +123,7 @@ class Baseline:
         left = Counter(self.counts)
         accepted = 0
         for fr in report.files:
-            kept = []
+            kept = store_of(fr.findings).spawn()  # a store like the one filtered: spills, never one long list
             for f in fr.findings:
                 fp = fingerprint(f)
                 if left[fp] > 0:
@@ -131,7 +131,7 @@ class Baseline:
                     accepted += 1
                 else:
                     kept.append(f)
-            fr.findings = kept
+            fr.findings = kept  # type: ignore[assignment]  # a store, as FileReport.findings is
         report.applied.append(
             Text(
                 f"基线 {self.source}：已接受 {accepted} 条已知发现",

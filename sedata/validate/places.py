@@ -20,16 +20,18 @@ they were: this pass adds places, it never decides anything.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import mmap
 import re
-from collections.abc import Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
-from sedata.validate.report import FileReport, Finding
+from sedata.validate.report import FileReport, Finding, store_of
 from sedata.validate.shapes import pointer as make_pointer
 
 Place = tuple[int, int | None]
@@ -238,17 +240,36 @@ def _walk_xml(
         frames.append((kind, ptrs if kind == "record" else [p for p in ptrs if p in prefixes], {}))
 
 
-def _line_offsets(data: mmap.mmap, lines: set[int]) -> dict[int, int]:
-    """Byte offset of the start of each wanted line (lines from 1)."""
-    out: dict[int, int] = {}
-    pos, line = 0, 1
-    top = max(lines, default=0)
-    while line <= top and pos >= 0:
-        if line in lines:
-            out[line] = pos
-        nl = data.find(b"\n", pos)
-        pos, line = (nl + 1 if nl >= 0 else -1), line + 1
-    return out
+class _Lines:
+    """Lines of a file read by number, mostly moving forward (findings come mostly in line order).
+
+    Read, not mapped: a mapped file's pages count in the process's memory once touched, which for a file
+    with a finding on every line is the whole file. Every :data:`_STEP`-th line's offset is kept, so a
+    finding made after the records (cross-record) that names an earlier line costs a few lines, not a scan.
+    """
+
+    _STEP = 1024
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.line, self.pos = f, 1, 0
+        self.marks = array("q", [0])  # offset of line 1 + k * _STEP
+
+    def read(self, line: int) -> bytes | None:
+        """The bytes of ``line`` (from 1, newline included), None past the end."""
+        if line < self.line:
+            k = min((line - 1) // self._STEP, len(self.marks) - 1)
+            self.line, self.pos = k * self._STEP + 1, self.marks[k]
+            self.f.seek(self.pos)
+        while True:
+            text = self.f.readline()
+            if not text:
+                return None
+            self.pos += len(text)
+            self.line += 1
+            if (self.line - 1) % self._STEP == 0 and (self.line - 1) // self._STEP == len(self.marks):
+                self.marks.append(self.pos)
+            if self.line - 1 == line:
+                return text
 
 
 def _place_of(f: Finding, found: dict[str, Place]) -> Place | None:
@@ -258,59 +279,108 @@ def _place_of(f: Finding, found: dict[str, Place]) -> Place | None:
     return next((found[a] for a in ancestors(wanted) if a in found), None)
 
 
+POINTERS_PER_PASS = 100_000
+"""Places looked for in one reading of a JSON or XML document; more findings read the file again (memory stays flat)."""
+
+
 def locate(report: FileReport) -> None:
-    """Give each finding of ``report`` the line (and column where the format has one) of the place it names."""
+    """Give each finding of ``report`` the line (and column where the format has one) of the place it names.
+
+    The findings are read from their store and written back one by one, so a file with a million findings
+    is located in constant memory.
+    """
     fmt = report.format
-    todo = [i for i, f in enumerate(report.findings) if _wanted(f) is not None and _needs(f, fmt)]
-    if not todo or fmt not in ("json", "jsonl", "xml"):
+    if fmt not in ("json", "jsonl", "xml"):
+        return
+    store = store_of(report.findings)
+    if not any(_wanted(f) is not None and _needs(f, fmt) for f in store):
         return
     path = report.file
     try:
         if fmt == "xml":
             if report.stopped not in (None, "max-errors"):
                 return  # a refused XML file is not parsed again (it may be built to be slow); records keep their lines
-            found = xml_places(path, {p for i in todo if (p := _wanted(report.findings[i]))})
-            for i in todo:
-                f = report.findings[i]
-                at = _place_of(f, found)
-                if at is not None and (f.line is None or at[0] >= f.line):
-                    report.findings[i] = dataclasses.replace(f, line=at[0])
+            store.replace_all(_in_passes(store, fmt, lambda wanted: xml_places(path, wanted), _on_xml_line))
+            return
+        if fmt == "jsonl":
+            with open(path, "rb") as fh:
+                store.replace_all(_located_jsonl(store, fh))
             return
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if fmt == "json":
-                found = json_places(data, {p for i in todo if (p := _wanted(report.findings[i]))})
-                for i in todo:
-                    at = _place_of(report.findings[i], found)
-                    if at is not None:
-                        report.findings[i] = dataclasses.replace(report.findings[i], line=at[0], column=at[1])
-                return
-            _locate_jsonl(report, todo, data)
+            store.replace_all(_in_passes(store, fmt, lambda wanted: json_places(data, wanted), _at_place))
     except (OSError, ValueError, etree.LxmlError):
         return
 
 
-def _locate_jsonl(report: FileReport, todo: list[int], data: mmap.mmap) -> None:
-    # The header is line 1; a record's line is known. Each line is scanned on its own for columns.
-    by_line: dict[int, list[int]] = {}
-    for i in todo:
-        f = report.findings[i]
+def _at_place(f: Finding, found: dict[str, Place]) -> Finding:
+    at = _place_of(f, found)
+    return f if at is None else dataclasses.replace(f, line=at[0], column=at[1])
+
+
+def _on_xml_line(f: Finding, found: dict[str, Place]) -> Finding:
+    at = _place_of(f, found)
+    return dataclasses.replace(f, line=at[0]) if at is not None and (f.line is None or at[0] >= f.line) else f
+
+
+def _in_passes(
+    findings: Iterable[Finding],
+    fmt: str,
+    places: Callable[[set[str]], dict[str, Place]],
+    adjust: Callable[[Finding, dict[str, Place]], Finding],
+) -> Iterator[Finding]:
+    """The findings with their places, the document read once per :data:`POINTERS_PER_PASS` pointers."""
+    ahead, behind = iter(findings), iter(findings)  # one reads the pointers, the other gives the findings back
+    while True:
+        wanted: set[str] = set()
+        n = 0
+        for f in ahead:
+            n += 1
+            if _needs(f, fmt) and (p := _wanted(f)) is not None:
+                wanted.add(p)
+                if len(wanted) >= POINTERS_PER_PASS:
+                    break
+        if not n:
+            return
+        found = places(wanted) if wanted else {}
+        for f in itertools.islice(behind, n):
+            yield adjust(f, found) if _needs(f, fmt) and _wanted(f) is not None else f
+
+
+def _located_jsonl(findings: Iterable[Finding], fh: BinaryIO) -> Iterator[Finding]:
+    """The findings with columns: each wanted line is scanned on its own (the header is line 1)."""
+    lines = _Lines(fh)
+    run: list[Finding] = []  # consecutive findings on one line
+    at_line = 0
+
+    def placed() -> list[Finding]:
+        if not run:
+            return []
+        text = lines.read(at_line)
+        if text is None:
+            return run
+        on_line = {p for f in run if (p := _wanted(f))}
+        m = _RECORD.match(_wanted(run[0]) or "")
+        found = json_places(text, on_line, base="" if m is None else m.group(0))
+        return [f if (at := _place_of(f, found)) is None else _moved(f, at_line, at) for f in run]
+
+    for f in findings:
         wanted = _wanted(f)
-        assert wanted is not None
-        line = 1 if wanted.startswith("/header") else f.line
-        if line is not None:
-            by_line.setdefault(line, []).append(i)
-    offsets = _line_offsets(data, set(by_line))
-    for line, items in by_line.items():
-        if line not in offsets:
-            continue
-        on_line = {p for i in items if (p := _wanted(report.findings[i]))}
-        m = _RECORD.match(next(iter(on_line)))
-        base = "" if m is None else m.group(0)
-        found = json_places(data, on_line, base=base, start=offsets[line])
-        for i in items:
-            at = _place_of(report.findings[i], found)
-            if at is not None:
-                report.findings[i] = dataclasses.replace(report.findings[i], line=line + at[0] - 1, column=at[1])
+        line = None
+        if wanted is not None and _needs(f, "jsonl"):
+            line = 1 if wanted.startswith("/header") else f.line
+        if line != at_line or line is None:
+            yield from placed()
+            run = []
+            at_line = line or 0
+        if line is None:
+            yield f
+        else:
+            run.append(f)
+    yield from placed()
+
+
+def _moved(f: Finding, line: int, at: Place) -> Finding:
+    return dataclasses.replace(f, line=line + at[0] - 1, column=at[1])
 
 
 def _needs(f: Finding, fmt: str | None) -> bool:

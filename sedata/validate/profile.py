@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sedata.spec import Spec
-from sedata.validate.report import Report, Severity, Text
+from sedata.validate.report import Report, Severity, Text, store_of
 
 LOCAL = "sedata.toml"
 PYPROJECT = "pyproject.toml"
@@ -116,13 +116,13 @@ class Profile:
             f"left out by the receiver profile {self.source or 'command line'}",
         )
         for fr in report.files:
-            kept = []
+            kept = store_of(fr.findings).spawn()  # a store like the one filtered: spills, never one long list
             for f in fr.findings:
                 if not self.keeps(f.rule):
                     continue
                 new = self.severity.get(f.rule)
                 kept.append(f if new is None or new == f.severity else dataclasses.replace(f, severity=new))
-            fr.findings = kept
+            fr.findings = kept  # type: ignore[assignment]  # a store, as FileReport.findings is
             for rule_id in spec.rules:
                 if not self.keeps(rule_id):
                     fr.not_checked[rule_id] = left_out

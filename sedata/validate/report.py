@@ -8,9 +8,17 @@ renderer (text, JSON, JUnit, SARIF) reads this object only, so all formats say t
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import tempfile
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast, overload
+
+import orjson
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -142,6 +150,323 @@ class Finding:
         )
 
 
+KEEP_IN_MEMORY = 10_000
+"""Findings a store keeps as objects (~1 KB each) before it writes the rest to a private temporary file."""
+SPILL_PREFIX = "sedata-findings-"
+"""Name of the spill files in the temporary folder (followed by the process id)."""
+_keep_default = KEEP_IN_MEMORY
+
+
+@contextlib.contextmanager
+def findings_in_memory(keep: int) -> Iterator[None]:
+    """Within the block, stores made without ``keep`` spill after ``keep`` findings (tests, benchmarks)."""
+    global _keep_default
+    before, _keep_default = _keep_default, max(0, keep)
+    try:
+        yield
+    finally:
+        _keep_default = before
+
+
+def _encode(f: Finding) -> bytes:
+    data = f.to_data()
+    try:
+        return orjson.dumps(data) + b"\n"
+    except orjson.JSONEncodeError:  # a lone surrogate (orjson refuses it): ASCII JSON keeps it as an escape
+        return json.dumps(data).encode("ascii") + b"\n"
+
+
+def _decode(line: bytes) -> Finding:
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        data = json.loads(line)
+    return Finding.from_data(data)
+
+
+class FindingStore(Sequence["Finding"]):
+    """The findings of one file in order: the first ``keep`` as objects, the rest in a temporary file.
+
+    A list as far as its readers go (iteration, ``len``, indexing, ``append``/``extend``, item assignment),
+    with running counts per rule, severity and layer, so summaries and verdicts need no pass over the
+    findings. Spilled findings are JSON lines in a file only its owner may read (values are masked, but a
+    report is not for everyone), removed by :meth:`close`, when the store is dropped, and at exit or on a
+    signal (see :func:`sedata.io.output.register`).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_counts",
+        "_end",
+        "_fd",
+        "_head",
+        "_keep",
+        "_layers",
+        "_offsets",
+        "_out",
+        "_owner",
+        "_patched",
+        "_path",
+    )
+
+    def __init__(self, items: Iterable[Finding] = (), *, keep: int | None = None):
+        self._keep = _keep_default if keep is None else max(0, keep)
+        self._head: list[Finding] = []
+        self._path: str | None = None
+        self._out: BinaryIO | None = None
+        self._fd: int | None = None
+        self._offsets = array("q")
+        self._end = 0
+        self._patched: dict[int, Finding] = {}
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._layers: Counter[str] = Counter()
+        self._owner = os.getpid()
+        self.extend(items)
+
+    # --- the list a report's readers know ---
+
+    def append(self, finding: Finding) -> None:
+        """Add a finding at the end."""
+        if self._path is None and len(self._head) < self._keep:
+            self._head.append(finding)
+        else:
+            self._spill(finding)
+        self._counts[finding.rule, finding.severity] += 1
+        self._layers[finding.layer] += 1
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        """Add findings at the end, in order."""
+        for finding in findings:
+            self.append(finding)
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._offsets)
+
+    def __iter__(self) -> Iterator[Finding]:
+        yield from self._head
+        if self._path is None:
+            return
+        assert self._out is not None
+        self._out.flush()
+        base, patched = len(self._head), self._patched
+        with open(self._path, "rb") as f:
+            for n, line in enumerate(f):
+                if n >= len(self._offsets):
+                    return
+                yield patched[base + n] if patched and base + n in patched else _decode(line)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = self._position(index)
+        if i < len(self._head):
+            return self._head[i]
+        return self._patched.get(i) or self._read(i - len(self._head))
+
+    def __setitem__(self, index: int, finding: Finding) -> None:
+        i = self._position(index)
+        old = self[i]
+        if i < len(self._head):
+            self._head[i] = finding
+        else:
+            self._patched[i] = finding
+        self._counts[old.rule, old.severity] -= 1
+        self._counts[finding.rule, finding.severity] += 1
+        if old.layer != finding.layer:  # layers are counted in order of first appearance: count them again
+            self._layers = Counter(f.layer for f in self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __add__(self, other: Iterable[Finding]) -> list[Finding]:
+        """``store + [...]``: a list of both, as two lists give (read into memory: for small sets)."""
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[Finding]) -> list[Finding]:
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"FindingStore({list(self)!r})" if self._path is None else f"<FindingStore {len(self)} findings>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # To another process (--jobs) as the findings themselves: a spill file belongs to its process.
+        return (_restore, (list(self), self._keep))
+
+    def clear(self) -> None:
+        """Drop every finding (and the spill file)."""
+        self.close()
+        self._head = []
+        self._offsets = array("q")
+        self._end = 0
+        self._patched = {}
+        self._counts = Counter()
+        self._layers = Counter()
+
+    # --- what summaries and renderers use ---
+
+    @property
+    def spilled(self) -> bool:
+        """True once findings went to the temporary file."""
+        return self._path is not None
+
+    def spawn(self) -> FindingStore:
+        """A new empty store that keeps as many findings in memory as this one."""
+        return FindingStore(keep=self._keep)
+
+    def by_rule(self) -> dict[str, int]:
+        """Counts per rule id, in rule-id order."""
+        counts: Counter[str] = Counter()
+        for (rule, _), n in self._counts.items():
+            counts[rule] += n
+        return {rule: n for rule, n in sorted(counts.items()) if n > 0}
+
+    def by_severity(self) -> dict[str, int]:
+        """Counts per severity, every severity listed."""
+        counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
+        for (_, sev), n in self._counts.items():
+            counts[sev] += n
+        return counts
+
+    def by_layer(self) -> dict[str, int]:
+        """Counts per layer, in order of first appearance."""
+        return {layer: n for layer, n in self._layers.items() if n > 0}
+
+    def tally(self, threshold: str = "info", rule: str | None = None) -> int:
+        """How many findings (of ``rule``, when given) are ``threshold`` or graver."""
+        return sum(
+            n for (r, sev), n in self._counts.items() if (rule is None or r == rule) and at_least(sev, threshold)
+        )
+
+    def groups(self) -> dict[str, Sequence[Finding]]:
+        """The findings grouped by rule id (rules in id order, findings in store order), read on demand."""
+        members: dict[str, array[int]] = {}
+        for i, f in enumerate(self):
+            members.setdefault(f.rule, array("q")).append(i)
+        return {rule: _Group(self, members[rule]) for rule in sorted(members)}
+
+    def replace_all(self, findings: Iterable[Finding]) -> None:
+        """Make ``findings`` this store's content (same object); they may be read from this store as they come."""
+        new = self.spawn()
+        new.extend(findings)
+        self.close()
+        self._head, self._path, self._out, self._fd = new._head, new._path, new._out, new._fd
+        self._offsets, self._end, self._patched = new._offsets, new._end, new._patched
+        self._counts, self._layers = new._counts, new._layers
+        new._path, new._out, new._fd = None, None, None  # the file is this store's now: the other must not remove it
+
+    def close(self) -> None:
+        """Remove the spill file; the findings in it are gone (those in memory stay)."""
+        from sedata.io.output import discard
+
+        out, path, fd = self._out, self._path, self._fd
+        self._out = self._path = self._fd = None
+        if path is None or os.getpid() != self._owner:
+            return  # a forked worker must not remove its parent's file
+        with contextlib.suppress(OSError):
+            if out is not None:
+                out.close()
+            if fd is not None:
+                os.close(fd)
+        discard(path)
+        self._offsets = array("q")
+        self._patched = {i: f for i, f in self._patched.items() if i < len(self._head)}
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    # --- the spill file ---
+
+    def _spill(self, finding: Finding) -> None:
+        if self._out is None:
+            self._open()
+        assert self._out is not None
+        line = _encode(finding)
+        self._offsets.append(self._end)
+        self._out.write(line)
+        self._end += len(line)
+
+    def _open(self) -> None:
+        from sedata.io.output import clean_dead, register
+
+        folder = tempfile.gettempdir()
+        clean_dead(folder, SPILL_PREFIX)  # those of runs that were killed
+        fd, path = tempfile.mkstemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-", suffix=".jsonl", dir=folder)
+        register(path)
+        self._path, self._out = path, os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def _read(self, n: int) -> Finding:
+        assert self._out is not None and self._path is not None
+        self._out.flush()
+        start = self._offsets[n]
+        end = self._offsets[n + 1] if n + 1 < len(self._offsets) else self._end
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDONLY)
+        return _decode(os.pread(self._fd, end - start, start))
+
+    def _position(self, index: int) -> int:
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("finding index out of range")
+        return i
+
+
+def _restore(items: list[Finding], keep: int) -> FindingStore:
+    return FindingStore(items, keep=keep)
+
+
+class _Group(Sequence["Finding"]):
+    """The findings of one rule in a store, read when asked for."""
+
+    __slots__ = ("_indices", "_store")
+
+    def __init__(self, store: FindingStore, indices: array[int]):
+        self._store, self._indices = store, indices
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [self._store[i] for i in self._indices[index]]
+        return self._store[self._indices[index]]
+
+    def __iter__(self) -> Iterator[Finding]:
+        store = self._store
+        for i in self._indices:
+            yield store[i]
+
+
+if TYPE_CHECKING:
+    # Declared a list for the code written against one (engine, layers, parallel runs): the store does all that
+    # code does with it (append, extend, iterate, len, index, assign an item, +, clear, ==). Readers that want
+    # the store's own methods go through store_of().
+    _Findings = list[Finding]
+else:
+    _Findings = FindingStore
+
+
+def store_of(findings: Any) -> FindingStore:
+    """A file report's findings as the :class:`FindingStore` they are (for its counts, groups and spill)."""
+    return cast(FindingStore, findings)
+
+
 @dataclass(slots=True)
 class FileReport:
     """What validating one file found, with the header summary and the rules that were not checked."""
@@ -150,7 +475,8 @@ class FileReport:
     format: str | None = None
     header: dict[str, Any] | None = None
     records: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    findings: _Findings = field(default_factory=FindingStore)  # type: ignore[arg-type]
+    """In order of finding; any list given (or assigned later) is taken into a :class:`FindingStore`."""
     not_checked: dict[str, Text] = field(default_factory=dict)
     stopped: Stop | None = None
     fail_on: Severity = "error"
@@ -165,22 +491,26 @@ class FileReport:
     @property
     def valid(self) -> bool:
         """No finding at or above the fail-on severity."""
-        return not any(at_least(f.severity, self.fail_on) for f in self.findings)
+        return store_of(self.findings).tally(self.fail_on) == 0
 
     def by_rule(self) -> dict[str, int]:
         """Finding counts per rule id, in rule-id order."""
-        return dict(sorted(Counter(f.rule for f in self.findings).items()))
+        return store_of(self.findings).by_rule()
 
     def by_severity(self) -> dict[str, int]:
         """Finding counts per severity (every severity listed, zero included)."""
-        counts = Counter(f.severity for f in self.findings)
-        return {s: counts.get(s, 0) for s in SEVERITIES}
+        return store_of(self.findings).by_severity()
 
     def by_layer(self) -> dict[str, int]:
         """Finding counts per layer, in layer order of first appearance."""
-        return dict(Counter(f.layer for f in self.findings))
+        return store_of(self.findings).by_layer()
 
-    def to_data(self) -> dict[str, Any]:
+    def close(self) -> None:
+        """Remove the temporary file of findings kept on disk (the report cannot be rendered again after)."""
+        store_of(self.findings).close()
+
+    def to_data(self, findings: bool = True) -> dict[str, Any]:
+        """The file's part of the JSON report; ``findings`` False leaves the findings out (for streaming them)."""
         return {
             "file": self.file,
             "format": self.format,
@@ -191,7 +521,7 @@ class FileReport:
             "verified": self.verified,
             "counts": {"bySeverity": self.by_severity(), "byRule": self.by_rule(), "byLayer": self.by_layer()},
             "notChecked": [{"rule": r, "reason": t.to_data()} for r, t in sorted(self.not_checked.items())],
-            "findings": [f.to_data() for f in self.findings],
+            **({"findings": [f.to_data() for f in self.findings]} if findings else {}),
         }
 
     @classmethod
@@ -208,6 +538,65 @@ class FileReport:
             fail_on=fail_on,
             verified=bool(data.get("verified", False)),
         )
+
+
+# A list given for the findings (by a caller, or by code that filters them: ``fr.findings = kept``) is taken
+# into a store, so that every file report counts as it goes and can spill. The slot keeps the store; a
+# property in its place converts on the way in (a __setattr__ would cost every ``records += 1``).
+_FINDINGS_SLOT = FileReport.__dict__["findings"]
+
+
+def _get_findings(self: FileReport) -> FindingStore:
+    return cast(FindingStore, _FINDINGS_SLOT.__get__(self, FileReport))
+
+
+def _set_findings(self: FileReport, value: Iterable[Finding]) -> None:
+    _FINDINGS_SLOT.__set__(self, value if isinstance(value, FindingStore) else FindingStore(value))
+
+
+FileReport.findings = property(_get_findings, _set_findings, doc=_FINDINGS_SLOT.__doc__)  # type: ignore[assignment,misc]
+
+
+class AllFindings(Sequence[Finding]):
+    """The findings of every file of a report, file by file, read on demand (never copied into one list)."""
+
+    __slots__ = ("_files",)
+
+    def __init__(self, files: Sequence[FileReport]):
+        self._files = files
+
+    def __len__(self) -> int:
+        return sum(len(f.findings) for f in self._files)
+
+    def __iter__(self) -> Iterator[Finding]:
+        for f in self._files:
+            yield from f.findings
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = index + len(self) if index < 0 else index
+        for f in self._files:
+            if 0 <= i < len(f.findings):
+                return f.findings[i]
+            i -= len(f.findings)
+        raise IndexError("finding index out of range")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<AllFindings {len(self)} findings>"
 
 
 @dataclass(slots=True)
@@ -232,22 +621,35 @@ class Report:
         return any(f.unreadable for f in self.files)
 
     @property
-    def findings(self) -> list[Finding]:
-        """All findings, file by file."""
-        return [finding for f in self.files for finding in f.findings]
+    def findings(self) -> AllFindings:
+        """All findings, file by file (a sequence read on demand)."""
+        return AllFindings(self.files)
 
     def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity for f in self.findings)
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            counts.update(f.by_severity())
         return {s: counts.get(s, 0) for s in SEVERITIES}
 
     def by_rule(self) -> dict[str, int]:
-        return dict(sorted(Counter(f.rule for f in self.findings).items()))
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            counts.update(f.by_rule())
+        return dict(sorted(counts.items()))
 
     def by_layer(self) -> dict[str, int]:
-        return dict(Counter(f.layer for f in self.findings))
+        counts: Counter[str] = Counter()
+        for f in self.files:  # file by file, each in order of first appearance: the run's order of first appearance
+            counts.update(f.by_layer())
+        return dict(counts)
 
-    def to_data(self) -> dict[str, Any]:
-        """The report as JSON data (documented in :mod:`sedata.validate.render.json`)."""
+    def close(self) -> None:
+        """Remove the temporary files of findings kept on disk."""
+        for f in self.files:
+            f.close()
+
+    def to_data(self, findings: bool = True) -> dict[str, Any]:
+        """The report as JSON data (see :mod:`sedata.validate.render.json`); ``findings`` as for FileReport."""
         return {
             "tool": {"name": "sedata", "version": self.tool_version},
             "specVersion": self.spec_version,
@@ -261,7 +663,7 @@ class Report:
                 "byRule": self.by_rule(),
                 "byLayer": self.by_layer(),
             },
-            "files": [f.to_data() for f in self.files],
+            "files": [f.to_data(findings) for f in self.files],
             **({"applied": [t.to_data() for t in self.applied]} if self.applied else {}),
         }
 

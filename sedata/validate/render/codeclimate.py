@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sedata.validate.render.common import location
+from sedata.validate.render.common import json_array, location
 from sedata.validate.report import Finding, Report
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -50,9 +51,7 @@ def _issue(f: Finding, lang: str, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def render(report: Report, lang: str = "zh") -> str:
-    """The report's findings as a Code Climate issue list (JSON text)."""
-    issues = []
+def _issues(report: Report, lang: str) -> Iterator[dict[str, Any]]:
     seen: dict[str, int] = {}
     for fr in report.files:
         for f in fr.findings:
@@ -60,5 +59,19 @@ def render(report: Report, lang: str = "zh") -> str:
             # The same rule can fire twice at one place (two values of a list); the count keeps them apart.
             seen[identity] = seen.get(identity, 0) + 1
             digest = hashlib.sha256(f"{identity}\x1e{seen[identity]}".encode()).hexdigest()
-            issues.append(_issue(f, lang, digest))
-    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+            yield _issue(f, lang, digest)
+
+
+def _text(issue: dict[str, Any]) -> str:
+    return json.dumps(issue, ensure_ascii=False, indent=2)
+
+
+def chunks(report: Report, lang: str = "zh") -> Iterator[str]:
+    """The issue list in pieces, one issue made at a time (their concatenation is :func:`render`'s text)."""
+    yield from json_array(_issues(report, lang), 0, text=_text)
+    yield "\n"
+
+
+def render(report: Report, lang: str = "zh") -> str:
+    """The report's findings as a Code Climate issue list (JSON text)."""
+    return "".join(chunks(report, lang))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sedata.spec import Spec
-from sedata.validate.report import Finding, Text
+from sedata.validate.report import Finding, FindingStore, Text
 
 # Words of the reports themselves (not of any rule): Chinese first, English with --lang en.
 LABELS: dict[str, Text] = {
@@ -68,10 +69,81 @@ def visible(text: str) -> str:
     return _HIDDEN.sub(_escape, text)
 
 
+def _json_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
 def dumps(data: Any) -> str:
     """JSON text (UTF-8, Chinese unescaped) in which the characters :func:`visible` hides are ``\\u`` escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_text(data) + "\n"
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """:func:`dumps` without the final newline; ``indent`` None: on one line, no spaces."""
+    if indent is None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _HIDDEN_IN_JSON.sub(_json_escape, text)
+
+
+class Holes:
+    """Places kept in a document skeleton for parts written later, marked by tokens no data can guess.
+
+    A renderer builds its document with :meth:`mark` where a long part (the findings) goes, serialises the
+    small skeleton as usual, and :meth:`fill` streams it with each mark replaced by its part, so the output
+    is the one the whole document would give, without holding the whole document.
+    """
+
+    def __init__(self) -> None:
+        self._token = "\ue000" + secrets.token_hex(12)
+        self._parts: list[Any] = []
+        self._pattern = re.compile(re.escape(self._token) + r"-([0-9]+)\ue001")
+
+    def mark(self, part: Any) -> str:
+        """The mark to put in the skeleton for ``part`` (handed back to ``write`` by :meth:`fill`)."""
+        self._parts.append(part)
+        return f"{self._token}-{len(self._parts) - 1}\ue001"
+
+    def fill(self, skeleton: str, write: Any, quoted: bool = False) -> Iterator[str]:
+        """``skeleton`` in pieces, each mark (with its JSON quotes when ``quoted``) replaced by ``write(part, indent)``.
+
+        ``indent`` is the number of spaces that begin the mark's line.
+        """
+        pos = 0
+        for m in self._pattern.finditer(skeleton):
+            start, end = m.span()
+            if quoted:
+                start, end = start - 1, end + 1
+            yield skeleton[pos:start]
+            line = skeleton[skeleton.rfind("\n", 0, start) + 1 : start]
+            yield from write(self._parts[int(m.group(1))], len(line) - len(line.lstrip(" ")))
+            pos = end
+        yield skeleton[pos:]
+
+
+def json_array(
+    items: Iterable[Any], indent: int, batch: int = 256, text: Callable[[Any], str] = json_text
+) -> Iterator[str]:
+    """A JSON array of ``items`` (JSON data, each written by ``text``) as one indented document has it.
+
+    The pieces are what ``text`` gives the whole array at ``indent`` spaces (two spaces a level).
+    """
+    inner = " " * (indent + 2)
+    again = "\n" + inner
+    out: list[str] = []
+    first = True
+    for item in items:
+        out.append(("[\n" if first else ",\n") + inner + text(item).replace("\n", again))
+        first = False
+        if len(out) >= batch:
+            yield "".join(out)
+            out = []
+    if first:
+        yield "[]"
+        return
+    out.append("\n" + " " * indent + "]")
+    yield "".join(out)
 
 
 def label(name: str, lang: str) -> str:
@@ -95,8 +167,10 @@ def location(f: Finding, lang: str) -> str:
     return visible(", ".join(parts))
 
 
-def by_rule(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
-    """Findings grouped by rule id, rules in id order, findings in file order."""
+def by_rule(findings: Iterable[Finding]) -> dict[str, Sequence[Finding]]:
+    """Findings grouped by rule id, rules in id order, findings in file order (a store's read on demand)."""
+    if isinstance(findings, FindingStore):
+        return findings.groups()
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.rule, []).append(f)

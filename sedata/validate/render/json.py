@@ -35,19 +35,35 @@ Shape (every key always present; ``null`` where unknown)::
     }
 
 Messages are given in both languages whatever ``--lang`` says. ``load`` reads the report back.
+The document is written piece by piece (:func:`chunks`): the findings are read from their store one at a
+time, never gathered into one document, and the text is the one ``json.dumps`` gives the whole report.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from sedata.validate.render.common import dumps
-from sedata.validate.report import Report
+from sedata.validate.render.common import Holes, dumps, json_array
+from sedata.validate.report import FindingStore, Report
+
+
+def chunks(report: Report, lang: str = "zh") -> Iterator[str]:
+    """The JSON report in pieces (their concatenation is :func:`render`'s text)."""
+    holes = Holes()
+    data = report.to_data(findings=False)
+    for file_data, fr in zip(data["files"], report.files, strict=True):
+        file_data["findings"] = holes.mark(fr.findings)  # the last key, as in FileReport.to_data
+
+    def findings(store: FindingStore, indent: int) -> Iterator[str]:
+        return json_array((f.to_data() for f in store), indent)
+
+    yield from holes.fill(dumps(data), findings, quoted=True)
 
 
 def render(report: Report, lang: str = "zh") -> str:
     """The report as indented JSON (UTF-8 text, Chinese not escaped); ``lang`` does not change it."""
-    return dumps(report.to_data())
+    return "".join(chunks(report, lang))
 
 
 def load(text: str) -> Report:

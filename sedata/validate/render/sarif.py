@@ -18,9 +18,11 @@ with a notification that says how many.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import itertools
 import re
+import zlib
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from urllib.parse import quote
 from sedata.spec import Spec, current
 from sedata.spec.model import Bilingual, Rule
 from sedata.validate.context import render as render_template
-from sedata.validate.render.common import dumps, stop_reason
+from sedata.validate.render.common import Holes, dumps, json_array, stop_reason
 from sedata.validate.report import FileReport, Finding, Report, Text, at_least, exit_code
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -201,18 +203,63 @@ def _unreadable(fr: FileReport, lang: str) -> str:
     return f"{fr.file}: {said or stop_reason('unreadable', lang)}"
 
 
+def chunks(report: Report, lang: str = "zh", spec: Spec | None = None) -> Iterator[str]:
+    """The SARIF log in pieces (their concatenation is :func:`render`'s text), within GitHub's limits.
+
+    Results are made from the findings one at a time. Whether they fit GitHub's gzipped limit is measured
+    on the stream (zlib, level 6, as ``gzip.compress``); a log too large is measured again with fewer
+    results, and only a small one is kept in memory between measuring and writing.
+    """
+    spec = spec or current()
+    findings = report.findings
+    total = len(findings)
+    shown = min(total, MAX_RESULTS)
+    while True:
+        size, kept = _measure(_pieces(report, lang, spec, shown, total))
+        if size <= MAX_GZIPPED or not shown:
+            break
+        # Keep the share of results that fits, with a margin for what the estimate misses.
+        shown = max(int(shown * MAX_GZIPPED / size * 0.95), 0)
+    yield from kept if kept is not None else _pieces(report, lang, spec, shown, total)
+
+
 def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
     """The report as a SARIF 2.1.0 log with one run (JSON text), within GitHub's limits."""
-    spec = spec or current()
+    return "".join(chunks(report, lang, spec))
+
+
+_KEEP_MEASURED = 8 << 20
+"""Characters of a measured log kept to be written as they are (a larger log is made again to be written)."""
+
+
+def _measure(pieces: Iterable[str]) -> tuple[int, list[str] | None]:
+    """Gzipped size of the pieces, and the pieces themselves when they are few enough to keep."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # the gzip container, as gzip.compress(…, 6) writes it
+    size, length = 0, 0
+    kept: list[str] | None = []
+    for piece in pieces:
+        size += len(packer.compress(piece.encode("utf-8", "surrogatepass")))
+        if kept is not None:
+            length += len(piece)
+            kept.append(piece)
+            if length > _KEEP_MEASURED:
+                kept = None
+    return size + len(packer.flush()), kept
+
+
+def _pieces(report: Report, lang: str, spec: Spec, shown: int, total: int) -> Iterator[str]:
+    """The log with the first ``shown`` of ``total`` results."""
     rule_ids = sorted(spec.rules)
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     artifact_index = {fr.file: i for i, fr in enumerate(report.files)}
     formats = {fr.file: fr.format for fr in report.files}
-    findings = report.findings
-    results = [_result(f, rule_index, artifact_index, formats[f.file], lang) for f in findings[:MAX_RESULTS]]
     notes = [
         _notification(_unreadable(fr, lang), "error", fr.file, artifact_index) for fr in report.files if fr.unreadable
     ]
+    holes = Holes()
+    results = (
+        _result(f, rule_index, artifact_index, formats[f.file], lang) for f in itertools.islice(report.findings, shown)
+    )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -232,7 +279,7 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
         "language": "zh-CN" if lang == "zh" else "en-US",
         "columnKind": "unicodeCodePoints",
         "artifacts": [{"location": {"uri": artifact_uri(fr.file)}, "roles": ["analysisTarget"]} for fr in report.files],
-        "results": results,
+        "results": holes.mark(results),
         "properties": {
             "failOn": report.fail_on,
             "valid": report.valid,
@@ -240,20 +287,13 @@ def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    while True:
-        left_out = len(findings) - len(results)
-        invocation: dict[str, Any] = {"executionSuccessful": not report.unreadable, "exitCode": exit_code(report)}
-        if left_out:
-            words = {"shown": str(len(results)), "total": str(len(findings)), "limit": str(MAX_RESULTS)}
-            text = _LEFT_OUT.get(lang).format(**words)
-            invocation["toolExecutionNotifications"] = [*notes, _notification(text, "warning", None, artifact_index)]
-        elif notes:
-            invocation["toolExecutionNotifications"] = notes
-        run["invocations"] = [invocation]
-        out = dumps(log)
-        size = len(gzip.compress(out.encode("utf-8", "surrogatepass"), compresslevel=6))
-        if size <= MAX_GZIPPED or not results:
-            return out
-        # Keep the share of results that fits, with a margin for what the estimate misses.
-        keep = int(len(results) * MAX_GZIPPED / size * 0.95)
-        del results[max(keep, 0) :]
+    left_out = total - shown
+    invocation: dict[str, Any] = {"executionSuccessful": not report.unreadable, "exitCode": exit_code(report)}
+    if left_out:
+        words = {"shown": str(shown), "total": str(total), "limit": str(MAX_RESULTS)}
+        text = _LEFT_OUT.get(lang).format(**words)
+        invocation["toolExecutionNotifications"] = [*notes, _notification(text, "warning", None, artifact_index)]
+    elif notes:
+        invocation["toolExecutionNotifications"] = notes
+    run["invocations"] = [invocation]
+    yield from holes.fill(dumps(log), json_array, quoted=True)

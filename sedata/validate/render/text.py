@@ -6,6 +6,7 @@ Chinese by default, English with ``--lang en``. Colour on a terminal; plain text
 from __future__ import annotations
 
 import io
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
@@ -33,11 +34,16 @@ def print_report(report: Report, console: Console, lang: str = "zh", spec: Spec 
         _print_reasons(dict(common), console, lang, "  ")
 
 
+def write(report: Report, out: IO[str], lang: str = "zh", spec: Spec | None = None) -> None:
+    """Write the report as plain text (no colour) to ``out``, line by line, as ``--out`` has it."""
+    console = Console(file=out, width=200, color_system=None, highlight=False, soft_wrap=True)
+    print_report(report, console, lang, spec)
+
+
 def render(report: Report, lang: str = "zh", spec: Spec | None = None) -> str:
     """The report as plain text (no colour), as written by ``--out``."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=200, color_system=None, highlight=False, soft_wrap=True)
-    print_report(report, console, lang, spec)
+    write(report, buffer, lang, spec)
     return buffer.getvalue()
 
 
