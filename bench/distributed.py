@@ -17,7 +17,7 @@ which is what a larger run repeats; then an extrapolation of that per-partition 
 Not run in CI or by pytest.
 
 Run: python bench/distributed.py [--count N] [--partition-mb MB] [--dir DIR] [--keep] [--generate-only]
-     [--steps one,dask-2,dask-1] [--budget SECONDS]
+     [--steps one,dask-2,dask-1] [--budget SECONDS] [--engine columnar|row]
 """
 
 from __future__ import annotations
@@ -40,17 +40,17 @@ def peak_kib():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
-workers, partition, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+workers, partition, engine, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 today = dt.date(2030, 1, 1)
 if __name__ == "__main__":
     if workers == 0:
         from sedata.validate import validate_files
         start = time.perf_counter()
-        report = validate_files(paths, today=today)
+        report = validate_files(paths, today=today, engine=engine)
         seconds, worker_peak, partitions = time.perf_counter() - start, 0, len(paths)
     else:
         import distributed
-        from sedata.distributed import validate_to
+        from sedata.distributed import COLUMNAR, ROW, validate_to
         from sedata.distributed.partitions import plan_file
         from sedata.spec import current
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
@@ -58,7 +58,9 @@ if __name__ == "__main__":
             client.run(lambda: __import__("sedata.distributed.run"))  # imports before the clock, as a warm cluster
             start = time.perf_counter()
             out = paths[0] + f".findings-{workers}"
-            report = validate_to(paths, out, client=client, partition_bytes=partition, today=today).report
+            chunks = COLUMNAR if engine == "columnar" else ROW
+            report = validate_to(paths, out, client=client, partition_bytes=partition, today=today,
+                                 engine=chunks).report
             seconds = time.perf_counter() - start
             worker_peak = max(client.run(peak_kib).values())
         plans = [plan_file(p, current(), partition) for p in paths]
@@ -95,11 +97,11 @@ def generate(folder: Path, count: int) -> list[Path]:
     return [first, second]
 
 
-def run(workers: int, partition: int, paths: list[Path], budget: float) -> dict[str, Any] | None:
+def run(workers: int, partition: int, engine: str, paths: list[Path], budget: float) -> dict[str, Any] | None:
     """One step in a fresh interpreter; None when it did not finish within ``budget`` seconds."""
     try:
         out = subprocess.run(
-            [sys.executable, "-c", STEP, str(workers), str(partition), *map(str, paths)],
+            [sys.executable, "-c", STEP, str(workers), str(partition), engine, *map(str, paths)],
             capture_output=True,
             text=True,
             timeout=budget,
@@ -125,6 +127,9 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--steps", default="one,dask-2,dask-1")
     parser.add_argument("--budget", type=float, default=2300, help="seconds for all steps (a step past it is cut)")
+    parser.add_argument(
+        "--engine", choices=("columnar", "row"), default="columnar", help="records engine of every step (the same)"
+    )
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="sedata-dask-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,7 +138,8 @@ def main() -> None:
         paths = generate(folder, args.count)
         size = sum(p.stat().st_size for p in paths)
         print(f"{args.count} + {args.count // 2} records, {size / 1e6:.0f} MB, ready in "
-              f"{time.perf_counter() - start:.0f} s; {os.cpu_count()} cores", flush=True)  # fmt: skip
+              f"{time.perf_counter() - start:.0f} s; {os.cpu_count()} cores; "
+              f"engine {args.engine}", flush=True)  # fmt: skip
         if args.generate_only:
             return
         partition = int(args.partition_mb * (1 << 20))
@@ -146,7 +152,7 @@ def main() -> None:
             name, workers = STEPS[step]
             load = os.getloadavg()[0]
             left = end - time.monotonic()
-            r = run(workers, partition, paths, left) if left > 60 else None
+            r = run(workers, partition, args.engine, paths, left) if left > 60 else None
             if r is None:
                 print(f"| {name} | not finished in the {args.budget:.0f} s budget (load {load:.1f}) |", flush=True)
                 continue
