@@ -191,7 +191,7 @@ class Summary(Report):
     def by_layer(self) -> dict[str, int]:
         return dict(_by(self._counts(), 2))
 
-    def to_data(self) -> dict[str, Any]:
-        data = Report.to_data(self)
+    def to_data(self, findings: bool = True) -> dict[str, Any]:
+        data = Report.to_data(self, findings)
         data["summary"]["findings"] = sum(self._counts().values())
         return data

@@ -14,7 +14,7 @@ import os
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast, overload
 
@@ -184,7 +184,7 @@ def _decode(line: bytes) -> Finding:
     return Finding.from_data(data)
 
 
-class FindingStore(Sequence["Finding"]):
+class FindingStore(MutableSequence["Finding"]):
     """The findings of one file in order: the first ``keep`` as objects, the rest in a temporary file.
 
     A list as far as its readers go (iteration, ``len``, indexing, ``append``/``extend``, item assignment),
@@ -269,7 +269,19 @@ class FindingStore(Sequence["Finding"]):
             return self._head[i]
         return self._patched.get(i) or self._read(i - len(self._head))
 
-    def __setitem__(self, index: int, finding: Finding) -> None:
+    @overload
+    def __setitem__(self, index: int, finding: Finding) -> None: ...
+
+    @overload
+    def __setitem__(self, index: slice, finding: Iterable[Finding]) -> None: ...
+
+    def __setitem__(self, index: int | slice, finding: Finding | Iterable[Finding]) -> None:
+        if isinstance(index, slice):  # rare (``findings[:] = …``): rebuilt, in memory
+            items = list(self)
+            items[index] = list(cast("Iterable[Finding]", finding))
+            self.replace_all(items)
+            return
+        assert isinstance(finding, Finding)
         i = self._position(index)
         old = self[i]
         if i < len(self._head):
@@ -280,6 +292,21 @@ class FindingStore(Sequence["Finding"]):
         self._counts[finding.rule, finding.severity] += 1
         if old.layer != finding.layer:  # layers are counted in order of first appearance: count them again
             self._layers = Counter(f.layer for f in self)
+
+    def __delitem__(self, index: int | slice) -> None:
+        # Rare (a caller dropping findings): the store is rebuilt without them, in memory.
+        items = list(self)
+        del items[index]
+        self.replace_all(items)
+
+    def insert(self, index: int, finding: Finding) -> None:
+        """Insert a finding before ``index`` (rare: the store is rebuilt; ``append`` is the cheap way)."""
+        if index >= len(self):
+            self.append(finding)
+            return
+        items = list(self)
+        items.insert(index, finding)
+        self.replace_all(items)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):

@@ -278,3 +278,28 @@ def test_a_store_adds_to_a_list_as_a_list_does() -> None:
     store = FindingStore(items[:4], keep=1)
     assert store + items[4:] == items and items[4:] + store == items[4:] + items[:4]
     store.close()
+
+
+@given(FINDINGS, st.integers(0, 5), st.data())
+@settings(max_examples=60, deadline=None)
+def test_the_store_is_a_mutable_sequence_as_a_list_is(items: list[Finding], keep: int, data: st.DataObject) -> None:
+    # Callers of a report's findings (the conformance suite's fault injection, users of the API) pop, delete,
+    # insert and assign slices as on the list the findings used to be: the same result, spilled or not.
+    store, model = FindingStore(items, keep=keep), list(items)
+    try:
+        if model:
+            at = data.draw(st.integers(-len(model), len(model) - 1))
+            assert store.pop(at) == model.pop(at)
+        lo, hi = data.draw(st.integers(0, len(model))), data.draw(st.integers(0, len(model)))
+        del store[lo:hi]
+        del model[lo:hi]
+        new = finding(99, "SE-BIZ-004", "warning", "business")
+        at = data.draw(st.integers(0, len(model)))
+        store.insert(at, new)
+        model.insert(at, new)
+        store[:] = [dataclasses.replace(f, line=1) for f in store]
+        model[:] = [dataclasses.replace(f, line=1) for f in model]
+        assert list(store) == model and len(store) == len(model)
+        assert store.by_rule() == dict(sorted(Counter(f.rule for f in model).items()))
+    finally:
+        store.close()
