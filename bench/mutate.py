@@ -78,7 +78,12 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/validate/test_business.py",
         "tests/validate/test_rules.py",
     ),
-    "sedata/validate/layers/codes.py": ("tests/validate",),
+    "sedata/validate/layers/codes.py": (
+        "tests/validate/test_codes_mutants.py",
+        "tests/validate/test_rules.py",
+        "tests/validate/test_personal_data.py",
+        "tests/validate/test_injected_defects.py",
+    ),
     "sedata/validate/layers/schema.py": ("tests/validate",),
     "sedata/validate/layers/envelope.py": (
         "tests/validate/test_envelope_mutants.py",

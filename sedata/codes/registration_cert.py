@@ -376,8 +376,11 @@ def generate(
     year: int,
     *,
     width: int = DEFAULT_SERIAL_WIDTH,
+    today: dt.date | None = None,
 ) -> str:
-    """Build a certificate number (e.g. ``梯``, ``3110``, ``闽``, ``E``, 3622, 2016, width=4 → ``梯11闽E3622(16)``)."""
+    """Build a certificate number (e.g. ``梯``, ``3110``, ``闽``, ``E``, 3622, 2016, width=4 → ``梯11闽E3622(16)``).
+
+    ``today`` (default: the current date) is the day its two-digit year is read back against."""
     low, high = serial_widths()
     if width < low or (high is not None and width > high):
         raise InvalidComponent(
@@ -399,4 +402,4 @@ def generate(
         )
     variety = variety.strip().upper()
     number = f"{category}{variety[VARIETY_DIGITS]}{province}{city.strip().upper()}{serial:0{width}d}({year % 100:02d})"
-    return validate(number, variety=variety)
+    return validate(number, variety=variety, today=today)

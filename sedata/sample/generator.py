@@ -240,7 +240,9 @@ class Sampler:
         self._code_seq[series] = counter = self._code_seq.get(series, 0) + 1
         sequence = (slot // _MAKER_NUMBERS) % 99 * _SEQUENCE_BLOCK + counter
         record: dict[str, Any] = {
-            "equipmentCode": equipment_code.generate(variety, maker_code=maker, year=made.year, sequence=sequence),
+            "equipmentCode": equipment_code.generate(
+                variety, maker_code=maker, year=made.year, sequence=sequence, on=self.today
+            ),
             "equipmentKind": kind,
             "equipmentCategory": category,
             "equipmentVariety": variety,
@@ -266,7 +268,7 @@ class Sampler:
             serial = (self.seed % 19) * _CERT_BLOCK + counter
             category_char = self._category_char(kind)
             record["registrationCertNo"] = registration_cert.generate(
-                category_char, variety, city.province, city.letter, serial, registered.year
+                category_char, variety, city.province, city.letter, serial, registered.year, today=self.today
             )
         return record
 

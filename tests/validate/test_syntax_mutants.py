@@ -84,3 +84,55 @@ def test_an_unknown_version_finding_lists_the_known_ones_and_for_xml_the_namespa
     xml.write_text(xml.read_text("utf-8").replace("urn:sedata:spec:1", "urn:sedata:spec:9"), "utf-8")
     g = validate_file(xml).findings[0]
     assert (g.value, g.expected.zh if g.expected else None) == ("urn:sedata:spec:9", f"{known} (urn:sedata:spec:1)")
+
+
+def test_a_version_that_cannot_be_read_back_is_shown_as_a_question_mark(tmp_path: Path) -> None:
+    from sedata.exchange import UnknownSpecVersionError
+
+    exc = UnknownSpecVersionError("未知的规范版本", "unknown spec version", line=1)
+    f = finding(FileContext(SPEC, "gone.jsonl"), exc, tmp_path / "gone.jsonl")  # removed since it was read
+    assert (f.rule, f.value, f.pointer) == ("SE-SYN-007", "?", "/header/specVersion")
+
+
+def _xml_with_doctype(tmp_path: Path, doctype: str, root: str) -> Path:
+    path = tmp_path / "m.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sedataMessage {doctype}>\n{root}\n', "utf-8")
+    return path
+
+
+def test_a_namespace_from_an_outside_dtd_is_not_taken_as_the_declared_version(tmp_path: Path) -> None:
+    from sedata.validate.layers.syntax import declared_version
+
+    # Loaded, the DTD would give the root a fixed default namespace the file itself never declares.
+    dtd = tmp_path / "ns.dtd"
+    dtd.write_text('<!ATTLIST sedataMessage xmlns CDATA #FIXED "urn:sedata:spec:1">\n', "utf-8")
+    path = _xml_with_doctype(tmp_path, f'SYSTEM "{dtd.as_uri()}"', "<sedataMessage/>")
+    assert declared_version(path) == ""
+
+
+def test_an_external_entity_is_not_fetched_to_read_the_declared_version(tmp_path: Path) -> None:
+    from sedata.validate.layers.syntax import declared_version
+
+    # Fetched, this entity's text (not XML) would end the read in a syntax error and the version would be lost.
+    target = tmp_path / "secret.txt"
+    target.write_text("<<< not xml, and not the file's to reveal", "utf-8")
+    root = '<sedataMessage xmlns="urn:sedata:spec:9">&e;</sedataMessage>'
+    path = _xml_with_doctype(tmp_path, f'[<!ENTITY e SYSTEM "{target.as_uri()}">]', root)
+    assert declared_version(path) == "urn:sedata:spec:9"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        b'{"header":{"specVersion":"9.9.9"}} {"header":{"specVersion":"1.0.0"}}\n',  # two values on the header line
+        b'{"header":\n{"specVersion":"9.9.9"}}\n',  # a header broken over two lines
+    ],
+)
+def test_a_jsonl_header_line_is_read_whole_as_one_json_value(tmp_path: Path, first_line: bytes) -> None:
+    from sedata.validate.layers.syntax import declared_version
+
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(first_line)
+    assert declared_version(path) is None
+    path.write_bytes(b'\xef\xbb\xbf{"header":{"specVersion":"9.9.9"}}\n{"record":1}\n')
+    assert declared_version(path) == "9.9.9"
