@@ -285,8 +285,8 @@ def _check_out_dir(out_dir: Path, engine: Engine, receiver: Any, write_baseline:
     findings the workers write, which this command never holds)."""
     if engine is not Engine.dask:
         fail("--out-dir 须与 --engine dask 同用", "--out-dir needs --engine dask", EXIT_USAGE)
-    if out_dir.exists() and not out_dir.is_dir():
-        fail(f"{out_dir}：应为目录", f"{out_dir}: must be a folder", EXIT_USAGE)
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        fail(f"{out_dir}：应为目录（不是链接）", f"{out_dir}: must be a folder (not a link)", EXIT_USAGE)
     chosen, known = receiver
     if not chosen.empty or known is not None or write_baseline is not None:
         fail(

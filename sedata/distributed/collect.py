@@ -145,11 +145,30 @@ def _fields(report: FileReport) -> dict[str, Any]:
 
 
 def _clear(folder: Path) -> None:
-    """Make ``folder``; findings of an earlier run in it are replaced, never mixed with this run's."""
+    """Make ``folder``; findings of an earlier run in it are replaced, never mixed with this run's.
+
+    Raises :class:`sedata.io.errors.OutputError` when an entry of that name is a link or anything but a folder:
+    the workers would write through a link (as root, wherever it points), and removing a file is not ours to do.
+    """
+    from sedata.io.errors import OutputError
+
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(
+            "拒绝写入：发现目录是链接或不是目录",
+            "refused to write: the findings folder is a link or not a folder",
+            str(folder),
+        )
     folder.mkdir(parents=True, exist_ok=True)
     for name in (PARQUET, JSONL):
-        if (folder / name).is_dir():
-            shutil.rmtree(folder / name)
+        entry = folder / name
+        if entry.is_symlink() or (entry.exists() and not entry.is_dir()):
+            raise OutputError(
+                f"拒绝写入：{name} 是链接或不是目录，保持原样",
+                f"refused to write: {name} is a link or not a folder, and is left as it is",
+                str(entry),
+            )
+        if entry.is_dir():
+            shutil.rmtree(entry)
 
 
 def _write(client: Any, frame: Any, folder: Path, bar: bool = False) -> None:
