@@ -212,12 +212,11 @@ class Sampler:
         # Unique by construction: the serial fixes (birth date, sequence); the division only adds realism. Born
         # 27 to 51 years before the report date, adults of working age then, in a division that existed in every
         # such year (a county made later gives way to an older one nearby).
+        # The spec/conformance cases are built from samples of the default date: their people must stay as they are.
         n = self._next()
-        # Consecutive serials step the birth date by _BIRTH_STEP days, so a small sample spans the ages too.
-        sequence, day = n % 999, (n // 999 + _BIRTH_STEP * (n % 999)) % _BIRTH_DAYS
         first = dt.date(self.today.year - _OLDEST, 1, 1)
-        born = first + dt.timedelta(days=day)
-        return citizen_id.generate(_birth_division(county, first.year), born, sequence + 1, today=self.today)
+        born = first + dt.timedelta(days=(n // 999) % _BIRTH_DAYS)
+        return citizen_id.generate(_birth_division(county, first.year), born, n % 999 + 1, today=self.today)
 
     # --- entities ----------------------------------------------------------------------------
     def device(self, index: int) -> dict[str, Any]:
@@ -556,11 +555,9 @@ def _plus_years(day: dt.date, years: int) -> dt.date:
 
 
 # People are born from 1 January of the year _OLDEST years before the report date, over _BIRTH_DAYS days (about
-# 24.6 years): aged about 27 to 51 on that date. _BIRTH_STEP is prime to _BIRTH_DAYS, so that (birth date,
-# sequence) stays one-to-one with the serial.
+# 24.6 years): aged about 27 to 51 on that date (1975-1999 for the default date, 2026-11-01).
 _OLDEST = 51
 _BIRTH_DAYS = 9000
-_BIRTH_STEP = 3559
 
 
 @cache
