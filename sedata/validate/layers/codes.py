@@ -49,12 +49,19 @@ def check(
     """Run the field's identifier rules as of ``today`` (default: the local date): the Notes of the first that
     accepts ``value``, else every refusal."""
     assert field.domain is not None
-    return _check(field.domain.identifiers, value, today or dt.date.today())
+    return _check_on(field.domain.identifiers, value, today or dt.date.today())
+
+
+def _check(
+    kinds: tuple[str, ...], value: str, today: dt.date | None = None
+) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+    """:func:`check` by the kinds' names (tests compare the columnar expressions with it)."""
+    return _check_on(kinds, value, today or dt.date.today())
 
 
 # Unit codes, divisions and certificate numbers repeat across a file's records, and parsing is pure.
 @lru_cache(maxsize=1 << 16)
-def _check(
+def _check_on(
     kinds: tuple[str, ...], value: str, today: dt.date
 ) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
     refusals: list[tuple[str, InvalidCode]] = []
