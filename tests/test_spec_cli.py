@@ -243,7 +243,6 @@ def test_build_with_a_folder_that_is_not_a_spec(tmp_path: Path) -> None:
     assert "缺少 spec.yaml" in result.output
 
 
-
 def test_build_check_covers_the_models_of_released_versions(checkout: Path) -> None:
     spec = str(checkout / "spec")
     model = checkout / "sedata/elements/v1_0_0/inspection.py"

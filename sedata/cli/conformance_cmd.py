@@ -119,13 +119,20 @@ def report_cmd(
         typer.Option("--weight", help="权重 名称=数值，可重复 / Score weight name=number, repeatable."),
     ] = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="row：本进程；dask：在 Dask 集群上计数与合并 / row: this process; dask: "
-                          "validated and counted on a Dask cluster (--scheduler), same scorecard.")
+        str,
+        typer.Option(
+            "--engine",
+            help="row：本进程；dask：在 Dask 集群上计数与合并 / row: this process; dask: "
+            "validated and counted on a Dask cluster (--scheduler), same scorecard.",
+        ),
     ] = "row",
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
-                     "dask (default: a local cluster)."),
+        typer.Option(
+            "--scheduler",
+            help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
+            "dask (default: a local cluster).",
+        ),
     ] = None,
 ) -> None:
     """数据质量评分卡 / Data-quality scorecard per sender, division, entity and element: JSON and HTML."""

@@ -81,13 +81,20 @@ def reconcile(
         str, typer.Option("--fail-on", help="达到此级别即不通过 / lowest severity that fails: error, warning, info.")
     ] = "error",
     engine: Annotated[
-        str, typer.Option("--engine", help="row：本进程；dask：在 Dask 集群上按设备连接 / row: this process; dask: "
-                          "a join on the device on a Dask cluster (--scheduler), same report.")
+        str,
+        typer.Option(
+            "--engine",
+            help="row：本进程；dask：在 Dask 集群上按设备连接 / row: this process; dask: "
+            "a join on the device on a Dask cluster (--scheduler), same report.",
+        ),
     ] = "row",
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
-                     "dask (default: a local cluster)."),
+        typer.Option(
+            "--scheduler",
+            help="Dask 调度器地址（默认在本机启动集群）/ Dask scheduler address for --engine "
+            "dask (default: a local cluster).",
+        ),
     ] = None,
 ) -> None:
     """核对登记与检验数据 / Reconcile registration data with inspection data.

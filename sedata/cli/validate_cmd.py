@@ -58,7 +58,8 @@ def validate(
         typer.Option(
             "--today",
             formats=["%Y-%m-%d"],
-            help="业务规则所用的当前日期（默认今天）/ the date business rules take as today (default: today).",
+            help="业务规则与标识符规则所用的当前日期（默认今天）/ the date business and identifier rules take as today "
+            "(default: today).",
         ),
     ] = None,
     jobs: Annotated[

@@ -183,10 +183,11 @@ def sex(s: str) -> str:
     return "男" if int(validate(s)[16]) % 2 else "女"
 
 
-def generate(division: str, born: dt.date, sequence: int) -> str:
-    """A valid 18-digit number from its parts (the check digit is computed)."""
+def generate(division: str, born: dt.date, sequence: int, *, today: dt.date | None = None) -> str:
+    """A valid 18-digit number from its parts (the check digit is computed); ``today`` (default: the current date)
+    bounds the birth date, as in :func:`validate`."""
     body = f"{admin_division.compact(division)}{born:%Y%m%d}{sequence:03d}"
-    return validate(body + calc_check_digit(body), legacy=False)
+    return validate(body + calc_check_digit(body), legacy=False, today=today)
 
 
 def parse(s: str, *, today: dt.date | None = None) -> Parsed:

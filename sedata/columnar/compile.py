@@ -41,6 +41,8 @@ class FieldScreen:
     """Values are also judged one distinct value at a time (the model's field type, the identifier rules)."""
     adapter: TypeAdapter[Any] | None
     verdicts: dict[Any, bool] = field(default_factory=dict)
+    today: dt.date | None = None
+    """The run's date the identifier rules judge against (as the codes layer does)."""
 
     def clean(self, value: Any) -> bool:
         """The exact verdict on one non-null value: the model's field type, then the identifier rules."""
@@ -54,7 +56,7 @@ class FieldScreen:
                     found = False
             d = self.shape.domain
             if found and d is not None and d.identifiers and isinstance(value, str):
-                notes, refusals = codes.check(self.shape, value)
+                notes, refusals = codes.check(self.shape, value, self.today)
                 found = not notes and not refusals
             if len(self.verdicts) >= _CACHE_LIMIT:
                 self.verdicts.clear()
@@ -69,6 +71,7 @@ class ListScreen:
     shape: FieldShape
     adapter: TypeAdapter[Any]
     verdicts: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+    today: dt.date | None = None
 
     def clean(self, value: Any) -> bool:
         """The model's verdict on the whole list (cardinality, items), then the identifier rules on each item."""
@@ -84,7 +87,7 @@ class ListScreen:
                 found = False
             d = self.shape.domain
             if found and d is not None and d.identifiers:
-                found = all(codes.check(self.shape, v) == ((), ()) for v in value)
+                found = all(codes.check(self.shape, v, self.today) == ((), ()) for v in value)
             if len(self.verdicts) >= _CACHE_LIMIT:
                 self.verdicts.clear()
             self.verdicts[key] = found
@@ -126,7 +129,7 @@ def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape, today: dt.date
         vector.append(v.is_null())
     slow = False
     if d.identifiers:
-        # The codes layer parses with today's catalogue and date (its own default): so does the screen.
+        # The codes layer parses with the catalogue in force on the run's date, and that date: so does the screen.
         clean = field_clean(d.identifiers, v, today)
         if clean is None:
             slow = True  # a kind without expressions: judged once per distinct value
@@ -161,7 +164,7 @@ def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape, today: dt.date
     adapter = None
     if slow and not (d.data_type == "string" and d.codes is None and _all_vectorised(d)):
         adapter = _adapter(entity.id, f.key)
-    return FieldScreen(f, integer, vector, slow, adapter)
+    return FieldScreen(f, integer, vector, slow, adapter, today=today)
 
 
 def _all_vectorised(d: Any) -> bool:
@@ -181,7 +184,7 @@ def _build(spec: Spec, today: dt.date) -> dict[str, EntityScreen]:
         scalar = [f for f in entity.fields.values() if f.domain is not None and f.entity is None and not f.repeated]
         loose = frozenset(f.name for f in entity.fields.values() if f.entity is not None)
         lists = [
-            ListScreen(f, _adapter(entity.id, f.key))
+            ListScreen(f, _adapter(entity.id, f.key), today=today)
             for f in entity.fields.values()
             if f.repeated and f.entity is None and f.domain is not None
         ]

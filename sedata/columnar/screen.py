@@ -72,7 +72,7 @@ class Plan:
     ) -> Plan:
         """The plan of a message with these envelope rules; with ``today`` (the run's date for business rules) a
         row that could carry a business finding is flagged too, so an unflagged row needs no business check."""
-        screens = entity_screens(spec)
+        screens = entity_screens(spec, today)  # identifiers too are read as of the run's date
         confirm_all = masked or spec is not current()
         biz = None
         if today is not None and not confirm_all:

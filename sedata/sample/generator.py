@@ -11,7 +11,8 @@ its registration record (a UseRegistration where the kind's certificate category
 StatusChange that put it into use), so reconciling two samples of one seed finds only what was injected
 (``inconsistent_rate``). Business keys (codes, report and certificate numbers) come from blocks reserved per seed,
 so samples of different seeds share none (seeds 0-18; further seeds reuse blocks far apart). Dates are relative
-to ``today``, the report date: most events fall within the last 30 days, as a timely sender's would.
+to ``today``, the report date: most events fall within the last 30 days, as a timely sender's would, and people
+are adults of working age on it.
 """
 
 from __future__ import annotations
@@ -209,10 +210,13 @@ class Sampler:
 
     def _person_id(self, county: str) -> str:
         # Unique by construction: the serial fixes (birth date, sequence); the division only adds realism. Born
-        # 1975-1999 in a division that existed then (a county made later gives way to an older one nearby).
+        # 27 to 51 years before the report date, adults of working age then, in a division that existed in every
+        # such year (a county made later gives way to an older one nearby).
+        # The spec/conformance cases are built from samples of the default date: their people must stay as they are.
         n = self._next()
-        born = _BORN_FROM + dt.timedelta(days=(n // 999) % 9000)
-        return citizen_id.generate(_birth_division(county), born, n % 999 + 1)
+        first = dt.date(self.today.year - _OLDEST, 1, 1)
+        born = first + dt.timedelta(days=(n // 999) % _BIRTH_DAYS)
+        return citizen_id.generate(_birth_division(county, first.year), born, n % 999 + 1, today=self.today)
 
     # --- entities ----------------------------------------------------------------------------
     def device(self, index: int) -> dict[str, Any]:
@@ -550,26 +554,29 @@ def _plus_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-_BORN_FROM = dt.date(1975, 1, 1)
-_BORN_UNTIL = _BORN_FROM + dt.timedelta(days=9000)
+# People are born from 1 January of the year _OLDEST years before the report date, over _BIRTH_DAYS days (about
+# 24.6 years): aged about 27 to 51 on that date (1975-1999 for the default date, 2026-11-01).
+_OLDEST = 51
+_BIRTH_DAYS = 9000
 
 
 @cache
-def _birth_division(county: str) -> str:
-    """``county`` if it was in force in every birth year of the sample's people (1975-1999), else the nearest code
-    that was (same prefecture, else same province)."""
+def _birth_division(county: str, first_year: int) -> str:
+    """``county`` if it was in force in every birth year of the sample's people (from ``first_year``), else the
+    nearest code that was (same prefecture, else same province)."""
+    last_year = (dt.date(first_year, 1, 1) + dt.timedelta(days=_BIRTH_DAYS)).year
 
     def old_enough(code: str) -> bool:
         found = admin_division.periods(code)
-        return all(any(v.covers(year) for v in found) for year in range(_BORN_FROM.year, _BORN_UNTIL.year + 1))
+        return all(any(v.covers(year) for v in found) for year in range(first_year, last_year + 1))
 
     if old_enough(county):
         return county
     for prefix in (county[:4], county[:2]):
-        for code in admin_division.codes(_BORN_FROM.year):
+        for code in admin_division.codes(first_year):
             if code.startswith(prefix) and code[4:] != "00" and old_enough(code):
                 return code
-    raise ValueError(f"no division of {county[:2]} in force in {_BORN_FROM.year}")  # pragma: no cover
+    raise ValueError(f"no division of {county[:2]} in force in {first_year}")  # pragma: no cover
 
 
 @cache

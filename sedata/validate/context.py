@@ -8,6 +8,7 @@ that make every rule fire also prove that every template can be rendered.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +113,8 @@ class FileContext:
     spec: Spec
     file: str
     _rules: dict[str, tuple[Rule, str]] = field(default_factory=dict, repr=False)
+    today: dt.date | None = None
+    """The run's date (``--today``) that identifier rules compare with; None: the local date."""
 
     def __post_init__(self) -> None:
         self.shapes: dict[str, EntityShape] = shapes(self.spec)

@@ -98,7 +98,7 @@ class FileRun:
         self.path = path
         self.spec = spec
         self.report = FileReport(str(path), fail_on=fail_on)
-        self.ctx = FileContext(spec, str(path))
+        self.ctx = FileContext(spec, str(path), today=today)
         self.sink = _Sink(self.report.findings, max_errors)
         self.today = today
         self.reader: MessageReader | None = None
@@ -145,7 +145,7 @@ class FileRun:
 
         other = spec_for(declared)
         if other is not None:
-            self.spec, self.ctx = other, FileContext(other, str(self.path))
+            self.spec, self.ctx = other, FileContext(other, str(self.path), today=self.today)
 
     def header_findings(self) -> None:
         """The code findings of the header (made once per file, not per chunk)."""
@@ -205,7 +205,8 @@ def validate_file(
 ) -> FileReport:
     """Validate one message file through every implemented layer and return its report.
 
-    ``today`` is the date business rules compare with (dates must not be in the future); default: the local date.
+    ``today`` is the date business and identifier rules compare with (dates, birth dates and years of manufacture
+    must not be in the future); default: the local date.
     With a ``ledger``, the package is checked against its channel's history, and recorded if it was read whole.
     ``observer`` is fed every record (the run's cross-record index, see :func:`sedata.validate.run.validate_files`).
     ``records`` checks the records of the opened file instead of :meth:`FileRun.run` (the columnar engine).

@@ -1,9 +1,10 @@
-"""The pre-commit hooks, run as a user tries them: ``pre-commit try-repo`` in a fresh clone of this repository.
+"""The pre-commit hooks, run as a user runs them: a project whose ``.pre-commit-config.yaml`` names a fresh clone of
+this repository at its commit, and ``pre-commit run``.
 
-try-repo installs the hook's environment afresh on every call (pip, from its cache where it can), about half a
-minute each, so only the validate hook is run, once passing and once failing; the manifest's shape (both hooks)
-is checked against pre-commit's own schema in test_ci_files.py. Skipped when pre-commit or git is missing
-(``pip install -e '.[test]'`` has pre-commit).
+pre-commit installs the hook's environment once for that repository and commit (pip, about half a minute) and
+reuses it, as in a user's project; ``try-repo`` would install it afresh on every call. Only the validate hook is
+run, once passing and once failing; the manifest's shape (both hooks) is checked against pre-commit's own schema
+in test_ci_files.py. Skipped when pre-commit or git is missing (``pip install -e '.[test]'`` has pre-commit).
 """
 
 from __future__ import annotations
@@ -42,23 +43,38 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def try_repo(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def project(clone: Path) -> Path:
+    """A user's project: a git repository whose pre-commit configuration names the clone at its commit."""
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=clone, check=True, capture_output=True, text=True, timeout=60
+    ).stdout.strip()
+    repo = clone.parent / "project"
+    repo.mkdir()
+    _git("init", "--quiet", cwd=repo)
+    config = f"repos:\n  - repo: {clone}\n    rev: {rev}\n    hooks:\n      - id: sedata-validate\n"
+    (repo / ".pre-commit-config.yaml").write_text(config, "utf-8")
+    shutil.copytree(clone / "examples" / "messages", repo / "messages")
+    return repo
+
+
+def run_hook(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home"), "PRE_COMMIT_COLOR": "never"}
-    command = [sys.executable, "-m", "pre_commit", "try-repo", ".", hook, "--files", *files]
+    command = [sys.executable, "-m", "pre_commit", "run", hook, "--files", *files]
     return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_validate_hook_passes_the_example_messages(clone: Path) -> None:
-    examples = sorted(p.relative_to(clone).as_posix() for p in (clone / "examples" / "messages").iterdir())
+def test_validate_hook_passes_the_example_messages(project: Path) -> None:
+    examples = sorted(p.relative_to(project).as_posix() for p in (project / "messages").iterdir())
     assert len(examples) == 15
-    run = try_repo(clone, "sedata-validate", *examples)
+    run = run_hook(project, "sedata-validate", *examples)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "Passed" in run.stdout
 
 
-def test_validate_hook_fails_an_invalid_file(clone: Path) -> None:
-    bad = clone / "upload.json"
+def test_validate_hook_fails_an_invalid_file(clone: Path, project: Path) -> None:
+    bad = project / "upload.json"
     bad.write_bytes((clone / "spec" / "conformance" / "cases" / "SE-COD-001-fires-json.json").read_bytes())
-    run = try_repo(clone, "sedata-validate", "upload.json")
+    run = run_hook(project, "sedata-validate", "upload.json")
     assert run.returncode == 1, run.stdout[-3000:]
     assert "Failed" in run.stdout and "SE-COD-001" in run.stdout

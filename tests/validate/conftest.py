@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 
 from sedata import exchange as X
+from sedata.conformance import Result
+from sedata.conformance import run as run_suite
 from sedata.sample.generator import Defect, sample_records
 from sedata.spec import current
 from sedata.validate.shapes import shapes
 
 SPEC = current()
+CONFORMANCE_SUITE = Path(__file__).resolve().parents[2] / "spec" / "conformance"
 HEADER_FIELDS = shapes(SPEC)["MessageHeader"]
 MESSAGE_TYPES = sorted(SPEC.messages)
 FORMATS = list(X.FORMATS)
@@ -106,3 +109,10 @@ def doubtful(tmp: Path) -> Path:
     target = tmp / "doubtful.jsonl"
     shutil.copyfile(DOUBTFUL_EXAMPLE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def suite_through_both_engines() -> Result:
+    """The whole conformance suite run once through both engines (each must meet every case, and they must agree):
+    the tests that judge that run share it, as it costs about half a minute of CPU."""
+    return run_suite(CONFORMANCE_SUITE)

@@ -8,13 +8,14 @@ schema layer are skipped, so one defect gives one finding.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
-from types import ModuleType
 from typing import Any
 
-from sedata.codes import InvalidChecksum, InvalidCode, InvalidComponent, Note
+from sedata.codes import InvalidChecksum, InvalidCode, InvalidComponent, Note, Parsed
 from sedata.exchange.records import spec_memo
 from sedata.privacy.shapes import leaks, masked_ok
 from sedata.spec import Spec
@@ -27,24 +28,46 @@ from sedata.validate.shapes import DataPath, EntityShape, FieldShape, pointer, s
 _SPECIFIC = (InvalidChecksum, InvalidComponent)
 
 
+# The keyword by which an identifier module's ``parse`` takes the date it judges against (a birth date
+# not after it, a year of manufacture at most one year ahead, the catalogue in force on it).
+_DATE_KEYWORDS = ("today", "on")
+
+
 @cache
-def _module(kind: str) -> ModuleType:
-    return importlib.import_module(f"sedata.codes.{kind}")
+def _parser(kind: str) -> Callable[[str, dt.date], Parsed]:
+    """The module's ``parse``, given the run's date under the keyword it takes one by (if it takes one)."""
+    parse = importlib.import_module(f"sedata.codes.{kind}").parse
+    keyword = next((k for k in _DATE_KEYWORDS if k in inspect.signature(parse).parameters), None)
+    if keyword is None:
+        return lambda value, _today: parse(value)
+    return lambda value, today: parse(value, **{keyword: today})
 
 
-def check(field: FieldShape, value: str) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
-    """Run the field's identifier rules: the Notes of the first that accepts ``value``, else every refusal."""
+def check(
+    field: FieldShape, value: str, today: dt.date | None = None
+) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+    """Run the field's identifier rules as of ``today`` (default: the local date): the Notes of the first that
+    accepts ``value``, else every refusal."""
     assert field.domain is not None
-    return _check(field.domain.identifiers, value)
+    return _check_on(field.domain.identifiers, value, today or dt.date.today())
+
+
+def _check(
+    kinds: tuple[str, ...], value: str, today: dt.date | None = None
+) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+    """:func:`check` by the kinds' names (tests compare the columnar expressions with it)."""
+    return _check_on(kinds, value, today or dt.date.today())
 
 
 # Unit codes, divisions and certificate numbers repeat across a file's records, and parsing is pure.
 @lru_cache(maxsize=1 << 16)
-def _check(kinds: tuple[str, ...], value: str) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
+def _check_on(
+    kinds: tuple[str, ...], value: str, today: dt.date
+) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
     refusals: list[tuple[str, InvalidCode]] = []
     for kind in kinds:
         try:
-            parsed = _module(kind).parse(value)
+            parsed = _parser(kind)(value, today)
         except InvalidCode as exc:
             refusals.append((kind, exc.with_traceback(None)))  # a cached traceback would keep frames alive
             continue
@@ -63,6 +86,7 @@ def findings(
     """The identifier findings for ``data`` (a record's data or the header), skipping paths in ``bad``."""
     out: list[Finding] = []
     masking = ctx.masking
+    today = ctx.today or dt.date.today()
     plans = _plans(ctx.spec)[1 if masking is not None else 0]
     for field, value, path in _values(plans, entity.id, data, ()):
         if bad and any(path[:k] in bad for k in range(1, len(path) + 1)):
@@ -78,7 +102,7 @@ def findings(
                 continue
         if field.domain is None or not field.domain.identifiers:
             continue  # a personal element without identifier rules, visited only for SE-COD-004
-        notes, refusals = check(field, value)
+        notes, refusals = check(field, value, today)
         if not notes and not refusals:
             continue
         at = pointer(*prefix, *path)
