@@ -48,6 +48,7 @@ def _hmac_pseudonym(kind: str, normalised: str, key: bytes) -> str:
         (b"38368884F335DB6BD4D1ECB1B391640D", 128),  # upper-case hex is hex as well
         (b"HA3IRBHTGXNWXVGR5SY3HELEBXGWUNBD", 160),  # 32 base32 characters × 5
         (b"LXEWQrcmsEQBYnyp+6wy9chT", 144),  # 24 base64 characters × 6
+        (b"oBElJjX1x3NWyJa6ae2et7o5tIAoRCLaqac6+9D554FIw0NtUDXz3MtuLjwVHA6c", 384),  # 64 × 6 (× log2 65 = 385)
         (b"k#8Lz!pQ2@wR5^mT9&vY", 130),  # 20 characters of other printable text × 6.5
         (b"k#8Lz~pQ2@wR5^mT9&vY", 130),  # "~" (0x7E) is still printable text
         (b"k#8Lz\x7fpQ2@wR5^mT9&vY", 160),  # DEL (0x7F) is not: the key is binary, 8 bits a byte
