@@ -46,6 +46,7 @@ def test_the_spec_patterns_split_into_their_alternatives() -> None:
     [
         ("a|b", ["a", "b"]),
         ("[|]a|b", ["[|]a", "b"]),  # | inside a class
+        ("[a|]x|y", ["[a|]x", "y"]),  # and not its first character
         (r"a\||b", [r"a\|", "b"]),  # an escaped |
         ("(c|d)e|f", ["(c|d)e", "f"]),
         ("((c|d)|e)|f", ["((c|d)|e)", "f"]),

@@ -54,6 +54,7 @@ def _hmac_pseudonym(kind: str, normalised: str, key: bytes) -> str:
         (b"k#8Lz\x7fpQ2@wR5^mT9&vY", 160),  # DEL (0x7F) is not: the key is binary, 8 bits a byte
         (b"\x1fk#8Lz!pQ2@wR5^mT9&v", 160),  # nor is a control character (0x1F)
         (hashlib.sha256(b"sedata-mask").digest()[:16], 128),  # 16 random bytes × 8
+        (hashlib.shake_256(b"sedata").digest(200), 1600),  # 200 random bytes × 8 (× log2 257 = 1601)
         (b"correct horse battery staple", 56),  # a phrase with spaces: 2 bits a character
     ],
 )
