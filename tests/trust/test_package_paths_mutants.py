@@ -1,6 +1,7 @@
 """Package signing details the full mutation run of sedata/trust/package.py (bench/mutate.py) showed untested:
-where the detached signature lives by default and the exact bytes a signature covers (docs/trust-model.md:
-the prefix line, then the document without ``signature`` as sorted, compact UTF-8 JSON).
+where the detached signature lives by default, the exact bytes a signature covers (docs/trust-model.md: the
+prefix line, then the document without ``signature`` as sorted, compact UTF-8 JSON), and what reading a
+package found when it stops early (no message, no header, an unknown digest, a record cut off).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sedata.trust import keys
-from sedata.trust.package import sig_path_for, sign_package, to_be_signed, verify_package
+from sedata.trust.package import observe, sig_path_for, sign_package, to_be_signed, verify_package
 
 
 def test_the_signature_lives_beside_the_package(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
@@ -27,3 +28,31 @@ def test_the_signed_bytes_are_the_prefix_and_sorted_compact_utf8_json() -> None:
     doc = {"version": 1, "header": {"sender": "漳州", "a": [1, 2]}, "signature": "ignored", "format": "x"}
     expected = '{"format":"x","header":{"a":[1,2],"sender":"漳州"},"version":1}'
     assert to_be_signed(doc) == b"sedata-signature/1\n" + expected.encode("utf-8")
+
+
+def test_observe_says_where_reading_stopped(package: Callable[[str], Path], tmp_path: Path) -> None:
+    path = package("jsonl")
+    whole = observe(path, "sha256")
+    assert (whole.format, whole.problem) == ("jsonl", None) and whole.count is not None and whole.digest
+    assert whole.header is not None and whole.header["messageType"] == "operator-certificate-upload"
+
+    unknown = observe(path, "no-such-digest")  # the header reads, the records are not digested
+    assert unknown.format == "jsonl" and unknown.header == whole.header
+    assert (unknown.count, unknown.digest) == (None, None) and "no-such-digest" in str(unknown.problem)
+
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("".join(lines[:-1]) + lines[-1][:10] + "\n", encoding="utf-8")  # the last record cut off
+    cut = observe(broken, "sha256")
+    assert cut.format == "jsonl" and cut.header == whole.header and cut.problem is not None
+    assert (cut.count, cut.digest) == (None, None)
+
+    headless = tmp_path / "headless.json"
+    headless.write_text("{}\n", encoding="utf-8")  # a JSON document, but no message: it cannot be opened
+    no_header = observe(headless, "sha256")
+    assert no_header.format == "json" and no_header.header is None and no_header.problem is not None
+
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\x01 not a message")
+    nothing = observe(garbage, "sha256")
+    assert (nothing.format, nothing.header, nothing.count) == ("unknown", None, None) and nothing.problem is not None
