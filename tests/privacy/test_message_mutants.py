@@ -208,7 +208,11 @@ def test_the_source_is_never_the_target_not_even_through_a_hard_link(tmp_path: P
     before = src.read_bytes()
     with pytest.raises(PrivacyError) as same:
         mask_message(src, link, "share")
-    assert same.value.code == "same-file" and "the original is never overwritten" in same.value.en
+    assert (same.value.code, same.value.zh, same.value.en) == (
+        "same-file",
+        "输出文件不能是输入文件本身（原文件不得被覆盖）",
+        "the output must not be the input file itself (the original is never overwritten)",
+    )
     assert src.read_bytes() == before
     missing = tmp_path / "missing.jsonl"
     with pytest.raises(PrivacyError) as also:

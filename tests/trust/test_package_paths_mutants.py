@@ -10,8 +10,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from sedata.trust import keys
-from sedata.trust.package import observe, sig_path_for, sign_package, to_be_signed, verify_package
+from sedata.trust import package as package_module
+from sedata.trust.errors import TrustError
+from sedata.trust.package import load_sig, observe, sig_path_for, sign_package, to_be_signed, verify_package
 
 
 def test_the_signature_lives_beside_the_package(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
@@ -56,3 +60,34 @@ def test_observe_says_where_reading_stopped(package: Callable[[str], Path], tmp_
     garbage.write_bytes(b"\x00\x01 not a message")
     nothing = observe(garbage, "sha256")
     assert (nothing.format, nothing.header, nothing.count) == ("unknown", None, None) and nothing.problem is not None
+
+
+def test_signature_files_that_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(TrustError) as missing:
+        load_sig(tmp_path / "none.sig")
+    assert (missing.value.code, missing.value.zh, missing.value.en) == (
+        "sig-missing",
+        "找不到签名文件",
+        "the signature file does not exist",
+    )
+    folder = tmp_path / "folder.sig"
+    folder.mkdir()
+    with pytest.raises(TrustError) as irregular:
+        load_sig(folder)
+    assert (irregular.value.code, irregular.value.en) == (
+        "file-access",
+        "cannot read the signature file: Is a directory",
+    )
+    listed = tmp_path / "list.sig"
+    listed.write_text("[]", encoding="utf-8")
+    with pytest.raises(TrustError) as top:
+        load_sig(listed)
+    assert (top.value.code, top.value.zh) == ("sig-malformed", "签名文件无效：顶层应为对象")
+
+    def unreadable(path: object, **_: object) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(package_module, "read_limited", unreadable)
+    with pytest.raises(TrustError) as denied:
+        load_sig(listed)
+    assert (denied.value.code, denied.value.en) == ("file-access", "cannot read the signature file: Permission denied")
