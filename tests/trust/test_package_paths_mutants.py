@@ -91,3 +91,16 @@ def test_signature_files_that_cannot_be_read(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(TrustError) as denied:
         load_sig(listed)
     assert (denied.value.code, denied.value.en) == ("file-access", "cannot read the signature file: Permission denied")
+
+
+def test_an_sm2_id_that_is_no_text_is_a_malformed_signature_file(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey
+) -> None:
+    path = package("json")
+    doc = sign_package(path, sm2_key)
+    doc["sm2Id"] = "\ud800"  # a lone surrogate: JSON can carry it escaped, UTF-8 cannot
+    sig = sig_path_for(path)
+    sig.write_text(json.dumps(doc), encoding="ascii")
+    with pytest.raises(TrustError) as bad:
+        load_sig(sig)
+    assert bad.value.code == "sig-malformed" and "cannot be encoded" in bad.value.en
