@@ -129,6 +129,13 @@ def test_an_unknown_profile_names_the_known_ones() -> None:
     assert unknown.value.code == "unknown-profile"
     assert "(one of: share, publish, pseudonymise)" in unknown.value.en
     assert profile_of("publish").id == "publish"
+    with pytest.raises(PrivacyError) as keyless:
+        mask_value("name", "林志强", "pseudonymise")
+    assert (keyless.value.code, keyless.value.zh, keyless.value.en) == (
+        "key-required",
+        "假名化需要密钥",
+        "pseudonymisation needs a key",
+    )
     with pytest.raises(PrivacyError) as kind:
         mask_value("email", "a@b.cn", "share")
     assert (kind.value.code, kind.value.en) == ("unknown-kind", "unknown kind of personal data 'email'")

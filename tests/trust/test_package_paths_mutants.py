@@ -1,21 +1,34 @@
 """Package signing details the full mutation run of sedata/trust/package.py (bench/mutate.py) showed untested:
 where the detached signature lives by default, the exact bytes a signature covers (docs/trust-model.md: the
-prefix line, then the document without ``signature`` as sorted, compact UTF-8 JSON), and what reading a
-package found when it stops early (no message, no header, an unknown digest, a record cut off).
+prefix line, then the document without ``signature`` as sorted, compact UTF-8 JSON), what reading a package
+found when it stops early (no message, no header, an unknown digest, a record cut off), signature files that
+cannot be read or decoded, what signing writes (whole seconds, the SM2 signer ID) and refuses, and the texts
+of checks that pass or are not made.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from sedata.exchange import FileAccessError
 from sedata.trust import keys
 from sedata.trust import package as package_module
 from sedata.trust.errors import TrustError
-from sedata.trust.package import load_sig, observe, sig_path_for, sign_package, to_be_signed, verify_package
+from sedata.trust.package import (
+    _sender_check,
+    certificate_checks,
+    load_sig,
+    observe,
+    sig_path_for,
+    sign_package,
+    to_be_signed,
+    verify_package,
+)
 
 
 def test_the_signature_lives_beside_the_package(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
@@ -104,3 +117,58 @@ def test_an_sm2_id_that_is_no_text_is_a_malformed_signature_file(
     with pytest.raises(TrustError) as bad:
         load_sig(sig)
     assert bad.value.code == "sig-malformed" and "cannot be encoded" in bad.value.en
+
+
+def test_a_signature_that_is_no_base64_is_a_malformed_signature_file(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey
+) -> None:
+    path = package("json")
+    doc = sign_package(path, sm2_key)
+    doc["signature"] = doc["signature"][:-4] + "!!!!"  # lenient base64 would drop the stray characters
+    sig = sig_path_for(path)
+    sig.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(TrustError) as bad:
+        load_sig(sig)
+    assert bad.value.code == "sig-malformed" and bad.value.en.startswith("malformed signature file: signature or")
+
+
+def test_what_signing_writes(package: Callable[[str], Path], private_keys: dict[str, keys.PrivateKey]) -> None:
+    when = dt.datetime(2026, 12, 6, 10, 0, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    sm2 = sign_package(package("json"), private_keys[keys.SM2], now=when)
+    assert sm2["signedAt"] == "2026-12-06T10:00:00+08:00"  # whole seconds
+    assert sm2["sm2Id"] == "1234567812345678"  # GB/T 35276's default signer ID, written out
+    other = sign_package(package("xml"), private_keys[keys.ED25519], now=when)
+    assert "sm2Id" not in other and other["algorithm"] == keys.ED25519
+
+
+def test_a_package_that_cannot_be_read_is_not_signed(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = package("jsonl")
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]) + lines[-1][:10] + "\n", encoding="utf-8")
+    with pytest.raises(TrustError) as unreadable:
+        sign_package(path, sm2_key)
+    assert unreadable.value.code == "package-unreadable"
+    assert unreadable.value.en.startswith("the package cannot be signed: ") and not sig_path_for(path).exists()
+
+    def locked(*_: object, **__: object) -> None:
+        raise FileAccessError("无法读取", "cannot read it")
+
+    monkeypatch.setattr(package_module, "open_message", locked)
+    with pytest.raises(TrustError) as access:
+        sign_package(package("json"), sm2_key)
+    assert (access.value.code, access.value.en) == ("file-access", "the package cannot be signed: cannot read it")
+
+
+def test_the_passing_signing_time_and_a_certificate_naming_no_unit_say_so() -> None:
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cert = keys.Certificate("CN=k", t0, t0 + dt.timedelta(days=30), key_usage=frozenset({"digitalSignature"}))
+    (*_, signed) = certificate_checks(cert, (t0 + dt.timedelta(hours=1)).isoformat(), t0 + dt.timedelta(days=1))
+    assert (signed.name, signed.status, signed.en) == ("signedAt", "ok", "signed within the certificate's validity")
+    sender = _sender_check(cert, {"sender": "11350000003624150X"})
+    assert (sender.status, sender.code) == ("not-checked", None)
+    assert sender.zh.startswith("证书未载明统一社会信用代码") and sender.zh.endswith("（signers.yaml）")
+    assert sender.en.startswith("the certificate names no unified social credit code") and sender.en.endswith(
+        "(signers.yaml) to say whom it may sign for"
+    )
