@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,6 +94,11 @@ def test_signature_files_that_cannot_be_read(tmp_path: Path, monkeypatch: pytest
         "file-access",
         "cannot read the signature file: Is a directory",
     )
+    fifo = tmp_path / "fifo.sig"
+    os.mkfifo(fifo)
+    with pytest.raises(TrustError) as pipe:
+        load_sig(fifo)
+    assert (pipe.value.code, pipe.value.en) == ("file-access", "the signature file is not a regular file")
     listed = tmp_path / "list.sig"
     listed.write_text("[]", encoding="utf-8")
     with pytest.raises(TrustError) as top:
@@ -172,3 +180,27 @@ def test_the_passing_signing_time_and_a_certificate_naming_no_unit_say_so() -> N
     assert sender.en.startswith("the certificate names no unified social credit code") and sender.en.endswith(
         "(signers.yaml) to say whom it may sign for"
     )
+
+
+def test_the_signature_is_written_beside_its_target_or_not_at_all(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = package("json")
+    with pytest.raises(TrustError) as nowhere:
+        sign_package(path, sm2_key, tmp_path / "missing" / "x.sig")
+    assert nowhere.value.code == "file-access" and nowhere.value.en.startswith("cannot write the signature file")
+    made: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    monkeypatch.chdir(tmp_path)
+    target = path.parent / "elsewhere" / "x.sig"
+    target.parent.mkdir()
+    sign_package(path, sm2_key, target)
+    # Written in the target's folder and renamed over it (atomic on one file system), never in the working folder.
+    assert [Path(m).parent for m in made] == [target.parent] and target.exists() and not Path(made[0]).exists()
