@@ -204,3 +204,19 @@ def test_the_signature_is_written_beside_its_target_or_not_at_all(
     sign_package(path, sm2_key, target)
     # Written in the target's folder and renamed over it (atomic on one file system), never in the working folder.
     assert [Path(m).parent for m in made] == [target.parent] and target.exists() and not Path(made[0]).exists()
+
+
+def test_exit_codes_tell_unusable_input_from_failed_checks(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey
+) -> None:
+    path = package("json")
+    unsigned = verify_package(path, sm2_key.public_key())
+    assert (unsigned.error is not None and unsigned.error.code, unsigned.ok, unsigned.exit_code) == (
+        "sig-missing",
+        False,
+        2,
+    )
+    sign_package(path, sm2_key)
+    assert verify_package(path, sm2_key.public_key()).exit_code == 0
+    other = keys.PrivateKey.generate(keys.SM2).public_key()
+    assert verify_package(path, other).exit_code == 1  # a wrong key: a failed check, not unusable input
