@@ -13,7 +13,7 @@ import hmac
 
 import pytest
 
-from sedata.privacy import PrivacyError, mask_value, pseudonym, redact
+from sedata.privacy import PrivacyError, is_pseudonym, mask_value, masked_ok, masked_shapes, pseudonym, redact
 from sedata.privacy.values import (
     _division_names,
     check_key,
@@ -230,3 +230,10 @@ def test_the_package_exports_what_it_lists() -> None:
     import sedata.privacy as privacy
 
     assert len(privacy.__all__) == 11 and all(callable(getattr(privacy, name)) for name in privacy.__all__)
+
+
+def test_shapes_of_a_spec_without_privacy_yaml() -> None:
+    assert masked_shapes(NO_PRIVACY) == {}
+    assert masked_ok("name", "share", "林*", NO_PRIVACY) is False
+    assert is_pseudonym(pseudonym("name", "林志强", KEY), NO_PRIVACY) is False
+    assert masked_ok("name", "share", "林志强") is False and masked_ok("name", "share", "林*") is True

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from sedata.exchange import FileAccessError
+from sedata.exchange import FileAccessError, convert
 from sedata.trust import keys
 from sedata.trust import package as package_module
 from sedata.trust.errors import TrustError
@@ -31,6 +31,7 @@ from sedata.trust.package import (
     sign_package,
     to_be_signed,
     verify_package,
+    verify_with,
 )
 
 
@@ -220,3 +221,47 @@ def test_exit_codes_tell_unusable_input_from_failed_checks(
     assert verify_package(path, sm2_key.public_key()).exit_code == 0
     other = keys.PrivateKey.generate(keys.SM2).public_key()
     assert verify_package(path, other).exit_code == 1  # a wrong key: a failed check, not unusable input
+
+
+def test_keys_named_by_the_signature_and_their_checks(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
+    path = package("json")
+    sign_package(path, sm2_key)
+    public = sm2_key.public_key()
+    assert verify_with(path, {public.key_id: public}).ok  # the .sig's keyId picks the trusted key
+    untrusted = verify_package(path, None)
+    assert [(c.name, c.status, c.code) for c in untrusted.checks[:2]] == [
+        ("key", "failed", "wrong-key"),
+        ("signature", "not-checked", None),
+    ]
+    assert (untrusted.checks[1].zh, untrusted.checks[1].en) == ("没有可用的公钥", "no key to check it with")
+    other = verify_package(path, keys.PrivateKey.generate(keys.SM2).public_key())
+    assert [(c.name, c.status, c.code) for c in other.checks[:2]] == [
+        ("key", "failed", "wrong-key"),
+        ("signature", "not-checked", None),
+    ]
+
+
+def test_an_unfit_certificate_says_why_in_both_languages() -> None:
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    unfit = keys.Certificate("CN=k", t0, t0 + dt.timedelta(days=30), key_usage=frozenset({"keyCertSign"}), ca=True)
+    (check, *_) = certificate_checks(unfit, t0.isoformat(), t0)
+    assert (check.name, check.code) == ("certificate", "certificate-unfit")
+    assert check.zh.startswith("证书不能用于签名：") and check.zh.count("；") == 1
+    assert check.en.startswith("the certificate may not sign: ") and check.en.count("; ") == 1
+
+
+def test_a_converted_package_is_checked_by_content(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
+    path = package("json")
+    sign_package(path, sm2_key)
+    converted = path.with_name("converted.xml")
+    convert(path, converted)
+    result = verify_package(converted, sm2_key.public_key(), sig_path_for(path))
+    assert [(c.name, c.status) for c in result.checks] == [
+        ("key", "ok"),
+        ("signature", "ok"),
+        ("bytes", "not-checked"),
+        ("read", "ok"),
+        ("header", "ok"),
+        ("count", "ok"),
+        ("digest", "ok"),
+    ]
