@@ -237,3 +237,15 @@ def test_shapes_of_a_spec_without_privacy_yaml() -> None:
     assert masked_ok("name", "share", "林*", NO_PRIVACY) is False
     assert is_pseudonym(pseudonym("name", "林志强", KEY), NO_PRIVACY) is False
     assert masked_ok("name", "share", "林志强") is False and masked_ok("name", "share", "林*") is True
+
+
+def test_no_shape_makes_a_valid_citizen_id_an_acceptable_masked_value() -> None:
+    assert SPEC.privacy is not None
+    share = SPEC.privacy.by_id["share"]
+    loose = {kind: how.model_copy(update={"shape": "[0-9X]{18}|[0-9]{15}"}) for kind, how in share.kinds.items()}
+    privacy = SPEC.privacy.model_copy(update={"profiles": [share.model_copy(update={"kinds": loose})]})
+    spec = dataclasses.replace(SPEC, privacy=privacy)
+    assert masked_ok("citizen-id", "share", ID, spec) is False  # fits the shape, but it is a valid ID
+    assert masked_ok("citizen-id", "share", "110105491231002", spec) is False  # a valid legacy number too
+    assert masked_ok("citizen-id", "share", "110105194912310021", spec) is True  # a wrong check: no ID
+    assert masked_ok("name", "share", ID, spec) is True  # the rule is the citizen ID kind's
