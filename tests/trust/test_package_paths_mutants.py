@@ -265,3 +265,15 @@ def test_a_converted_package_is_checked_by_content(package: Callable[[str], Path
         ("count", "ok"),
         ("digest", "ok"),
     ]
+
+
+def test_a_missing_package_is_unusable_input(tmp_path: Path, sm2_key: keys.PrivateKey) -> None:
+    missing = tmp_path / "gone.json"
+    result = verify_package(missing, sm2_key.public_key())
+    assert result.error is not None and result.checks == [] and result.exit_code == 2
+    assert (result.error.code, result.error.zh, result.error.en, result.error.file) == (
+        "file-access",
+        "找不到报文文件",
+        "the package file does not exist",
+        str(missing),
+    )
