@@ -277,3 +277,24 @@ def test_a_missing_package_is_unusable_input(tmp_path: Path, sm2_key: keys.Priva
         "the package file does not exist",
         str(missing),
     )
+
+
+def test_the_texts_of_passing_and_failing_checks(package: Callable[[str], Path], sm2_key: keys.PrivateKey) -> None:
+    path = package("json")
+    doc = sign_package(path, sm2_key)
+    result = verify_package(path, sm2_key.public_key())
+    read = result.check("read")
+    assert (read.status, read.zh, read.en) == ("ok", "报文可完整读取", "the package reads through")
+    doc["signedAt"] = "2020-01-01T00:00:00+08:00"  # signed content changed, the signature value kept
+    sig_path_for(path).write_text(json.dumps(doc), encoding="utf-8")
+    altered = verify_package(path, sm2_key.public_key()).check("signature")
+    assert (altered.name, altered.status, altered.code) == ("signature", "failed", "signature-invalid")
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    fit = keys.Certificate("CN=k", t0, t0 + dt.timedelta(days=30), key_usage=frozenset({"digitalSignature"}))
+    (check, *_) = certificate_checks(fit, t0.isoformat(), t0)
+    assert (check.name, check.status, check.zh, check.en) == (
+        "certificate",
+        "ok",
+        "证书可用于签名",
+        "the certificate may sign",
+    )
