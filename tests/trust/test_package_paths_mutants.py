@@ -239,6 +239,10 @@ def test_keys_named_by_the_signature_and_their_checks(package: Callable[[str], P
         ("key", "failed", "wrong-key"),
         ("signature", "not-checked", None),
     ]
+    assert (other.checks[1].zh, other.checks[1].en) == (
+        "密钥不符，未验证签名值",
+        "wrong key: the signature was not checked",
+    )
 
 
 def test_an_unfit_certificate_says_why_in_both_languages() -> None:
