@@ -8,6 +8,7 @@ of checks that pass or are not made.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -302,3 +303,15 @@ def test_the_texts_of_passing_and_failing_checks(package: Callable[[str], Path],
         "证书可用于签名",
         "the certificate may sign",
     )
+
+
+def test_the_sender_of_an_unreadable_package_is_judged_by_the_signed_header(
+    package: Callable[[str], Path], sm2_key: keys.PrivateKey
+) -> None:
+    path = package("json")
+    _public, cert = keys.load_public(keys.self_signed_certificate(sm2_key, "k", days=30))
+    sign_package(path, sm2_key)
+    path.write_bytes(b"\x00 no longer a message")
+    named = dataclasses.replace(cert, senders=("11350000003624150X",))  # the example package's sender
+    result = verify_package(path, sm2_key.public_key(), certificate=named)
+    assert result.check("header").status == "not-checked" and result.check("sender").status == "ok"
