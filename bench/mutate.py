@@ -67,6 +67,23 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_operator_item.py",
     ),
     "sedata/codes/kind.py": ("tests/codes/test_kind.py",),
+    "sedata/codes/_layout.py": (
+        "tests/codes/test_layout_mutants.py",
+        "tests/codes/test_equipment_code_mutants.py",
+        "tests/codes/test_registration_cert_mutants.py",
+        "tests/codes/test_legacy_registration_mutants.py",
+    ),
+    "sedata/codes/_base.py": ("tests/codes/test_base_tables_mutants.py", "tests/codes/test_conventions.py"),
+    "sedata/codes/_tables.py": (
+        "tests/codes/test_base_tables_mutants.py",
+        "tests/codes/test_equipment_code_mutants.py",
+    ),
+    "sedata/codes/__init__.py": ("tests/codes/test_base_tables_mutants.py",),
+    "sedata/codes/allocator.py": ("tests/codes/test_allocator.py",),
+    "sedata/privacy/values.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
+    "sedata/privacy/shapes.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
+    "sedata/privacy/__init__.py": ("tests/privacy/test_values_mutants.py",),
+    "sedata/privacy/message.py": ("tests/privacy/test_message_mutants.py", "tests/privacy/test_message.py"),
     "sedata/exchange/records.py": (
         "tests/exchange/test_records_mutants.py",
         "tests/exchange/test_canonical_bytes.py",
@@ -99,6 +116,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     # bug (a tag with a stray colon, ValueError from lxml's QName) that is not package.py's.
     "sedata/trust/package.py": (
         "tests/trust/test_package_mutants.py",
+        "tests/trust/test_package_paths_mutants.py",
         "tests/trust/test_package.py",
         "--deselect=tests/trust/test_package.py::test_any_one_byte_change_fails",
         "--deselect=tests/trust/test_package.py::test_any_one_byte_change_of_the_sig_fails_unless_only_its_layout_changed",
