@@ -19,9 +19,7 @@ import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from sedata.crossfile import FileNames, KeyIndex, Locations
 from sedata.exchange import Record
@@ -34,6 +32,9 @@ from sedata.validate.layers.business import duplicate_finding
 from sedata.validate.masking import show
 from sedata.validate.report import ElementRef, Finding, Severity, Text
 from sedata.validate.shapes import DataPath, record_pointer, shapes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
 _PLAIN = frozenset({str, type(None)})
@@ -219,6 +220,8 @@ class CrossRecord:
         The caller vouches that no two of ``keys`` are equal and that no record it observes separately in the
         same stretch of the file has one of them (the columnar screen groups a batch's keys for that).
         """
+        import numpy as np  # only where batches come (the columnar engine): see sedata.crossfile.index
+
         plan = self._plan.get(record_type)
         if plan is None:
             return []
@@ -255,6 +258,8 @@ class CrossRecord:
     ) -> None:
         """Clear ``ok`` for the records whose ``reference`` nothing resolves yet (or repeats); note in ``waits``
         the waiting entries the others add to, should they be indexed."""
+        import numpy as np
+
         steps = reference.steps
         at: list[int] = []
         values: list[str] = []
