@@ -104,7 +104,10 @@ class KeyIndex:
 
     def find(self, key: str) -> int:
         """The row of ``key``, or -1 when it was never added."""
-        return self._slots[self._slot(key.encode(_ENCODING, _ERRORS), _digest(key))] - 1
+        h = _digest(key)
+        if not self._slots[h & self._mask]:
+            return -1
+        return self._slots[self._slot(key.encode(_ENCODING, _ERRORS), h)] - 1
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.find(key) >= 0
@@ -113,15 +116,23 @@ class KeyIndex:
         """The row of ``key`` and whether this call added it."""
         data = key.encode(_ENCODING, _ERRORS)
         h = _digest(key)
-        i = self._slot(data, h)
-        found = self._slots[i]
-        if found:
-            return found - 1, False
+        slots = self._slots
+        i = h & self._mask
+        if slots[i]:  # the home slot is taken (else, as mostly, the key is new and goes there)
+            i = self._slot(data, h)
+            found = slots[i]
+            if found:
+                return found - 1, False
         row = len(self._digests)
         self._digests.append(h)
-        self._store(data)
-        self._slots[i] = row + 1
-        if row + 1 > len(self._slots) * _LOAD:
+        ends = self._ends
+        ends.append((ends[-1] if row else 0) + len(data))
+        buffer = self._buffer
+        buffer += data
+        if len(buffer) >= _BUFFER:
+            self._spill()
+        slots[i] = row + 1
+        if row + 1 > len(slots) * _LOAD:
             self._grow(row + 1)
         return row, True
 

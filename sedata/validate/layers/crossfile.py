@@ -306,7 +306,8 @@ class CrossRecord:
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
             key = f"{key}{_VERSION_SEPARATOR}{record.version}"
-        table, first = self._table(record.type)
+        found = self._keys.get(record.type)
+        table, first = found if found is not None else self._table(record.type)
         row, added = table.add(key)
         if added:
             first.append(file_id, record.index, record.line)
