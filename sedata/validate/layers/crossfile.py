@@ -2,7 +2,8 @@
 
 Every record is seen once, as its file streams (:meth:`CrossRecord.observe`, or a screened batch at once:
 :meth:`CrossRecord.observe_keys`); keys go into :class:`~sedata.crossfile.KeyIndex` tables of 64-bit digests
-(about 40 bytes a key with its first location, the key texts spilled to disk), so memory grows with the number
+(30–40 bytes a key with its first location, 20–28 more for a key other records reference, the key texts
+spilled to disk: ~55 bytes a record of an inspection upload), so memory grows with the number
 of distinct keys and no two records are compared pairwise. A key first seen in another file
 is reported at once (SE-XRF-001); a reference that no record seen so far resolves waits, one entry per distinct
 value, and is reported by :meth:`CrossRecord.finish` if nothing in the run or the reference datasets resolves it
