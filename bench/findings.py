@@ -15,7 +15,8 @@ findings are counted and the JSON Lines report's last line checked to be the sum
 
 Run: nice -n 10 timeout 1500 python bench/findings.py [--count N] [--dir DIR] [--keep] [--no-spill-too]
 [--steps baseline,jsonl,json,nospill] (with --dir and --keep, later runs reuse the samples; "vs baseline" is
-against the first step run).
+against the first step run). The last column says whether the streamed runs meet the target (< 200 MiB peak
+with 1M findings); only a run that wrote at least 1M findings can meet it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ with findings_in_memory(keep):
 
 SPILL_AFTER = 10_000  # sedata.validate.report.KEEP_IN_MEMORY
 EVERYTHING = 1 << 62
+TARGET_MIB, TARGET_FINDINGS = 200, 1_000_000  # issue 14: --format jsonl and json
+
+
+def verdict(peak_mib: float, findings: int) -> str:
+    """The target's verdict for one run: "met" only where at least 1M findings were written."""
+    if peak_mib >= TARGET_MIB:
+        return "missed" if findings >= TARGET_FINDINGS else f"missed already at {findings:,}"
+    return "met" if findings >= TARGET_FINDINGS else f"not measured at 1M ({findings:,} findings)"
 
 
 def sample(out: Path, count: int, invalid_rate: float) -> None:
@@ -112,8 +121,9 @@ def main() -> None:
         }
         wanted = args.steps.split(",") + (["nospill"] if args.no_spill_too else [])
         runs = [steps[name] for name in dict.fromkeys(wanted)]
-        print("| file | format | findings | exit | seconds | peak RSS MiB | vs baseline |")
-        print("|---|---|---|---|---|---|---|")
+        target = f"< {TARGET_MIB} MiB at 1M findings"
+        print(f"| file | format | findings | exit | seconds | peak RSS MiB | vs baseline | {target} |")
+        print("|---|---|---|---|---|---|---|---|")
         base = 0.0
         for label, path, fmt, keep in runs:
             out = folder / f"report-{label.split()[0]}-{keep}.{fmt}"
@@ -122,9 +132,10 @@ def main() -> None:
             out.unlink()
             base = base or float(result["peak_mib"])
             extra = float(result["peak_mib"]) - base
+            target = verdict(float(result["peak_mib"]), found) if path == bad and keep == SPILL_AFTER else "—"
             print(
                 f"| {label} | {fmt} | {found:,} | {result['exit']} | {result['seconds']:.0f} | "
-                f"{result['peak_mib']:.0f} | {extra:+.0f} |",
+                f"{result['peak_mib']:.0f} | {extra:+.0f} | {target} |",
                 flush=True,
             )
     finally:

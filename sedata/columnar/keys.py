@@ -10,6 +10,7 @@ row throughout.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sedata.columnar.read import LineBatch
@@ -35,20 +36,20 @@ def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened,
     if bulk is None or screened.opaque or not screened.keys:
         return None
     # Record indexes count non-blank lines (a blank line between records is an error the reader reports).
-    index, indexes = first_index, []
-    for is_blank in screened.blank:
-        indexes.append(index)
-        index += 0 if is_blank else 1
+    indexes: Sequence[int] = range(first_index, first_index + len(screened.blank))
+    if any(screened.blank):
+        index, counted = first_index, []
+        for is_blank in screened.blank:
+            counted.append(index)
+            index += 0 if is_blank else 1
+        indexes = counted
+    objects, first_line = screened.objects, batch.first_line
     done: set[int] = set()
     for kind, (rows, keys) in screened.keys.items():
-        datas = []
-        for i in rows:
-            obj = screened.objects[i]
-            assert obj is not None
-            datas.append(obj[DATA])
-        left = bulk.observe_keys(
-            file, kind, keys, datas, [indexes[i] for i in rows], [batch.first_line + i for i in rows]
-        )
-        skip = set(left)
-        done.update(i for pos, i in enumerate(rows) if pos not in skip)
+        datas = [obj[DATA] for obj in map(objects.__getitem__, rows) if obj is not None]
+        assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with its object
+        left = bulk.observe_keys(file, kind, keys, datas, [indexes[i] for i in rows], [first_line + i for i in rows])
+        done.update(rows)
+        if left:
+            done.difference_update(rows[pos] for pos in left)
     return done

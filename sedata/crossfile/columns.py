@@ -7,7 +7,7 @@ bytes a row. Rows are those of a :class:`~sedata.crossfile.table.KeyTable` (or a
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 NONE = -1
@@ -72,6 +72,12 @@ class Locations:
         self._file.append(file_id)
         self._index.append(NONE if index is None else index)
         self._line.append(NONE if line is None else line)
+
+    def extend_at(self, file_id: int, indexes: Sequence[int], lines: Sequence[int]) -> None:
+        """Add one row per record of file ``file_id`` at ``indexes`` and ``lines`` (known, in row order)."""
+        self._file.extend(array("H", [file_id]) * len(indexes))
+        self._index.extend(array("i", indexes))
+        self._line.extend(array("i", lines))
 
     def extend(self, rows: int) -> None:
         """Add ``rows`` rows of unknown location (file 0, no index, no line)."""

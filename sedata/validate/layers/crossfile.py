@@ -1,8 +1,10 @@
 """Layer 5, cross-record (SE-XRF-…): business keys unique across the files of a run; references resolve.
 
-Every record is seen once, as its file streams (:meth:`CrossRecord.observe`); keys go into compact
-:class:`~sedata.crossfile.KeyTable` indexes (about 80 bytes a key with its first location), so memory grows
-with the number of distinct keys and no two records are compared pairwise. A key first seen in another file
+Every record is seen once, as its file streams (:meth:`CrossRecord.observe`, or a screened batch at once:
+:meth:`CrossRecord.observe_keys`); keys go into :class:`~sedata.crossfile.KeyIndex` tables of 64-bit digests
+(30–40 bytes a key with its first location, 20–28 more for a key other records reference, the key texts
+spilled to disk: ~55 bytes a record of an inspection upload), so memory grows with the number
+of distinct keys and no two records are compared pairwise. A key first seen in another file
 is reported at once (SE-XRF-001); a reference that no record seen so far resolves waits, one entry per distinct
 value, and is reported by :meth:`CrossRecord.finish` if nothing in the run or the reference datasets resolves it
 (SE-XRF-002). Which field references which entity is the spec's ``references:``, never Python's.
@@ -17,9 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
-from sedata.crossfile import FileNames, KeyTable, Locations
+from sedata.crossfile import FileNames, KeyIndex, Locations
 from sedata.exchange import Record
 from sedata.spec import Spec, current
 from sedata.spec.envelope import KEY_SEPARATOR
@@ -31,10 +34,13 @@ from sedata.validate.masking import show
 from sedata.validate.report import ElementRef, Finding, Severity, Text
 from sedata.validate.shapes import DataPath, record_pointer, shapes
 
+if TYPE_CHECKING:
+    import numpy as np
+
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
+_PLAIN = frozenset({str, type(None)})
 _VERSION_SEPARATOR = "\x1e"  # never in a key value: successive versions of one key are different entries
 _NOTHING: tuple[()] = ()
-_NO_WAIT: list[Any] = []
 
 NOT_CHECKED_REFERENCE = Text(
     "本次运行及参照数据中没有可携带被引用实体的报文，部分引用未检查",
@@ -154,8 +160,8 @@ class CrossRecord:
     def __post_init__(self) -> None:
         self._plan = _plans(self.spec)
         self.files = FileNames()
-        self._keys: dict[str, tuple[KeyTable, Locations]] = {}
-        self._targets: dict[str, KeyTable] = {e: KeyTable() for e, p in self._plan.items() if p.is_target}
+        self._keys: dict[str, tuple[KeyIndex, Locations]] = {}
+        self._targets: dict[str, KeyIndex] = {e: KeyIndex() for e, p in self._plan.items() if p.is_target}
         self._pending: dict[tuple[str, str], _Pending] = {}
         self._carried: set[str] = set()
         self._packages: dict[tuple[str, str], str] = {}
@@ -215,59 +221,94 @@ class CrossRecord:
         The caller vouches that no two of ``keys`` are equal and that no record it observes separately in the
         same stretch of the file has one of them (the columnar screen groups a batch's keys for that).
         """
+        import numpy as np  # only where batches come (the columnar engine): see sedata.crossfile.index
+
         plan = self._plan.get(record_type)
         if plan is None:
             return []
         file_id = self.files.id(file)
         self._carried.add(record_type)
+        table, first = self._table(record_type)
+        n = len(keys)
+        ok = np.ones(n, dtype=bool)
+        waits: list[tuple[int, _Pending]] = []
+        for reference in plan.references:
+            self._screen_references(reference, datas, ok, waits)
+        # A key whose digest the index may hold is left to :meth:`observe`, which confirms it (a repeat, or not).
+        candidates = np.flatnonzero(ok)
+        chosen = keys if candidates.size == n else [keys[i] for i in candidates.tolist()]
+        taken = candidates[table.add_new(chosen)].tolist()
+        if taken:
+            first.extend_at(file_id, [indexes[i] for i in taken], [lines[i] for i in taken])
+            if waits:
+                indexed = set(taken)
+                for pos, entry in waits:
+                    if pos in indexed:
+                        entry.count += 1
+            if plan.is_target:
+                targets = self._targets[record_type]
+                bases = [keys[i].partition(_VERSION_SEPARATOR)[0] for i in taken]
+                for i in np.flatnonzero(~targets.add_new(bases)).tolist():
+                    targets.add(bases[i])  # already there, or a digest shared: the exact path decides
+        done = np.zeros(n, dtype=bool)
+        done[taken] = True
+        return np.flatnonzero(~done).tolist()
+
+    def _screen_references(
+        self, reference: _Reference, datas: Sequence[dict[str, Any]], ok: np.ndarray, waits: list[tuple[int, _Pending]]
+    ) -> None:
+        """Clear ``ok`` for the records whose ``reference`` nothing resolves yet (or repeats); note in ``waits``
+        the waiting entries the others add to, should they be indexed."""
+        import numpy as np
+
+        steps = reference.steps
+        at: list[int] = []
+        values: list[str] = []
+        if len(steps) == 1:
+            found: list[Any] = list(map(dict.get, datas, repeat(steps[0])))
+            kinds = set(map(type, found))
+            if kinds <= _PLAIN:  # strings or nothing, as in almost every batch: one pass in C each
+                at = [pos for pos, value in enumerate(found) if value]
+                values = [found[pos] for pos in at]
+            else:
+                for pos, value in enumerate(found):
+                    if isinstance(value, str):
+                        if value:
+                            at.append(pos)
+                            values.append(value)
+                    elif isinstance(value, list):
+                        ok[pos] = False  # a repeated reference: left to :meth:`observe`
+        else:
+            for pos, data in enumerate(datas):
+                for value, _where in _walk(data, steps, ()):
+                    if isinstance(value, str):
+                        if value:
+                            at.append(pos)
+                            values.append(value)
+                    elif isinstance(value, list):
+                        ok[pos] = False
+        if not values:
+            return
+        pending = self._pending
+        target = reference.target
+        for i in np.flatnonzero(~self._targets[target].contains(values)).tolist():
+            entry = pending.get((target, values[i]))
+            if entry is None:
+                ok[at[i]] = False  # a reference nothing resolves yet: :meth:`observe` notes where it is named
+            else:
+                waits.append((at[i], entry))
+
+    def _table(self, record_type: str) -> tuple[KeyIndex, Locations]:
         found = self._keys.get(record_type)
         if found is None:
-            found = self._keys[record_type] = (KeyTable(), Locations(self.files))
-        table, first = found
-        targets = self._targets[record_type] if plan.is_target else None
-        left: list[int] = []
-        references = plan.references
-        for pos, key in enumerate(keys):
-            waiting = self._waiting(references, datas[pos]) if references else _NO_WAIT
-            if waiting is None:
-                left.append(pos)  # a reference nothing resolves yet: :meth:`observe` notes where it is named
-                continue
-            _row, added = table.add(key)
-            if not added:
-                left.append(pos)  # a repeat: :meth:`observe` reports it
-                continue
-            first.append(file_id, indexes[pos], lines[pos])
-            for entry in waiting:
-                entry.count += 1
-            if targets is not None:
-                targets.add(key.partition(_VERSION_SEPARATOR)[0])
-        return left
-
-    def _waiting(self, references: tuple[_Reference, ...], data: dict[str, Any]) -> list[_Pending] | None:
-        """The waiting entries the references of ``data`` add to, or None when one resolves nothing yet."""
-        out: list[_Pending] = []
-        for reference in references:
-            targets = self._targets[reference.target]
-            steps = reference.steps
-            found = [(data.get(steps[0]), ())] if len(steps) == 1 else _walk(data, steps, ())
-            for value, _at in found:
-                if isinstance(value, list):
-                    return None  # a repeated reference: left to :meth:`observe`
-                if not isinstance(value, str) or not value or value in targets:
-                    continue
-                entry = self._pending.get((reference.target, value))
-                if entry is None:
-                    return None
-                out.append(entry)
-        return out
+            found = self._keys[record_type] = (KeyIndex(), Locations(self.files))
+        return found
 
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
             key = f"{key}{_VERSION_SEPARATOR}{record.version}"
         found = self._keys.get(record.type)
-        if found is None:
-            found = self._keys[record.type] = (KeyTable(), Locations(self.files))
-        table, first = found
+        table, first = found if found is not None else self._table(record.type)
         row, added = table.add(key)
         if added:
             first.append(file_id, record.index, record.line)
