@@ -31,7 +31,7 @@ from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order
-from sedata.spec import Spec, current
+from sedata.spec import Spec
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
 LONG_LINE = 1 << 20
@@ -53,7 +53,7 @@ class Plan:
     changes: bool
     confirm_all: bool
     """Every row goes to the row engine: the package declares a masking profile (personal values are checked in
-    masked form), or is judged by another spec version than the one the models were generated from."""
+    masked form)."""
     business: dict[str, BusinessScreen] | None = None
     """Per record type, where a business rule (other than SE-BIZ-010) could fire; None: business rules are left
     to the caller for every row (the screen then flags only what the other layers could find)."""
@@ -77,8 +77,10 @@ class Plan:
     ) -> Plan:
         """The plan of a message with these envelope rules; with ``today`` (the run's date for business rules) a
         row that could carry a business finding is flagged too, so an unflagged row needs no business check."""
+        # Compiled from the spec the message is judged by (its fields, domains, models and business rules), so a
+        # message declaring an earlier version is screened by that version's own facts.
         screens = entity_screens(spec)
-        confirm_all = masked or spec is not current()
+        confirm_all = masked
         biz = None
         if today is not None and not confirm_all:
             biz = {kind: business_flags(spec, es.shape, message_type, today) for kind, es in screens.items()}
