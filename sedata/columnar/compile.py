@@ -45,6 +45,8 @@ class FieldScreen:
     wrong: dict[Any, bool] = field(default_factory=dict)
     """Per non-null value seen, whether ``vector`` holds on it: the checks are a function of the value alone, so
     a batch runs them on the values no earlier batch had (most fields repeat a few values row after row)."""
+    probe: int = 0
+    """Batches left in which the field is checked on its whole column (its values were mostly new)."""
 
     @property
     def check(self) -> pl.Expr:

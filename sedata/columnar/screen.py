@@ -36,6 +36,8 @@ from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
 LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
+_WHOLE_BATCHES = 16
+"""Batches a field whose values were mostly new is checked whole before its values are looked up again."""
 _ORDERS_KEPT = 4096
 """Member lists whose order verdict a plan remembers."""
 
@@ -298,10 +300,12 @@ def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Serie
 
     The checks of a field depend on its value alone, so they run on the distinct values no earlier batch had,
     all fields in one query: planning and running them costs per new value, not per row (codes, units, dates
-    and divisions repeat from row to row; only ever-new identifiers are checked batch after batch).
+    and divisions repeat from row to row). A field whose values are mostly new in every batch (equipment codes,
+    certificate numbers) is checked on its whole column in the same query, without remembering its values.
     """
     refused: dict[str, list[Any]] = {}
     new: dict[str, list[Any]] = {}
+    whole: list[str] = []
     by_name: dict[str, FieldScreen] = {}
     for fs in es.fields:
         name = fs.shape.name
@@ -311,33 +315,38 @@ def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Serie
         if not fs.vector:
             continue
         by_name[name] = fs
-        known = fs.wrong
-        fresh: list[Any] = []
-        wrong: list[Any] = []
-        for v in column.unique().to_list():
-            found = known.get(v)
-            if found is None:
-                if v is not None:
-                    fresh.append(v)
-            elif found:
-                wrong.append(v)
-        refused[name] = wrong
-        if fresh:
-            new[name] = fresh
-    if new:
-        height = max(len(v) for v in new.values())
+        if fs.probe > 0:
+            fs.probe -= 1
+            whole.append(name)
+            continue
+        distinct = column.unique().to_list()
+        verdicts = list(map(fs.wrong.get, distinct))  # None: not seen yet
+        if True in verdicts:
+            refused[name] = [v for v, w in zip(distinct, verdicts, strict=True) if w]
+        if None in verdicts:
+            fresh = [v for v, w in zip(distinct, verdicts, strict=True) if w is None and v is not None]
+            if fresh:
+                new[name] = fresh
+                if 2 * len(fresh) > len(column):
+                    fs.probe = _WHOLE_BATCHES  # mostly new values: not worth remembering for a while
+    if new or whole:
+        height = max([len(v) for v in new.values()] + [len(columns[name]) for name in whole])
         # Shorter columns padded with their own first value, whose repeated verdicts are dropped.
         frame = pl.DataFrame(
             [pl.Series(name, v + [v[0]] * (height - len(v)), dtype=columns[name].dtype) for name, v in new.items()]
+            + [columns[name] for name in whole]
         )
-        verdicts = frame.select([by_name[name].check for name in new])
+        verdicts = frame.select([by_name[name].check for name in (*new, *whole)])
         for name, fresh in new.items():
             found = verdicts[name].to_list()[: len(fresh)]
             by_name[name].remember(fresh, found)
-            refused[name].extend(v for v, w in zip(fresh, found, strict=True) if w)
+            wrong = [v for v, w in zip(fresh, found, strict=True) if w]
+            if wrong:
+                refused.setdefault(name, []).extend(wrong)
+        for name in whole:
+            bad = bad | verdicts[name]
     for name, values in refused.items():
-        if values:
-            bad = bad | columns[name].is_in(values).fill_null(False)
+        bad = bad | columns[name].is_in(values).fill_null(False)
     return bad
 
 
