@@ -36,13 +36,30 @@ class FieldScreen:
     shape: FieldShape
     integer: bool
     vector: list[pl.Expr]
-    """Expressions over the field's column (named by its exchange name) that are true where a value is wrong."""
+    """Expressions over the field's column (named by its exchange name) that are true where a non-null value is
+    wrong (a null is wrong where the field is mandatory: ``shape.mandatory``)."""
     slow: bool
     """Values are also judged one distinct value at a time (the model's field type, the identifier rules)."""
     adapter: TypeAdapter[Any] | None
     verdicts: dict[Any, bool] = field(default_factory=dict)
     today: dt.date | None = None
     """The run's date the identifier rules judge against (as the codes layer does)."""
+    wrong: dict[Any, bool] = field(default_factory=dict)
+    """Per non-null value seen, whether ``vector`` holds on it: the checks are a function of the value alone, so
+    a batch runs them on the values no earlier batch had (most fields repeat a few values row after row)."""
+    probe: int = 0
+    """Batches left in which the field is checked on its whole column (its values were mostly new)."""
+
+    @property
+    def check(self) -> pl.Expr:
+        """True where a non-null value is wrong (any of ``vector``), named by the field."""
+        return pl.any_horizontal(self.vector).fill_null(False).alias(self.shape.name)
+
+    def remember(self, values: list[Any], verdicts: list[bool]) -> None:
+        """Keep the verdicts of newly seen values (a file of ever-new values stays bounded)."""
+        if len(self.wrong) + len(values) > _CACHE_LIMIT:
+            self.wrong.clear()
+        self.wrong.update(zip(values, verdicts, strict=True))
 
     def clean(self, value: Any) -> bool:
         """The exact verdict on one non-null value: the model's field type, then the identifier rules."""
@@ -105,8 +122,6 @@ class EntityScreen:
     """Fields the screen does not look into (nested entities, repeated values): a row holding one is flagged."""
     required: frozenset[str]
     """Mandatory fields among ``loose``: a row without one is flagged too."""
-    vector: list[pl.Expr]
-    """Every field's vectorised checks, run in one pass over a batch's columns."""
     lists: list[ListScreen]
     """Repeated scalar fields."""
 
@@ -125,8 +140,6 @@ def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape, today: dt.date
     assert d is not None
     v = pl.col(f.name)
     vector: list[pl.Expr] = []
-    if f.mandatory:
-        vector.append(v.is_null())
     slow = False
     if d.identifiers:
         # The codes layer parses with the catalogue in force on the run's date, and that date: so does the screen.
@@ -163,7 +176,7 @@ def _field_screen(spec: Spec, entity: EntityShape, f: FieldShape, today: dt.date
         slow = True  # decimals and date-times: the model's own field type decides, once per distinct value
     adapter = None
     if slow and not (d.data_type == "string" and d.codes is None and _all_vectorised(d)):
-        adapter = _adapter(entity.id, f.key)
+        adapter = _adapter(spec, entity.id, f.key)
     return FieldScreen(f, integer, vector, slow, adapter, today=today)
 
 
@@ -171,8 +184,9 @@ def _all_vectorised(d: Any) -> bool:
     return not d.pattern or _rust_regex_ok(f"^(?:{d.pattern})$")
 
 
-def _adapter(entity_id: str, key: str) -> TypeAdapter[Any]:
-    info = model(entity_id).model_fields[key]
+def _adapter(spec: Spec, entity_id: str, key: str) -> TypeAdapter[Any]:
+    # The model of the version the message is judged by (a message declaring 1.0.0: 1.0.0's), as the schema layer.
+    info = model(entity_id, spec.info.spec_version).model_fields[key]
     # Constraints given to the field itself (a list's minimum length) are kept beside its type.
     kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return TypeAdapter(kind)  # type: ignore[arg-type]
@@ -184,7 +198,7 @@ def _build(spec: Spec, today: dt.date) -> dict[str, EntityScreen]:
         scalar = [f for f in entity.fields.values() if f.domain is not None and f.entity is None and not f.repeated]
         loose = frozenset(f.name for f in entity.fields.values() if f.entity is not None)
         lists = [
-            ListScreen(f, _adapter(entity.id, f.key), today=today)
+            ListScreen(f, _adapter(spec, entity.id, f.key), today=today)
             for f in entity.fields.values()
             if f.repeated and f.entity is None and f.domain is not None
         ]
@@ -195,7 +209,6 @@ def _build(spec: Spec, today: dt.date) -> dict[str, EntityScreen]:
             tuple(f.name for f in entity.key_fields),
             loose,
             frozenset(f.name for f in entity.fields.values() if f.name in loose and f.mandatory),
-            [e for fs in screens for e in fs.vector],
             lists,
         )
     return out

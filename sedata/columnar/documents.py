@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sedata.columnar.engine import Checker, reading_error
 from sedata.columnar.read import BATCH_ROWS, LineBatch
-from sedata.columnar.screen import Plan, screen
+from sedata.columnar.screen import Plan, Screened, screen
 from sedata.exchange import ExchangeError
 from sedata.exchange.records import Record
 
@@ -34,11 +34,43 @@ def screen_records(records: list[Record], lines: list[bytes], notes: list[Notes]
 
     ``lines`` are the records' canonical lines, ``notes`` the problems the reader noted for each.
     """
-    flagged = screen(LineBatch(lines, [0] * len(lines), 0), plan).flagged
-    return [
+    return _screened(records, lines, notes, plan)[1]
+
+
+def _screened(records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan) -> tuple[Screened, list[bool]]:
+    screened = screen(LineBatch(lines, [0] * len(lines), 0), plan)
+    flags = [
         flag or bool(noted) or (isinstance(r.data, dict) and None in r.data.values())
-        for r, flag, noted in zip(records, flagged, notes, strict=True)
+        for r, flag, noted in zip(records, screened.flagged, notes, strict=True)
     ]
+    return screened, flags
+
+
+def _index_keys(run: FileRun, records: list[Record], screened: Screened, flags: list[bool]) -> set[int]:
+    """Index the keys the screen vouched for in bulk, as JSON Lines batches are; the batch positions indexed.
+
+    Records flagged for a reason of their own (a noted envelope problem, a null member) are left out: the
+    row engine observes them. Their keys are unique within the batch, so no bulk key repeats one of them.
+    """
+    bulk = getattr(run.observer, "observe_keys", None)
+    if bulk is None or run.sink.max_errors is not None or screened.opaque:
+        return set()  # with --max-errors the file may stop part-way through a batch: keys go row by row
+    done: set[int] = set()
+    for kind, (rows, keys) in screened.keys.items():
+        kept = [(i, key) for i, key in zip(rows, keys, strict=True) if not flags[i]]
+        if not kept:
+            continue
+        left = bulk(
+            run.ctx.file,
+            kind,
+            [key for _, key in kept],
+            [records[i].data for i, _ in kept],
+            [records[i].index for i, _ in kept],
+            [records[i].line for i, _ in kept],
+        )
+        skip = set(left)
+        done.update(i for pos, (i, _) in enumerate(kept) if pos not in skip)
+    return done
 
 
 def run_documents(run: FileRun, progress: Progress | None = None) -> None:
@@ -64,13 +96,14 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
                         break
             except Exception as exc:  # the records read before it are checked first, as the row engine does
                 error = exc
-            flags = screen_records(records, lines, notes, checker.plan)
-            for record, flag, noted in zip(records, flags, notes, strict=True):
+            screened, flags = _screened(records, lines, notes, checker.plan)
+            indexed = _index_keys(run, records, screened, flags)
+            for i, (record, flag, noted) in enumerate(zip(records, flags, notes, strict=True)):
                 if flag:
                     rules.problems = list(noted)  # taken by the envelope layer for this record
                     checker.confirm(record)
                 else:
-                    checker.passed(record)
+                    checker.passed(record, observe=i not in indexed)
                 if checker.full:
                     stopped = True
                     break

@@ -31,11 +31,15 @@ from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order
-from sedata.spec import Spec, current
+from sedata.spec import Spec
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
 LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
+_WHOLE_BATCHES = 16
+"""Batches a field whose values were mostly new is checked whole before its values are looked up again."""
+_ORDERS_KEPT = 4096
+"""Member lists whose order verdict a plan remembers."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,13 @@ class Plan:
     changes: bool
     confirm_all: bool
     """Every row goes to the row engine: the package declares a masking profile (personal values are checked in
-    masked form), or is judged by another spec version than the one the models were generated from."""
+    masked form)."""
     business: dict[str, BusinessScreen] | None = None
     """Per record type, where a business rule (other than SE-BIZ-010) could fire; None: business rules are left
     to the caller for every row (the screen then flags only what the other layers could find)."""
+    orders: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, compare=False)
+    """Per record type and member list, whether the members are known, in spec order, none nested (remembered:
+    the lists repeat from row to row)."""
 
     @classmethod
     def of(
@@ -72,8 +79,10 @@ class Plan:
     ) -> Plan:
         """The plan of a message with these envelope rules; with ``today`` (the run's date for business rules) a
         row that could carry a business finding is flagged too, so an unflagged row needs no business check."""
+        # Compiled from the spec the message is judged by (its fields, domains, models and business rules), so a
+        # message declaring an earlier version is screened by that version's own facts.
         screens = entity_screens(spec, today)  # identifiers too are read as of the run's date
-        confirm_all = masked or spec is not current()
+        confirm_all = masked
         biz = None
         if today is not None and not confirm_all:
             biz = {kind: business_flags(spec, es.shape, message_type, today) for kind, es in screens.items()}
@@ -120,17 +129,18 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
     loads, dumps = orjson.loads, orjson.dumps
     opaque = False
     others: list[tuple[Any, Any, Any]] = []  # parsed rows the screen turned away: their keys still count
+    seen = plan.orders
     for i, raw in enumerate(batch.lines):
         if len(raw) > LONG_LINE:
             opaque = True
             continue
-        if not raw.strip():
-            blank[i] = True
-            continue
         try:
             obj = loads(raw)
         except orjson.JSONDecodeError:
-            opaque = True
+            if raw.strip():
+                opaque = True
+            else:
+                blank[i] = True  # orjson reads no value in a blank line: told apart only here, off the hot path
             continue
         if type(obj) is not dict:
             opaque = True
@@ -147,7 +157,13 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
             if type(operation) is not str or operation not in operations or operation == delete:
                 others.append((kind, data, obj.get(rv)))
                 continue
-        if not _in_order(kind, tuple(data), spec) or None in data.values() or dumps(obj) != raw:
+        members = (kind, tuple(data))
+        in_order = seen.get(members)
+        if in_order is None:
+            in_order = _in_order(kind, members[1], spec)
+            if len(seen) < _ORDERS_KEPT:  # member lists repeat; a file of ever-new ones stays bounded
+                seen[members] = in_order
+        if not in_order or None in data.values() or dumps(obj) != raw:
             others.append((kind, data, obj.get(rv)))
             continue
         objects[i] = obj
@@ -232,7 +248,7 @@ def _entity_flags(
             bad = bad | wrong
             odd_key = odd_key or fs.shape.name in es.key_names
         columns[fs.shape.name] = column.alias(fs.shape.name)
-    vector = es.vector if biz is None else [*es.vector, biz.flag]
+    bad = _value_checks(es, columns, bad)
     frame_columns = dict(columns)
     if biz is not None:
         for ls in es.lists:
@@ -242,14 +258,11 @@ def _entity_flags(
                 v if type(v) is list and all(type(x) is str for x in v) else None for v in (d.get(name) for d in datas)
             ]
             frame_columns[name] = pl.Series(name, items, dtype=pl.List(pl.String))
-    frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
-    if biz is not None:
+        frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
         for stage in biz.derived:
             if stage:
                 frame = frame.with_columns(**stage)
-    if vector:
-        # One pass of the query engine over every column of the batch.
-        bad = bad | frame.with_columns(pl.any_horizontal(vector).fill_null(False).alias("_bad"))["_bad"]
+        bad = bad | frame.select(biz.flag.fill_null(False)).to_series()
     for fs in es.fields:
         if fs.slow:
             column = columns[fs.shape.name]
@@ -280,6 +293,61 @@ def _entity_flags(
     # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
     bad = bad | (made.is_not_null() & made.is_duplicated()).fill_null(False)
     return bad.to_list(), made.to_list()
+
+
+def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Series) -> pl.Series:
+    """``bad``, and the rows where a field's value fails its compiled checks (or a mandatory field is null).
+
+    The checks of a field depend on its value alone, so they run on the distinct values no earlier batch had,
+    all fields in one query: planning and running them costs per new value, not per row (codes, units, dates
+    and divisions repeat from row to row). A field whose values are mostly new in every batch (equipment codes,
+    certificate numbers) is checked on its whole column in the same query, without remembering its values.
+    """
+    refused: dict[str, list[Any]] = {}
+    new: dict[str, list[Any]] = {}
+    whole: list[str] = []
+    by_name: dict[str, FieldScreen] = {}
+    for fs in es.fields:
+        name = fs.shape.name
+        column = columns[name]
+        if fs.shape.mandatory and column.has_nulls():
+            bad = bad | column.is_null()
+        if not fs.vector:
+            continue
+        by_name[name] = fs
+        if fs.probe > 0:
+            fs.probe -= 1
+            whole.append(name)
+            continue
+        distinct = column.unique().to_list()
+        verdicts = list(map(fs.wrong.get, distinct))  # None: not seen yet
+        if True in verdicts:
+            refused[name] = [v for v, w in zip(distinct, verdicts, strict=True) if w]
+        if None in verdicts:
+            fresh = [v for v, w in zip(distinct, verdicts, strict=True) if w is None and v is not None]
+            if fresh:
+                new[name] = fresh
+                if 2 * len(fresh) > len(column):
+                    fs.probe = _WHOLE_BATCHES  # mostly new values: not worth remembering for a while
+    if new or whole:
+        height = max([len(v) for v in new.values()] + [len(columns[name]) for name in whole])
+        # Shorter columns padded with their own first value, whose repeated verdicts are dropped.
+        frame = pl.DataFrame(
+            [pl.Series(name, v + [v[0]] * (height - len(v)), dtype=columns[name].dtype) for name, v in new.items()]
+            + [columns[name] for name in whole]
+        )
+        verdicts = frame.select([by_name[name].check for name in (*new, *whole)])
+        for name, fresh in new.items():
+            found = verdicts[name].to_list()[: len(fresh)]
+            by_name[name].remember(fresh, found)
+            wrong = [v for v, w in zip(fresh, found, strict=True) if w]
+            if wrong:
+                refused.setdefault(name, []).extend(wrong)
+        for name in whole:
+            bad = bad | verdicts[name]
+    for name, values in refused.items():
+        bad = bad | columns[name].is_in(values).fill_null(False)
+    return bad
 
 
 def _column(fs: FieldScreen, values: list[Any]) -> tuple[pl.Series, pl.Series | None]:

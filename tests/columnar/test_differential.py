@@ -23,6 +23,7 @@ from sedata import exchange as X
 from sedata.exchange.records import Record
 from sedata.sample.generator import sample_records
 from sedata.spec import current
+from sedata.spec.versions import spec_for
 from sedata.testing.strategies import values
 from sedata.validate.shapes import shapes
 from tests.columnar.helpers import flagged_indexes, found_indexes, message_lines, reports, write_lines
@@ -50,6 +51,35 @@ def test_sample_with_defects_same_report_and_no_miss(tmp_path: Path, message_typ
     assert flagged is not None
     missed = found_indexes(path) - flagged
     assert not missed, f"the screen let records with findings through: {sorted(missed)}"
+
+
+@pytest.mark.parametrize("invalid_rate", [0.0, 0.2])
+def test_a_message_declaring_1_0_0_is_screened_by_1_0_0(tmp_path: Path, invalid_rate: float) -> None:
+    """A 1.0.0 message is screened, not confirmed row by row, by 1.0.0's own facts: records with a field 1.0.0 does
+    not know (Inspection.commissioningDate, added in 1.1.0) are flagged, the others may pass, reports agree."""
+    old = spec_for("1.0.0")
+    assert old is not None and old is not SPEC
+    path = tmp_path / "declared-1.0.0.jsonl"
+    records = [r for r, _ in sample_records("inspection-upload", 160, seed=11, invalid_rate=invalid_rate)]
+    X.write(path, records, message_type="inspection-upload", sender=SENDER, receiver=RECEIVER, mode="changes", spec=old)
+    lines = path.read_bytes().splitlines()
+    assert b'"specVersion":"1.0.0"' in lines[0]
+    newer = set()
+    for i in range(1, len(records), 6):
+        obj = orjson.loads(lines[1 + i])
+        if obj["recordType"] == "Inspection":  # a field of 1.1.0's Inspection only (the writer refuses it in 1.0.0)
+            obj["data"]["commissioningDate"] = "2021-10-18"
+            lines[1 + i] = orjson.dumps(obj)
+            newer.add(i)
+    write_lines(path, lines)  # the digest no longer matches: both engines must say so alike
+    row, col = reports([path])
+    assert col == row
+    flagged = flagged_indexes(path)
+    assert flagged is not None
+    missed = found_indexes(path) - flagged
+    assert not missed, f"the screen let records with findings through: {sorted(missed)}"
+    assert newer and newer <= flagged, "a field 1.0.0 does not have must be left to the row engine"
+    assert len(flagged) < len(records), "records valid in 1.0.0 pass the screen: it is compiled, not bypassed"
 
 
 def test_a_clean_sample_is_not_flagged_at_all(tmp_path: Path) -> None:

@@ -186,6 +186,24 @@ def test_repeated_keys_across_documents_and_lines(tmp_path: Path, fmt: str) -> N
     assert col == row
 
 
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_repeated_keys_within_a_document_in_and_across_batches(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys vouched for by the screen are indexed in bulk per batch, as in JSON Lines: a key repeated later in the
+    same document (in the same batch or a later one) is still reported where the row engine reports it."""
+    import sedata.columnar.documents as documents
+
+    records = [r for r, _ in sample_records("inspection-upload", 24, seed=13)]
+    path = _write(tmp_path / f"repeats.{fmt}", records + records[4:9] + records[:2])
+    for rows in (5, 13, 64):
+        monkeypatch.setattr(documents, "BATCH_ROWS", rows)
+        row, col = reports([path])
+        findings = [f for file in json.loads(row)["files"] for f in file["findings"]]
+        assert len([f for f in findings if f["rule"] == "SE-BIZ-010"]) >= 7
+        assert col == row
+
+
 # --- hypothesis: one field of one valid record changed, written as a document ---------------------------
 _BASE_RECORDS = [r for r, _ in sample_records("inspection-upload", 6, seed=21)]
 _ELEMENTS = sorted(SPEC.elements)
