@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import sys
 from array import array
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -165,10 +166,11 @@ def validate_parallel(
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
-    jobs = max(1, min(jobs, tasks))
-    fresh = _fresh() if chunk_fn is not None or records is not None else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=fresh) as pool:
-        window = _Window(pool, 2 * jobs)
+    requested, jobs = jobs, max(1, min(jobs, tasks))
+    # Forkserver workers start as tasks need them, so the pool kept for the next run can be the size asked for.
+    fresh = (chunk_fn is not None or records is not None) and _threaded()
+    pool = _pool(requested if fresh else jobs, fresh)
+    with _Window(pool, 2 * jobs) as window:
         for i, (path, chunks) in enumerate(plans):
             if i in here:
                 continue
@@ -207,6 +209,49 @@ def validate_parallel(
     return reports
 
 
+_POOL: tuple[tuple[int, int, bool], ProcessPoolExecutor] | None = None
+"""The worker processes of the last run, kept for the next one: (process id, workers, fresh), pool."""
+
+
+def _pool(jobs: int, fresh: bool) -> ProcessPoolExecutor:
+    """Worker processes for ``jobs`` at a time, the same from one run to the next in this process.
+
+    A worker costs about half a second of CPU to start (polars, the compiled screen); a program or test suite
+    that validates many times with ``--jobs`` pays it once. A pool left broken by a worker that died, or
+    inherited through ``fork``, is replaced. With ``fresh`` (see :func:`_threaded`), workers are forked from a
+    server process (:func:`_fresh`) and started only as tasks need them.
+    """
+    global _POOL
+    key = (os.getpid(), jobs, fresh)
+    if _POOL is not None:
+        made, pool = _POOL
+        if made == key and not getattr(pool, "_broken", False):
+            return pool
+        if made[0] == key[0]:
+            pool.shutdown(wait=False, cancel_futures=True)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fresh() if fresh else None)
+    _POOL = key, pool
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes kept for the next ``--jobs`` run (they also stop when this process exits)."""
+    global _POOL
+    if _POOL is not None and _POOL[0][0] == os.getpid():
+        _POOL[1].shutdown(wait=True, cancel_futures=True)
+    _POOL = None
+
+
+def _threaded() -> bool:
+    """Whether this process has loaded a library whose thread pool a forked worker would inherit in a state it
+    cannot use (polars', pyarrow's): workers then come from a server process instead (:func:`_fresh`).
+
+    A plain fork is preferred otherwise: a worker then starts with the validator imported, at no CPU cost, where
+    the server process imports it once more (about 0.5 s) and each worker reads its own copy.
+    """
+    return "polars" in sys.modules or "pyarrow" in sys.modules
+
+
 def _fresh() -> Any:
     """Workers forked from a server process that has not loaded polars (a worker forked from a process that has
     hangs in polars' thread pool), with the validator already imported (spawning each worker would import it)."""
@@ -221,17 +266,33 @@ class _Window:
     def __init__(self, pool: ProcessPoolExecutor, size: int):
         self.pool, self.size = pool, size
         self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        self.pending: list[Future[Any]] = []
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # The pool outlives the run: tasks of a run that ended early (an error) must not run on for nothing.
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
         self.tasks.append((fn, args))
 
     def results(self) -> Iterator[Any]:
-        pending: list[Future[Any]] = []
+        """Submit the first tasks now (forked workers start here, before this process loads anything more), and
+        yield the results in order, submitting one more task as each is taken."""
+        pending = self.pending
         tasks = iter(self.tasks)
         for fn, args in tasks:
             pending.append(self.pool.submit(fn, *args))
             if len(pending) >= self.size:
                 break
+        return self._taken(tasks)
+
+    def _taken(self, tasks: Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]) -> Iterator[Any]:
+        pending = self.pending
         while pending:
             result = pending.pop(0).result()
             for fn, args in tasks:
