@@ -1,8 +1,9 @@
 """``--jobs``: several processes, a JSON Lines file split into chunks, and exactly the findings of one process.
 
 Chunks are made tiny (a few records each) so that every cross-chunk case happens on small files: keys
-repeated in another chunk, a broken line in a later chunk, a blank line at a chunk's end, records
-altered after the header was written, and --max-errors reached in the middle of a chunk.
+repeated in another chunk, references resolved in a later chunk or never, a broken line in a later chunk, a
+blank line at a chunk's end, records altered after the header was written, and --max-errors reached in the
+middle of a chunk. The worker processes are kept from one test to the next, as from one run to the next.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,13 @@ def _both(paths: list[Path], chunk_bytes: int = 3000, **kw: Any) -> tuple[list[A
         patch.setattr(parallel, "CHUNK_BYTES", chunk_bytes)
         many = validate_files(paths, spec=SPEC, today=TODAY, jobs=2, **kw).files
     return [r.to_data() for r in one], [r.to_data() for r in many]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _workers() -> Iterator[None]:
+    """The tests share the kept worker processes (each start costs about a second); stopped at the end."""
+    yield
+    parallel.shutdown_workers()
 
 
 @pytest.fixture(scope="module")
