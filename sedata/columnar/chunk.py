@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from array import array
+from collections.abc import Sequence
+from typing import Any
 
 from sedata.columnar.engine import check_lines, reading_error, run_records
+from sedata.columnar.read import BATCH_ROWS
 from sedata.exchange import ExchangeError
-from sedata.spec import current
+from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun
-from sedata.validate.parallel import Chunk, ChunkResult, _Collector, _Lite, _Options, _whole
+from sedata.validate.layers.crossfile import _plans
+from sedata.validate.parallel import Chunk, ChunkResult, KeyGroup, _Collector, _Lite, _Options, _whole
 from sedata.validate.report import FileReport
 
 
@@ -25,7 +30,7 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     """Check the record lines of ``part`` of the JSON Lines file ``path`` (header read again, it is small)."""
     spec = options.spec or current()
     run = FileRun(path, spec, options.fail_on, options.max_errors, options.today)
-    collector = _Collector(spec) if options.lite else None
+    collector = (_Bulk(spec, part.line) if options.bulk else _Collector(spec)) if options.lite else None
     run.observer = collector  # before open: with an index, the business layer leaves repeated keys to it
     if not run.open():  # the main process read the header, so only a file changed meanwhile gets here
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
@@ -48,7 +53,53 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
         trailing,
         report.stopped,
         collector.lite if collector else [],
+        collector.groups if isinstance(collector, _Bulk) else [],
     )
+
+
+class _Bulk(_Collector):
+    """The worker's stand-in for the run's key index that also takes the screen's keys in bulk, as
+    :class:`KeyGroup` s for the main process to replay (it keeps no index, so it leaves no row to observe)."""
+
+    def __init__(self, spec: Spec, first_line: int):
+        super().__init__(spec)
+        self.first_line = first_line
+        self.groups: list[KeyGroup] = []
+        plans = _plans(spec)
+        self.referring = {
+            kind: tuple(dict.fromkeys(r.steps[0] for r in plan.references))
+            for kind, plan in plans.items()
+            if plan.references
+        }
+        self.targets = {kind for kind, plan in plans.items() if plan.is_target}
+
+    def observe_keys(
+        self,
+        file: str,
+        record_type: str,
+        keys: Sequence[str],
+        datas: Sequence[dict[str, Any]],
+        indexes: Sequence[int],
+        lines: Sequence[int],
+    ) -> list[int]:
+        """Keep one batch's keys of one record type; none is left for row-by-row observing here."""
+        if not keys:
+            return []
+        members = self.referring.get(record_type)
+        kept = [{n: d[n] for n in members if n in d} for d in datas] if members else None
+        # check_lines screens the chunk in batches of BATCH_ROWS lines from its first line: the batch a key's
+        # line falls in tells which groups the main process must take together.
+        batch = (lines[0] - self.first_line) // BATCH_ROWS
+        group = KeyGroup(batch, len(self.lite), record_type, list(keys), kept, array("q", indexes), array("q", lines))
+        at = len(self.groups)
+        if record_type in self.targets:
+            # Referenced entities first within a batch: references to them in the same batch then resolve in
+            # bulk rather than each being left to the main process. The index ends the same either way (a
+            # value found among the targets is resolved; the batch's rows are observed after all its groups).
+            while at and self.groups[at - 1].batch == batch and self.groups[at - 1].kind not in self.targets:
+                at -= 1
+        self.groups.insert(at, group)
+        return []
 
 
 def whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport, list[_Lite]]:

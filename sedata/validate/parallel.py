@@ -19,11 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import sys
+from array import array
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+
+import orjson
 
 from sedata.exchange import ExchangeError, StructureError, open_message
 from sedata.exchange.detect import detect_format
@@ -32,6 +36,7 @@ from sedata.exchange.reader import integrity_error
 from sedata.exchange.records import Digester, Record
 from sedata.ledger import Ledger
 from sedata.spec import Spec, current
+from sedata.spec.envelope import DATA, EnvelopeNames
 from sedata.validate.context import FileContext, Where
 from sedata.validate.engine import (
     FileRun,
@@ -50,7 +55,9 @@ from sedata.validate.report import FileReport, Finding, Severity, Stop
 from sedata.validate.shapes import DataPath, masked_key, shapes
 
 CHUNK_BYTES = 8 << 20
-"""Target size of one chunk; a file is split only when it holds at least two."""
+"""Least size of one chunk; a file is split only when it holds at least two."""
+CHUNK_MOST_BYTES = 64 << 20
+"""Largest size of one chunk (its canonical lines travel back whole; at most ``2 × jobs`` are in flight)."""
 
 
 @dataclass
@@ -73,6 +80,31 @@ class ChunkResult:
     trailing_blank: int | None = None
     stopped: Stop | None = None
     lite: list[_Lite] = field(default_factory=list)
+    keys: list[KeyGroup] = field(default_factory=list)
+    """Keys taken in bulk (with ``_Options.bulk``): their records are not in ``lite``."""
+
+
+@dataclass(slots=True)
+class KeyGroup:
+    """The keys of one record type in one screened batch of a chunk, for the run's index to take in bulk.
+
+    The screen vouched that no two are alike and none is shared with another row of the batch
+    (:mod:`sedata.columnar.keys`), so the main process hands them to ``observe_keys`` as one process does, and
+    observes row by row only those it leaves (a repeat, a reference nothing resolves yet), read again from the
+    chunk's canonical lines. Three arrays and a list instead of a tuple and a dict per record: what is pickled
+    back and unpickled per record is a few bytes.
+    """
+
+    batch: int
+    """The batch of the chunk the keys come from: a batch's groups are taken together, before its rows."""
+    at: int
+    """How many rows of ``ChunkResult.lite`` came before (rows of earlier batches)."""
+    kind: str
+    keys: list[str]
+    datas: list[dict[str, Any]] | None
+    """Per key, the members its references read (None: the record type names no other entity)."""
+    indexes: array[int]
+    lines: array[int]
 
 
 @dataclass
@@ -87,6 +119,9 @@ class _Options:
     """Send back what the cross-record index reads of each record."""
     records: RecordsRun | None = None
     """The engine's records check of a whole file (None: the row engine's; see :func:`validate_file`)."""
+    bulk: bool = False
+    """With ``lite``: a chunk may send keys vouched for by a screen as :class:`KeyGroup` (the main process
+    replays them); without, every record the index reads is in ``lite`` (as Dask's key shuffle wants)."""
 
 
 def validate_parallel(
@@ -125,15 +160,17 @@ def validate_parallel(
         signatures,
         observer is not None,
         records,
+        bulk=observer is not None,
     )
-    plans = [(p, _chunks(p, spec, chunk_bytes)) for p in paths]
+    plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes))) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
-    jobs = max(1, min(jobs, tasks))
-    fresh = _fresh() if chunk_fn is not None or records is not None else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=fresh) as pool:
-        window = _Window(pool, 2 * jobs)
+    requested, jobs = jobs, max(1, min(jobs, tasks))
+    # Forkserver workers start as tasks need them, so the pool kept for the next run can be the size asked for.
+    fresh = (chunk_fn is not None or records is not None) and _threaded()
+    pool = _pool(requested if fresh else jobs, fresh)
+    with _Window(pool, 2 * jobs) as window:
         for i, (path, chunks) in enumerate(plans):
             if i in here:
                 continue
@@ -172,6 +209,49 @@ def validate_parallel(
     return reports
 
 
+_POOL: tuple[tuple[int, int, bool], ProcessPoolExecutor] | None = None
+"""The worker processes of the last run, kept for the next one: (process id, workers, fresh), pool."""
+
+
+def _pool(jobs: int, fresh: bool) -> ProcessPoolExecutor:
+    """Worker processes for ``jobs`` at a time, the same from one run to the next in this process.
+
+    A worker costs about half a second of CPU to start (polars, the compiled screen); a program or test suite
+    that validates many times with ``--jobs`` pays it once. A pool left broken by a worker that died, or
+    inherited through ``fork``, is replaced. With ``fresh`` (see :func:`_threaded`), workers are forked from a
+    server process (:func:`_fresh`) and started only as tasks need them.
+    """
+    global _POOL
+    key = (os.getpid(), jobs, fresh)
+    if _POOL is not None:
+        made, pool = _POOL
+        if made == key and not getattr(pool, "_broken", False):
+            return pool
+        if made[0] == key[0]:
+            pool.shutdown(wait=False, cancel_futures=True)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fresh() if fresh else None)
+    _POOL = key, pool
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes kept for the next ``--jobs`` run (they also stop when this process exits)."""
+    global _POOL
+    if _POOL is not None and _POOL[0][0] == os.getpid():
+        _POOL[1].shutdown(wait=True, cancel_futures=True)
+    _POOL = None
+
+
+def _threaded() -> bool:
+    """Whether this process has loaded a library whose thread pool a forked worker would inherit in a state it
+    cannot use (polars', pyarrow's): workers then come from a server process instead (:func:`_fresh`).
+
+    A plain fork is preferred otherwise: a worker then starts with the validator imported, at no CPU cost, where
+    the server process imports it once more (about 0.5 s) and each worker reads its own copy.
+    """
+    return "polars" in sys.modules or "pyarrow" in sys.modules
+
+
 def _fresh() -> Any:
     """Workers forked from a server process that has not loaded polars (a worker forked from a process that has
     hangs in polars' thread pool), with the validator already imported (spawning each worker would import it)."""
@@ -186,23 +266,45 @@ class _Window:
     def __init__(self, pool: ProcessPoolExecutor, size: int):
         self.pool, self.size = pool, size
         self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        self.pending: list[Future[Any]] = []
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # The pool outlives the run: tasks of a run that ended early (an error) must not run on for nothing.
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
         self.tasks.append((fn, args))
 
     def results(self) -> Iterator[Any]:
-        pending: list[Future[Any]] = []
+        """Submit the first tasks now (forked workers start here, before this process loads anything more), and
+        yield the results in order, submitting one more task as each is taken."""
+        pending = self.pending
         tasks = iter(self.tasks)
         for fn, args in tasks:
             pending.append(self.pool.submit(fn, *args))
             if len(pending) >= self.size:
                 break
+        return self._taken(tasks)
+
+    def _taken(self, tasks: Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]) -> Iterator[Any]:
+        pending = self.pending
         while pending:
             result = pending.pop(0).result()
             for fn, args in tasks:
                 pending.append(self.pool.submit(fn, *args))
                 break
             yield result
+
+
+def _chunk_bytes(size: int, jobs: int, least: int) -> int:
+    """The chunk size for a file of ``size`` bytes: about four chunks per worker, so that each worker starts
+    few chunks (each reads the header again and plans the screen) and all finish at about the same time."""
+    return max(least, min(size // (4 * jobs), CHUNK_MOST_BYTES))
 
 
 def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[Chunk] | None:
@@ -300,6 +402,54 @@ def _feed_records(observer: CrossRecord, file: str, spec: Spec, lite: list[_Lite
             line=line, index=index, record_type=record_type, key_of=partial(masked_key, table[record_type], key, data)
         )
         observer.observe(file, record, where, set(bad))
+
+
+def _replay(
+    observer: CrossRecord,
+    file: str,
+    spec: Spec,
+    result: ChunkResult,
+    names: EnvelopeNames,
+    first_index: int,
+    limit: int,
+) -> None:
+    """Feed one chunk's records to the run's index in the order one process feeds them: per batch, its keys in
+    bulk first, then row by row (in record order) its other rows and the rows the bulk step left."""
+    lite = result.lite
+    if not result.keys:
+        _feed_records(observer, file, spec, [r for r in lite if r[3] is None or r[3] < limit])
+        return
+    canonical: list[bytes] = []
+
+    def left_row(index: int, line: int) -> _Lite:
+        # A record the screen let through: its canonical line is the line as written, read again here.
+        if not canonical:
+            canonical.extend(result.canonical.split(b"\n"))
+        obj = orjson.loads(canonical[index - first_index])
+        return (
+            obj[names.record_type],
+            obj.get(names.record_key),
+            obj.get(names.record_version),
+            index,
+            line,
+            obj[DATA],
+            (),
+        )
+
+    def rows(before: list[_Lite], left: list[_Lite]) -> None:
+        merged = sorted(before + left, key=lambda r: r[3] or 0) if left else before
+        _feed_records(observer, file, spec, [r for r in merged if r[3] is None or r[3] < limit])
+
+    done, batch = 0, None
+    left: list[_Lite] = []
+    for group in result.keys:
+        if group.batch != batch:
+            rows(lite[done : group.at], left)
+            done, batch, left = group.at, group.batch, []
+        datas = group.datas if group.datas is not None else [{}] * len(group.keys)
+        for pos in observer.observe_keys(file, group.kind, group.keys, datas, group.indexes, group.lines):
+            left.append(left_row(group.indexes[pos], group.lines[pos]))
+    rows(lite[done:], left)
 
 
 def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport, list[_Lite]]:
@@ -412,7 +562,7 @@ def _merge(
             if report.stopped == "max-errors" and report.findings and report.findings[-1].index is not None:
                 report.records = report.findings[-1].index + 1  # one process stops reading there
         if observer is not None:  # the records one process would have read
-            _feed_records(observer, str(path), spec, [r for r in result.lite if r[3] is None or r[3] < report.records])
+            _replay(observer, str(path), spec, result, run.rules.names, chunk.line - 2, report.records)
         blank = result.trailing_blank
         if progress is not None:
             progress(str(path), chunk.end, total)

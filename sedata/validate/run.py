@@ -44,10 +44,16 @@ def records_run(engine: Engine) -> RecordsRun | None:
     if engine == "auto":
         return by_size
     if engine == "columnar":
-        import sedata.columnar.engine as columnar  # polars is loaded only when the columnar engine is asked for
-
-        return columnar.run_records
+        return columnar_records
     raise ValueError(f"unknown engine {engine!r}")
+
+
+def columnar_records(run: FileRun, progress: Progress | None = None) -> None:
+    """The columnar engine's records check (:func:`sedata.columnar.engine.run_records`), polars loaded when a file
+    is checked: ``--jobs`` can then fork its workers from a process that has not loaded it."""
+    import sedata.columnar.engine as columnar
+
+    columnar.run_records(run, progress)
 
 
 def by_size(run: FileRun, progress: Progress | None = None) -> None:

@@ -1,14 +1,17 @@
 """``--jobs``: several processes, a JSON Lines file split into chunks, and exactly the findings of one process.
 
 Chunks are made tiny (a few records each) so that every cross-chunk case happens on small files: keys
-repeated in another chunk, a broken line in a later chunk, a blank line at a chunk's end, records
-altered after the header was written, and --max-errors reached in the middle of a chunk.
+repeated in another chunk, references resolved in a later chunk or never, a broken line in a later chunk, a
+blank line at a chunk's end, records altered after the header was written, and --max-errors reached in the
+middle of a chunk. The worker processes are kept from one test to the next, as from one run to the next.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,13 @@ def _both(paths: list[Path], chunk_bytes: int = 3000, **kw: Any) -> tuple[list[A
         patch.setattr(parallel, "CHUNK_BYTES", chunk_bytes)
         many = validate_files(paths, spec=SPEC, today=TODAY, jobs=2, **kw).files
     return [r.to_data() for r in one], [r.to_data() for r in many]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _workers() -> Iterator[None]:
+    """The tests share the kept worker processes (each start costs about a second); stopped at the end."""
+    yield
+    parallel.shutdown_workers()
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +98,18 @@ def test_a_broken_line_in_a_later_chunk_ends_the_file_there(tmp_path: Path) -> N
 
 
 def test_a_blank_line_at_the_end_of_a_chunk_is_reported_when_records_follow(tmp_path: Path) -> None:
-    records, _ = sample("inspection-upload", 40, 9, 0.0)
+    records, _ = sample("inspection-upload", 12, 9, 0.0)  # 3 or 4 chunks of 2,500 bytes
     path = write_sample(tmp_path / "blank.jsonl", "inspection-upload", "jsonl", records)
     lines = _lines(path)
-    for at in range(2, len(lines) - 1):  # wherever the blank line falls, chunk end or not
-        _rewrite(path, [*lines[:at], b"", *lines[at:]])
-        one, many = _both([path], chunk_bytes=2500)
-        assert one[0]["stopped"] == "broken" and many == one, at
+    size = parallel._chunk_bytes(path.stat().st_size, 2, 2500)
+    assert len(parallel._chunks(path, SPEC, size) or ()) >= 3
+    # Wherever the blank line falls, chunk end or not: one file per place, all in one run.
+    places = range(2, len(lines) - 1)
+    paths = [_rewrite(tmp_path / f"blank{at}.jsonl", [*lines[:at], b"", *lines[at:]]) for at in places]
+    one, many = _both(paths, chunk_bytes=2500)
+    assert [r["stopped"] for r in one] == ["broken"] * len(places)
+    assert [f["line"] for r in one for f in r["findings"] if f["rule"].startswith("SE-SYN")] == [a + 1 for a in places]
+    assert many == one
     trailing = _rewrite(path, [*lines, b"", b""])
     one, many = _both([trailing], chunk_bytes=2500)
     assert one[0]["findings"] == [] and many == one
@@ -191,3 +206,41 @@ def test_ledger_verdicts_with_jobs_are_those_of_one_process(tmp_path: Path) -> N
     gaps = [f for f in one[2]["findings"] if f["rule"] == "SE-SEQ-001"]
     assert len(gaps) == 1 and "3" in gaps[0]["expected"]["en"]
     assert many == one
+
+
+def test_references_resolved_late_or_never_as_in_one_process(tmp_path: Path) -> None:
+    """Keys a chunk sends back in bulk and the main process replays: a reference whose target comes in a later
+    chunk, one that nothing resolves named from two chunks, and a target repeated far away."""
+    records, _ = sample("inspection-upload", 40, 14, 0.0)
+    equipment = [r for r in records if r.type == "Equipment"]
+    inspections = [r for r in records if r.type == "Inspection"]
+    assert len(equipment) >= 10 and len(inspections) >= 10
+    late, gone = equipment[:4], equipment[4]
+    missing = gone.data["equipmentCode"]
+    named_twice = dataclasses.replace(inspections[-1], data={**inspections[-1].data, "equipmentCode": missing})
+    kept = [r for r in records if r not in late and r is not gone]
+    # Targets after the records naming them, a value nothing resolves named early and late, a repeated target.
+    shuffled = (*kept[:3], named_twice, *kept[3:], *late, equipment[6])
+    path = write_sample(tmp_path / "refs.jsonl", "inspection-upload", "jsonl", shuffled)
+    one, many = _both([path])
+    rules = [f["rule"] for f in one[0]["findings"]]
+    # one value nothing resolves (named twice); the repeated target, and the report copied to name it
+    assert rules.count("SE-XRF-002") == 1 and rules.count("SE-BIZ-010") == 2, rules
+    assert many == one
+    # the chunk function sent the screen's keys in groups, so the replay (not row-by-row observing) was tested
+    chunks = parallel._chunks(path, SPEC, 3000)
+    assert chunks is not None
+    options = parallel._Options(None, "error", None, TODAY, ("syntax", "schema", "codes", "business"), lite=True)
+    from sedata.columnar.chunk import chunk as columnar_chunk
+
+    sent = [columnar_chunk(path, part, dataclasses.replace(options, bulk=True)) for part in chunks]
+    assert all(r.keys for r in sent) and sum(len(r.lite) for r in sent) < len(shuffled) // 2
+
+
+def test_workers_are_kept_from_one_run_to_the_next(defective: Path) -> None:
+    first = parallel._pool(2, True)
+    assert parallel._pool(2, True) is first  # a second run pays no start-up
+    one, many = _both([defective])
+    assert many == one and parallel._pool(2, True) is first
+    parallel.shutdown_workers()
+    assert parallel._pool(2, True) is not first
