@@ -73,11 +73,12 @@ class Locations:
         self._index.append(NONE if index is None else index)
         self._line.append(NONE if line is None else line)
 
-    def extend_at(self, file_id: int, indexes: Sequence[int], lines: Sequence[int]) -> None:
-        """Add one row per record of file ``file_id`` at ``indexes`` and ``lines`` (known, in row order)."""
+    def extend_at(self, file_id: int, indexes: Sequence[int | None], lines: Sequence[int | None]) -> None:
+        """Add one row per record of file ``file_id`` at ``indexes`` and ``lines`` (in row order; None where
+        unknown, as records of XML and JSON documents have no line)."""
         self._file.extend(array("H", [file_id]) * len(indexes))
-        self._index.extend(array("i", indexes))
-        self._line.extend(array("i", lines))
+        self._index.extend(array("i", [NONE if i is None else i for i in indexes]))
+        self._line.extend(array("i", [NONE if n is None else n for n in lines]))
 
     def extend(self, rows: int) -> None:
         """Add ``rows`` rows of unknown location (file 0, no index, no line)."""

@@ -43,3 +43,17 @@ def test_locations_keep_file_index_and_line_or_none() -> None:
     assert loc.get(1) == Location("a.jsonl", None, None)
     assert loc.get(2) == Location("b.xml", 7, None) and loc.file_id(2) == 1
     assert loc.nbytes >= 30
+
+
+def test_locations_added_in_bulk_keep_unknown_lines_unknown() -> None:
+    # Records of XML and JSON documents have no line: the columnar engine indexes their keys in bulk too.
+    files = FileNames()
+    loc = Locations(files)
+    doc, lines = files.id("upload.xml"), files.id("upload.jsonl")
+    loc.extend_at(doc, [0, 1], [None, None])
+    loc.extend_at(lines, [5], [7])
+    assert [loc.get(row) for row in range(3)] == [
+        Location("upload.xml", 0, None),
+        Location("upload.xml", 1, None),
+        Location("upload.jsonl", 5, 7),
+    ]

@@ -211,8 +211,8 @@ class CrossRecord:
         record_type: str,
         keys: Sequence[str],
         datas: Sequence[dict[str, Any]],
-        indexes: Sequence[int],
-        lines: Sequence[int],
+        indexes: Sequence[int | None],
+        lines: Sequence[int | None],
     ) -> list[int]:
         """Index many records of one type at once (keys read from their key fields, version appended), as
         :meth:`observe` would one by one, when nothing is to be reported: a key new to the run whose record's
