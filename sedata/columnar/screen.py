@@ -30,7 +30,7 @@ import polars as pl
 from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
-from sedata.exchange.records import _in_order
+from sedata.exchange.records import _in_order, spec_memo
 from sedata.spec import Spec
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
 
@@ -85,7 +85,14 @@ class Plan:
         confirm_all = masked
         biz = None
         if today is not None and not confirm_all:
-            biz = {kind: business_flags(spec, es.shape, message_type, today) for kind, es in screens.items()}
+            # Built once per spec, message type and date (Polars expressions are immutable): every file and
+            # chunk of a run shares them instead of rebuilding them per file.
+            day = today
+            biz = spec_memo(
+                spec,
+                f"columnar.business.{message_type}.{day.isoformat()}",
+                lambda s: {kind: business_flags(s, es.shape, message_type, day) for kind, es in screens.items()},
+            )
         return cls(
             spec,
             screens,
