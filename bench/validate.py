@@ -29,7 +29,8 @@ Baseline steps that stop early (subsets) count only the records they checked; ev
 its validator rejected, which should be none on a clean sample. ``--skip KEY`` leaves a step out (its ratios
 then say "not run"). Not run in CI or by pytest.
 
-Run: python bench/validate.py [--count N] [--schema-sample N] [--skip KEY ...] [--dir DIR] [--keep] [--markdown]
+Run: python bench/validate.py [--count N] [--schema-sample N] [--skip KEY ...] [--dir DIR [--reuse]] [--keep]
+           [--markdown]
 """
 
 from __future__ import annotations
@@ -354,6 +355,11 @@ def main() -> None:
     )
     parser.add_argument("--dir", type=Path, help="where to write the files (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --dir: take the files an earlier run generated there for the same --count (1M take minutes)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument(
         "--skip", action="append", default=[], choices=[key for key, *_ in STEPS], help="leave this step out"
@@ -372,7 +378,12 @@ def main() -> None:
 
     started = time.perf_counter()
     try:
-        paths = generate(folder, args.count)
+        marker = folder / f".generated-{args.count}"
+        if args.reuse and marker.exists():
+            paths = {fmt: folder / f"upload.{fmt}" for fmt in ("jsonl", "xml", "json")}
+        else:
+            paths = generate(folder, args.count)
+            marker.touch()  # the three files are whole: a later --reuse may take them
         sizes = ", ".join(f"{p.name} {p.stat().st_size / 2**20:.1f} MiB" for p in paths.values())
         print(
             f"{args.count:,} inspection-upload records (seed 1, mode changes) in {folder}: {sizes}; "
