@@ -11,7 +11,8 @@ Files already in ``--dir`` (with their ``bench.json``) are used again, so the da
   one thread each, ``--partition-mb`` MB JSON Lines partitions, the findings written by the workers (Parquet
   and JSON Lines) and only a summary on the client; the cluster is started before the clock.
 
-Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS, the number of findings
+Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS (and its RSS after each tenth
+of the input is folded: flat when nothing of the run piles up on the workers), the number of findings
 (which must be equal in every step), the load average when the step started, and the time per partition,
 which is what a larger run repeats; then an extrapolation of that per-partition cost to 4×10^7 records.
 Not run in CI or by pytest.
@@ -40,6 +41,10 @@ def peak_kib():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
+def rss_kib():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
 workers, partition, engine, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 today = dt.date(2030, 1, 1)
 if __name__ == "__main__":
@@ -47,7 +52,7 @@ if __name__ == "__main__":
         from sedata.validate import validate_files
         start = time.perf_counter()
         report = validate_files(paths, today=today, engine=engine)
-        seconds, worker_peak, partitions = time.perf_counter() - start, 0, len(paths)
+        seconds, worker_peak, partitions, marks = time.perf_counter() - start, 0, len(paths), []
     else:
         import distributed
         from sedata.distributed import COLUMNAR, ROW, validate_to
@@ -56,11 +61,20 @@ if __name__ == "__main__":
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
                                       silence_logs=40) as cluster, distributed.Client(cluster) as client:
             client.run(lambda: __import__("sedata.distributed.run"))  # imports before the clock, as a warm cluster
+            import os
+            total = sum(os.path.getsize(p) for p in paths)
+            done, marks = {}, []  # worker RSS (MB, largest) each time another 10 % of the input is folded
+
+            def fold(path, read, _size):
+                done[path] = read
+                if sum(done.values()) * 10 >= total * (len(marks) + 1):
+                    marks.append(max(client.run(rss_kib).values()) // 1024)
+
             start = time.perf_counter()
             out = paths[0] + f".findings-{workers}"
             chunks = COLUMNAR if engine == "columnar" else ROW
             report = validate_to(paths, out, client=client, partition_bytes=partition, today=today,
-                                 engine=chunks).report
+                                 engine=chunks, progress=fold).report
             seconds = time.perf_counter() - start
             worker_peak = max(client.run(peak_kib).values())
         plans = [plan_file(p, current(), partition) for p in paths]
@@ -68,7 +82,8 @@ if __name__ == "__main__":
     records = sum(f.records for f in report.files)
     findings = sum(report.by_severity().values())
     print(json.dumps({"records": records, "seconds": seconds, "client_peak_kib": peak_kib(),
-                      "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions}))
+                      "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions,
+                      "worker_mb_by_tenth": marks}))
 """
 
 
@@ -166,6 +181,10 @@ def main() -> None:
                 f"| {load:.1f} |",
                 flush=True,
             )
+        for step, r in rows.items():
+            if r.get("worker_mb_by_tenth"):
+                print(f"{STEPS[step][0]}: largest worker RSS (MB) after each tenth of the input folded: "
+                      f"{r['worker_mb_by_tenth']}", flush=True)  # fmt: skip
         extrapolate(rows, size)
     finally:
         if not args.keep:
