@@ -11,8 +11,11 @@ Files already in ``--dir`` (with their ``bench.json``) are used again, so the da
   one thread each, ``--partition-mb`` MB JSON Lines partitions, the findings written by the workers (Parquet
   and JSON Lines) and only a summary on the client; the cluster is started before the clock.
 
-Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS, the number of findings
-(which must be equal in every step), the load average when the step started, and the time per partition,
+Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS (and its RSS after each tenth
+of the input is folded: flat when nothing of the run piles up on the workers), the number of findings
+(which must be equal in every step), the load average when the step started, the CPU seconds of the client
+(with a LocalCluster, its scheduler) and of the workers, and records per CPU second (what a busy, shared machine
+does not distort as it does wall time), and the time per partition,
 which is what a larger run repeats; then an extrapolation of that per-partition cost to 4×10^7 records.
 Not run in CI or by pytest.
 
@@ -40,14 +43,24 @@ def peak_kib():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
+def cpu_s():
+    import resource
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+def rss_kib():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
 workers, partition, engine, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 today = dt.date(2030, 1, 1)
 if __name__ == "__main__":
     if workers == 0:
         from sedata.validate import validate_files
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_s()
         report = validate_files(paths, today=today, engine=engine)
-        seconds, worker_peak, partitions = time.perf_counter() - start, 0, len(paths)
+        seconds, worker_peak, partitions, marks = time.perf_counter() - start, 0, len(paths), []
+        cpu, worker_cpu = cpu_s() - cpu, 0.0
     else:
         import distributed
         from sedata.distributed import COLUMNAR, ROW, validate_to
@@ -56,19 +69,30 @@ if __name__ == "__main__":
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
                                       silence_logs=40) as cluster, distributed.Client(cluster) as client:
             client.run(lambda: __import__("sedata.distributed.run"))  # imports before the clock, as a warm cluster
-            start = time.perf_counter()
+            import os
+            total = sum(os.path.getsize(p) for p in paths)
+            done, marks = {}, []  # worker RSS (MB, largest) each time another 10 % of the input is folded
+
+            def fold(path, read, _size):
+                done[path] = read
+                if sum(done.values()) * 10 >= total * (len(marks) + 1):
+                    marks.append(max(client.run(rss_kib).values()) // 1024)
+
+            start, cpu, worker_cpu = time.perf_counter(), cpu_s(), sum(client.run(cpu_s).values())
             out = paths[0] + f".findings-{workers}"
             chunks = COLUMNAR if engine == "columnar" else ROW
             report = validate_to(paths, out, client=client, partition_bytes=partition, today=today,
-                                 engine=chunks).report
+                                 engine=chunks, progress=fold).report
             seconds = time.perf_counter() - start
             worker_peak = max(client.run(peak_kib).values())
+            cpu, worker_cpu = cpu_s() - cpu, sum(client.run(cpu_s).values()) - worker_cpu
         plans = [plan_file(p, current(), partition) for p in paths]
         partitions = sum(1 if p.chunks is None else len(p.chunks) for p in plans)
     records = sum(f.records for f in report.files)
     findings = sum(report.by_severity().values())
     print(json.dumps({"records": records, "seconds": seconds, "client_peak_kib": peak_kib(),
-                      "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions}))
+                      "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions,
+                      "worker_mb_by_tenth": marks, "cpu_s": cpu, "worker_cpu_s": worker_cpu}))
 """
 
 
@@ -144,8 +168,8 @@ def main() -> None:
             return
         partition = int(args.partition_mb * (1 << 20))
         print("| step | records | s | records/s | client peak MB | worker peak MB | partitions | s/partition "
-              "| findings | load |")  # fmt: skip
-        print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+              "| findings | load | CPU s (client + workers) | records per CPU s |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
         rows = {}
         end = time.monotonic() + args.budget - (time.perf_counter() - start)
         for step in args.steps.split(","):
@@ -163,9 +187,14 @@ def main() -> None:
             print(
                 f"| {name} | {r['records']:,} | {r['seconds']:.0f} | {rate:,.0f} | {r['client_peak_kib'] / 1024:.0f} "
                 f"| {r['worker_peak_kib'] / 1024:.0f} | {r['partitions']} | {per:.1f} | {r['findings']:,} "
-                f"| {load:.1f} |",
+                f"| {load:.1f} | {r['cpu_s']:.0f} + {r['worker_cpu_s']:.0f} "
+                f"| {r['records'] / (r['cpu_s'] + r['worker_cpu_s']):,.0f} |",
                 flush=True,
             )
+        for step, r in rows.items():
+            if r.get("worker_mb_by_tenth"):
+                print(f"{STEPS[step][0]}: largest worker RSS (MB) after each tenth of the input folded: "
+                      f"{r['worker_mb_by_tenth']}", flush=True)  # fmt: skip
         extrapolate(rows, size)
     finally:
         if not args.keep:
@@ -190,10 +219,13 @@ def extrapolate(rows: dict[str, dict[str, Any]], size: int) -> None:
     print(f"\nExtrapolation (not measured) from {step}: {r['per']:.1f} worker-s a partition of "
           f"{r['records'] / r['partitions']:,.0f} records; 4×10^7 records ≈ {partitions:,.0f} partitions, "
           f"{TARGET * bytes_per_record / 1e9:.0f} GB:")  # fmt: skip
-    print("| workers (1 core each) | hours, partitions only |")
-    print("|---|---|")
+    cpu = r.get("worker_cpu_s")
+    per_cpu = cpu / r["records"] if cpu else None  # worker CPU seconds per record: what a free core would take
+    print("| workers (1 core each) | hours, from wall time here | hours, from worker CPU time |")
+    print("|---|---|---|")
     for workers in (1, 8, 32, 128):
-        print(f"| {workers} | {TARGET * per_record / workers / 3600:.1f} |")
+        by_cpu = "—" if per_cpu is None else f"{TARGET * per_cpu / workers / 3600:.1f}"
+        print(f"| {workers} | {TARGET * per_record / workers / 3600:.1f} | {by_cpu} |")
 
 
 if __name__ == "__main__":

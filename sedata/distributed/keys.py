@@ -31,12 +31,14 @@ from sedata.validate.shapes import masked_key, record_pointer, shapes
 KEY, NAMED, REFERENCE = "key", "named", "reference"
 """Row kinds: a record's business key, a value naming another entity's key, a key of a reference dataset."""
 
+# Text columns are Arrow strings ("str", pandas' own since 3.0; missing is NaN): ~20 bytes a value, where a
+# Python string in an object column costs ~60. The rows of a whole run wait on the workers for the shuffle.
 ROW_COLUMNS = {
     "digest": "int64",
-    "kind": "object",
-    "entity": "object",  # the record's entity (key rows) or the referenced entity (named rows)
-    "value": "object",  # the key, or the value naming one
-    "version": "object",  # the record's version as text, None when it has none (key rows)
+    "kind": "str",
+    "entity": "str",  # the record's entity (key rows) or the referenced entity (named rows)
+    "value": "str",  # the key, or the value naming one
+    "version": "str",  # the record's version as text, None when it has none (key rows)
     "fields": "bool",  # the key was read from the key fields (not only the envelope's recordKey)
     "target": "bool",  # some field references this entity
     "file": "int64",
@@ -46,11 +48,14 @@ ROW_COLUMNS = {
     "sub": "int64",
     "index": "float64",
     "line": "float64",
-    "record_type": "object",
-    "record_key": "object",
-    "data": "object",
-    "pointer": "object",
+    "record_type": "str",
+    "masked": "str",  # the record's key as a report shows it (masked): all a finding needs of the record
+    "pointer": "str",  # where the value naming a key is; None for a key row (its record's data)
 }
+
+_OWN = ("digest", "kind", "entity", "value", "version", "fields", "target", "ref", "sub", "pointer")
+_SHARED = ("file", "part", "pos", "index", "line", "record_type", "masked")
+"""A row's own columns, and those it shares with the other rows of its record."""
 
 FINDING_COLUMNS = {"file": "int64", "order": "object", "finding": "object", "unchecked": "bool"}
 
@@ -71,89 +76,74 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FINDING_COLUMNS.items()})
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    if not rows:
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    if not columns["digest"]:
         return empty_rows()
-    return pd.DataFrame(rows, columns=list(ROW_COLUMNS)).astype(ROW_COLUMNS)
+    return pd.DataFrame(columns, columns=list(ROW_COLUMNS)).astype(ROW_COLUMNS)
+
+
+def _text(value: Any) -> str | None:
+    """A text cell as Python: None where it is missing (NaN in a "str" column)."""
+    return None if pd.isna(value) else value
 
 
 def key_rows(lite: Iterable[Any], file: int, part: int, spec: Spec | None) -> pd.DataFrame:
-    """The key and reference rows of one partition's records (as the index would read them, in file order)."""
-    plans = _plans(spec or current())
-    rows: list[dict[str, Any]] = []
+    """The key and reference rows of one partition's records (as the index would read them, in file order).
+
+    A row holds the record's masked key, not its members: the rows of a whole run wait on the workers for the
+    shuffle, so they are kept to a few short strings and numbers (~10 columns of ~20 bytes).
+    """
+    spec = spec or current()
+    plans, table = _plans(spec), shapes(spec)
+    out: list[tuple[Any, ...]] = []
+    versions: dict[Any, str] = {}  # one text per version number: a partition has few
     for pos, (record_type, key, version, index, line, data, bad) in enumerate(lite):
         plan = plans.get(record_type)
         if plan is None:
             continue
         hurt = set(bad)
+        found: list[tuple[Any, ...]] = []  # the record's rows, in _OWN's columns
         record = Record(type=record_type, data=data, key=key, version=version, index=index, line=line)
-        base = {"file": file, "part": part, "pos": pos, "index": index, "line": line, "record_type": record_type}
-        base.update(record_key=key, data=data)
         text = key_text(plan.key_names, record)
         if text is not None and not any((n,) in hurt for n in plan.key_names):
-            rows.append(
-                base
-                | {
-                    "digest": key_digest(record_type, text),
-                    "kind": KEY,
-                    "entity": record_type,
-                    "value": text,
-                    "version": None if version is None else str(version),
-                    "fields": _from_fields(plan.key_names, data),
-                    "target": plan.is_target,
-                    "ref": -1,
-                    "sub": -1,
-                    "pointer": record_pointer(index, "data"),
-                }
-            )
+            said = None if version is None else versions.setdefault(version, str(version))
+            fields = _from_fields(plan.key_names, data)
+            found.append((key_digest(record_type, text), KEY, record_type, text, said, fields, plan.is_target, -1, -1,
+                          None))  # fmt: skip
         for ref, reference in enumerate(plan.references):
             for sub, (value, at) in enumerate(_walk(data, reference.steps, ())):
                 if not isinstance(value, str) or not value or at in hurt:
                     continue  # a value of the wrong type or form is the schema layer's finding
-                rows.append(
-                    base
-                    | {
-                        "digest": key_digest(reference.target, value),
-                        "kind": NAMED,
-                        "entity": reference.target,
-                        "value": value,
-                        "version": None,
-                        "fields": False,
-                        "target": False,
-                        "ref": ref,
-                        "sub": sub,
-                        "pointer": record_pointer(index, "data", *at),
-                    }
-                )
-    return _frame(rows)
+                found.append((key_digest(reference.target, value), NAMED, reference.target, value, None, False,
+                              False, ref, sub, record_pointer(index, "data", *at)))  # fmt: skip
+        if not found:
+            continue
+        shared = (file, part, pos, index, line, record_type, masked_key(table[record_type], key, data))
+        out.extend(own + shared for own in found)
+    if not out:
+        return empty_rows()
+    return pd.DataFrame.from_records(out, columns=_OWN + _SHARED)[list(ROW_COLUMNS)].astype(ROW_COLUMNS)
 
 
 def reference_rows(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """Rows for the (entity, key) pairs of a reference dataset: they resolve references, nothing more."""
-    rows = [
-        {
-            "digest": key_digest(entity, value),
-            "kind": REFERENCE,
-            "entity": entity,
-            "value": value,
-            "version": None,
-            "fields": False,
-            "target": True,
-            "file": -1,
-            "part": -1,
-            "pos": -1,
-            "ref": -1,
-            "sub": -1,
-            "index": None,
-            "line": None,
-            "record_type": entity,
-            "record_key": None,
-            "data": None,
-            "pointer": None,
-        }
-        for entity, value in keys
-    ]
-    return _frame(rows)
+    pairs = list(keys)
+    n = len(pairs)
+    columns: dict[str, list[Any]] = {
+        "digest": [key_digest(e, v) for e, v in pairs],
+        "kind": [REFERENCE] * n,
+        "entity": [e for e, _v in pairs],
+        "value": [v for _e, v in pairs],
+        "version": [None] * n,
+        "fields": [False] * n,
+        "target": [True] * n,
+        "record_type": [e for e, _v in pairs],
+    }
+    for name in ("file", "part", "pos", "ref", "sub"):
+        columns[name] = [-1] * n
+    for name in ("index", "line", "masked", "pointer"):
+        columns[name] = [None] * n
+    return _frame(columns)
 
 
 def _int(value: float) -> int | None:
@@ -182,12 +172,11 @@ def check_partition(
         return contexts[file]
 
     def where(row: Any) -> Where:
-        shape = table[row.record_type]
         return Where(
             line=_int(row.line),
             index=_int(row.index),
             record_type=row.record_type,
-            key=masked_key(shape, row.record_key, row.data),
+            key=_text(row.masked),
         )
 
     def add(row: Any, finding: Finding | None, unchecked: bool = False) -> None:
@@ -207,7 +196,8 @@ def check_partition(
             continue
         if row.file == first.file:
             if row.fields:  # only keys read from the key fields are SE-BIZ-010
-                add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), row.pointer or ""))
+                pointer = record_pointer(_int(row.index), "data") or ""
+                add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), pointer))
             continue
         plan = plans[first.entity]
         line = "?" if pd.isna(first.line) else str(int(first.line))
@@ -245,7 +235,7 @@ def check_partition(
             value=show(value, kind_of(spec, reference.ref.id, value, None)),
             expected=expected,
             detail=detail,
-            pointer=first.pointer,
+            pointer=_text(first.pointer),
         )
         add(first, finding)
     if not out:

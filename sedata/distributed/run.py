@@ -15,9 +15,9 @@ import datetime as dt
 import operator
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sedata import __version__
 from sedata.distributed.keys import check_partition, empty_findings, empty_rows, key_rows, reference_rows
@@ -69,10 +69,53 @@ def validate(
     shuffle. The other options are those of ``validate_files``.
     """
     spec = spec or current()
-    paths = [str(p) for p in paths]
-    day = today or dt.date.today()
+    references = list(references)
+    with _folded(
+        _Run, paths, client=client, partition_bytes=partition_bytes, fail_on=fail_on, max_errors=max_errors,
+        spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
+        progress=progress,
+    ) as run:  # fmt: skip
+        found, unchecked = run.cross_record()
+        problems = run.client.gather([r[0] for r in run.refs])
+    files = run.files
+    _run_findings(files, _Found(found, unchecked))
+    for path, found_there in zip(references, problems, strict=True):
+        report = _reference_report(path, _Problems(found_there), spec, fail_on)
+        if report is not None:
+            files.append(report)
+    locate_all(files)
+    return Report(files, spec.info.spec_version, __version__, fail_on)
+
+
+R = TypeVar("R", bound="_Run")
+
+
+@contextlib.contextmanager
+def _folded(
+    make: Callable[..., R],
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    client: Any,
+    partition_bytes: int | None,
+    fail_on: Severity,
+    max_errors: int | None,
+    spec: Spec,
+    today: dt.date | None,
+    ledger: str | os.PathLike[str] | None,
+    signatures: Signatures | None,
+    references: Iterable[str | os.PathLike[str]],
+    engine: Engine,
+    progress: Callable[[str, int, int], None] | None,
+) -> Iterator[R]:
+    """A run made by ``make`` (``_Run`` or a subclass), every file folded by its :meth:`_Run.fold` hook.
+
+    The set-up both :func:`validate` and :func:`sedata.distributed.validate_to` share: options, the trust store
+    checked, the cluster and the ledger opened, reference datasets sent, files planned, twins found, partitions
+    submitted and folded in run order. Inside, the cluster is still there for the run-wide steps.
+    """
     size = partition_bytes or PARTITION_BYTES
     layers = active_layers(ledger=ledger is not None, signatures=signatures is not None, run=True)
+    day = today or dt.date.today()
     options = Options(None if spec is current() else spec, fail_on, max_errors, day, layers, signatures, True)
     if signatures is not None:
         _trust_store(signatures.trust)  # a bad certificate is a usage error before any file is read
@@ -83,22 +126,14 @@ def validate(
             from sedata.ledger import Ledger
 
             book = stack.enter_context(Ledger(ledger))
-        run = _Run(dask_client, spec, options, engine, progress)
-        refs = [run.reference(r) for r in references]
-        plans = [plan_file(p, spec, size) for p in paths]
-        twins = _twins(plans)
-        for number, plan in enumerate(plans):
-            run.submit(number, plan, indexed=plan.package is not None and number not in twins)
-        files = [run.reduce(number, plan, twins.get(number), book) for number, plan in enumerate(plans)]
-        found, unchecked = run.cross_record(plans, twins, files, refs)
-        problems = dask_client.gather([r[0] for r in refs])
-    _run_findings(files, _Found(found, unchecked))
-    for path, found_there in zip(references, problems, strict=True):
-        report = _reference_report(path, _Problems(found_there), spec, fail_on)
-        if report is not None:
-            files.append(report)
-    locate_all(files)
-    return Report(files, spec.info.spec_version, __version__, fail_on)
+        run = make(dask_client, spec, options, engine, progress)
+        run.refs = [run.reference(r) for r in references]
+        run.plans = [plan_file(p, spec, size) for p in paths]
+        run.twins = _twins(run.plans)
+        for number, plan in enumerate(run.plans):
+            run.submit(number, plan, indexed=plan.package is not None and number not in run.twins)
+        run.files = [run.fold(number, plan, run.twins.get(number), book) for number, plan in enumerate(run.plans)]
+        yield run
 
 
 @contextlib.contextmanager
@@ -201,6 +236,10 @@ class _Run:
         self.window = max(WINDOW_PER_WORKER * workers, WINDOW_PER_WORKER)
         self.rows: list[Any] = []
         self.types: list[Any] = []
+        self.refs: list[tuple[Any, Any, Any]] = []  # per reference dataset: futures of (problems, entities, rows)
+        self.plans: list[FilePlan] = []
+        self.twins: dict[int, str] = {}
+        self.files: list[Any] = []  # the files' reports (or summaries), in run order, once folded
         self._wire_spec = self.options.spec  # None: the packaged spec, loaded by each worker
 
     def submit(self, number: int, plan: FilePlan, indexed: bool) -> None:
@@ -264,15 +303,17 @@ class _Run:
             same_package(report, self.spec, twin)
         return report
 
-    def cross_record(
-        self, plans: list[FilePlan], twins: dict[int, str], files: list[FileReport], refs: list[tuple[Any, Any, Any]]
-    ) -> tuple[dict[str, list[Finding]], bool]:
+    def fold(self, number: int, plan: FilePlan, twin: str | None, ledger: Any) -> FileReport:
+        """The hook that turns a file's partitions into its report; here :meth:`reduce`, the fold of ``--jobs``."""
+        return self.reduce(number, plan, twin, ledger)
+
+    def cross_record(self) -> tuple[dict[str, list[Finding]], bool]:
         """SE-BIZ-010 and SE-XRF-001/002 of the run: key rows shuffled on their digest, checked per key."""
         import dask
 
-        names = [p.path for p in plans]
+        names = [p.path for p in self.plans]
         found: dict[str, list[Finding]] = {n: [] for n in names}
-        checked = self.checked(plans, twins, files, refs)
+        checked = self.checked()
         if checked is None:
             return found, False
         with dask.config.set({"dataframe.convert-string": False}):
@@ -288,19 +329,14 @@ class _Run:
             found[names[file]].append(finding)
         return found, unchecked
 
-    def checked(
-        self,
-        plans: list[FilePlan],
-        twins: dict[int, str],
-        files: Sequence[FileReport],
-        refs: list[tuple[Any, Any, Any]],
-    ) -> Any:
+    def checked(self) -> Any:
         """The Dask frame of the run's cross-record findings (:data:`keys.FINDING_COLUMNS`), not computed; None
         when no file or reference dataset has key rows."""
         import dask
         import dask.dataframe as dd
         from dask.delayed import delayed
 
+        plans, twins, files, refs = self.plans, self.twins, self.files, self.refs
         names = [p.path for p in plans]
         carried: set[str] = set()
         for number, plan in enumerate(plans):

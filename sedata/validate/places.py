@@ -360,7 +360,11 @@ def _located_jsonl(findings: Iterable[Finding], fh: BinaryIO) -> Iterator[Findin
             return run
         on_line = {p for f in run if (p := _wanted(f))}
         m = _RECORD.match(_wanted(run[0]) or "")
-        found = json_places(text, on_line, base="" if m is None else m.group(0))
+        base = "" if m is None else m.group(0)
+        if base and on_line == {base}:  # the record itself (a key repeated across files): where its value starts
+            found = {base: (1, len(text) - len(text.lstrip(b" \t\r")) + 1)}
+        else:
+            found = json_places(text, on_line, base=base)
         return [f if (at := _place_of(f, found)) is None else _moved(f, at_line, at) for f in run]
 
     for f in findings:

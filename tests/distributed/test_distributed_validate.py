@@ -129,11 +129,13 @@ def test_the_cli_runs_on_the_scheduler_it_is_given(cluster: Any, run_files: list
 
 
 def test_the_cli_says_when_the_scheduler_cannot_be_reached(run_files: list[Path]) -> None:
+    import dask
     from typer.testing import CliRunner
 
     from sedata.cli.main import app
 
     args = ["validate", str(run_files[1]), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
-    result = CliRunner().invoke(app, args)
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):  # Dask retries a refused port until then
+        result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "Dask" in result.output and "Traceback" not in result.output

@@ -16,6 +16,7 @@ reference dataset (any time before ``finish``), and ``finish()`` for the finding
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from sedata.validate.layers._personal import kind_of
 from sedata.validate.layers._stream import stream
 from sedata.validate.layers.business import duplicate_finding
 from sedata.validate.masking import show
-from sedata.validate.report import ElementRef, Finding, Severity, Text
+from sedata.validate.report import ElementRef, Finding, FindingStore, Severity, Text
 from sedata.validate.shapes import DataPath, record_pointer, shapes
 
 if TYPE_CHECKING:
@@ -165,7 +166,10 @@ class CrossRecord:
         self._pending: dict[tuple[str, str], _Pending] = {}
         self._carried: set[str] = set()
         self._packages: dict[tuple[str, str], str] = {}
-        self._found: dict[int, list[Finding]] = {}
+        # A store, not a list: a run with a key repeated across files has a finding per record (667,000 at 2M
+        # records, ~1 KB each, all held until finish); the store spills past its first 10,000.
+        self._found: dict[int, FindingStore] = {}
+        self._unresolved: dict[int, list[Finding]] = {}
         self._contexts: dict[int, FileContext] = {}
         self.unchecked: set[tuple[str, str]] = set()
         """(field, referenced entity) pairs left unchecked by :meth:`finish`: nothing could carry the entity."""
@@ -401,8 +405,7 @@ class CrossRecord:
                     f"{waiting.count} records name it; this is the first",
                 )
             where = Where(line=waiting.line, index=waiting.index, record_type=waiting.record_type, key=waiting.key)
-            self._add(
-                waiting.file_id,
+            self._unresolved.setdefault(waiting.file_id, []).append(
                 self._ctx(waiting.file_id).finding(
                     UNRESOLVED,
                     where,
@@ -416,9 +419,8 @@ class CrossRecord:
         self._pending.clear()
         out: dict[str, list[Finding]] = {}
         for file_id in range(len(self.files)):
-            found = self._found.get(file_id, [])
-            found.sort(key=lambda f: (-1 if f.index is None else f.index, f.rule))
-            out[self.files.name(file_id)] = found
+            out[self.files.name(file_id)] = _in_order(self._found.pop(file_id, FindingStore()),
+                                                      self._unresolved.pop(file_id, []))  # fmt: skip
         return out
 
     def not_checked(self) -> dict[str, Text]:
@@ -439,7 +441,33 @@ class CrossRecord:
         return ctx
 
     def _add(self, file_id: int, finding: Finding) -> None:
-        self._found.setdefault(file_id, []).append(finding)
+        found = self._found.get(file_id)
+        if found is None:
+            found = self._found[file_id] = FindingStore()
+        found.append(finding)
+
+
+def _order(f: Finding) -> tuple[int, str]:
+    return -1 if f.index is None else f.index, f.rule
+
+
+def _in_order(found: FindingStore, unresolved: list[Finding]) -> Any:
+    """A file's findings sorted by record, then rule: the repeats were made in record order, so they are merged
+    with the (few) unresolved references without being read into memory; else sorted as a list."""
+    previous: tuple[int, str] | None = None
+    ordered = True
+    for f in found:
+        now = _order(f)
+        if previous is not None and now < previous:
+            ordered = False
+            break
+        previous = now
+    if not ordered:
+        return sorted([*found, *unresolved], key=_order)
+    out = FindingStore()
+    out.extend(heapq.merge(found, sorted(unresolved, key=_order), key=_order))  # stable: repeats first on a tie
+    found.close()
+    return out
 
 
 def check_run(
@@ -464,5 +492,5 @@ def check_run(
             problems.setdefault(str(path), []).extend(report.findings)
     out = layer.finish()
     for name, found in problems.items():
-        out[name] = found + out.get(name, [])
+        out[name] = [*found, *out.get(name, [])]
     return out
