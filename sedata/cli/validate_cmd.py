@@ -248,7 +248,7 @@ def _on_dask(
 ) -> Any:
     """The run on a Dask cluster (``sedata.distributed``); a missing extra or an unreachable scheduler is exit 2."""
     try:
-        from sedata.distributed import validate, validate_to
+        from sedata.distributed import COLUMNAR, validate, validate_to
     except ImportError:
         fail(
             "--engine dask 需要 Dask：pip install 'sedata[dask]'",
@@ -260,7 +260,7 @@ def _on_dask(
             return validate_to(
                 names, out_dir, client=scheduler, fail_on=fail_on, max_errors=max_errors,
                 today=today.date() if today else None, ledger=ledger, signatures=signatures, references=references,
-                progress=on_progress,
+                progress=on_progress, engine=COLUMNAR,
             ).report  # fmt: skip
         return validate(
             names,
@@ -272,6 +272,7 @@ def _on_dask(
             signatures=signatures,
             references=references,
             progress=on_progress,
+            engine=COLUMNAR,  # each partition screened by columns, flagged rows confirmed by the row engine
         )
     except (OSError, TimeoutError) as exc:
         fail(
