@@ -93,6 +93,22 @@ def test_a_repeat_within_a_file_is_business_rule_010_when_the_key_comes_from_the
     assert "repeats within the file: Equipment code (SE.EQP.0001) same as an earlier record" in found[0].message.en
 
 
+def test_a_composite_key_is_named_by_all_its_elements() -> None:
+    layer = layer_of("a.jsonl", "b.jsonl", message_type="registration-download")
+    change = {"equipmentCode": ZZ_ELEVATOR, "changeDate": "2026-03-01", "useStatus": "2"}
+    observe(layer, "a.jsonl", "StatusChange", change, 0)
+    observe(layer, "b.jsonl", "StatusChange", dict(change, changeDate="2026-03-02"), 0)
+    observe(layer, "b.jsonl", "StatusChange", change, 1)
+    (f,) = layer.finish()["b.jsonl"]
+    assert (f.rule, f.index) == ("SE-XRF-001", 1)
+    assert f.message.en.endswith(
+        "Equipment code (SE.EQP.0001), Change date (SE.REG.0008) same as the record in a.jsonl, line 2 (records[0])"
+    )
+    assert f.message.zh.endswith(
+        "设备代码（SE.EQP.0001）、变更日期（SE.REG.0008） 与 a.jsonl 第 2 行（records[0]）的记录相同"
+    )
+
+
 def test_a_key_from_the_record_key_alone_repeats_silently_within_a_file_but_not_across_files() -> None:
     data = equipment(ZZ_ELEVATOR, equipmentCode=None)  # no key field: the envelope's recordKey is the key
     layer = layer_of("a.jsonl", "b.jsonl")

@@ -96,8 +96,11 @@ def test_a_replay_and_a_resent_header_name_the_earlier_package() -> None:
     assert f.message.zh.endswith(f"报文标识、序号与记录摘要均相同；{CHANNEL_ZH}")
     r = one(event("resent", 7, message_id="MSG-2", earlier=EARLIER))
     assert (r.rule, r.value, r.expected) == ("SE-SEQ-002", "MSG-2", Text(earlier_zh, earlier_en))
-    assert "a new message id with the same sequence and records digest" in r.message.en
-    assert "报文标识不同，序号与记录摘要相同（报文头重新生成）" in r.message.zh
+    assert r.message.en.endswith(
+        f"this is a replay: a new message id with the same sequence and records digest (the header was made anew); "
+        f"{CHANNEL_EN}"
+    )
+    assert r.message.zh.endswith(f"本次为重放：报文标识不同，序号与记录摘要相同（报文头重新生成）；{CHANNEL_ZH}")
 
 
 def test_an_earlier_package_without_a_file_is_named_without_one() -> None:
