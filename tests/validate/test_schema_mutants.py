@@ -112,6 +112,12 @@ def test_each_kind_of_error_becomes_its_rule() -> None:
     assert f.message.en == "mandatory element “Product name” (SE.EQP.0007) is missing"
 
 
+def test_check_characters_are_left_to_the_codes_layer() -> None:
+    # Right shape, wrong check character: the codes layer's SE-COD finding, with its rule's status, not a model error.
+    data = equipment(ZZ_ELEVATOR, userUnitCode="913506026875032798", equipmentCode="311010523201500319")
+    assert check("Equipment", data) == ([], set())
+
+
 def test_null_for_an_optional_element_is_no_finding_for_a_mandatory_one_missing() -> None:
     assert check("Equipment", equipment(ZZ_ELEVATOR, registrationStatus=None) | {"registrationStatus": None}) == (
         [],
@@ -208,6 +214,7 @@ def test_the_range_text_leaves_an_open_end_empty() -> None:
     assert _format_text(ctx, only_low, "greater_than_equal") == "n..3 [1, ]"
     assert _format_text(ctx, only_high, "less_than_equal") == "n..3 [, 999]"
     assert _format_text(ctx, field, "less_than") == "n..3 [1, 999]"
+    assert _format_text(ctx, field, "greater_than") == "n..3 [1, 999]"
     assert _format_text(ctx, neither, "greater_than") == "n..3"
     assert _format_text(ctx, field, "int_parsing") == "n..3"
     assert _format_text(ctx, dataclasses.replace(field, domain=None), "x") == "0..1"
