@@ -124,6 +124,11 @@ def test_a_conflict_shows_both_digests_cut_to_sixteen_digits() -> None:
 def test_a_reused_message_id_shows_this_package() -> None:
     f = one(event("id-reused", 8, message_id="MSG-1", earlier=EARLIER), package(8, LONG))
     assert (f.rule, f.severity, f.pointer, f.value) == ("SE-SEQ-005", "error", "/header/messageId", "MSG-1")
+    assert f.expected == Text(
+        "序号 7，报文标识 MSG-1，记录摘要 sha256:abababababababab…，2026-11-01T02:00:00+08:00 收到，文件 p7.json",
+        "sequence 7, message id MSG-1, digest sha256:abababababababab…, received 2026-11-01T02:00:00+08:00, "
+        "file p7.json",
+    )
     assert f.message.en.endswith(f"this package: sequence 8, digest sha256:abababababababab…; {CHANNEL_EN}")
     assert f.message.zh.endswith(f"本报文序号 8、记录摘要 sha256:abababababababab…；{CHANNEL_ZH}")
 

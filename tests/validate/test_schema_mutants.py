@@ -118,6 +118,15 @@ def test_check_characters_are_left_to_the_codes_layer() -> None:
     assert check("Equipment", data) == ([], set())
 
 
+def test_members_are_read_by_their_exchange_names_only() -> None:
+    data = equipment(ZZ_ELEVATOR, productName=None, product_name="曳引驱动乘客电梯")  # the model's Python name
+    found, _ = check("Equipment", data)
+    assert [(f.rule, f.pointer) for f in found] == [
+        ("SE-SCH-001", "/records/2/data/productName"),
+        ("SE-SCH-004", "/records/2/data/product_name"),
+    ]
+
+
 def test_null_for_an_optional_element_is_no_finding_for_a_mandatory_one_missing() -> None:
     assert check("Equipment", equipment(ZZ_ELEVATOR, registrationStatus=None) | {"registrationStatus": None}) == (
         [],
