@@ -16,6 +16,7 @@ from sedata.validate.context import FileContext
 from sedata.validate.layers.base import FileAt, Given
 from sedata.validate.layers.sequence import (
     RULES,
+    check_file,
     check_packages,
     check_report,
     event_findings,
@@ -121,6 +122,19 @@ def test_a_conflict_shows_both_digests_cut_to_sixteen_digits() -> None:
     assert f.message.zh.endswith(f"本报文记录摘要 {SHORT}；{CHANNEL_ZH}")
 
 
+def test_a_digest_longer_than_sixteen_digits_is_cut() -> None:
+    seventeen = "sha256:" + "e" * 17
+    f = one(event("conflict", 7, earlier=EARLIER), package(7, seventeen))
+    assert f.message.en.endswith(f"this package's digest sha256:{'e' * 16}…; {CHANNEL_EN}")
+    assert _short_of("md5") == "md5"
+
+
+def _short_of(digest: str) -> str:
+    """How a digest without an algorithm prefix is shown (a whole short value)."""
+    f = one(event("conflict", 7, earlier=EARLIER), package(7, digest))
+    return f.message.en.split("this package's digest ")[1].split(";")[0]
+
+
 def test_a_reused_message_id_shows_this_package() -> None:
     f = one(event("id-reused", 8, message_id="MSG-1", earlier=EARLIER), package(8, LONG))
     assert (f.rule, f.severity, f.pointer, f.value) == ("SE-SEQ-005", "error", "/header/messageId", "MSG-1")
@@ -217,6 +231,17 @@ def test_the_layer_runs_only_with_a_ledger_and_a_header(tmp_path: Path) -> None:
         report.verified = False
         (f,) = file_findings(FileAt(CTX, "p.json", report, Given(ledger=ledger), package(4, message_id="M4")))
         assert f.rule == "SE-SEQ-007" and "not read whole" in f.message.en
+
+
+def test_one_file_checked_alone_against_the_current_spec(tmp_path: Path) -> None:
+    p2 = write_package(tmp_path / "p2.json", 2)
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        report = check_file(ledger, p2)
+        assert [(f.rule, f.value) for f in report.findings] == [("SE-SEQ-001", "2")]
+        assert report.verified and report.fail_on == "error"
+        assert [e.package.sequence for e in ledger.packages()] == [2]
+    report = check_report([p2], tmp_path / "l.sqlite")
+    assert report.fail_on == "error" and [f.rule for f in report.files[0].findings] == ["SE-SEQ-002"]
 
 
 def test_ledger_check_reports_per_file_with_the_fail_level(tmp_path: Path) -> None:
