@@ -132,6 +132,15 @@ def test_inspected_not_registered_names_the_latest_inspection() -> None:
     assert f.message.zh.endswith("有检验记录，但登记数据中没有该设备（最近一次检验 2026-03-10（定期检验））")
 
 
+def test_a_date_time_counts_as_its_day_and_a_broken_date_as_none() -> None:
+    timed = inspection(ZZ_ELEVATOR, "2026-03-10T09:30:00+08:00", None, "R1")
+    (f,) = reconciled([], [("Inspection", timed)])
+    assert f.message.en.endswith("(latest inspection 2026-03-10 (定期检验))")
+    for broken in ("2026-02-30", "2026-3-1"):
+        (f,) = reconciled([], [("Inspection", inspection(ZZ_ELEVATOR, broken, None, "R1"))])
+        assert f.message.en.endswith("(latest inspection undated (定期检验))"), broken
+
+
 def test_an_undated_inspection_of_no_kind_says_so() -> None:
     undated = inspection(ZZ_ELEVATOR, "2026-03-10", None, "R1", inspectionDate=None, inspectionKind=None)
     undated = {k: v for k, v in undated.items() if v is not None}
