@@ -298,6 +298,12 @@ def test_values_are_compared_trimmed_and_blank_ones_not_at_all() -> None:
         assert reconciled(reg, ins) == []
 
 
+def test_records_of_no_device_and_deletes_are_skipped() -> None:
+    reg = [("Unit", entity("Unit", 0)), ("Licence", entity("Licence", 0)), ("Equipment", None)]  # type: ignore[list-item]
+    ins = [("Inspection", None), ("Equipment", {"equipmentCode": "  "}), ("Equipment", {"equipmentCode": 7})]
+    assert reconciled(reg, ins) == []  # type: ignore[arg-type]
+
+
 def test_a_value_that_failed_the_schema_is_not_compared() -> None:
     reg = [("Equipment", equipment(XX_GOODS_LIFT))]
     wrong = inspection(XX_GOODS_LIFT, "2026-02-10", "2027-02-27", "R3", registrationCertNo="梯12湘U00091(19)")
