@@ -307,6 +307,12 @@ def test_a_run_with_an_unreadable_file_reports_it_beside_the_others(tmp_path: Pa
     assert list(result)[:3] == [str(devices), str(broken), str(again)]
 
 
+def test_keys_in_bulk_of_a_type_without_a_plan_are_none_to_index() -> None:
+    layer = layer_of("a.jsonl")
+    assert layer.observe_keys("a.jsonl", "NoSuchEntity", ["k"], [{}], [0], [2]) == []
+    assert layer.observe_keys("a.jsonl", "RelatedUnit", ["k"], [{}], [0], [2]) == []
+
+
 def test_the_index_grows_with_the_keys_it_holds() -> None:
     layer = layer_of("a.jsonl")
     empty = layer.nbytes
