@@ -97,6 +97,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/crossfile/test_consistency_mutants.py",
         "tests/crossfile/test_consistency.py",
     ),
+    "sedata/validate/layers/trust.py": ("tests/validate/test_trust_layer_mutants.py", "tests/trust/test_policy.py"),
     "sedata/validate/layers/envelope.py": (
         "tests/validate/test_envelope_mutants.py",
         "tests/validate/test_structure_layer.py",
