@@ -24,6 +24,7 @@ from .conftest import (
     XX_PASSENGER_LIFT,
     ZZ_AIR_TANK,
     ZZ_ELEVATOR,
+    change,
     entity,
     equipment,
     inspection,
@@ -332,3 +333,27 @@ def test_versioned_keys_indexed_in_bulk_resolve_and_repeat_as_row_by_row(tmp_pat
     report = validate_files([a, b], engine=engine)  # type: ignore[arg-type]
     found = [(Path(fr.file).name, f.rule, f.index, f.pointer) for fr in report.files for f in fr.findings]
     assert found == [("b.jsonl", "SE-XRF-001", 3, "/records/3")]
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_references_waiting_across_files_are_counted_and_reported_once(tmp_path: Path, engine: str) -> None:
+    # An inspection of a device in no file, named again in a later file and by an accident: one SE-XRF-002 on the
+    # first, counting all three, whether the later files' keys are indexed in bulk (columnar) or row by row.
+    records = [r for r, _ in sample_records("inspection-upload", 6, seed=3, invalid_rate=0.0, mode="changes")]
+    devices = [r for r in records if r.type == "Equipment"]
+    inspections = [r for r in records if r.type == "Inspection"]
+    orphan, missing = inspections[1], devices[1].data["equipmentCode"]
+    a = write(tmp_path / "a.jsonl", "inspection-upload", [devices[0], devices[2], *inspections], "changes")
+    again = dict(orphan.data, reportNo=orphan.data["reportNo"] + "-F")
+    b = write(tmp_path / "b.jsonl", "inspection-upload", [change("Inspection", again, 1, "add")], "changes")
+    accidents = [r for r, _ in sample_records("accident-report", 2, seed=3, invalid_rate=0.0, mode="changes")]
+    named = dict(accidents[0].data, equipmentCodes=[devices[0].data["equipmentCode"], missing])
+    c = write(tmp_path / "c.jsonl", "accident-report", [change("Accident", named, 1, "add"), accidents[1]], "changes")
+    report = validate_files([a, b, c], engine=engine)  # type: ignore[arg-type]
+    found = [(Path(fr.file).name, f.rule, f.index, f.pointer) for fr in report.files for f in fr.findings]
+    assert found == [
+        ("a.jsonl", "SE-XRF-002", 3, "/records/3/data/equipmentCode"),
+        ("c.jsonl", "SE-XRF-002", 1, "/records/1/data/equipmentCodes/0"),
+    ]
+    first = report.files[0].findings[0]
+    assert first.value == missing and first.message.en.endswith("3 records name it; this is the first")
