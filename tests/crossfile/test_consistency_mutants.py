@@ -240,6 +240,13 @@ def test_overdue_from_the_day_after_the_next_inspection_date(next_date: str, ove
     assert f.message.zh.endswith(f"（设备代码 {XX_GOODS_LIFT}，最近一次检验 2025-02-10（定期检验））")
 
 
+def test_a_next_date_that_failed_the_schema_is_not_read() -> None:
+    reg = [("Equipment", equipment(XX_GOODS_LIFT))]
+    ins = [("Inspection", inspection(XX_GOODS_LIFT, "2025-02-10", "2026-02-27", "R3"))]
+    assert [f.rule for f in reconciled(reg, ins)] == ["SE-CON-004"]
+    assert reconciled(reg, ins, bad={0: {("nextInspectionDate",)}}) == []
+
+
 def test_the_next_date_of_the_latest_inspection_counts_even_when_it_has_none() -> None:
     reg = [("Equipment", equipment(XX_GOODS_LIFT))]
     old = ("Inspection", inspection(XX_GOODS_LIFT, "2024-02-10", "2025-02-09", "R1"))
