@@ -174,6 +174,13 @@ def test_a_repeated_code_element_checks_each_item() -> None:
     ]
 
 
+def test_a_single_value_for_a_repeated_element_expects_an_array() -> None:
+    cert = sample("operator-certificate-upload", 1, 5, 0.0)[0][0].data
+    found, bad = check("OperatorCertificate", dict(cert, operatorItems="Q1"))
+    assert seen(found) == [("SE-SCH-003", "/records/2/data/operatorItems", "SE.OPC.0002", '"Q1"', "array")]
+    assert bad == {("operatorItems",)}
+
+
 @pytest.mark.parametrize("empty", [[], None])
 def test_an_empty_or_null_mandatory_list_is_missing(empty: list[str] | None) -> None:
     unit = entity("Unit", 0)
