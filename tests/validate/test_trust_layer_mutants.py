@@ -18,6 +18,7 @@ from sedata.validate.report import FileReport, Finding, Text
 
 SPEC = current()
 CTX = FileContext(SPEC, "p.json")
+CITIZEN_ID = "11010519491231002X"  # GB 11643's example number: valid check character
 MESSAGES = Path(__file__).resolve().parents[2] / "examples" / "messages"
 
 
@@ -77,12 +78,15 @@ def test_a_warning_result_is_a_warning_and_details_come_in_both_languages() -> N
     assert data.severity == "error" and "KEY-ID-1" in data.message.zh and "KEY-ID-1" in data.message.en
 
 
-def test_long_values_are_shortened_but_an_algorithm_is_left_to_the_finding() -> None:
-    long = "k" * 200
-    f = _finding(CTX, problem("key", value=long))
-    assert f.value is not None and len(f.value) < 100 and f.value.startswith("kkk")
-    alg = _finding(CTX, problem("algorithm", value="rsa-pss"))
-    assert alg.value == "rsa-pss"
+def test_long_values_are_cut_after_masking() -> None:
+    f = _finding(CTX, problem("key", value="k" * 200))
+    assert f.value == "k" * 79 + "…" and f.value in f.message.en
+    # A citizen ID across the cut is masked first: none of its digits beyond the region code shows.
+    leaky = _finding(CTX, problem("header", value="k" * 70 + CITIZEN_ID + "x" * 20, member="sender"))
+    assert leaky.value is not None and len(leaky.value) == 80 and leaky.value.endswith("…")
+    assert "110105194" not in leaky.value and "110105194" not in leaky.message.en + leaky.message.zh
+    alg = _finding(CTX, problem("algorithm", value="a" * 100, expected="ed25519"))
+    assert alg.value == "a" * 79 + "…"
 
 
 def _found(*checks: str) -> list[Finding]:
