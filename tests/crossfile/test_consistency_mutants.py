@@ -155,6 +155,18 @@ def test_an_equipment_record_on_the_inspection_side_is_no_inspection() -> None:
     assert reconciled([], [("Equipment", equipment(ZZ_AIR_TANK))]) == []
 
 
+def test_an_exempting_kind_or_status_counts_even_as_the_first_value_seen() -> None:
+    # The first text the layer interns gets the first id: the exemptions must find it as well as any other.
+    installed = inspection(
+        ZZ_ELEVATOR, "2026-02-20", None, "R1", inspectionKind="安装监督检验", registrationCertNo=None
+    )
+    assert reconciled([], [("Inspection", {k: v for k, v in installed.items() if v is not None})]) == []
+    assert reconciled([("StatusChange", status_change(ZZ_AIR_TANK, "2024-11-30", "3"))], []) == []
+    assert [f.rule for f in reconciled([("StatusChange", status_change(ZZ_AIR_TANK, "2024-11-30", "2"))], [])] == [
+        "SE-CON-001"
+    ]
+
+
 # --- SE-CON-003 -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("use", "registration", "expected_en", "expected_zh"),
@@ -405,5 +417,12 @@ def test_many_devices_grow_the_columns_in_blocks() -> None:
         data = {"equipmentCode": f"3110105232015{i:05d}", "useStatus": "3" if i < 4099 else "2"}
         layer.observe("reg.jsonl", Record("Equipment", data, index=i))
     assert layer.nbytes > empty
+    # Everything the layer keeps per device is counted: key tables, every column, every location table.
+    arrays = [layer.flags, layer.reg_date, layer.reg_type, layer.ins_date, layer.ins_next, layer.ins_kind]
+    arrays += [layer.ins_type, layer.status_date, layer.status_type, layer.retired, layer.stop_date]
+    arrays += [layer.reuse_date, layer.reuse_type]
+    parts = [layer.devices, layer.values, *layer.sides, layer.reg_where, layer.ins_where, layer.reuse_where]
+    assert all(len(a) == 8192 for a in arrays)  # two blocks of 4096 rows
+    assert layer.nbytes == sum(p.nbytes for p in parts) + sum(len(a) * a.itemsize for a in arrays)
     (f,) = layer.finish()["reg.jsonl"]
     assert (f.rule, f.value, f.index) == ("SE-CON-001", "311010523201504099", 4099)
