@@ -137,3 +137,23 @@ def test_a_trust_store_is_loaded_once_per_list_of_paths(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     first = trust_store((str(tmp_path / "a"),))
     assert isinstance(first, TrustStore) and trust_store((str(tmp_path / "a"),)) is first
+
+
+def test_a_verification_amounts_to_its_findings(tmp_path: Path) -> None:
+    from sedata.trust import keys
+    from sedata.trust.package import sign_package, verify_package
+    from sedata.trust.policy import Grant
+    from sedata.validate.layers.trust import findings_of
+
+    package = tmp_path / "p.json"
+    package.write_bytes((MESSAGES / "operator-certificate-upload.json").read_bytes())
+    key = keys.PrivateKey.generate(keys.ED25519)
+    sign_package(package, key)
+    store = TrustStore()
+    store.add(key.public_key())
+    store.grant(key.public_key().key_id, Grant(frozenset({"11350000003624150X"}), test_key=True))
+    ctx = FileContext(SPEC, str(package))
+    assert findings_of(ctx, verify_package(package, key.public_key()), store, SignaturePolicy()) == []
+    package.write_text(package.read_text("utf-8").replace("林志强", "林志刚"), "utf-8")
+    found = findings_of(ctx, verify_package(package, key.public_key()), store, SignaturePolicy())
+    assert [(f.rule, f.pointer) for f in found] == [("SE-SIG-009", None), ("SE-SIG-008", "/header/digest")]
