@@ -8,6 +8,7 @@ registration record of ``reg.jsonl`` and inspection record of ``ins.jsonl`` at i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -259,6 +260,16 @@ def test_a_next_date_that_failed_the_schema_is_not_read() -> None:
     assert reconciled(reg, ins, bad={0: {("nextInspectionDate",)}}) == []
 
 
+@pytest.mark.parametrize(("grace", "overdue"), [(3, True), (4, False)])
+def test_grace_days_move_the_day_a_device_becomes_overdue(grace: int, overdue: bool) -> None:
+    layer = Reconciler(SPEC, TODAY)
+    layer.p = dataclasses.replace(layer.p, grace_days=grace)  # the spec's is 0; a profile may allow some
+    layer.begin_file("ins.jsonl", "inspection")
+    data = inspection(XX_GOODS_LIFT, "2025-02-10", "2026-02-25", "R3")
+    layer.observe("ins.jsonl", Record("Inspection", data, index=0, line=2))
+    assert [f.rule for f in layer.finish()["ins.jsonl"]] == ["SE-CON-002", *(["SE-CON-004"] if overdue else [])]
+
+
 def test_the_next_date_of_the_latest_inspection_counts_even_when_it_has_none() -> None:
     reg = [("Equipment", equipment(XX_GOODS_LIFT))]
     old = ("Inspection", inspection(XX_GOODS_LIFT, "2024-02-10", "2025-02-09", "R1"))
@@ -359,6 +370,17 @@ def test_a_return_to_use_after_the_validity_lapsed_is_reported_whole() -> None:
     assert f.message.zh.endswith(
         f"（设备代码 {XX_GOODS_LIFT}，2025-12-01 停用，最近一次检验 2025-06-11；TSG 08-2026 [S46]）"
     )
+
+
+def test_a_dated_registration_that_is_no_return_to_use_is_nothing() -> None:
+    renamed = entity("UseRegistration", 0, registrationCategory="使用单位更名", registrationDate="2026-06-01")
+    reg = [
+        ("UseRegistration", entity("UseRegistration", 0)),
+        ("StatusChange", status_change(XX_GOODS_LIFT, "2025-12-01", "3")),
+        ("UseRegistration", renamed),
+    ]
+    found = reconciled(reg, [("Inspection", entity("Inspection", 3))], today=dt.date(2026, 5, 1))
+    assert [f.rule for f in found] == []
 
 
 @pytest.mark.parametrize(("reuse", "fires"), [("2026-05-19", False), ("2026-05-20", True)])

@@ -213,6 +213,14 @@ def test_an_unresolved_reference_is_reported_on_the_first_record_naming_it() -> 
     assert layer.not_checked() == {} and layer.unchecked == set()
 
 
+def test_a_reference_named_once_says_so() -> None:
+    layer = layer_of("a.jsonl")
+    observe(layer, "a.jsonl", "Inspection", _inspection(XX_GOODS_LIFT, "R1"), 0)
+    (f,) = layer.finish()["a.jsonl"]
+    assert f.message.en.endswith("in the files of this run or in the reference data: only this record names it")
+    assert f.message.zh.endswith("找不到对应的特种设备（Equipment）：仅此一条记录引用该值")
+
+
 def test_a_reference_resolved_before_or_after_is_no_finding() -> None:
     layer = layer_of("a.jsonl")
     observe(layer, "a.jsonl", "Equipment", equipment(ZZ_ELEVATOR), 0)
@@ -289,6 +297,15 @@ def test_reference_data_resolves_only_the_entities_referenced(tmp_path: Path) ->
     )
     layer = layer_of("reg.jsonl", message_type="registration-download")
     assert layer.add_reference(units) == []
+    # Records of entities nothing references (inspections) and deletes in a reference dataset are passed over.
+    other = write(
+        tmp_path / "other.jsonl",
+        "inspection-upload",
+        [change("Inspection", inspection(XX_GOODS_LIFT, "2026-03-10", None, "R9"), 1, "add"),
+         Record("Equipment", None, "delete", XX_GOODS_LIFT, 2)],
+        "changes",
+    )  # fmt: skip
+    assert layer.add_reference(other) == []
     reg = entity("UseRegistration", 0)
     observe(layer, "reg.jsonl", "UseRegistration", reg, 0)
     found = layer.finish()["reg.jsonl"]
