@@ -413,7 +413,10 @@ def test_what_a_reconciliation_reports_as_not_checked() -> None:
     assert "SE-SYN-001" not in reg.not_checked and "SE-CON-001" not in reg.not_checked
     manual = [r for r, rule in SPEC.rules.items() if rule.check == "manual" and SPEC.rule_layers[r] == "consistency"]
     assert manual and all(reg.not_checked[r] == MANUAL for r in manual)
-    assert OUT_OF_SCOPE.en == "not part of reconciling registration with inspection data (sedata reconcile)"
+    assert OUT_OF_SCOPE == Text(
+        "不属于登记与检验数据核对（sedata reconcile）的范围",
+        "not part of reconciling registration with inspection data (sedata reconcile)",
+    )
     assert MANUAL == Text("需人工检查，本程序不自动检查", "checked by people; this program does not check it")
 
 
@@ -427,7 +430,9 @@ def test_an_incomplete_reconciliation_marks_the_rules_that_did_not_fire(tmp_path
     assert [f.rule for f in good.findings] == ["SE-CON-002"]
     assert good.not_checked["SE-CON-001"] == UNREADABLE and "SE-CON-002" not in good.not_checked
     assert missing.not_checked["SE-CON-002"] == UNREADABLE
-    assert UNREADABLE.en == "a file could not be read through; the reconciliation is incomplete"
+    assert UNREADABLE == Text(
+        "有文件无法读取或未读完，核对结果不完整", "a file could not be read through; the reconciliation is incomplete"
+    )
     assert good.not_checked["SE-BIZ-001"] == OUT_OF_SCOPE
 
 
