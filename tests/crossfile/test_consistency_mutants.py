@@ -372,6 +372,20 @@ def test_a_return_to_use_after_the_validity_lapsed_is_reported_whole() -> None:
     )
 
 
+def test_of_two_returns_to_use_on_one_day_the_later_read_is_reported() -> None:
+    again = entity("UseRegistration", 0, registrationCategory="停用后启用", registrationDate="2026-06-01")
+    reg = [
+        ("UseRegistration", entity("UseRegistration", 0)),
+        ("StatusChange", status_change(XX_GOODS_LIFT, "2025-12-01", "3")),
+        ("StatusChange", status_change(XX_GOODS_LIFT, "2026-06-01", "2")),
+        ("UseRegistration", again),
+    ]
+    found = reconciled(reg, [("Inspection", entity("Inspection", 3))], today=dt.date(2026, 5, 1))
+    assert [(f.rule, f.index, f.record_type, f.value) for f in found] == [
+        ("SE-CON-007", 3, "UseRegistration", "2026-06-01")
+    ]
+
+
 def test_a_dated_registration_that_is_no_return_to_use_is_nothing() -> None:
     renamed = entity("UseRegistration", 0, registrationCategory="使用单位更名", registrationDate="2026-06-01")
     reg = [
