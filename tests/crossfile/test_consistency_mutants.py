@@ -450,6 +450,12 @@ def test_an_incomplete_reconciliation_marks_the_rules_that_did_not_fire(tmp_path
     assert good.not_checked["SE-BIZ-001"] == OUT_OF_SCOPE
 
 
+def test_a_reconciliation_fails_on_errors_unless_told(tmp_path: Path) -> None:
+    ins = write(tmp_path / "ins.jsonl", "inspection-upload", [("Equipment", equipment(ZZ_ELEVATOR))])
+    report = reconcile([], [ins], today=TODAY)
+    assert report.fail_on == "error" and [fr.fail_on for fr in report.files] == ["error"]
+
+
 def test_many_devices_grow_the_columns_in_blocks() -> None:
     layer = Reconciler(SPEC, TODAY)
     layer.begin_file("reg.jsonl", "registration")
