@@ -468,7 +468,10 @@ def test_many_devices_grow_the_columns_in_blocks() -> None:
     arrays = [layer.flags, layer.reg_date, layer.reg_type, layer.ins_date, layer.ins_next, layer.ins_kind]
     arrays += [layer.ins_type, layer.status_date, layer.status_type, layer.retired, layer.stop_date]
     arrays += [layer.reuse_date, layer.reuse_type]
-    parts = [layer.devices, layer.values, *layer.sides, layer.reg_where, layer.ins_where, layer.reuse_where]
+    for side in layer.sides:
+        arrays += [*side.value, *side.date, *side.type]
+    parts = [layer.devices, layer.values, layer.reg_where, layer.ins_where, layer.reuse_where]
+    parts += layer.sides[1].where  # the inspection side keeps where each value came from
     assert all(len(a) == 8192 for a in arrays)  # two blocks of 4096 rows
     assert layer.nbytes == sum(p.nbytes for p in parts) + sum(len(a) * a.itemsize for a in arrays)
     (f,) = layer.finish()["reg.jsonl"]
