@@ -101,7 +101,20 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/validate/test_personal_data.py",
         "tests/validate/test_injected_defects.py",
     ),
-    "sedata/validate/layers/schema.py": ("tests/validate",),
+    "sedata/validate/layers/schema.py": (
+        "tests/validate/test_schema_mutants.py",
+        "tests/validate/test_structure_layer.py",
+    ),
+    "sedata/validate/layers/crossfile.py": (
+        "tests/crossfile/test_cross_record_mutants.py",
+        "tests/crossfile/test_cross_record.py",
+    ),
+    "sedata/validate/layers/sequence.py": ("tests/ledger/test_sequence_mutants.py", "tests/ledger/test_verdicts.py"),
+    "sedata/validate/layers/consistency.py": (
+        "tests/crossfile/test_consistency_mutants.py",
+        "tests/crossfile/test_consistency.py",
+    ),
+    "sedata/validate/layers/trust.py": ("tests/validate/test_trust_layer_mutants.py", "tests/trust/test_policy.py"),
     "sedata/validate/layers/envelope.py": (
         "tests/validate/test_envelope_mutants.py",
         "tests/validate/test_structure_layer.py",

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from sedata.spec.envelope import HEADER, HEADER_ENTITY, envelope_ids
 from sedata.validate.context import FileContext
 from sedata.validate.layers.base import FileAt, Signatures
-from sedata.validate.masking import shorten
 from sedata.validate.report import ElementRef, Finding, Text
 from sedata.validate.shapes import pointer
 
@@ -108,14 +107,11 @@ def _finding(ctx: FileContext, problem: Problem) -> Finding:
     """The finding of one policy result: its rule, and the header member it is about, from the spec."""
     member = _member(ctx, problem)
     detail = Text(*problem.detail) if isinstance(problem.detail, tuple) else problem.detail
-    value = problem.value
-    if value is not None and problem.check != "algorithm":  # an algorithm is cut, if need be, by ctx.finding
-        value = shorten(value)
     found = ctx.finding(
         RULES[problem.check],
         pointer=None if member is None else pointer(HEADER, member.field),
         element=member,
-        value=value,
+        value=problem.value,  # cut by ctx.finding after masking: cut first, a citizen ID's first digits could show
         expected=problem.expected,
         detail=detail,
     )
