@@ -343,15 +343,15 @@ def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Serie
             [pl.Series(name, v + [v[0]] * (height - len(v)), dtype=columns[name].dtype) for name, v in new.items()]
             + [columns[name] for name in whole]
         )
-        verdicts = frame.select([by_name[name].check for name in (*new, *whole)])
+        checked = frame.select([by_name[name].check for name in (*new, *whole)])
         for name, fresh in new.items():
-            found = verdicts[name].to_list()[: len(fresh)]
+            found = checked[name].to_list()[: len(fresh)]
             by_name[name].remember(fresh, found)
             wrong = [v for v, w in zip(fresh, found, strict=True) if w]
             if wrong:
                 refused.setdefault(name, []).extend(wrong)
         for name in whole:
-            bad = bad | verdicts[name]
+            bad = bad | checked[name]
     for name, values in refused.items():
         bad = bad | columns[name].is_in(values).fill_null(False)
     return bad

@@ -201,7 +201,7 @@ class KeyIndex:
         stops = ends[rows].astype(np.int64) - self._written
         starts = np.where(rows > 0, ends[np.maximum(rows - 1, 0)], 0).astype(np.int64) - self._written
         del ends  # the column grows again later: no view of it may stay
-        sure = (starts >= 0) & (stops - starts == lengths.astype(np.int64))
+        sure: np.ndarray = (starts >= 0) & (stops - starts == lengths.astype(np.int64))
         if not sure.any():
             return sure
         picked = np.flatnonzero(sure)

@@ -207,8 +207,8 @@ def check_partition(
             f"{plan.key_label.zh} 与 {names[first.file]} 第 {line} 行{at}的记录相同",
             f"{plan.key_label.en} same as the record in {names[first.file]}, line {line}{at_en}",
         )
-        pointer = record_pointer(_int(row.index))
-        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=pointer))
+        at_record = record_pointer(_int(row.index))
+        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=at_record))
 
     resolved = rows[(rows["kind"] == REFERENCE) | ((rows["kind"] == KEY) & rows["target"])]
     named = rows[rows["kind"] == NAMED]

@@ -166,10 +166,10 @@ def validate_parallel(
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
-    requested, jobs = jobs, max(1, min(jobs, tasks))
-    # Forkserver workers start as tasks need them, so the pool kept for the next run can be the size asked for.
+    jobs = max(1, min(jobs, tasks))
+    # Never a pool larger than the work: a hostile --jobs 100000 must not even size one (tests/hostile).
     fresh = (chunk_fn is not None or records is not None) and _threaded()
-    pool = _pool(requested if fresh else jobs, fresh)
+    pool = _pool(jobs, fresh)
     with _Window(pool, 2 * jobs) as window:
         for i, (path, chunks) in enumerate(plans):
             if i in here:

@@ -362,7 +362,7 @@ def _located_jsonl(findings: Iterable[Finding], fh: BinaryIO) -> Iterator[Findin
         m = _RECORD.match(_wanted(run[0]) or "")
         base = "" if m is None else m.group(0)
         if base and on_line == {base}:  # the record itself (a key repeated across files): where its value starts
-            found = {base: (1, len(text) - len(text.lstrip(b" \t\r")) + 1)}
+            found: dict[str, Place] = {base: (1, len(text) - len(text.lstrip(b" \t\r")) + 1)}
         else:
             found = json_places(text, on_line, base=base)
         return [f if (at := _place_of(f, found)) is None else _moved(f, at_line, at) for f in run]

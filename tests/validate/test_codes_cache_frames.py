@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from sedata.validate.layers.codes import _check
+from sedata.validate.layers.codes import _check, _check_on
 
 
 class _Marker:
@@ -14,7 +14,7 @@ class _Marker:
 
 def _refuse() -> tuple[weakref.ref[_Marker], BaseException]:
     marker = _Marker()  # alive as long as this frame is
-    _check.cache_clear()
+    _check_on.cache_clear()  # the cache behind _check, keyed on the run's date
     _notes, refusals = _check(("uscc",), "91433101772274167X")  # a unit code whose check character is wrong
     assert refusals and refusals[0][0] == "uscc"
     return weakref.ref(marker), refusals[0][1]
