@@ -166,10 +166,11 @@ def validate_parallel(
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
-    jobs = max(1, min(jobs, tasks))
-    # Never a pool larger than the work: a hostile --jobs 100000 must not even size one (tests/hostile).
+    requested, jobs = jobs, max(1, min(jobs, tasks))
+    # Forkserver workers start only as tasks need them, so the pool kept for the next run may be the size asked
+    # for, up to the machine's cores: a hostile --jobs 100000 never even sizes a pool past them (tests/hostile).
     fresh = (chunk_fn is not None or records is not None) and _threaded()
-    pool = _pool(jobs, fresh)
+    pool = _pool(min(requested, max(jobs, os.cpu_count() or 1)) if fresh else jobs, fresh)
     with _Window(pool, 2 * jobs) as window:
         for i, (path, chunks) in enumerate(plans):
             if i in here:

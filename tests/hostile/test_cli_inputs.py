@@ -86,7 +86,11 @@ def test_jobs_is_capped_by_the_work_there_is(msg: Path, monkeypatch: pytest.Monk
         return real(max_workers=max_workers, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", pool)
-    report = validate_files([msg, msg.parent / "missing.jsonl"], jobs=100_000)
+    parallel.shutdown_workers()  # workers an earlier run kept would be taken as they are
+    try:
+        report = validate_files([msg, msg.parent / "missing.jsonl"], jobs=100_000)
+    finally:
+        parallel.shutdown_workers()
     assert started == [2]  # two files, nothing to split: two processes, not 100,000
     assert [f.unreadable for f in report.files] == [False, True]
 
