@@ -45,6 +45,8 @@ def test_every_check_has_its_rule() -> None:
         "validity": "SE-SIG-013",
         "chain": "SE-SIG-014",
     }
+    # Held against the spec too: every SE-SIG rule of spec/rules/trust.yaml has exactly one check.
+    assert sorted(RULES.values()) == sorted(rule for rule in SPEC.rules if rule.startswith("SE-SIG-"))
 
 
 @pytest.mark.parametrize(
