@@ -51,6 +51,19 @@ def fail(zh: str, en: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_no_dask() -> NoReturn:
+    """``--engine dask`` without the extra installed: a usage error."""
+    fail("--engine dask 需要 Dask：pip install 'sedata[dask]'", "--engine dask needs Dask: pip install 'sedata[dask]'")
+
+
+def fail_scheduler(scheduler: str | None, exc: BaseException) -> NoReturn:
+    """The Dask scheduler (or the local cluster when ``scheduler`` is None) could not be reached: a usage error."""
+    fail(
+        f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
+        f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
+    )
+
+
 def fail_path(problem: PathProblem, code: int = EXIT_USAGE) -> NoReturn:
     """Exit with a path problem of :mod:`sedata.io` (a refused target, an input too large)."""
     fail(escape(f"{problem.file}：{problem.zh}"), escape(f"{problem.file}: {problem.en}"), code)

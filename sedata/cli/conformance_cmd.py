@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sedata.cli._out import check_output, fail
+from sedata.cli._out import check_output, fail, fail_no_dask, fail_scheduler
 
 
 class SuiteEngine(StrEnum):
@@ -203,14 +203,8 @@ def _on_dask(data: list[Path], references: list[Path], day: Any, parameters: Any
     try:
         from sedata.distributed.scorecard import build_scorecard as on_dask
     except ImportError:
-        fail(
-            "--engine dask 需要 Dask：pip install 'sedata[dask]'",
-            "--engine dask needs Dask: pip install 'sedata[dask]'",
-        )
+        fail_no_dask()
     try:
         return on_dask(data, client=scheduler, references=references, today=day, parameters=parameters)
     except (OSError, TimeoutError) as exc:
-        fail(
-            f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
-            f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
-        )
+        fail_scheduler(scheduler, exc)

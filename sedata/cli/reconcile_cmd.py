@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, fail
+from sedata.cli._out import EXIT_USAGE, fail, fail_no_dask, fail_scheduler
 from sedata.cli._report import emit
 
 CONTEXT: dict[str, Any] = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -142,12 +142,8 @@ def _on_dask(reg: list[Path], ins: list[Path], day: Any, threshold: Any, schedul
     try:
         from sedata.distributed.reconcile import reconcile as on_dask
     except ImportError:
-        fail(
-            "--engine dask 需要 Dask：pip install 'sedata[dask]'",
-            "--engine dask needs Dask: pip install 'sedata[dask]'",
-        )
+        fail_no_dask()
     try:
         return on_dask(reg, ins, client=scheduler, today=day, fail_on=threshold)
     except (OSError, TimeoutError) as exc:
-        fail(f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
-             f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}", EXIT_USAGE)  # fmt: skip
+        fail_scheduler(scheduler, exc)

@@ -17,7 +17,16 @@ from typing import Annotated, Any
 
 import typer
 
-from sedata.cli._out import EXIT_USAGE, check_database, check_output, err_console, fail, internal_error
+from sedata.cli._out import (
+    EXIT_USAGE,
+    check_database,
+    check_output,
+    err_console,
+    fail,
+    fail_no_dask,
+    fail_scheduler,
+    internal_error,
+)
 from sedata.cli._report import FailOn, Lang, OutputFormat, emit
 
 
@@ -250,11 +259,7 @@ def _on_dask(
     try:
         from sedata.distributed import COLUMNAR, validate, validate_to
     except ImportError:
-        fail(
-            "--engine dask 需要 Dask：pip install 'sedata[dask]'",
-            "--engine dask needs Dask: pip install 'sedata[dask]'",
-            EXIT_USAGE,
-        )
+        fail_no_dask()
     try:
         if out_dir is not None:
             return validate_to(
@@ -275,11 +280,7 @@ def _on_dask(
             engine=COLUMNAR,  # each partition screened by columns, flagged rows confirmed by the row engine
         )
     except (OSError, TimeoutError) as exc:
-        fail(
-            f"无法连接 Dask 调度器 {scheduler or '（本机集群）'}：{exc}",
-            f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
-            EXIT_USAGE,
-        )
+        fail_scheduler(scheduler, exc)
 
 
 def _check_out_dir(out_dir: Path, engine: Engine, receiver: Any, write_baseline: Path | None) -> None:

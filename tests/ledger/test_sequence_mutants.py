@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sedata.ledger import Earlier, Ledger, Package, SequenceEvent
+from sedata.spec import current
 from sedata.validate.context import FileContext
 from sedata.validate.layers.base import FileAt, Given
 from sedata.validate.layers.sequence import (
@@ -60,6 +61,8 @@ def test_rules_of_every_event_kind() -> None:
         "late": "SE-SEQ-006",
         "rejected": "SE-SEQ-007",
     }
+    # Held against the spec too: every SE-SEQ rule of spec/rules/sequence.yaml is some event kind's.
+    assert set(RULES.values()) == {rule for rule in current().rules if rule.startswith("SE-SEQ-")}
 
 
 def test_a_gap_names_the_missing_numbers_and_the_highest_before() -> None:
