@@ -32,7 +32,7 @@ from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
 from sedata.exchange.records import _in_order, spec_memo
 from sedata.spec import Spec
-from sedata.spec.envelope import DATA, KEY_SEPARATOR, EnvelopeNames
+from sedata.spec.envelope import DATA, KEY_SEPARATOR, VERSION_SEPARATOR, EnvelopeNames
 
 LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
@@ -220,8 +220,6 @@ def _other_keys(screens: dict[str, EntityScreen], others: list[tuple[Any, Any, A
 
 _ANY = "\x00any"
 """Stands for a key the screen cannot tell (a turned-away row without key fields): keys are then not trusted."""
-VERSION_SEPARATOR = "\x1e"
-"""Between a key and its record version in the key index (the cross-record layer writes the same)."""
 
 
 def _entity_flags(

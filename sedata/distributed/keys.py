@@ -20,6 +20,7 @@ import pandas as pd
 
 from sedata.exchange import Record
 from sedata.spec import Spec, current
+from sedata.spec.envelope import VERSION_SEPARATOR
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._personal import kind_of
 from sedata.validate.layers.business import duplicate_finding
@@ -186,7 +187,8 @@ def check_partition(
 
     # Per group, but iterating rows, not groups: pandas makes a frame per group, far too slow for millions of keys.
     keys = rows[rows["kind"] == KEY]
-    versioned = keys["value"].where(keys["version"].isna(), keys["value"] + "\x1e" + keys["version"].fillna(""))
+    with_version = keys["value"] + VERSION_SEPARATOR + keys["version"].fillna("")
+    versioned = keys["value"].where(keys["version"].isna(), with_version)
     keys = keys.assign(unique=versioned)
     repeated = keys[keys.duplicated(["entity", "unique"], keep=False)].sort_values(["entity", "unique"], kind="stable")
     first: Any = None

@@ -20,6 +20,9 @@ RECORDS = "records"
 DATA = "data"
 DELETE = "Delete"
 KEY_SEPARATOR = "|"
+VERSION_SEPARATOR = "\x1e"
+"""Between a business key and its record version in the run's key index (never in a key value: successive
+versions of one key are different entries). The row engine, the columnar screen and Dask write keys alike."""
 
 # The two modes the meta-model allows (sedata.spec.model.Message.modes); the message-mode code set holds them.
 SNAPSHOT = "snapshot"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sedata.crossfile import FileNames, KeyIndex, Locations
 from sedata.exchange import Record
 from sedata.spec import Spec, current
-from sedata.spec.envelope import KEY_SEPARATOR
+from sedata.spec.envelope import KEY_SEPARATOR, VERSION_SEPARATOR
 from sedata.validate.context import FileContext, Where
 from sedata.validate.layers._personal import kind_of
 from sedata.validate.layers._stream import stream
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
 _PLAIN = frozenset({str, type(None)})
-_VERSION_SEPARATOR = "\x1e"  # never in a key value: successive versions of one key are different entries
 _NOTHING: tuple[()] = ()
 
 NOT_CHECKED_REFERENCE = Text(
@@ -251,7 +250,7 @@ class CrossRecord:
                         entry.count += 1
             if plan.is_target:
                 targets = self._targets[record_type]
-                bases = [keys[i].partition(_VERSION_SEPARATOR)[0] for i in taken]
+                bases = [keys[i].partition(VERSION_SEPARATOR)[0] for i in taken]
                 for i in np.flatnonzero(~targets.add_new(bases)).tolist():
                     targets.add(bases[i])  # already there, or a digest shared: the exact path decides
         done = np.zeros(n, dtype=bool)
@@ -310,7 +309,7 @@ class CrossRecord:
 
     def _unique(self, file_id: int, plan: _Plan, key: str, record: Record, where: Where, fields: bool) -> None:
         if record.version is not None:
-            key = f"{key}{_VERSION_SEPARATOR}{record.version}"
+            key = f"{key}{VERSION_SEPARATOR}{record.version}"
         found = self._keys.get(record.type)
         table, first = found if found is not None else self._table(record.type)
         row, added = table.add(key)
