@@ -157,3 +157,14 @@ def test_the_client_keeps_a_window_of_partitions_in_flight(
     assert len(most) >= 10  # every partition was sent, a window at a time
     assert max(most) == 2
     assert out.report.by_rule() == validate_files(run_files, spec=SPEC, today=TODAY).by_rule()
+
+
+def test_findings_of_a_written_run_as_a_dask_dataframe(written: tuple[Any, Any]) -> None:
+    from sedata.distributed import findings
+
+    one, out = written
+    assert findings(out) is out.findings
+    table = findings(out.folder).compute()  # the folder alone, read back lazily
+    assert _sorted([finding_of(row) for row in table.to_dict("records")]) == _sorted(one.findings)
+    with pytest.raises(ValueError, match="summary"):
+        findings(out.report)  # a summary lists the client's findings only: it must not pass for all of them
