@@ -10,7 +10,7 @@ a run's findings as a Dask dataframe. See docs/distributed.md.
 """
 
 from sedata.distributed.collect import Outcome, validate_to
-from sedata.distributed.collections import Message, findings, validate_messages
+from sedata.distributed.collections import Message, MessageError, findings, validate_messages
 from sedata.distributed.partitions import COLUMNAR, ROW, Engine
 from sedata.distributed.run import PARTITION_BYTES, validate
 
@@ -20,6 +20,7 @@ __all__ = [
     "ROW",
     "Engine",
     "Message",
+    "MessageError",
     "Outcome",
     "findings",
     "validate",

@@ -41,7 +41,19 @@ from sedata.validate.places import locate, locate_all
 from sedata.validate.report import FileReport, Finding, Report, Severity, store_of
 from sedata.validate.run import _reference_report, _run_findings
 
-__all__ = ["Message", "findings", "validate_messages"]
+__all__ = ["Message", "MessageError", "findings", "validate_messages"]
+
+
+class MessageError(TypeError):
+    """Records that are not what a :class:`Message` holds, or a summary taken for all findings; bilingual."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(f"{zh} / {en}")
+
+    def __reduce__(self) -> tuple[type[MessageError], tuple[str, str]]:
+        return type(self), (self.zh, self.en)  # raised on a worker, unpickled on the client
+
 
 Header = MessageHeader | Mapping[str, Any] | str | os.PathLike[str]
 """A message's header: a ``MessageHeader``, its data (exchange names), or the path of a message to take it from."""
@@ -136,7 +148,7 @@ def findings(source: Report | Outcome | str | os.PathLike[str]) -> Any:
         from sedata.distributed.findings import Summary, empty_rows
 
         if isinstance(source, Summary):
-            raise ValueError(
+            raise MessageError(
                 "摘要报告只列出客户端的发现；请使用 validate_to 的 Outcome.findings 或其写出的目录",
                 "a summary lists only the client's findings: use validate_to's Outcome.findings or its folder",
             )
@@ -215,7 +227,7 @@ def _kind(records: Any) -> str:
         return "frame"
     if isinstance(records, dask.bag.Bag):
         return "bag"
-    raise TypeError(
+    raise MessageError(
         f"记录应为 dask.bag.Bag 或 dask.dataframe.DataFrame，而不是 {type(records).__name__}",
         f"records must be a dask.bag.Bag or a dask.dataframe.DataFrame, not {type(records).__name__}",
     )
@@ -233,7 +245,7 @@ def _bag_lines(items: Iterable[Any], partition: int) -> bytes:
             try:
                 out += dumps(item)
             except (TypeError, ValueError) as exc:
-                raise TypeError(
+                raise MessageError(
                     f"第 {partition} 分区第 {n} 项不是文本行，也不能写成 JSON：{exc}",
                     f"item {n} of partition {partition} is neither a text line nor JSON data: {exc}",
                 ) from None

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from validate.conftest import SPEC  # tests/ is on sys.path (conftest.py)
 
-from sedata.distributed import Message, findings, validate_messages
+from sedata.distributed import COLUMNAR, ROW, Message, MessageError, findings, validate_messages
 from sedata.distributed.collections import _record_of
 from sedata.distributed.findings import POSITION, rows_of
 from sedata.exchange import open_message
@@ -72,8 +72,10 @@ def test_a_bag_of_records_and_a_dataframe_of_records(client: Any, run_files: lis
     # The table form: the data members as columns (a record without one has a null cell there).
     flat = dd.from_pandas(pd.DataFrame([{**{k: v for k, v in r.items() if k != "data"}, **r["data"]}
                                         for r in records]), npartitions=2)  # fmt: skip
-    for collection in (bag, frame, flat):
-        many = validate_messages([Message(collection, header, name=str(c))], client=client, spec=SPEC, today=TODAY)
+    # The columnar engine's chunk function too (the CLI's): the seam is the same, the partitions must be too.
+    for collection, engine in ((bag, ROW), (frame, COLUMNAR), (flat, COLUMNAR)):
+        message = Message(collection, header, name=str(c))
+        many = validate_messages([message], client=client, spec=SPEC, today=TODAY, engine=engine)
         assert _data(many) == one
 
 
@@ -100,6 +102,16 @@ def test_a_header_that_does_not_read_is_refused_before_the_run(client: Any) -> N
     with pytest.raises(ExchangeError) as caught:
         validate_messages([Message(bag, {"specVersion": "0.0.1"})], client=client, spec=SPEC, today=TODAY)
     assert "0.0.1" in str(caught.value)
+
+
+def test_what_is_not_records_is_refused_with_where_it_is(client: Any, run_files: list[Path]) -> None:
+    c = run_files[2]
+    with pytest.raises(MessageError, match=r"dask\.bag\.Bag"):
+        validate_messages([Message(["a list"], c)], client=client, spec=SPEC, today=TODAY)
+    bag = db.from_sequence([{"recordType": "Inspection"}, {1, 2}], npartitions=1)
+    with pytest.raises(MessageError) as caught:  # raised on a worker, the same error on the client
+        validate_messages([Message(bag, c)], client=client, spec=SPEC, today=TODAY)
+    assert "item 1 of partition 0" in caught.value.en and "第 0 分区第 1 项" in caught.value.zh
 
 
 def test_findings_of_a_report_as_a_dask_dataframe(client: Any, run_files: list[Path]) -> None:

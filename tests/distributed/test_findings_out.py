@@ -161,13 +161,13 @@ def test_the_client_keeps_a_window_of_partitions_in_flight(
 
 
 def test_findings_of_a_written_run_as_a_dask_dataframe(written: tuple[Any, Any]) -> None:
-    from sedata.distributed import findings
+    from sedata.distributed import MessageError, findings
 
     one, out = written
     assert findings(out) is out.findings
     table = findings(out.folder).compute()  # the folder alone, read back lazily
     assert _sorted([finding_of(row) for row in table.to_dict("records")]) == _sorted(one.findings)
-    with pytest.raises(ValueError, match="summary"):
+    with pytest.raises(MessageError, match="summary"):
         findings(out.report)  # a summary lists the client's findings only: it must not pass for all of them
 
 
