@@ -93,12 +93,13 @@ def validate_messages(
     engine: Engine = ROW,
     partition_bytes: int | None = None,
 ) -> Report:
-    """Validate files and :class:`Message` s as one run on a Dask cluster; the report of one process.
+    """Validate files and messages (:class:`Message`) as one run on a Dask cluster; the report of one process.
 
     Each message's report and findings equal those :func:`sedata.validate.validate_files` gives for the file
     of its header and records, named :attr:`Message.name`; keys repeated and references resolved across all
     sources are checked by the key shuffle. A message's partitions are held (as text) on the workers for the
-    run; the collection is computed once. The options are :func:`sedata.distributed.validate`'s.
+    run; the collection is computed once. The options are :func:`sedata.distributed.validate`'s (without
+    ``progress``: a message has no bytes of a file to count).
     """
     spec = spec or current()
     references = [str(r) for r in references]
