@@ -10,7 +10,7 @@ a run's findings as a Dask dataframe. See docs/distributed.md.
 """
 
 from sedata.distributed.collect import Outcome, validate_to
-from sedata.distributed.collections import Message, MessageError, findings, validate_messages
+from sedata.distributed.collections import Message, MessageError, findings, validate_messages, validate_messages_to
 from sedata.distributed.partitions import COLUMNAR, ROW, Engine
 from sedata.distributed.run import PARTITION_BYTES, validate
 
@@ -25,5 +25,6 @@ __all__ = [
     "findings",
     "validate",
     "validate_messages",
+    "validate_messages_to",
     "validate_to",
 ]

@@ -87,8 +87,6 @@ def validate_to(
     as :meth:`Profile.apply` applies it to one process's report (each finding kept or dropped, and re-graded,
     by its rule alone, so the workers apply it to the findings they write and the client to the counts).
     """
-    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
-
     spec = spec or current()
     paths = [str(p) for p in paths]
     folder = Path(out)
@@ -103,14 +101,53 @@ def validate_to(
                 spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
                 progress=progress,
             )  # fmt: skip
-            if profile is not None:
-                profile.apply(report, spec)
-            parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
-            whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
-            _write(dask_client, whole, folder, progress is not None)
-        return Outcome(report, dd.read_parquet(folder / PARQUET), folder)
+            return write_report(report, folder, dask_client, spec, profile, progress is not None)
+    return streamed(
+        _Collecting, paths, folder, client=client, partition_bytes=partition_bytes, fail_on=fail_on, spec=spec,
+        today=today, ledger=ledger, signatures=signatures, references=references, engine=engine, progress=progress,
+        profile=profile,
+    )  # fmt: skip
+
+
+def write_report(report: Report, folder: Path, client: Any, spec: Spec, profile: Profile | None, bar: bool) -> Outcome:
+    """A whole report's findings (few: ``max_errors``) written as the workers write a run's; the profile applied."""
+    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
+
+    if profile is not None:
+        profile.apply(report, spec)
+    parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
+    whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+    _write(client, whole, folder, bar)
+    return Outcome(report, dd.read_parquet(folder / PARQUET), folder)
+
+
+def streamed(
+    make: Callable[..., _Collecting],
+    paths: list[Any],
+    folder: Path,
+    *,
+    client: Any,
+    partition_bytes: int | None,
+    fail_on: Severity,
+    spec: Spec,
+    today: dt.date | None,
+    ledger: str | os.PathLike[str] | None,
+    signatures: Signatures | None,
+    references: Iterable[str | os.PathLike[str]],
+    engine: Engine,
+    progress: Callable[[str, int, int], None] | None,
+    profile: Profile | None,
+) -> Outcome:
+    """The run of :func:`validate_to` without ``max_errors``: findings written by the workers, a summary kept.
+
+    ``make``: :class:`_Collecting` or a subclass (records of Dask collections, :mod:`.collections`);
+    ``paths``: files, or plans made by such a subclass's caller.
+    """
+    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
+
+    references = [str(r) for r in references]
     with _folded(
-        partial(_Collecting, folder=folder, profile=profile), paths, client=client, partition_bytes=partition_bytes,
+        partial(make, folder=folder, profile=profile), paths, client=client, partition_bytes=partition_bytes,
         fail_on=fail_on, max_errors=None, spec=spec, today=today, ledger=ledger, signatures=signatures,
         references=references, engine=engine, progress=progress,
     ) as run:  # fmt: skip
@@ -122,6 +159,7 @@ def validate_to(
             if broken is not None:
                 files.append(FileSummary(**_fields(broken), counts=tally(broken.findings)))
         locate_all(files)  # the client's own findings (header, digest, ledger, signatures): few
+        run.named(files)
         local = [rows_of(f.findings, n) for n, f in enumerate(files) if f.findings]
         if local:
             frame = dd.concat([frame, dd.from_pandas(pd.concat(local, ignore_index=True), npartitions=1)])
@@ -349,12 +387,19 @@ class _Collecting(_Run):
                     checked = show(self.client, checked, "键与引用 / keys and references")
                 else:
                     checked = self.client.persist(checked)
-                names = [f.file for f in files]
-                formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
-                parts.append(checked.map_partitions(_cross_rows, names, formats, meta=empty_rows()))
+                parts.extend(self.cross_rows(checked, files))
                 counts = self.client.compute(checked.map_partitions(_cross_counts, meta=_COUNT_META)).result()
                 self._add_cross(files, counts)
         return dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+
+    def cross_rows(self, checked: Any, files: list[FileSummary]) -> list[Any]:
+        """Dask frames of the cross-record findings as rows, placed in their files by the workers."""
+        names = [f.file for f in files]
+        formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
+        return [checked.map_partitions(_cross_rows, names, formats, meta=empty_rows())]
+
+    def named(self, files: list[FileSummary]) -> None:
+        """Once the client's findings are placed: a hook to name files as the findings are to name them."""
 
     @staticmethod
     def _add_cross(files: list[FileSummary], counts: pd.DataFrame) -> None:

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sedata import __version__
-from sedata.distributed.collect import PARQUET, Outcome
-from sedata.distributed.findings import rows_of
+from sedata.distributed.collect import PARQUET, Outcome, _clear, _Collecting, _cross_rows, streamed, write_report
+from sedata.distributed.findings import FileSummary, empty_rows, rows_of
 from sedata.distributed.partitions import ROW, Chunk, ChunkResult, Engine, FilePlan, Options
 from sedata.distributed.run import _connect, _folded, _Found, _Problems, _Run
 from sedata.elements import MessageHeader
@@ -38,10 +40,11 @@ from sedata.spec import Spec, current
 from sedata.spec.envelope import DATA, HEADER, envelope_names
 from sedata.validate.engine import Signatures
 from sedata.validate.places import locate, locate_all
+from sedata.validate.profile import Profile
 from sedata.validate.report import FileReport, Finding, Report, Severity, store_of
 from sedata.validate.run import _reference_report, _run_findings
 
-__all__ = ["Message", "MessageError", "findings", "validate_messages"]
+__all__ = ["Message", "MessageError", "findings", "validate_messages", "validate_messages_to"]
 
 
 class MessageError(TypeError):
@@ -104,12 +107,7 @@ def validate_messages(
     spec = spec or current()
     references = [str(r) for r in references]
     with _header_folder() as folder, _connect(client) as dask_client:
-        plans: list[str | os.PathLike[str] | FilePlan] = []
-        for number, source in enumerate(sources):
-            if isinstance(source, Message):
-                plans.append(_plan(source, dask_client, spec, Path(folder) / f"{number}.jsonl"))
-            else:
-                plans.append(source)
+        plans = _plans(sources, dask_client, spec, Path(folder))
         with _folded(
             _MessageRun, plans, client=dask_client, partition_bytes=partition_bytes, fail_on=fail_on,
             max_errors=max_errors, spec=spec, today=today, ledger=ledger, signatures=signatures,
@@ -133,6 +131,47 @@ def validate_messages(
     return Report(files, spec.info.spec_version, __version__, fail_on)
 
 
+def validate_messages_to(
+    sources: Iterable[str | os.PathLike[str] | Message],
+    out: str | os.PathLike[str],
+    *,
+    client: Any = None,
+    fail_on: Severity = "error",
+    max_errors: int | None = None,
+    spec: Spec | None = None,
+    today: dt.date | None = None,
+    ledger: str | os.PathLike[str] | None = None,
+    signatures: Signatures | None = None,
+    references: Iterable[str | os.PathLike[str]] = (),
+    engine: Engine = ROW,
+    partition_bytes: int | None = None,
+    profile: Profile | None = None,
+) -> Outcome:
+    """:func:`validate_messages` with the findings written by the workers, as :func:`~sedata.distributed.validate_to`.
+
+    A message's partitions' findings are written by the workers holding them, its cross-record findings placed
+    by those workers too; the :class:`Outcome`'s summary and findings are those ``validate_to`` gives for the
+    files of the messages' headers and records.
+    """
+    spec = spec or current()
+    sources = list(sources)
+    folder = Path(out)
+    _clear(folder)
+    with _header_folder() as heads, _connect(client) as dask_client:
+        if max_errors is not None:  # few findings a file: gathered as by validate_messages
+            report = validate_messages(
+                sources, client=dask_client, fail_on=fail_on, max_errors=max_errors, spec=spec, today=today,
+                ledger=ledger, signatures=signatures, references=references, engine=engine,
+                partition_bytes=partition_bytes,
+            )  # fmt: skip
+            return write_report(report, folder, dask_client, spec, profile, False)
+        return streamed(
+            _MessageCollecting, _plans(sources, dask_client, spec, Path(heads)), folder, client=dask_client,
+            partition_bytes=partition_bytes, fail_on=fail_on, spec=spec, today=today, ledger=ledger,
+            signatures=signatures, references=references, engine=engine, progress=None, profile=profile,
+        )  # fmt: skip
+
+
 def findings(source: Report | Outcome | str | os.PathLike[str]) -> Any:
     """A run's findings as a ``dask.dataframe`` of :data:`~sedata.distributed.findings.ROW_TYPES` rows.
 
@@ -146,7 +185,7 @@ def findings(source: Report | Outcome | str | os.PathLike[str]) -> Any:
     if isinstance(source, Outcome):
         return source.findings
     if isinstance(source, Report):
-        from sedata.distributed.findings import Summary, empty_rows
+        from sedata.distributed.findings import Summary
 
         if isinstance(source, Summary):
             raise MessageError(
@@ -182,6 +221,19 @@ class _MessagePlan(FilePlan):
 def _header_folder() -> tempfile.TemporaryDirectory[str]:
     """A private folder for the messages' header files on the client (removed after the run)."""
     return tempfile.TemporaryDirectory(prefix="sedata-messages-")
+
+
+def _plans(
+    sources: Iterable[str | os.PathLike[str] | Message], client: Any, spec: Spec, heads: Path
+) -> list[str | os.PathLike[str] | FilePlan]:
+    """The run's files as given, and a plan for each message (its header line written in ``heads``)."""
+    plans: list[str | os.PathLike[str] | FilePlan] = []
+    for number, source in enumerate(sources):
+        if isinstance(source, Message):
+            plans.append(_plan(source, client, spec, heads / f"{number}.jsonl"))
+        else:
+            plans.append(source)
+    return plans
 
 
 def _header_line(header: Header, spec: Spec) -> tuple[bytes, MessageHeader]:
@@ -372,3 +424,65 @@ class _MessageRun(_Run):
         for part, (chunk, text) in enumerate(zip(plan.chunks or (), plan.texts, strict=True)):
             args = (text, plan.head, chunk, self.options, self.engine.chunk, plan.name)
             self.queue.append((number, part, _message_chunk, args, indexed))
+
+
+def _message_rows(result: ChunkResult, number: int) -> pd.DataFrame:
+    """A message partition's findings as rows: placed already, on the worker that made them."""
+    return rows_of(result.findings, number)
+
+
+def _other_files(table: pd.DataFrame, skip: frozenset[int], names: list[str], formats: dict[int, Any]) -> pd.DataFrame:
+    """The cross-record findings of files (not messages) of one shuffled partition as rows, placed in their files."""
+    return _cross_rows(table[~table["file"].isin(skip)], names, formats)
+
+
+def _cross_in(table: pd.DataFrame, file: int, first: int, end: int | None) -> list[Finding]:
+    """The cross-record findings of one shuffled partition on lines ``[first, end)`` of message ``file``."""
+    table = table[(table["file"] == file) & ~table["unchecked"]]
+    out = []
+    for f in table["finding"]:
+        line = f.line if f.line is not None else first  # none is without a line; if one were, it is not lost
+        if line >= first and (end is None or line < end):
+            out.append(f)
+    return out
+
+
+def _placed_rows(text: bytes, head: bytes, first: int, pieces: list[list[Finding]], name: str, file: int) -> Any:
+    """A message partition's cross-record findings placed in its lines (on a worker holding its text), as rows."""
+    found = sorted((f for piece in pieces for f in piece), key=lambda f: (f.line is None, f.line or 0))
+    return rows_of(_place(text, head, first, found, name), file) if found else empty_rows()
+
+
+class _MessageCollecting(_MessageRun, _Collecting):
+    """:class:`_Collecting` whose messages' findings are placed by the workers holding their partitions."""
+
+    def derive(self, result: Any, number: int, part: int, path: Any) -> None:
+        if not isinstance(self.plans[number], _MessagePlan):
+            _Collecting.derive(self, result, number, part, path)
+            return
+        self.found.setdefault(number, []).append(self.client.submit(_message_rows, result, number))
+
+    def cross_rows(self, checked: Any, files: list[FileSummary]) -> list[Any]:
+        from dask.delayed import delayed
+
+        dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
+        messages = {n: p for n, p in enumerate(self.plans) if isinstance(p, _MessagePlan)}
+        names = [f.file for f in files]
+        formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
+        frames = [checked.map_partitions(_other_files, frozenset(messages), names, formats, meta=empty_rows())]
+        pieces = checked.to_delayed()
+        placed = []
+        for number, plan in messages.items():
+            starts = [c.line for c in plan.chunks or ()]
+            for part, text in enumerate(plan.texts):
+                end = starts[part + 1] if part + 1 < len(starts) else None
+                found = [delayed(_cross_in)(piece, number, starts[part], end) for piece in pieces]
+                placed.append(delayed(_placed_rows)(text, plan.head, starts[part], found, plan.name, number))
+        if placed:
+            frames.append(dd.from_delayed(placed, meta=empty_rows(), verify_meta=False))
+        return frames
+
+    def named(self, files: list[FileSummary]) -> None:
+        for plan, report in zip(self.plans, files, strict=False):
+            if isinstance(plan, _MessagePlan):
+                _rename(report, plan.name)

@@ -121,3 +121,27 @@ def test_findings_of_a_report_as_a_dask_dataframe(client: Any, run_files: list[P
     got = client.compute(frame).result().sort_values(POSITION).reset_index(drop=True)
     expected = pd.concat([rows_of(f.findings, n) for n, f in enumerate(report.files)])
     pd.testing.assert_frame_equal(got, expected.sort_values(POSITION).reset_index(drop=True))
+
+
+def test_messages_with_their_findings_written_by_the_workers(
+    client: Any, run_files: list[Path], tmp_path: Path
+) -> None:
+    from sedata.distributed import validate_messages_to
+    from sedata.distributed.collect import PARQUET
+    from sedata.distributed.findings import finding_of
+
+    a, b, c, _d = run_files
+    one = validate_files([a, b, c], spec=SPEC, today=TODAY)
+    sources = [
+        Message(db.from_sequence(_text_lines(a), npartitions=3), a, name=str(a)),
+        b,
+        Message(db.from_sequence(_text_lines(c), npartitions=3), c, name=str(c)),
+    ]
+    out = validate_messages_to(sources, tmp_path, client=client, spec=SPEC, today=TODAY)
+    table = pd.read_parquet(tmp_path / PARQUET)
+    written = sorted((finding_of(row).to_data() for row in table.to_dict("records")), key=json.dumps)
+    expected = sorted((f.to_data() for f in one.findings), key=json.dumps)
+    assert {"SE-XRF-001", "SE-XRF-002", "SE-BIZ-010"} <= {f["rule"] for f in expected}
+    assert written == expected  # cross-record findings of the messages placed (columns) by their workers too
+    assert out.report.to_data()["summary"] == one.to_data()["summary"]
+    assert [f.file for f in out.report.files] == [str(a), str(b), str(c)]
