@@ -217,7 +217,7 @@ def validate(
             if engine is Engine.dask:
                 report = _on_dask(
                     names, scheduler, severity(fail_on.value), max_errors, today, ledger, signatures, references,
-                    out_dir, on_progress,
+                    out_dir, on_progress, receiver[0],
                 )  # fmt: skip
             else:
                 report = validate_files(
@@ -239,7 +239,7 @@ def validate(
         fail(where + exc.zh, where.replace("：", ": ") + exc.en, EXIT_USAGE)
     except Exception as exc:  # a bug must still end in a message, not a traceback
         internal_error(exc)
-    _apply_receiver(report, receiver, write_baseline)
+    _apply_receiver(report, receiver, write_baseline, applied=out_dir is not None)
     emit(report, format.value, lang.value, out)
 
 
@@ -254,6 +254,7 @@ def _on_dask(
     references: list[Path],
     out_dir: Path | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    profile: Any = None,
 ) -> Any:
     """The run on a Dask cluster (``sedata.distributed``); a missing extra or an unreachable scheduler is exit 2."""
     try:
@@ -265,7 +266,7 @@ def _on_dask(
             return validate_to(
                 names, out_dir, client=scheduler, fail_on=fail_on, max_errors=max_errors,
                 today=today.date() if today else None, ledger=ledger, signatures=signatures, references=references,
-                progress=on_progress, engine=COLUMNAR,
+                progress=on_progress, engine=COLUMNAR, profile=profile,
             ).report  # fmt: skip
         return validate(
             names,
@@ -284,17 +285,21 @@ def _on_dask(
 
 
 def _check_out_dir(out_dir: Path, engine: Engine, receiver: Any, write_baseline: Path | None) -> None:
-    """--out-dir needs --engine dask, a folder (or nothing) there, and no profile or baseline (they filter the
-    findings the workers write, which this command never holds)."""
+    """--out-dir needs --engine dask, a folder (or nothing) there, and no baseline: a baseline accepts as many
+    findings of a fingerprint as it counts, in report order across the run, which workers writing partitions
+    apart cannot tell (a receiver profile decides each finding by its rule alone: the workers apply it)."""
     if engine is not Engine.dask:
         fail("--out-dir 须与 --engine dask 同用", "--out-dir needs --engine dask", EXIT_USAGE)
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         fail(f"{out_dir}：应为目录（不是链接）", f"{out_dir}: must be a folder (not a link)", EXIT_USAGE)
-    chosen, known = receiver
-    if not chosen.empty or known is not None or write_baseline is not None:
+    _chosen, known = receiver
+    if known is not None or write_baseline is not None:
         fail(
-            "--out-dir 暂不支持接收方配置、--select/--ignore 或基线",
-            "--out-dir does not take a receiver profile, --select/--ignore or a baseline yet",
+            "--out-dir 不支持基线（--baseline、--write-baseline）：基线按整次运行的报告顺序接受发现，"
+            "各工作进程分别写出的分区无法判断；请不带 --out-dir 运行",
+            "--out-dir does not take a baseline (--baseline, --write-baseline): a baseline accepts findings in the "
+            "order of the whole run's report, which workers writing their partitions apart cannot tell; "
+            "run without --out-dir",
             EXIT_USAGE,
         )
 
@@ -318,12 +323,14 @@ def _receiver(profile: Path | None, select: list[str] | None, ignore: list[str] 
         fail(exc.zh, exc.en, EXIT_USAGE)
 
 
-def _apply_receiver(report: Any, receiver: Any, write_baseline: Path | None) -> None:
+def _apply_receiver(report: Any, receiver: Any, write_baseline: Path | None, applied: bool = False) -> None:
+    """The profile (unless the run ``applied`` it already: --out-dir's workers do), then the baseline."""
     from sedata.spec import current
     from sedata.validate.baseline import Baseline, BaselineError
 
     chosen, known = receiver
-    chosen.apply(report, current())
+    if not applied:
+        chosen.apply(report, current())
     if write_baseline is not None:
         try:
             Baseline.of(report).write(write_baseline)

@@ -43,6 +43,7 @@ from sedata.spec import Spec, current
 from sedata.validate.engine import Signatures
 from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED
 from sedata.validate.places import locate, locate_all
+from sedata.validate.profile import Profile
 from sedata.validate.report import FileReport, Finding, Report, Severity
 from sedata.validate.run import _reference_report
 
@@ -76,15 +77,16 @@ def validate_to(
     references: Iterable[str | os.PathLike[str]] = (),
     engine: Engine = ROW,
     progress: Callable[[str, int, int], None] | None = None,
+    profile: Profile | None = None,
 ) -> Outcome:
     """Validate ``paths`` on a Dask cluster and have the workers write the findings to the folder ``out``.
 
     The findings are those of :func:`sedata.validate.validate_files` (equal after sorting by file and position);
     the options are :func:`sedata.distributed.validate`'s. With ``max_errors`` a file keeps few findings, and
-    they are gathered and written as one process would report them.
+    they are gathered and written as one process would report them. ``profile``: a receiver profile, applied
+    as :meth:`Profile.apply` applies it to one process's report (each finding kept or dropped, and re-graded,
+    by its rule alone, so the workers apply it to the findings they write and the client to the counts).
     """
-    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
-
     spec = spec or current()
     paths = [str(p) for p in paths]
     folder = Path(out)
@@ -99,12 +101,53 @@ def validate_to(
                 spec=spec, today=today, ledger=ledger, signatures=signatures, references=references, engine=engine,
                 progress=progress,
             )  # fmt: skip
-            parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
-            whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
-            _write(dask_client, whole, folder, progress is not None)
-        return Outcome(report, dd.read_parquet(folder / PARQUET), folder)
+            return write_report(report, folder, dask_client, spec, profile, progress is not None)
+    return streamed(
+        _Collecting, paths, folder, client=client, partition_bytes=partition_bytes, fail_on=fail_on, spec=spec,
+        today=today, ledger=ledger, signatures=signatures, references=references, engine=engine, progress=progress,
+        profile=profile,
+    )  # fmt: skip
+
+
+def write_report(report: Report, folder: Path, client: Any, spec: Spec, profile: Profile | None, bar: bool) -> Outcome:
+    """A whole report's findings (few: ``max_errors``) written as the workers write a run's; the profile applied."""
+    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
+
+    if profile is not None:
+        profile.apply(report, spec)
+    parts = [dd.from_pandas(rows_of(f.findings, n), npartitions=1) for n, f in enumerate(report.files)]
+    whole = dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+    _write(client, whole, folder, bar)
+    return Outcome(report, dd.read_parquet(folder / PARQUET), folder)
+
+
+def streamed(
+    make: Callable[..., _Collecting],
+    paths: list[Any],
+    folder: Path,
+    *,
+    client: Any,
+    partition_bytes: int | None,
+    fail_on: Severity,
+    spec: Spec,
+    today: dt.date | None,
+    ledger: str | os.PathLike[str] | None,
+    signatures: Signatures | None,
+    references: Iterable[str | os.PathLike[str]],
+    engine: Engine,
+    progress: Callable[[str, int, int], None] | None,
+    profile: Profile | None,
+) -> Outcome:
+    """The run of :func:`validate_to` without ``max_errors``: findings written by the workers, a summary kept.
+
+    ``make``: :class:`_Collecting` or a subclass (records of Dask collections, :mod:`.collections`);
+    ``paths``: files, or plans made by such a subclass's caller.
+    """
+    dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
+
+    references = [str(r) for r in references]
     with _folded(
-        partial(_Collecting, folder=folder), paths, client=client, partition_bytes=partition_bytes,
+        partial(make, folder=folder, profile=profile), paths, client=client, partition_bytes=partition_bytes,
         fail_on=fail_on, max_errors=None, spec=spec, today=today, ledger=ledger, signatures=signatures,
         references=references, engine=engine, progress=progress,
     ) as run:  # fmt: skip
@@ -116,12 +159,19 @@ def validate_to(
             if broken is not None:
                 files.append(FileSummary(**_fields(broken), counts=tally(broken.findings)))
         locate_all(files)  # the client's own findings (header, digest, ledger, signatures): few
+        run.named(files)
         local = [rows_of(f.findings, n) for n, f in enumerate(files) if f.findings]
         if local:
             frame = dd.concat([frame, dd.from_pandas(pd.concat(local, ignore_index=True), npartitions=1)])
+        if profile is not None:
+            frame = frame.map_partitions(profiled, profile, meta=empty_rows())
         _write(run.client, frame, folder, progress is not None)
         run.written()  # the partitions' own files, written as the fold went
     summary = Summary(list(files), spec.info.spec_version, __version__, fail_on)
+    if profile is not None:
+        for file in files:
+            file.counts = regraded(file.counts, profile)
+        profile.apply(summary, spec)  # the client's own findings, the rules left out, and the line saying so
     return Outcome(summary, dd.read_parquet(folder / PARQUET), folder)
 
 
@@ -173,7 +223,7 @@ def _write(client: Any, frame: Any, folder: Path, bar: bool = False) -> None:
         frame.to_bag(format="dict").map(json_line).to_textfiles(str(folder / JSONL / "run-*.jsonl"))
 
 
-def _write_part(rows: pd.DataFrame, folder: str, name: str) -> int:
+def _write_part(rows: pd.DataFrame, folder: str, name: str, profile: Profile | None = None) -> int:
     """Write one partition's findings (on the worker that holds them) as ``name``.parquet and ``name``.jsonl.
 
     Written as soon as the fold keeps the partition, so that a worker holds the findings of the partitions in
@@ -181,6 +231,8 @@ def _write_part(rows: pd.DataFrame, folder: str, name: str) -> int:
     """
     pa: Any = importlib.import_module("pyarrow")  # untyped
     pq: Any = importlib.import_module("pyarrow.parquet")
+    if profile is not None:
+        rows = profiled(rows, profile)
     if rows.empty:
         return 0
     base = Path(folder)
@@ -191,6 +243,26 @@ def _write_part(rows: pd.DataFrame, folder: str, name: str) -> int:
     with open(base / JSONL / f"{name}.jsonl", "w", encoding="utf-8") as out:
         out.writelines(json_line(row) + "\n" for row in rows.to_dict("records"))
     return len(rows)
+
+
+def profiled(rows: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Finding rows as :meth:`Profile.apply` leaves findings: rules left out dropped, the others re-graded."""
+    if profile.empty or rows.empty:
+        return rows
+    rules = rows["rule"]
+    kept = rows[rules.map(profile.keeps).astype(bool)].copy()
+    graded = kept["rule"].map(profile.severity)
+    kept["severity"] = graded.where(graded.notna(), kept["severity"]).astype(object)
+    return kept.reset_index(drop=True)
+
+
+def regraded(counts: Tally, profile: Profile) -> Tally:
+    """Finding counts as :meth:`Profile.apply` leaves the findings (rules left out dropped, the others re-graded)."""
+    out: Tally = Counter()
+    for (rule, level, layer), n in counts.items():
+        if profile.keeps(rule):
+            out[(rule, profile.severity.get(rule, level), layer)] += n
+    return out
 
 
 def _chunk_findings(result: ChunkResult | tuple[FileReport, list[Lite]]) -> tuple[list[Finding], str | None, Any]:
@@ -256,6 +328,8 @@ class _Collecting(_Run):
     """A run whose partitions' findings stay on the workers, written there as the fold keeps each partition."""
 
     folder: Path | None = None
+    profile: Profile | None = None
+    """Applied by the workers to the findings they write (the client applies it to the counts)."""
 
     summary_of: ClassVar[Any] = staticmethod(_counted)
 
@@ -289,7 +363,7 @@ class _Collecting(_Run):
             if picks and picks & listed:  # the fold kept the partition's findings
                 counts.update(partition)
                 name = f"part-{number:05d}-{part:06d}"
-                self.writes.append(self.client.submit(_write_part, rows, folder, name, pure=False))
+                self.writes.append(self.client.submit(_write_part, rows, folder, name, self.profile, pure=False))
         own = [f for f in report.findings if id(f) not in picked]
         counts.update(tally(own))
         report.findings = own
@@ -313,12 +387,19 @@ class _Collecting(_Run):
                     checked = show(self.client, checked, "键与引用 / keys and references")
                 else:
                     checked = self.client.persist(checked)
-                names = [f.file for f in files]
-                formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
-                parts.append(checked.map_partitions(_cross_rows, names, formats, meta=empty_rows()))
+                parts.extend(self.cross_rows(checked, files))
                 counts = self.client.compute(checked.map_partitions(_cross_counts, meta=_COUNT_META)).result()
                 self._add_cross(files, counts)
         return dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+
+    def cross_rows(self, checked: Any, files: list[FileSummary]) -> list[Any]:
+        """Dask frames of the cross-record findings as rows, placed in their files by the workers."""
+        names = [f.file for f in files]
+        formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
+        return [checked.map_partitions(_cross_rows, names, formats, meta=empty_rows())]
+
+    def named(self, files: list[FileSummary]) -> None:
+        """Once the client's findings are placed: a hook to name files as the findings are to name them."""
 
     @staticmethod
     def _add_cross(files: list[FileSummary], counts: pd.DataFrame) -> None:

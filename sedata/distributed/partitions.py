@@ -72,6 +72,11 @@ class FilePlan:
     """(message id, records digest) when the header reads; else None (the file's report says why)."""
     message_type: str | None
 
+    @property
+    def label(self) -> str:
+        """The name findings give the file (a message of a Dask collection has one of its own)."""
+        return self.path
+
 
 def plan_file(path: str | os.PathLike[str], spec: Spec, partition_bytes: int) -> FilePlan:
     """Read the file's header (small) and split it when it is a JSON Lines file of two partitions or more."""

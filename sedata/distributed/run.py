@@ -93,7 +93,7 @@ R = TypeVar("R", bound="_Run")
 @contextlib.contextmanager
 def _folded(
     make: Callable[..., R],
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str] | FilePlan],
     *,
     client: Any,
     partition_bytes: int | None,
@@ -128,7 +128,8 @@ def _folded(
             book = stack.enter_context(Ledger(ledger))
         run = make(dask_client, spec, options, engine, progress)
         run.refs = [run.reference(r) for r in references]
-        run.plans = [plan_file(p, spec, size) for p in paths]
+        # A FilePlan made by the caller (records of a Dask collection, sedata.distributed.collections) as given.
+        run.plans = [p if isinstance(p, FilePlan) else plan_file(p, spec, size) for p in paths]
         run.twins = _twins(run.plans)
         for number, plan in enumerate(run.plans):
             run.submit(number, plan, indexed=plan.package is not None and number not in run.twins)
@@ -161,14 +162,14 @@ def _connect(client: Any) -> Iterator[Any]:
 
 def _twins(plans: list[FilePlan]) -> dict[int, str]:
     """Files holding the same package as an earlier file of the run (same message id and digest): checked as it."""
-    first: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], FilePlan] = {}
     twins: dict[int, str] = {}
     for number, plan in enumerate(plans):
         if plan.package is None:
             continue
-        earlier = first.setdefault(plan.package, plan.path)
-        if earlier != plan.path:
-            twins[number] = earlier
+        earlier = first.setdefault(plan.package, plan)
+        if earlier.path != plan.path:
+            twins[number] = earlier.label
     return twins
 
 
@@ -337,7 +338,7 @@ class _Run:
         from dask.delayed import delayed
 
         plans, twins, files, refs = self.plans, self.twins, self.files, self.refs
-        names = [p.path for p in plans]
+        names = [p.label for p in plans]  # as the findings name the files
         carried: set[str] = set()
         for number, plan in enumerate(plans):
             message = self.spec.messages.get(plan.message_type or "")

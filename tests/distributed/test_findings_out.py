@@ -104,12 +104,13 @@ def test_the_cli_writes_the_findings_and_a_summary(cluster: Any, run_files: list
     assert _sorted(_from_jsonl(folder)) == _sorted(one.findings)
 
 
-@pytest.mark.parametrize("extra", [["--engine", "row"], ["--engine", "dask", "--ignore", "SE-BIZ"]])
+@pytest.mark.parametrize("extra", [["--engine", "row"], ["--engine", "dask", "--write-baseline", "b.json"]])
 def test_the_cli_refuses_out_dir_where_it_cannot(run_files: list[Path], tmp_path: Path, extra: list[str]) -> None:
     from typer.testing import CliRunner
 
     from sedata.cli.main import app
 
+    extra = [str(tmp_path / e) if e.endswith(".json") else e for e in extra]
     args = ["validate", str(run_files[0]), "--out-dir", str(tmp_path / "f"), *extra]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "--out-dir" in result.output and "Traceback" not in result.output
@@ -157,3 +158,55 @@ def test_the_client_keeps_a_window_of_partitions_in_flight(
     assert len(most) >= 10  # every partition was sent, a window at a time
     assert max(most) == 2
     assert out.report.by_rule() == validate_files(run_files, spec=SPEC, today=TODAY).by_rule()
+
+
+def test_findings_of_a_written_run_as_a_dask_dataframe(written: tuple[Any, Any]) -> None:
+    from sedata.distributed import MessageError, findings
+
+    one, out = written
+    assert findings(out) is out.findings
+    table = findings(out.folder).compute()  # the folder alone, read back lazily
+    assert _sorted([finding_of(row) for row in table.to_dict("records")]) == _sorted(one.findings)
+    with pytest.raises(MessageError, match="summary"):
+        findings(out.report)  # a summary lists the client's findings only: it must not pass for all of them
+
+
+def test_a_receiver_profile_is_applied_by_the_workers_as_by_one_process(
+    client: Any, run_files: list[Path], tmp_path: Path
+) -> None:
+    from sedata.validate.profile import Profile
+
+    # One rule family left out, one rule re-graded: both change the findings written and the summary's counts.
+    profile = Profile(source="receiver.toml", ignore=("SE-BIZ",), severity={"SE-XRF-002": "info"})
+    paths = run_files[2:3]  # repeats and broken references, split into partitions: enough, and quick
+    one = validate_files(paths, spec=SPEC, today=TODAY)
+    assert one.by_rule().get("SE-BIZ-010") and one.by_rule().get("SE-XRF-002")
+    profile.apply(one, SPEC)
+    out = validate_to(paths, tmp_path, client=client, partition_bytes=PARTITION, spec=SPEC, today=TODAY,
+                      profile=profile)  # fmt: skip
+    expected = _sorted(one.findings)
+    assert not any(f["rule"].startswith("SE-BIZ") for f in expected)
+    assert {f["severity"] for f in expected if f["rule"] == "SE-XRF-002"} == {"info"}
+    assert _sorted(_from_parquet(tmp_path)) == expected and _sorted(_from_jsonl(tmp_path)) == expected
+    assert out.report.to_data()["summary"] == one.to_data()["summary"]
+    assert out.report.applied == one.applied
+    for mine, theirs in zip(out.report.files, one.files, strict=True):
+        assert mine.by_severity() == theirs.by_severity() and mine.not_checked == theirs.not_checked
+
+
+def test_the_cli_hands_the_profile_to_the_workers(cluster: Any, run_files: list[Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sedata.cli.main import app
+
+    path = run_files[2]
+    folder, report = tmp_path / "findings", tmp_path / "summary.json"
+    args = ["validate", str(path), "--engine", "dask", "--scheduler", cluster.scheduler_address, "--ignore", "SE-BIZ",
+            "--out-dir", str(folder), "-f", "json", "-o", str(report), "--today", "2030-01-01"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    written = _from_jsonl(folder)
+    assert written and not any(f.rule.startswith("SE-BIZ") for f in written)
+    data = json.loads(report.read_text("utf-8"))
+    assert data["summary"]["findings"] == len(written) and "SE-BIZ-010" not in data["summary"]["byRule"]
+    assert len(data["applied"]) == 1  # said once, not by the workers' run and again by the command
