@@ -16,8 +16,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from sedata.columnar.engine import check_lines, reading_error, run_records
-from sedata.columnar.read import BATCH_ROWS
+from sedata.columnar.engine import BATCH_ROWS, check_lines, reading_error, run_records
 from sedata.exchange import ExchangeError
 from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sedata.columnar.keys import feed_keys
-from sedata.columnar.read import BATCH_ROWS, exact_records, line_batches
+from sedata.columnar.read import LINE_BATCH_ROWS, exact_records, line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError, IntegrityError
 from sedata.exchange.jsonl import JsonlReader
@@ -29,6 +29,9 @@ from sedata.validate.shapes import EntityShape, masked_key
 
 if TYPE_CHECKING:
     from sedata.validate.engine import FileRun, Progress
+
+BATCH_ROWS = LINE_BATCH_ROWS
+"""Lines per screened batch (a chunk of ``--jobs`` numbers its batches by it too)."""
 
 
 def plan_of(run: FileRun) -> Plan:
@@ -173,8 +176,7 @@ def check_lines(
                 at, first = pending_blank
                 for _ in exact_records(reader, at, batch.offsets[i] + len(raw) + 1, first, index):
                     pass
-            obj = screened.objects[i]
-            if obj is None:
+            if screened.flagged[i]:
                 record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
                 add_line(canonical_line(record, spec))
                 checker.confirm(record)
@@ -187,6 +189,7 @@ def check_lines(
                 continue
             else:
                 add_line(raw)
+                obj = screened.object(i, raw)
                 record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
                 checker.passed(record, observe=indexed is None or i not in indexed)
             index += 1
