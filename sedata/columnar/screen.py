@@ -450,17 +450,27 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
             version = sub[rv]
         biz = plan.business.get(kind) if plan.business is not None else None
         bad, made = _flags(es, pl.Series("bad", [False] * len(rows)), typed, lists, series, given, biz, version)
-        mine = _keyed(rows, bad, made, taken.get(kind, set()), flagged)
-        if mine[0]:
-            keyed[kind] = mine
-            read = [name for name in plan.read.get(kind, ()) if name in sub.columns]
-            if not read:
-                datas[kind] = [{} for _ in mine[0]]
-                continue
-            at = dict(zip(rows, range(len(rows)), strict=True))
-            picked = pl.Series([at[i] for i in mine[0]])
-            values = [sub[name].gather(picked).to_list() for name in read]
-            datas[kind] = [dict(zip(read, v, strict=True)) for v in zip(*values, strict=True)]
+        at = sub[_ROW]
+        for i in at.filter(bad).to_list():
+            flagged[i] = True
+        repeated = taken.get(kind, set())
+        if made is None or _ANY in repeated:
+            continue
+        # As _keyed does, in columns: unflagged rows with a key no turned-away row of the batch has.
+        ok = ~bad & made.is_not_null()
+        if repeated:
+            ok = ok & ~made.is_in(sorted(repeated))
+        picked = sub.filter(ok)
+        if not picked.height:
+            continue
+        keyed[kind] = (picked[_ROW].to_list(), made.filter(ok).to_list())
+        read = [name for name in plan.read.get(kind, ()) if name in sub.columns]
+        values = [picked[name].to_list() for name in read]
+        datas[kind] = (
+            [dict(zip(read, v, strict=True)) for v in zip(*values, strict=True)]
+            if read
+            else [{} for _ in range(picked.height)]
+        )
     return Screened([None] * n, flagged, blank, keyed, opaque, datas)
 
 
@@ -526,7 +536,8 @@ def _entity_flags(
     if any(k is not None for k in keys):
         given = pl.Series("k", keys, dtype=pl.String, strict=False), pl.Series([k is not None for k in keys])
     version = pl.Series("v", versions, dtype=pl.Int64, strict=False) if versions is not None else None
-    return _flags(es, bad, columns, lists, series, given, biz, version, odd_key)
+    flags, made = _flags(es, bad, columns, lists, series, given, biz, version, odd_key)
+    return flags.to_list(), made.to_list() if made is not None else [None] * n
 
 
 def _flags(
@@ -539,7 +550,7 @@ def _flags(
     biz: BusinessScreen | None,
     version: pl.Series | None,
     odd_key: bool = False,
-) -> tuple[list[bool], list[str | None]]:
+) -> tuple[pl.Series, pl.Series | None]:
     """What :func:`_entity_flags` says, from the rows' typed columns (``columns``, scalar fields), their repeated
     fields (``lists`` as parsed; ``series`` as list columns, with ``biz``), the keys the rows give with where one
     is given (``given``) and their record versions (``version``, in a change set); ``bad`` already holds the rows
@@ -590,10 +601,10 @@ def _flags(
         else:
             bad = bad | present
     if made is None or odd_key:
-        return bad.to_list(), [None] * n  # keys fed row by row, in file order
+        return bad, None  # keys fed row by row, in file order
     # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
     bad = bad | (made.is_not_null() & made.is_duplicated()).fill_null(False)
-    return bad.to_list(), made.to_list()
+    return bad, made
 
 
 def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Series) -> pl.Series:
