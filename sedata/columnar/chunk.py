@@ -16,8 +16,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from sedata.columnar.engine import check_lines, reading_error, run_records
-from sedata.columnar.read import BATCH_ROWS
+from sedata.columnar.engine import BATCH_ROWS, check_lines, reading_error, run_records
 from sedata.exchange import ExchangeError
 from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun
@@ -40,7 +39,9 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     with run.reader:
         try:
             # A chunk starts at a record line: its first record's index is its line number less the header's.
-            trailing, _ = check_lines(run, part.start, part.end, part.line, part.line - 2, lines.append)
+            trailing, _ = check_lines(
+                run, part.start, part.end, part.line, part.line - 2, lines.append, add_lines=lines.extend
+            )
         except ExchangeError as exc:
             reading_error(run, exc)
         except Exception as exc:  # as FileRun.run: the file gets its own finding, the run goes on

@@ -13,10 +13,12 @@ readers do.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from sedata.columnar.keys import feed_keys
-from sedata.columnar.read import BATCH_ROWS, exact_records, line_batches
+from sedata.columnar.read import LINE_BATCH_ROWS, exact_records, line_batches
 from sedata.columnar.screen import Plan, screen
 from sedata.exchange import ExchangeError, IntegrityError
 from sedata.exchange.jsonl import JsonlReader
@@ -29,6 +31,9 @@ from sedata.validate.shapes import EntityShape, masked_key
 
 if TYPE_CHECKING:
     from sedata.validate.engine import FileRun, Progress
+
+BATCH_ROWS = LINE_BATCH_ROWS
+"""Lines per screened batch (a chunk of ``--jobs`` numbers its batches by it too)."""
 
 
 def plan_of(run: FileRun) -> Plan:
@@ -109,7 +114,16 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     assert isinstance(reader, JsonlReader)
     digester = Digester(reader.header.digest_algorithm, run.spec)
     try:
-        _, stopped = check_lines(run, reader._offset, None, 2, 0, digester.add_line, progress)
+        _, stopped = check_lines(
+            run,
+            reader._offset,
+            None,
+            2,
+            0,
+            digester.add_line,
+            progress,
+            lambda run: digester.add_lines(_joined(run), len(run)),
+        )
         if not stopped:
             problem = integrity_error(reader.header, digester.count, digester.hexdigest(), run.ctx.file)
             if problem is not None:
@@ -137,16 +151,20 @@ def check_lines(
     first_index: int,
     add_line: Callable[[bytes], object],
     progress: Progress | None = None,
+    add_lines: Callable[[list[bytes]], object] | None = None,
 ) -> tuple[int | None, bool]:
     """Check the record lines of bytes ``[start, end)`` of the opened JSON Lines file ``run`` (to its end when
     ``end`` is None); line ``first_line`` holds record ``first_index``.
 
-    Each record's canonical line goes to ``add_line`` (for the digest). Returns the first of the blank lines
+    Each record's canonical line goes to ``add_line`` (for the digest), or with others that follow it to
+    ``add_lines`` (one call for a run of lines, when given). Returns the first of the blank lines
     that end the range (None if it ends with a record) and whether ``--max-errors`` stopped it. Raises the
     reader's own error at the first line it cannot read.
     """
     reader = run.reader
     assert isinstance(reader, JsonlReader)
+    if add_lines is None:
+        add_lines = partial(_each, add_line)
     checker = Checker(run)
     plan = checker.plan
     spec = run.spec
@@ -162,7 +180,42 @@ def check_lines(
     for batch in line_batches(reader.file, start, first_line, BATCH_ROWS, end=end):
         screened = screen(batch, plan)
         indexed = feed_keys(run.observer, run.ctx.file, batch, screened, index) if bulk else None
-        for i, raw in enumerate(batch.lines):
+        lines = batch.lines
+        if quiet and pending_blank is None and not any(screened.blank):
+            # Rows that need nothing but counting and the digest (unflagged, key indexed or no index) are taken a
+            # run at a time; only the others are taken one by one, in order, as below.
+            special = set(compress(range(len(lines)), screened.flagged))
+            if not unobserved:
+                special.update(i for i in range(len(lines)) if indexed is None or i not in indexed)
+            done = 0
+            for i in sorted(special):
+                if i > done:
+                    add_lines(lines[done:i])
+                    report.records += i - done
+                    index += i - done
+                raw = lines[i]
+                line = batch.first_line + i
+                if screened.flagged[i]:
+                    record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
+                    add_line(canonical_line(record, spec))
+                    checker.confirm(record)
+                else:
+                    add_line(raw)
+                    obj = screened.object(i, raw)
+                    record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
+                    checker.passed(record, observe=indexed is None or i not in indexed)
+                index += 1
+                done = i + 1
+                if checker.full:
+                    return None, True
+            if done < len(lines):
+                add_lines(lines[done:])
+                report.records += len(lines) - done
+                index += len(lines) - done
+            if progress is not None and batch.offsets:
+                progress(batch.offsets[-1])
+            continue
+        for i, raw in enumerate(lines):
             line = batch.first_line + i
             if screened.blank[i]:
                 if pending_blank is None:
@@ -173,8 +226,7 @@ def check_lines(
                 at, first = pending_blank
                 for _ in exact_records(reader, at, batch.offsets[i] + len(raw) + 1, first, index):
                     pass
-            obj = screened.objects[i]
-            if obj is None:
+            if screened.flagged[i]:
                 record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
                 add_line(canonical_line(record, spec))
                 checker.confirm(record)
@@ -187,6 +239,7 @@ def check_lines(
                 continue
             else:
                 add_line(raw)
+                obj = screened.object(i, raw)
                 record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
                 checker.passed(record, observe=indexed is None or i not in indexed)
             index += 1
@@ -195,6 +248,16 @@ def check_lines(
         if progress is not None and batch.offsets:
             progress(batch.offsets[-1])
     return (None if pending_blank is None else pending_blank[1]), False
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    """Lines each followed by a line feed, as the digest takes them."""
+    return b"\n".join(lines) + b"\n"
+
+
+def _each(add_line: Callable[[bytes], object], lines: list[bytes]) -> None:
+    for line in lines:
+        add_line(line)
 
 
 def _key_of(entity: EntityShape, record: Record) -> Callable[[], str | None]:

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from sedata.columnar.read import LineBatch
 from sedata.columnar.screen import Screened
-from sedata.spec.envelope import DATA
 
 
 class _Bulk(Protocol):
@@ -43,11 +42,11 @@ def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened,
             counted.append(index)
             index += 0 if is_blank else 1
         indexes = counted
-    objects, first_line = screened.objects, batch.first_line
+    first_line = batch.first_line
     done: set[int] = set()
     for kind, (rows, keys) in screened.keys.items():
-        datas = [obj[DATA] for obj in map(objects.__getitem__, rows) if obj is not None]
-        assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with its object
+        datas = screened.datas[kind]
+        assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with what the index reads
         left = bulk.observe_keys(file, kind, keys, datas, [indexes[i] for i in rows], [first_line + i for i in rows])
         done.update(rows)
         if left:

@@ -21,6 +21,7 @@ The function is pure (batch and plan in, flags out), so chunks can be screened a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,10 @@ import polars as pl
 from sedata.columnar.business import BusinessScreen, business_flags
 from sedata.columnar.compile import EntityScreen, FieldScreen, entity_screens
 from sedata.columnar.read import LineBatch
-from sedata.exchange.records import _in_order, spec_memo
+from sedata.exchange.records import _in_order, _orders, spec_memo
 from sedata.spec import Spec
 from sedata.spec.envelope import DATA, KEY_SEPARATOR, VERSION_SEPARATOR, EnvelopeNames
+from sedata.validate.layers.crossfile import _plans
 
 LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
@@ -62,6 +64,11 @@ class Plan:
     orders: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, compare=False)
     """Per record type and member list, whether the members are known, in spec order, none nested (remembered:
     the lists repeat from row to row)."""
+    layout: Layout | None = None
+    """How a batch is read into columns at once (None: row by row, see :func:`_screen_columns`)."""
+    read: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    """Per record type, the data members the run's key index reads of a row keyed in bulk: those its references
+    start from (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`)."""
 
     @classmethod
     def of(
@@ -93,6 +100,14 @@ class Plan:
                 f"columnar.business.{message_type}.{day.isoformat()}",
                 lambda s: {kind: business_flags(s, es.shape, message_type, day) for kind, es in screens.items()},
             )
+        layout = None
+        if not confirm_all:
+            kinds = tuple(sorted(k for k in allowed if k in screens))
+            layout = spec_memo(
+                spec,
+                f"columnar.layout.{changes}.{names}.{kinds}.{sorted(operations)}.{delete}",
+                lambda s: _layout(s, screens, names, kinds, frozenset(operations) - {delete}, changes),
+            )
         return cls(
             spec,
             screens,
@@ -103,7 +118,17 @@ class Plan:
             changes,
             confirm_all,
             biz,
+            layout=layout,
+            read=spec_memo(spec, "columnar.read", _referring),
         )
+
+
+def _referring(spec: Spec) -> dict[str, tuple[str, ...]]:
+    return {
+        kind: tuple(dict.fromkeys(r.steps[0] for r in plan.references))
+        for kind, plan in _plans(spec).items()
+        if plan.references
+    }
 
 
 @dataclass(slots=True)
@@ -118,17 +143,39 @@ class Screened:
     the record version in a change set, as the key index writes it). Within the batch no other record has it."""
     opaque: bool = False
     """Some non-blank row could not be parsed here, so its key is unknown: keys are best fed row by row."""
+    datas: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per record type, beside ``keys``: each keyed row's data, or at least the members the key index reads."""
+
+    def object(self, i: int, raw: bytes) -> dict[str, Any]:
+        """The parsed object of unflagged row ``i`` (whose line is ``raw``): read again when the batch was screened
+        in columns, which keeps no per-row object."""
+        obj = self.objects[i]
+        if obj is None:
+            obj = orjson.loads(raw)
+            assert type(obj) is dict and not self.flagged[i]
+        return obj
 
 
 def screen(batch: LineBatch, plan: Plan) -> Screened:
     """Parse and screen a batch; a flagged row goes to the row engine, an unflagged one cannot carry a finding."""
     n = len(batch.lines)
+    if plan.confirm_all:
+        return Screened([None] * n, [True] * n, [not raw.strip() for raw in batch.lines])
+    if plan.layout is not None:
+        fast = _screen_columns(batch, plan, plan.layout)
+        if fast is not None:
+            return fast
+    return _screen_rows(batch, plan)
+
+
+def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
+    """The screen parsing each line with orjson: for a batch the column reader cannot take whole (a blank line, a
+    line that is no object, a member of an unexpected shape, an open last line)."""
+    n = len(batch.lines)
     objects: list[dict[str, Any] | None] = [None] * n
     flagged = [True] * n
     blank = [False] * n
     by_type: dict[str, list[int]] = {}
-    if plan.confirm_all:
-        return Screened(objects, flagged, [not raw.strip() for raw in batch.lines])
     names = plan.names
     rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
     wanted = (rt, op, rk, rv, DATA) if plan.changes else (rt, DATA)
@@ -180,6 +227,7 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
         flagged[-1], objects[-1] = True, None
         opaque = True
     keyed: dict[str, tuple[list[int], list[str]]] = {}
+    datas: dict[str, list[dict[str, Any]]] = {}
     taken = _other_keys(screens, others)
     for kind, rows in by_type.items():
         found = [objects[i] for i in rows]
@@ -188,18 +236,242 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
         bad, keys = _entity_flags(
             screens[kind], [o[DATA] for o in found if o], [o.get(rk) for o in found if o], biz, versions
         )
-        repeated = taken.get(kind, set())
-        trusted = _ANY not in repeated
-        mine: tuple[list[int], list[str]] = ([], [])
-        for i, b, key in zip(rows, bad, keys, strict=True):
-            if b:
-                flagged[i], objects[i] = True, None
-            elif trusted and key is not None and key not in repeated:
-                mine[0].append(i)
-                mine[1].append(key)
+        mine = _keyed(rows, bad, keys, taken.get(kind, set()), flagged)
+        for i in rows:
+            if flagged[i]:
+                objects[i] = None
         if mine[0]:
             keyed[kind] = mine
-    return Screened(objects, flagged, blank, keyed, opaque)
+            datas[kind] = [objects[i][DATA] for i in mine[0]]  # type: ignore[index]
+    return Screened(objects, flagged, blank, keyed, opaque, datas)
+
+
+def _keyed(
+    rows: list[int], bad: list[bool], keys: list[str | None], repeated: set[str], flagged: list[bool]
+) -> tuple[list[int], list[str]]:
+    """Flag the ``bad`` rows of one record type; the others whose key the index may take in bulk, with that key
+    (none when a turned-away row's key is unknown, none repeating a turned-away row's key)."""
+    trusted = _ANY not in repeated
+    mine: tuple[list[int], list[str]] = ([], [])
+    for i, b, key in zip(rows, bad, keys, strict=True):
+        if b:
+            flagged[i] = True
+        elif trusted and key is not None and key not in repeated:
+            mine[0].append(i)
+            mine[1].append(key)
+    return mine
+
+
+_STRING_TEXT = r'"[^"\\\x00-\x1f]*"'
+"""A string as orjson writes it when it needs no escape: no quote, backslash or control character inside."""
+_WRITTEN = {
+    "s": _STRING_TEXT,
+    "i": r"-?(?:0|[1-9][0-9]*)",  # an integer as orjson writes it: no sign on zero, no leading zero, no fraction
+    "l": r"\[(?:" + _STRING_TEXT + "(?:," + _STRING_TEXT + r")*)?\]",
+}
+_OPEN = '"data":{'
+"""Where a record's data opens; a comma is put after it before the proof, so that every data member, the first
+too, is matched as ``,"name":value`` (one optional group per member, in canonical order)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a batch of a message's lines is read into columns at once and proved canonical row by row.
+
+    Every member is read as text (a list of texts for a repeated field). A row is read in columns only when its
+    line as written matches ``proof``: the canonical line of a record of one of the message's record types,
+    as orjson writes it (envelope members in order with an operation it allows and a version from 1, data
+    members known to the record type in canonical order, none repeated, none null, nothing nested, strings
+    with no escape, integers in their one form, no space). That is the row path's proof
+    (``orjson.dumps(obj) == raw`` over a known, ordered, null-free object) made by one regular expression per
+    batch, on the bytes themselves; a row that does not match is only flagged.
+    """
+
+    schema: dict[str, pl.DataType]
+    """The reader's schema: envelope members, and ``data`` as a struct of every member of the record types."""
+    kinds: dict[str, tuple[tuple[str, str], ...]]
+    """Per record type read in columns: its scalar and repeated data members in canonical order, each with how
+    its value is written (``s`` string, ``i`` integer, ``l`` list of strings)."""
+    proof: str
+    """The canonical lines of all those record types (on the line with a comma put after ``"data":{``)."""
+
+
+def _layout(
+    spec: Spec,
+    screens: dict[str, EntityScreen],
+    names: EnvelopeNames,
+    kinds: tuple[str, ...],
+    operations: frozenset[str],
+    changes: bool,
+) -> Layout | None:
+    """The column reading of a message carrying ``kinds`` (None when two of them read a member differently)."""
+    orders = _orders(spec)
+    members: dict[str, pl.DataType] = {}
+    by_kind: dict[str, tuple[tuple[str, str], ...]] = {}
+    for kind in kinds:
+        es = screens[kind]
+        if es.required:
+            continue  # a mandatory nested member is never read in columns: its rows are all flagged
+        how = {fs.shape.name: "i" if fs.integer else "s" for fs in es.fields}
+        how.update((ls.shape.name, "l") for ls in es.lists)
+        order = orders[kind][0]
+        if any(name not in order for name in how):
+            continue
+        fields = tuple(sorted(how.items(), key=lambda item: order[item[0]]))
+        for name, written in fields:
+            dtype: pl.DataType = pl.List(pl.String) if written == "l" else pl.String()
+            if members.setdefault(name, dtype) != dtype:
+                return None
+        by_kind[kind] = fields
+    if not by_kind:
+        return None
+    envelope = (
+        (names.record_type, names.operation, names.record_key, names.record_version)
+        if changes
+        else (names.record_type,)
+    )
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in envelope}
+    schema[DATA] = pl.Struct(members)
+    head = ""
+    if changes:
+        allowed = "|".join(re.escape(op) for op in sorted(operations))
+        head = (
+            f',{_member(names.operation)}"(?:{allowed})"'
+            f',{_member(names.record_key)}"[^"\\\\\\x00-\\x1f]+"'  # a key, not empty
+            f",{_member(names.record_version)}[1-9][0-9]*"
+        )
+    lines = [
+        _member(names.record_type)
+        + re.escape(_text(kind))
+        + head
+        + ","
+        + re.escape(_OPEN)
+        + "".join(f"(?:,{_member(name)}{_WRITTEN[written]})?" for name, written in fields)
+        + r"\}\}"
+        for kind, fields in by_kind.items()
+    ]
+    return Layout(schema, by_kind, r"^\{(?:" + "|".join(lines) + ")$")
+
+
+def _member(name: str) -> str:
+    """A member's name as the canonical line writes it, colon included, as a regular expression."""
+    return re.escape(_text(name) + ":")
+
+
+def _text(value: str) -> str:
+    return orjson.dumps(value).decode()
+
+
+_RAW = "\x00raw"
+_ROW = "\x00row"
+
+
+def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | None:
+    """The screen reading the whole batch into columns at once (None: the batch is left to :func:`_screen_rows`).
+
+    Rows proved canonical (see :class:`Layout`) are checked in columns; the others are flagged, and parsed
+    only to learn their keys (which rows the key index may take in bulk depends on them).
+    """
+    lines = batch.lines
+    n = len(lines)
+    if not n or batch.ends_open or max(map(len, lines)) > LONG_LINE:
+        return None
+    try:
+        raw = pl.Series(_RAW, lines, dtype=pl.Binary).cast(pl.String)
+        frame = (
+            raw.str.json_decode(pl.Struct(layout.schema))
+            .struct.unnest()
+            .with_columns(
+                raw.str.replace(_OPEN, _OPEN + ",", literal=True).str.contains(layout.proof).alias(_RAW),
+                pl.int_range(n).alias(_ROW),
+            )
+        )
+    except Exception:  # polars' own errors (a member of an unexpected shape, a line that is no object, bad UTF-8)
+        return None
+    if frame.height != n:
+        return None
+    names = plan.names
+    rt, rk, rv = names.record_type, names.record_key, names.record_version
+    flagged = [True] * n
+    keyed: dict[str, tuple[list[int], list[str]]] = {}
+    datas: dict[str, list[dict[str, Any]]] = {}
+    found: dict[str, tuple[list[int], pl.DataFrame]] = {}
+    proved = frame.filter(pl.col(_RAW))
+    for kind, fields in layout.kinds.items():
+        es = plan.screens[kind]
+        integers = {fs.shape.name for fs in es.fields if fs.integer}
+        columns = [
+            (
+                pl.col(DATA).struct.field(name).cast(pl.Int64, strict=False).alias(name)
+                if name in integers
+                else pl.col(DATA).struct.field(name).alias(name)
+            )
+            for name, _ in fields
+        ]
+        fits = pl.lit(True)
+        for name in integers:  # beyond 64 bits: orjson reads it, the screen cannot
+            fits = fits & (pl.col(DATA).struct.field(name).is_null() | pl.col(name).is_not_null())
+        if plan.changes:
+            columns += [pl.col(rk), pl.col(rv).cast(pl.Int64, strict=False)]
+            fits = fits & pl.col(rv).is_not_null()
+        sub = proved.filter(pl.col(rt) == kind).with_columns(columns).filter(fits)
+        if sub.height:
+            rows = sub[_ROW].to_list()
+            for i in rows:
+                flagged[i] = False
+            found[kind] = (rows, sub)
+    others: list[tuple[Any, Any, Any]] = []
+    opaque = False
+    blank = [False] * n
+    for i in (i for i, f in enumerate(flagged) if f):
+        try:
+            obj = orjson.loads(lines[i])
+        except orjson.JSONDecodeError:
+            if lines[i].strip():
+                opaque = True
+            else:
+                blank[i] = True
+            continue
+        if type(obj) is not dict:
+            opaque = True
+            continue
+        others.append((obj.get(rt), obj.get(DATA), obj.get(rv)))
+    taken = _other_keys(plan.screens, others)
+    for kind, (rows, sub) in found.items():
+        es = plan.screens[kind]
+        lists = {ls.shape.name: sub[ls.shape.name].to_list() for ls in es.lists}
+        typed = {fs.shape.name: sub[fs.shape.name] for fs in es.fields}
+        series = {ls.shape.name: sub[ls.shape.name] for ls in es.lists}
+        given = None
+        version = None
+        if plan.changes:
+            keys = sub[rk]
+            given = keys, keys.is_not_null()
+            version = sub[rv]
+        biz = plan.business.get(kind) if plan.business is not None else None
+        bad, made = _flags(es, pl.Series("bad", [False] * len(rows)), typed, lists, series, given, biz, version)
+        at = sub[_ROW]
+        for i in at.filter(bad).to_list():
+            flagged[i] = True
+        repeated = taken.get(kind, set())
+        if made is None or _ANY in repeated:
+            continue
+        # As _keyed does, in columns: unflagged rows with a key no turned-away row of the batch has.
+        ok = ~bad & made.is_not_null()
+        if repeated:
+            ok = ok & ~made.is_in(sorted(repeated))
+        picked = sub.filter(ok)
+        if not picked.height:
+            continue
+        keyed[kind] = (picked[_ROW].to_list(), made.filter(ok).to_list())
+        read = [name for name in plan.read.get(kind, ()) if name in sub.columns]
+        values = [picked[name].to_list() for name in read]
+        datas[kind] = (
+            [dict(zip(read, v, strict=True)) for v in zip(*values, strict=True)]
+            if read
+            else [{} for _ in range(picked.height)]
+        )
+    return Screened([None] * n, flagged, blank, keyed, opaque, datas)
 
 
 def _other_keys(screens: dict[str, EntityScreen], others: list[tuple[Any, Any, Any]]) -> dict[str, set[str]]:
@@ -237,11 +509,7 @@ def _entity_flags(
         # Any loose field there, or a mandatory one missing: the row engine decides.
         required = es.required
         bad = bad | pl.Series([not es.loose.isdisjoint(d) or not required.issubset(d) for d in datas])
-    for ls in es.lists:
-        name, mandatory = ls.shape.name, ls.shape.mandatory
-        hurt = [mandatory if (v := d.get(name)) is None else not ls.clean(v) for d in datas]
-        if any(hurt):
-            bad = bad | pl.Series(hurt)
+    lists = {ls.shape.name: [d.get(ls.shape.name) for d in datas] for ls in es.lists}
     columns: dict[str, pl.Series] = {}
     odd_key = False  # a key field of the wrong JSON type: the row engine may still make a key of it
     names = [fs.shape.name for fs in es.fields]
@@ -253,16 +521,50 @@ def _entity_flags(
             bad = bad | wrong
             odd_key = odd_key or fs.shape.name in es.key_names
         columns[fs.shape.name] = column.alias(fs.shape.name)
-    bad = _value_checks(es, columns, bad)
-    frame_columns = dict(columns)
+    series = None
     if biz is not None:
-        for ls in es.lists:
-            # Repeated codes as list columns for the business rules (a row whose list is not one is flagged above).
-            name = ls.shape.name
-            items = [
-                v if type(v) is list and all(type(x) is str for x in v) else None for v in (d.get(name) for d in datas)
-            ]
-            frame_columns[name] = pl.Series(name, items, dtype=pl.List(pl.String))
+        # Repeated codes as list columns for the business rules (a row whose list is not one is flagged below).
+        series = {
+            name: pl.Series(
+                name,
+                [v if type(v) is list and all(type(x) is str for x in v) else None for v in values],
+                dtype=pl.List(pl.String),
+            )
+            for name, values in lists.items()
+        }
+    given = None
+    if any(k is not None for k in keys):
+        given = pl.Series("k", keys, dtype=pl.String, strict=False), pl.Series([k is not None for k in keys])
+    version = pl.Series("v", versions, dtype=pl.Int64, strict=False) if versions is not None else None
+    flags, made = _flags(es, bad, columns, lists, series, given, biz, version, odd_key)
+    return flags.to_list(), made.to_list() if made is not None else [None] * n
+
+
+def _flags(
+    es: EntityScreen,
+    bad: pl.Series,
+    columns: dict[str, pl.Series],
+    lists: dict[str, list[Any]],
+    series: dict[str, pl.Series] | None,
+    given: tuple[pl.Series, pl.Series] | None,
+    biz: BusinessScreen | None,
+    version: pl.Series | None,
+    odd_key: bool = False,
+) -> tuple[pl.Series, pl.Series | None]:
+    """What :func:`_entity_flags` says, from the rows' typed columns (``columns``, scalar fields), their repeated
+    fields (``lists`` as parsed; ``series`` as list columns, with ``biz``), the keys the rows give with where one
+    is given (``given``) and their record versions (``version``, in a change set); ``bad`` already holds the rows
+    whose JSON types are wrong."""
+    n = len(bad)
+    for ls in es.lists:
+        mandatory = ls.shape.mandatory
+        hurt = [mandatory if v is None else not ls.clean(v) for v in lists[ls.shape.name]]
+        if any(hurt):
+            bad = bad | pl.Series(hurt)
+    bad = _value_checks(es, columns, bad)
+    if biz is not None:
+        assert series is not None
+        frame_columns = {**columns, **series}
         frame = pl.DataFrame(frame_columns) if frame_columns else pl.DataFrame({"_": [None] * n})
         for stage in biz.derived:
             if stage:
@@ -279,25 +581,30 @@ def _entity_flags(
     base: pl.Series | None = None
     parts = [columns[name].cast(pl.String).alias(name) for name in es.key_names if name in columns]
     if es.key_names and len(parts) == len(es.key_names):
-        base = made = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=KEY_SEPARATOR)).to_series()
-        if versions is not None:
-            version = pl.Series("v", versions, dtype=pl.Int64, strict=False).cast(pl.String)
+        # A one-field key is its column as it is; only a key of several fields is joined.
+        base = (
+            parts[0]
+            if len(parts) == 1
+            else pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=KEY_SEPARATOR)).to_series()
+        )
+        made = base
+        if version is not None:
             made = (
-                pl.DataFrame({"k": base, "v": version})
+                pl.DataFrame({"k": base, "v": version.cast(pl.String)})
                 .select(pl.concat_str([pl.col("k"), pl.lit(VERSION_SEPARATOR), pl.col("v")]))
                 .to_series()
             )
-    if es.key_names and any(k is not None for k in keys):
+    if es.key_names and given is not None:
+        keys, present = given
         if base is not None:
-            given = pl.Series("k", keys, dtype=pl.String, strict=False)
-            bad = bad | (given.is_not_null() & base.is_not_null() & (given != base)).fill_null(False)
+            bad = bad | (keys.is_not_null() & base.is_not_null() & (keys != base)).fill_null(False)
         else:
-            bad = bad | pl.Series([k is not None for k in keys])
+            bad = bad | present
     if made is None or odd_key:
-        return bad.to_list(), [None] * n  # keys fed row by row, in file order
+        return bad, None  # keys fed row by row, in file order
     # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
     bad = bad | (made.is_not_null() & made.is_duplicated()).fill_null(False)
-    return bad.to_list(), made.to_list()
+    return bad, made
 
 
 def _value_checks(es: EntityScreen, columns: dict[str, pl.Series], bad: pl.Series) -> pl.Series:
