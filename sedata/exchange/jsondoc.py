@@ -44,6 +44,9 @@ _FAST_WINDOW = 1 << 16
 """How far ahead the next record's start is looked for (a longer record is read by the strict parser)."""
 _FAST_MISSES = 32
 """Records in a row the fast cut did not find, after which a document is read by the strict parser alone."""
+_ORDERS_KEPT = 4096
+"""Member lists whose canonical-order verdict a reading remembers (a file of ever-new ones stays bounded)."""
+"""Records in a row the fast cut did not find, after which a document is read by the strict parser alone."""
 
 
 class JsonDocReader(MessageReader):
@@ -82,11 +85,12 @@ class JsonDocReader(MessageReader):
         rules, spec = self.rules, self.spec
         names = rules.names
         order = (names.record_type, names.operation, names.record_key, names.record_version, DATA)
+        seen: dict[tuple[Any, Any, Any], bool] = {}  # member lists repeat: their verdict, kept
         index = 0
         for _, value, raw in self._items:
             record = rules.from_json(value, index)
             line = None
-            if raw is not None and _canonical(value, order, spec):
+            if raw is not None and _canonical(value, order, spec, seen):
                 line = raw  # the bytes as written are the record's canonical line
             yield record, line
             index += 1
@@ -246,15 +250,25 @@ def _integers_only(value: Any) -> bool:
     return True
 
 
-def _canonical(value: Any, order: tuple[str, ...], spec: Any) -> bool:
+def _canonical(value: Any, order: tuple[str, ...], spec: Any, seen: dict[tuple[Any, Any, Any], bool]) -> bool:
     """Whether a record read as ``value`` is its own canonical form (members in order, data in spec order,
     nothing null), so that its bytes, proven to be orjson's writing of it, are its canonical line."""
-    if tuple(value) != tuple(name for name in order if name in value) or None in value.values():
+    data = value.get(DATA)
+    if type(data) is not dict or None in value.values() or None in data.values():
         return False
-    kind, data = value.get(order[0]), value.get(DATA)
-    if type(kind) is not str or kind not in spec.entities or type(data) is not dict:
-        return False
-    return _in_order(kind, tuple(data), spec) and None not in data.values()
+    kind = value.get(order[0])
+    members = (tuple(value), kind, tuple(data))
+    found = seen.get(members)
+    if found is None:
+        found = (
+            members[0] == tuple(name for name in order if name in value)
+            and type(kind) is str
+            and kind in spec.entities
+            and _in_order(kind, members[2], spec)
+        )
+        if len(seen) < _ORDERS_KEPT:
+            seen[members] = found
+    return found
 
 
 def raw_header(path: str | os.PathLike[str]) -> Any:

@@ -51,10 +51,10 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
     Linear in the number of attributes (lxml's ``attrib.items()`` is quadratic); the message names how
     many there are and the first few, never all of them.
     """
-    count = len(el.attrib)
-    if not count:
-        return {}
     names = el.keys()
+    if not names:
+        return {}
+    count = len(names)
     unknown = [n for n in names if n not in allowed]
     if unknown:
         local = local_name(el)
