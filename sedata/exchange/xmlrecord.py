@@ -40,7 +40,11 @@ MAX_ATTRIBUTE_CHARS = 4096
 def xsd_integer(text: str) -> int | None:
     """The value of ``text`` (white space collapsed) as XSD ``xs:integer`` reads it, or None if not one."""
     text = text.strip()
-    if len(text) > MAX_NUMBER_DIGITS or _INTEGER.fullmatch(text) is None:
+    if len(text) > MAX_NUMBER_DIGITS:
+        return None
+    if text.isascii() and text.isdigit():  # the usual case, without the pattern: ASCII digits are [0-9]
+        return int(text)
+    if _INTEGER.fullmatch(text) is None:
         return None
     return int(text)
 
@@ -55,6 +59,10 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
     if not names:
         return {}
     count = len(names)
+    if count <= len(allowed) and all(n in allowed for n in names):
+        values = dict(el.items())  # few attributes, all allowed: one call reads them
+        if all(len(v) <= MAX_ATTRIBUTE_CHARS for v in values.values()):
+            return values
     unknown = [n for n in names if n not in allowed]
     if unknown:
         local = local_name(el)
