@@ -67,6 +67,14 @@ class MessageReader(ABC):
     def _records(self) -> Iterator[Record]:
         """The records in file order, each checked against ``self.rules``, with index (and line) set."""
 
+    def _records_with_lines(self) -> Iterator[tuple[Record, bytes | None]]:
+        """The records, each with its canonical line when the format reader already holds it, else None.
+
+        A reader that finds a record written in canonical form says so, sparing a second serialisation.
+        """
+        for record in self._records():
+            yield record, None
+
     def __iter__(self) -> Iterator[Record]:
         return (record for record, _ in self.with_canonical())
 
@@ -81,8 +89,8 @@ class MessageReader(ABC):
         digester = Digester(self.header.digest_algorithm, self.spec)
         spec = self.spec
         try:
-            for record in self._records():
-                line = canonical_line(record, spec)
+            for record, known in self._records_with_lines():
+                line = canonical_line(record, spec) if known is None else known
                 digester.add_line(line)
                 self.count = digester.count
                 yield record, line

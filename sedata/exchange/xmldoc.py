@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+import orjson
 from lxml import etree
 
 from sedata.elements import MessageHeader
@@ -30,7 +31,7 @@ from sedata.exchange.errors import (
 )
 from sedata.exchange.header import header_data, parse_header
 from sedata.exchange.reader import MessageReader
-from sedata.exchange.records import Record
+from sedata.exchange.records import Record, _in_order
 from sedata.exchange.rules import MessageRules
 from sedata.exchange.writer import Encoder
 from sedata.exchange.xmlnames import local_name, split_tag
@@ -39,15 +40,17 @@ from sedata.exchange.xmlrecord import (
     attributes,
     check_foreign,
     from_element,
+    simple_element,
     to_element,
     xsd_integer,
 )
 from sedata.spec import Spec
-from sedata.spec.envelope import DELETE, HEADER, HEADER_ENTITY, RECORDS, message_class_name
+from sedata.spec.envelope import DATA, DELETE, HEADER, HEADER_ENTITY, RECORDS, message_class_name
 
 # The prolog (declaration, comments, processing instructions) is short; a longer one is refused.
 _PROLOG_LIMIT = 1 << 20
 _CHUNK = 1 << 16
+_ORDERS_KEPT = 4096  # member lists whose order verdict a reading remembers (a file of ever-new ones stays bounded)
 
 
 def check_prolog(f: BinaryIO, file: str | None = None) -> None:
@@ -323,13 +326,19 @@ class XmlReader(MessageReader):
         return line >= lines
 
     def _records(self) -> Iterator[Record]:
+        for record, _ in self._records_with_lines():
+            yield record
+
+    def _records_with_lines(self) -> Iterator[tuple[Record, bytes | None]]:
         try:
             yield from self._walk()
         except etree.XMLSyntaxError as exc:
             raise self._syntax_error(exc) from None
 
-    def _walk(self) -> Iterator[Record]:
+    def _walk(self) -> Iterator[tuple[Record, bytes | None]]:
+        """Each record, with its canonical line when it was simple to read (else None: the base writes it)."""
         spec, rules, root, q = self.spec, self.rules, self._root, self._q
+        orders: dict[tuple[str, tuple[str, ...]], bool] = {}  # member lists repeat: their order verdict, kept
         records_q = q(RECORDS)
         tags = {q(t): t for t in rules.record_types}
         delete_q = q(DELETE)
@@ -357,19 +366,25 @@ class XmlReader(MessageReader):
                 if previous is not None:
                     _no_text(previous.tail, previous)
                 line = _line(el)
+                canonical: bytes | None = None
                 try:
                     attrs = attributes(el, entity_attrs if entity is not None else delete_attrs)
                     if entity is not None:
-                        data = from_element(entity, el, spec)
-                        if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
-                            raise DuplicateMemberError(
-                                f"<{entity}> 中有单值元素重复出现", f"a single-valued element repeats in <{entity}>"
-                            )
+                        data = simple_element(entity, el, spec)
+                        simple = data is not None
+                        if data is None:  # something odd in it: the full reading says what
+                            data = from_element(entity, el, spec)
+                            if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
+                                raise DuplicateMemberError(
+                                    f"<{entity}> 中有单值元素重复出现",
+                                    f"a single-valued element repeats in <{entity}>",
+                                )
                         operation = attrs.get(names.operation)
                     else:
                         if len(el) or (el.text or "").strip():
                             raise StructureError(f"<{DELETE}/> 应为空元素", f"<{DELETE}/> must be empty")
                         entity, data, operation = attrs.get(names.record_type, ""), None, rules.delete
+                        simple = False
                     record = Record(
                         type=entity,
                         data=data,
@@ -380,6 +395,8 @@ class XmlReader(MessageReader):
                         line=line,
                     )
                     rules.check(record)
+                    if simple:
+                        canonical = self._canonical(record, orders)
                 except XmlRecordError as exc:
                     raise StructureError(exc.zh, exc.en, index=index, line=exc.line) from None
                 except ExchangeError as exc:
@@ -390,7 +407,7 @@ class XmlReader(MessageReader):
                         raise self._unexpected(records_el[0])
                     del records_el[0]
                 previous = el
-                yield record
+                yield record, canonical
                 index += 1
                 continue
             parent = el.getparent()
@@ -414,6 +431,34 @@ class XmlReader(MessageReader):
                     _no_text(el.text, el)
             elif parent.tag == records_q:
                 raise self._unexpected(el)
+
+    def _canonical(self, record: Record, orders: dict[tuple[str, tuple[str, ...]], bool]) -> bytes | None:
+        """The canonical line of a record read by :func:`simple_element` whose fields came in spec order: what
+        ``canonical_line`` writes for it, without its general work. None when they did not, or when a value is
+        beyond orjson (an integer over 64 bits, where the standard library decides)."""
+        data = record.data
+        assert data is not None
+        members = (record.type, tuple(data))
+        in_order = orders.get(members)
+        if in_order is None:
+            in_order = _in_order(record.type, members[1], self.spec)
+            if len(orders) < _ORDERS_KEPT:
+                orders[members] = in_order
+        if not in_order:
+            return None
+        names = self.rules.names
+        out: dict[str, Any] = {names.record_type: record.type}
+        if record.operation is not None:
+            out[names.operation] = record.operation
+        if record.key is not None:
+            out[names.record_key] = record.key
+        if record.version is not None:
+            out[names.record_version] = record.version
+        out[DATA] = data
+        try:
+            return orjson.dumps(out)
+        except (orjson.JSONEncodeError, TypeError):
+            return None
 
     def _check_before_records(self, records_el: Any) -> None:
         """Only the header may come before <records> (other elements raise no event to be caught by)."""

@@ -40,7 +40,11 @@ MAX_ATTRIBUTE_CHARS = 4096
 def xsd_integer(text: str) -> int | None:
     """The value of ``text`` (white space collapsed) as XSD ``xs:integer`` reads it, or None if not one."""
     text = text.strip()
-    if len(text) > MAX_NUMBER_DIGITS or _INTEGER.fullmatch(text) is None:
+    if len(text) > MAX_NUMBER_DIGITS:
+        return None
+    if text.isascii() and text.isdigit():  # the usual case, without the pattern: ASCII digits are [0-9]
+        return int(text)
+    if _INTEGER.fullmatch(text) is None:
         return None
     return int(text)
 
@@ -51,10 +55,14 @@ def attributes(el: Any, allowed: Collection[str]) -> dict[str, str]:
     Linear in the number of attributes (lxml's ``attrib.items()`` is quadratic); the message names how
     many there are and the first few, never all of them.
     """
-    count = len(el.attrib)
-    if not count:
-        return {}
     names = el.keys()
+    if not names:
+        return {}
+    count = len(names)
+    if count <= len(allowed) and all(n in allowed for n in names):
+        values = dict(el.items())  # few attributes, all allowed: one call reads them
+        if all(len(v) <= MAX_ATTRIBUTE_CHARS for v in values.values()):
+            return values
     unknown = [n for n in names if n not in allowed]
     if unknown:
         local = local_name(el)
@@ -185,6 +193,51 @@ def from_element(entity_id: str, element: etree._Element, spec: Spec | None = No
             value = _value(data_type, child.text or "")
         if repeated:
             out.setdefault(local, []).append(value)
+        else:
+            out[local] = value
+    return out
+
+
+def simple_element(entity_id: str, element: Any, spec: Spec) -> dict[str, Any] | None:
+    """What :func:`from_element` reads from ``element``, when it holds nothing it would refuse; else None.
+
+    The common case of a large file, read without the checks' own work: every child a known field of the
+    entity, with no attribute, no text between elements, no single-valued field repeated, and leaves holding
+    text only. None means "not that simple": :func:`from_element` then reads the element and says what is
+    wrong, so a hostile or odd record still gets the same error. When the data is returned, the element holds
+    exactly the elements the data comes from (no repeat was dropped), which the reader otherwise counts.
+    """
+    fields = spec_memo(spec, "xml_field_maps", _field_maps)[entity_id]
+    text = element.text
+    if text is not None and not text.isspace():
+        return None
+    out: dict[str, Any] = {}
+    for child in element:
+        known = fields.get(child.tag)  # a comment's or PI's tag is a function, never in the table
+        if known is None:
+            return None
+        tail = child.tail
+        if (tail is not None and not tail.isspace()) or child.keys():
+            return None
+        local, nested, data_type, repeated = known
+        if nested is not None:
+            value: Any = simple_element(nested, child, spec)
+            if value is None:
+                return None
+        elif len(child):
+            return None
+        else:
+            value = child.text or ""
+            if data_type != "string":
+                value = _value(data_type, value)
+        if repeated:
+            items = out.get(local)
+            if items is None:
+                out[local] = [value]
+            else:
+                items.append(value)
+        elif local in out:
+            return None  # a single-valued field repeats: from_element keeps the last, the reader refuses it
         else:
             out[local] = value
     return out

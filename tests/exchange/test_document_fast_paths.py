@@ -1,0 +1,223 @@
+"""The document readers' fast paths read exactly what their full paths read, or stand aside.
+
+The XML reader takes a record element's fields in one lean pass (``simple_element``) and writes its canonical
+line itself; the JSON document reader cuts a record written in canonical form out of the buffer and parses it
+with orjson. Each returns nothing when the record is not that simple, and the full reading then decides. Every
+test reads the same file twice, with the fast paths on and off, and asks for the same records, the same
+canonical lines and the same error (class, message, line, offset, record index) at the same place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from sedata import exchange as X
+from sedata.exchange import jsondoc, xmldoc
+from sedata.exchange.records import canonical_line
+from sedata.exchange.xmlrecord import from_element, simple_element
+from sedata.sample.generator import sample_records
+from sedata.spec import current
+from sedata.spec.envelope import HEADER_ENTITY
+
+SPEC = current()
+SENDER, RECEIVER = "91310115MA1K3BTP2B", "91110000600037341L"
+NS = SPEC.info.namespace
+
+Reading = tuple[list[tuple[X.Record, bytes]], tuple[Any, ...] | None]
+
+
+def _base(tmp_path: Path, fmt: str, count: int = 8) -> str:
+    records = [r for r, _ in sample_records("inspection-upload", count, seed=5)]
+    path = tmp_path / f"base.{fmt}"
+    X.write(path, records, message_type="inspection-upload", sender=SENDER, receiver=RECEIVER, mode="changes")
+    return path.read_text(encoding="utf-8")
+
+
+def _read(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Reading:
+    """Every record with its canonical line, and the error that ended the reading (None if none)."""
+    out: list[tuple[X.Record, bytes]] = []
+    with monkeypatch.context() as m:
+        if not fast:
+            m.setattr(xmldoc, "simple_element", lambda *_: None)
+            m.setattr(jsondoc, "_FAST_MISSES", 0)
+        try:
+            with X.open_message(path) as reader:
+                for record, line in reader.with_canonical():
+                    out.append((record, line))
+        except X.ExchangeError as exc:
+            return out, (type(exc).__name__, str(exc), exc.line, exc.offset, exc.index)
+    return out, None
+
+
+def _same_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> Reading:
+    fast, full = _read(path, True, monkeypatch), _read(path, False, monkeypatch)
+    assert fast == full
+    for record, line in fast[0]:
+        assert line == canonical_line(record, SPEC)
+    return fast
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_clean_message_reads_alike_and_takes_the_fast_path(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / f"clean.{fmt}"
+    path.write_text(_base(tmp_path, fmt), encoding="utf-8")
+    records, error = _same_both_ways(path, monkeypatch)
+    assert error is None and len(records) == 8
+    # The fast paths are taken: the full ones, made to fail, are not reached for these records.
+    with monkeypatch.context() as m:
+        m.setattr(xmldoc, "from_element", _records_unreachable(xmldoc.from_element))
+        m.setattr(jsondoc.Scanner, "value", _unreachable_value(jsondoc.Scanner.value))
+        assert _read(path, True, monkeypatch) == (records, None)
+
+
+def _records_unreachable(read: Any) -> Any:
+    def guarded(entity: str, *rest: Any) -> Any:
+        if entity != HEADER_ENTITY:  # the header is read in full, once
+            raise AssertionError("the full reading was used for a simple record")
+        return read(entity, *rest)
+
+    return guarded
+
+
+def _unreachable_value(value: Any) -> Any:
+    def guarded(self: Any, depth: int, index: int | None = None) -> Any:
+        # The header, and the last record before the buffer's end or the array's end, take the strict parser.
+        if depth == 2 and index is not None and index < 7:
+            raise AssertionError(f"the strict parser read record {index}, written in canonical form")
+        return value(self, depth, index)
+
+    return guarded
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("attribute-on-field", "<inspectionDate>", '<inspectionDate unit="d">'),
+        ("repeated-field", "<inspectionDate>", "<inspectionDate>2020-01-01</inspectionDate><inspectionDate>"),
+        ("mixed-content", "<inspectionDate>", "text<inspectionDate>"),
+        ("text-after-field", "</inspectionDate>", "</inspectionDate>x"),
+        ("element-in-leaf", "<inspectionDate>", "<inspectionDate><b/>"),
+        ("unknown-element", "<inspectionDate>", "<oddElement>1</oddElement><inspectionDate>"),
+        ("xinclude", "<inspectionDate>", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude"/><inspectionDate>'),
+        ("out-of-order", "<reportNo>", "<commissioningDate>2020-01-01</commissioningDate><reportNo>"),
+        ("cdata", "<inspectionBodyName>", "<inspectionBodyName><![CDATA[a<b]]>"),
+        ("entity", "<inspectionBodyName>", "<inspectionBodyName>&amp;&#x6f33;"),
+        ("record-text", 'recordVersion="1">', 'recordVersion="1">x'),
+        ("version", 'recordVersion="1"', 'recordVersion="01"'),
+        ("big-version", 'recordVersion="1"', 'recordVersion="99999999999999999999999"'),
+        ("white-space", "<inspectionDate>", "\n  <inspectionDate>"),
+    ],
+)
+def test_xml_odd_records_read_alike(
+    tmp_path: Path, name: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _base(tmp_path, "xml")
+    assert old in text
+    path = tmp_path / f"{name}.xml"
+    path.write_text(text.replace(old, new, 2), encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+
+
+def _inspection_element(tmp_path: Path) -> Any:
+    text = _base(tmp_path, "xml", count=4)
+    root = etree.fromstring(text.encode("utf-8"))
+    return next(el for el in root.iter(f"{{{NS}}}Inspection"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=st.lists(st.tuples(st.sampled_from(["swap", "copy", "drop"]), st.integers(0, 40), st.integers(0, 40))))
+def test_simple_element_is_from_element_or_stands_aside(tmp_path: Path, moves: list[tuple[str, int, int]]) -> None:
+    """Fields reordered, repeated or dropped: the lean pass reads what the full one reads, or returns None when a
+    single-valued field repeats (which the reader refuses) and nothing else is wrong."""
+    el = _inspection_element(tmp_path)
+    for move, a, b in moves:
+        children = list(el)
+        if not children:
+            break
+        first, second = children[a % len(children)], children[b % len(children)]
+        if move == "swap":
+            first.addnext(etree.fromstring(etree.tostring(second)))
+            el.remove(second)
+        elif move == "copy":
+            first.addnext(etree.fromstring(etree.tostring(first)))
+        else:
+            el.remove(first)
+    lean = simple_element("Inspection", el, SPEC)
+    full = from_element("Inspection", el, SPEC)
+    tags = [child.tag for child in el]
+    repeats = len(full) + sum(len(v) - 1 for v in full.values() if isinstance(v, list)) != len(tags)
+    if lean is None:
+        assert repeats, "a record without repeats must take the lean pass"
+    else:
+        assert not repeats and lean == full and list(lean) == list(full)
+
+
+def _json_doc(tmp_path: Path) -> tuple[dict[str, Any], str]:
+    text = _base(tmp_path, "json")
+    return json.loads(text), text
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("float", '"recordVersion":1,', '"recordVersion":1.0,'),
+        ("exponent", '"recordVersion":1,', '"recordVersion":1e0,'),
+        ("big-integer", '"recordVersion":1,', '"recordVersion":123456789012345678901234567890,'),
+        ("negative-zero", '"recordVersion":1,', '"recordVersion":-0,'),
+        ("duplicate", '"recordVersion":1,', '"recordVersion":1,"recordVersion":2,'),
+        ("escape", '"operation":"add"', '"operation":"\\u0061dd"'),
+        ("lone-surrogate", '"operation":"add"', '"operation":"\\ud800"'),
+        ("space", '"operation":"add"', '"operation": "add"'),
+        ("null", '"operation":"add"', '"operation":null'),
+        ("member-order", '"operation":"add","recordKey"', '"recordKey"'),
+        ("separator-in-string", '"operation":"add"', '"operation":"x\\",{\\"recordType\\":"'),
+        ("invalid", '"operation":"add"', '"operation":add'),
+        ("deep", '"operation":"add"', '"operation":' + "[" * 70 + "]" * 70),
+        ("nested-ok", '"operation":"add"', '"operation":' + "[" * 5 + "]" * 5),
+        ("constant", '"recordVersion":1,', '"recordVersion":NaN,'),
+        ("unknown-member", '"operation":"add"', '"operation":"add","extra":[1,{"a":true}]'),
+        ("pretty", '},{"recordType"', '},\n  {"recordType"'),
+    ],
+)
+def test_json_odd_records_read_alike(
+    tmp_path: Path, name: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, text = _json_doc(tmp_path)
+    assert old in text
+    path = tmp_path / f"{name}.json"
+    path.write_text(text.replace(old, new, 3), encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+
+
+def test_json_records_before_the_header_read_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, _ = _json_doc(tmp_path)
+    path = tmp_path / "records-first.json"
+    path.write_text(
+        '{"records":'
+        + json.dumps(doc["records"], ensure_ascii=False, separators=(",", ":"))
+        + ',"header":'
+        + json.dumps(doc["header"], ensure_ascii=False, separators=(",", ":"))
+        + "}",
+        encoding="utf-8",
+    )
+    records, error = _same_both_ways(path, monkeypatch)
+    assert error is None and len(records) == 8
+
+
+def test_json_buffer_boundaries_read_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records across the scanner's 64 KiB reads: cut where whole, parsed strictly where the buffer ends."""
+    records = [r for r, _ in sample_records("inspection-upload", 300, seed=9)]
+    path = tmp_path / "long.json"
+    X.write(path, records, message_type="inspection-upload", sender=SENDER, receiver=RECEIVER, mode="changes")
+    assert path.stat().st_size > 3 * (1 << 16)
+    read, error = _same_both_ways(path, monkeypatch)
+    assert error is None and len(read) == 300
