@@ -39,10 +39,11 @@ its work (~100k records, seconds of validation), small enough that a worker hold
 WINDOW_PER_WORKER = 3
 """Partitions in flight per worker: one running, the next ready, one waiting for the client to fold it."""
 
-SHUFFLE_BYTES = 1 << 30
-"""Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
-input is ~1.5 million records). There are at least as many partitions as workers, so that every worker
-checks keys, but not many more: each costs a task per input partition."""
+SHUFFLE_BYTES = 256 << 20
+"""Input bytes per partition of the key shuffle (~1.5 key and reference rows a record: 256 MB of input is
+~400,000 records, ~40 MB of rows). A partition's check and its findings (a key repeated across two files is a
+finding a record) live in one task: smaller partitions keep that task's peak low, and a run has at least as many
+as it has workers, so that every worker checks keys."""
 
 
 def validate(
@@ -212,7 +213,7 @@ def _reference_keys(path: str, spec: Spec | None, fail_on: Severity) -> tuple[li
                 keys.append((record.type, key))
 
     problems = stream(path, spec, begin, observe, fail_on).findings
-    return problems, carried, reference_rows(keys)
+    return problems, carried, reference_rows(keys, spec)
 
 
 @dataclass
@@ -364,7 +365,7 @@ class _Run:
 
 def _read_only(rows: Any, records: int) -> Any:
     """The rows of records one process reads (``records``: where the file stopped; 0 keeps reference rows only)."""
-    return rows[rows["index"].isna() | (rows["index"] < records)]
+    return rows[rows["index"] < records]  # a reference row's index is -1
 
 
 class _Found:
