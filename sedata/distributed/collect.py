@@ -15,10 +15,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -109,7 +110,7 @@ def validate_to(
         references=references, engine=engine, progress=progress,
     ) as run:  # fmt: skip
         files = run.files
-        frame = run.frame(files, run.checked())
+        run.write_cross(files, run.checked())
         problems = run.client.gather([r[0] for r in run.refs])
         for path, found_there in zip(references, problems, strict=True):
             broken = _reference_report(path, _Problems(found_there), spec, fail_on)
@@ -117,8 +118,7 @@ def validate_to(
                 files.append(FileSummary(**_fields(broken), counts=tally(broken.findings)))
         locate_all(files)  # the client's own findings (header, digest, ledger, signatures): few
         local = [rows_of(f.findings, n) for n, f in enumerate(files) if f.findings]
-        if local:
-            frame = dd.concat([frame, dd.from_pandas(pd.concat(local, ignore_index=True), npartitions=1)])
+        frame = dd.from_pandas(pd.concat(local, ignore_index=True) if local else empty_rows(), npartitions=1)
         _write(run.client, frame, folder, progress is not None)
         run.written()  # the partitions' own files, written as the fold went
     summary = Summary(list(files), spec.info.spec_version, __version__, fail_on)
@@ -193,6 +193,27 @@ def _write_part(rows: pd.DataFrame, folder: str, name: str) -> int:
     return len(rows)
 
 
+def _write_found(found: list[Finding], file_no: int, folder: str, name: str) -> int:
+    """Write findings (on the worker that made them) as ``name``.parquet and ``name``.jsonl; the number written.
+
+    The JSON lines are made from the findings themselves, not read back from their rows.
+    """
+    pa: Any = importlib.import_module("pyarrow")  # untyped
+    pq: Any = importlib.import_module("pyarrow.parquet")
+    if not found:
+        return 0
+    base = Path(folder)
+    for name_of in (PARQUET, JSONL):
+        (base / name_of).mkdir(exist_ok=True)  # the client made ``folder`` (refusing a link there)
+    rows = rows_of(found, file_no)
+    pq.write_table(pa.Table.from_pandas(rows, schema=arrow_schema(), preserve_index=False),
+                   base / PARQUET / f"{name}.parquet")  # fmt: skip
+    del rows
+    with open(base / JSONL / f"{name}.jsonl", "w", encoding="utf-8") as out:
+        out.writelines(json.dumps(f.to_data(), ensure_ascii=False, separators=(",", ":")) + "\n" for f in found)
+    return len(found)
+
+
 def _chunk_findings(result: ChunkResult | tuple[FileReport, list[Lite]]) -> tuple[list[Finding], str | None, Any]:
     if isinstance(result, tuple):
         return result[0].findings, result[0].format, result[0].stopped
@@ -220,10 +241,11 @@ def _partition_rows(result: ChunkResult | tuple[FileReport, list[Lite]], number:
     return rows_of(report.findings, number)
 
 
-def _cross_rows(table: pd.DataFrame, names: list[str], formats: dict[int, tuple[Any, Any]]) -> pd.DataFrame:
-    """The cross-record findings of one shuffled partition as rows, placed in their files."""
+def _cross_placed(
+    table: pd.DataFrame, names: list[str], formats: dict[int, tuple[Any, Any]]
+) -> Iterator[tuple[int, list[Finding]]]:
+    """The cross-record findings of one shuffled partition, file by file, placed in their files."""
     table = table[~table["unchecked"]]
-    frames = []
     for file, group in table.groupby("file", sort=True):
         fmt, stopped = formats[int(file)]
         # In line order: the shuffle left them in digest order, and placing them in that order read the file
@@ -231,8 +253,25 @@ def _cross_rows(table: pd.DataFrame, names: list[str], formats: dict[int, tuple[
         found = sorted(group["finding"], key=lambda f: (f.line is None, f.line or 0))
         report = FileReport(names[int(file)], format=fmt, findings=found, stopped=stopped)
         locate(report)
-        frames.append(rows_of(report.findings, int(file)))
-    return pd.concat(frames, ignore_index=True) if frames else empty_rows()
+        yield int(file), report.findings
+
+
+def _cross_written(
+    table: pd.DataFrame,
+    names: list[str],
+    formats: dict[int, tuple[Any, Any]],
+    folder: str,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Check, place and write one shuffled partition's cross-record findings where it was checked; its counts.
+
+    One task from the key rows to the files: the findings (Python objects, ~1 KB each: a key repeated across
+    two provinces' files is one a record) live for the task, never persisted between a check and two writes.
+    """
+    number = (partition_info or {}).get("number", 0)
+    for file, found in _cross_placed(table, names, formats):
+        _write_found(found, file, folder, f"cross-{number:05d}-{file:05d}")
+    return _cross_counts(table)
 
 
 def _cross_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -299,26 +338,21 @@ class _Collecting(_Run):
         """Wait for the partitions' writes (a failed write raises here); the number of findings they wrote."""
         return sum(self.client.gather(self.writes))
 
-    def frame(self, files: list[FileSummary], checked: Any) -> Any:
-        """The run-wide findings as a Dask frame on the workers; the cross-record counts added to ``files``."""
+    def write_cross(self, files: list[FileSummary], checked: Any) -> None:
+        """Have the workers check the keys and write the cross-record findings; their counts added to ``files``."""
         import dask
 
-        dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
-        parts = []
+        if checked is None:
+            return
         with dask.config.set({"dataframe.convert-string": False}):
-            if checked is not None:
-                if self.progress is not None:
-                    from sedata.distributed.progress import show
+            names = [f.file for f in files]
+            formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
+            written = checked.map_partitions(_cross_written, names, formats, str(self.folder), meta=_COUNT_META)
+            if self.progress is not None:
+                from sedata.distributed.progress import show
 
-                    checked = show(self.client, checked, "键与引用 / keys and references")
-                else:
-                    checked = self.client.persist(checked)
-                names = [f.file for f in files]
-                formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
-                parts.append(checked.map_partitions(_cross_rows, names, formats, meta=empty_rows()))
-                counts = self.client.compute(checked.map_partitions(_cross_counts, meta=_COUNT_META)).result()
-                self._add_cross(files, counts)
-        return dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
+                written = show(self.client, written, "键与引用 / keys and references")
+            self._add_cross(files, self.client.compute(written).result())
 
     @staticmethod
     def _add_cross(files: list[FileSummary], counts: pd.DataFrame) -> None:
