@@ -12,6 +12,7 @@ not on the number of records or findings.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import importlib
@@ -38,6 +39,7 @@ from sedata.distributed.findings import (
     rows_of,
     tally,
 )
+from sedata.distributed.keys import check_partition
 from sedata.distributed.partitions import ROW, ChunkResult, Engine, Lite
 from sedata.distributed.run import _connect, _folded, _Problems, _Run
 from sedata.spec import Spec, current
@@ -110,7 +112,7 @@ def validate_to(
         references=references, engine=engine, progress=progress,
     ) as run:  # fmt: skip
         files = run.files
-        run.write_cross(files, run.checked())
+        run.write_cross(files)
         problems = run.client.gather([r[0] for r in run.refs])
         for path, found_there in zip(references, problems, strict=True):
             broken = _reference_report(path, _Problems(found_there), spec, fail_on)
@@ -193,25 +195,45 @@ def _write_part(rows: pd.DataFrame, folder: str, name: str) -> int:
     return len(rows)
 
 
-def _write_found(found: list[Finding], file_no: int, folder: str, name: str) -> int:
+WRITE_BATCH = 10_000
+"""Findings turned into rows at a time when a worker writes them (a row of 20 columns is ~1.7 KB in pandas)."""
+
+
+def _batches(items: Iterable[Finding], size: int) -> Iterator[list[Finding]]:
+    batch: list[Finding] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_found(found: Iterable[Finding], file_no: int, folder: str, name: str) -> int:
     """Write findings (on the worker that made them) as ``name``.parquet and ``name``.jsonl; the number written.
 
-    The JSON lines are made from the findings themselves, not read back from their rows.
+    A batch at a time (:data:`WRITE_BATCH`), one Parquet row group each; the JSON lines are made from the
+    findings themselves, not read back from their rows.
     """
     pa: Any = importlib.import_module("pyarrow")  # untyped
     pq: Any = importlib.import_module("pyarrow.parquet")
-    if not found:
-        return 0
     base = Path(folder)
-    for name_of in (PARQUET, JSONL):
-        (base / name_of).mkdir(exist_ok=True)  # the client made ``folder`` (refusing a link there)
-    rows = rows_of(found, file_no)
-    pq.write_table(pa.Table.from_pandas(rows, schema=arrow_schema(), preserve_index=False),
-                   base / PARQUET / f"{name}.parquet")  # fmt: skip
-    del rows
-    with open(base / JSONL / f"{name}.jsonl", "w", encoding="utf-8") as out:
-        out.writelines(json.dumps(f.to_data(), ensure_ascii=False, separators=(",", ":")) + "\n" for f in found)
-    return len(found)
+    written = 0
+    with contextlib.ExitStack() as stack:
+        writer: Any = None
+        out: Any = None
+        for batch in _batches(found, WRITE_BATCH):
+            if writer is None:
+                for name_of in (PARQUET, JSONL):
+                    (base / name_of).mkdir(exist_ok=True)  # the client made ``folder`` (refusing a link there)
+                writer = stack.enter_context(pq.ParquetWriter(base / PARQUET / f"{name}.parquet", arrow_schema()))
+                out = stack.enter_context(open(base / JSONL / f"{name}.jsonl", "w", encoding="utf-8"))
+            rows = rows_of(batch, file_no)
+            writer.write_table(pa.Table.from_pandas(rows, schema=arrow_schema(), preserve_index=False))
+            out.writelines(json.dumps(f.to_data(), ensure_ascii=False, separators=(",", ":")) + "\n" for f in batch)
+            written += len(batch)
+    return written
 
 
 def _chunk_findings(result: ChunkResult | tuple[FileReport, list[Lite]]) -> tuple[list[Finding], str | None, Any]:
@@ -257,17 +279,21 @@ def _cross_placed(
 
 
 def _cross_written(
-    table: pd.DataFrame,
+    rows: pd.DataFrame,
     names: list[str],
+    carried: frozenset[str],
+    spec: Spec | None,
     formats: dict[int, tuple[Any, Any]],
     folder: str,
     partition_info: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Check, place and write one shuffled partition's cross-record findings where it was checked; its counts.
+    """Check one shuffled partition's keys, place and write its cross-record findings where it is; its counts.
 
     One task from the key rows to the files: the findings (Python objects, ~1 KB each: a key repeated across
-    two provinces' files is one a record) live for the task, never persisted between a check and two writes.
+    two provinces' files is one a record) live for the task, never kept between a check and its writes.
     """
+    table = check_partition(rows, names, carried, spec)
+    del rows
     number = (partition_info or {}).get("number", 0)
     for file, found in _cross_placed(table, names, formats):
         _write_found(found, file, folder, f"cross-{number:05d}-{file:05d}")
@@ -338,16 +364,19 @@ class _Collecting(_Run):
         """Wait for the partitions' writes (a failed write raises here); the number of findings they wrote."""
         return sum(self.client.gather(self.writes))
 
-    def write_cross(self, files: list[FileSummary], checked: Any) -> None:
+    def write_cross(self, files: list[FileSummary]) -> None:
         """Have the workers check the keys and write the cross-record findings; their counts added to ``files``."""
         import dask
 
-        if checked is None:
+        keyed = self.shuffled()
+        if keyed is None:
             return
+        frame, names, carried = keyed
         with dask.config.set({"dataframe.convert-string": False}):
-            names = [f.file for f in files]
             formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
-            written = checked.map_partitions(_cross_written, names, formats, str(self.folder), meta=_COUNT_META)
+            written = frame.map_partitions(
+                _cross_written, names, carried, self._wire_spec, formats, str(self.folder), meta=_COUNT_META
+            )
             if self.progress is not None:
                 from sedata.distributed.progress import show
 
