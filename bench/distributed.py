@@ -15,7 +15,8 @@ Reports records/s, the client's peak RSS (VmHWM), the largest worker's peak RSS 
 of the input is folded: flat when nothing of the run piles up on the workers), the number of findings
 (which must be equal in every step), the load average when the step started, the CPU seconds of the client
 (with a LocalCluster, its scheduler) and of the workers, and records per CPU second (what a busy, shared machine
-does not distort as it does wall time), and the time per partition,
+does not distort as it does wall time), the workers' seconds by task (the engine's partitions, key rows, the
+key shuffle, the per-key check and writing), and the time per partition,
 which is what a larger run repeats; then an extrapolation of that per-partition cost to 4×10^7 records.
 Not run in CI or by pytest.
 
@@ -59,7 +60,7 @@ if __name__ == "__main__":
         from sedata.validate import validate_files
         start, cpu = time.perf_counter(), cpu_s()
         report = validate_files(paths, today=today, engine=engine)
-        seconds, worker_peak, partitions, marks = time.perf_counter() - start, 0, len(paths), []
+        seconds, worker_peak, partitions, marks, tasks = time.perf_counter() - start, 0, len(paths), [], {}
         cpu, worker_cpu = cpu_s() - cpu, 0.0
     else:
         import distributed
@@ -86,13 +87,16 @@ if __name__ == "__main__":
             seconds = time.perf_counter() - start
             worker_peak = max(client.run(peak_kib).values())
             cpu, worker_cpu = cpu_s() - cpu, sum(client.run(cpu_s).values()) - worker_cpu
+            tasks = client.run_on_scheduler(lambda dask_scheduler: {
+                name: prefix.all_durations.get("compute", 0.0) for name, prefix in dask_scheduler.task_prefixes.items()
+            })
         plans = [plan_file(p, current(), partition) for p in paths]
         partitions = sum(1 if p.chunks is None else len(p.chunks) for p in plans)
     records = sum(f.records for f in report.files)
     findings = sum(report.by_severity().values())
     print(json.dumps({"records": records, "seconds": seconds, "client_peak_kib": peak_kib(),
                       "worker_peak_kib": worker_peak, "findings": findings, "partitions": partitions,
-                      "worker_mb_by_tenth": marks, "cpu_s": cpu, "worker_cpu_s": worker_cpu}))
+                      "worker_mb_by_tenth": marks, "cpu_s": cpu, "worker_cpu_s": worker_cpu, "task_s": tasks}))
 """
 
 
@@ -195,6 +199,10 @@ def main() -> None:
             if r.get("worker_mb_by_tenth"):
                 print(f"{STEPS[step][0]}: largest worker RSS (MB) after each tenth of the input folded: "
                       f"{r['worker_mb_by_tenth']}", flush=True)  # fmt: skip
+            if r.get("task_s"):  # where the workers' time went, by task (Dask's own measure, wall time in tasks)
+                top = sorted(r["task_s"].items(), key=lambda item: -item[1])[:8]
+                print(f"{STEPS[step][0]}: worker seconds by task: "
+                      + ", ".join(f"{name} {s:.1f}" for name, s in top), flush=True)  # fmt: skip
         extrapolate(rows, size)
     finally:
         if not args.keep:

@@ -12,13 +12,15 @@ not on the number of records or findings.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import importlib
+import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,6 +39,7 @@ from sedata.distributed.findings import (
     rows_of,
     tally,
 )
+from sedata.distributed.keys import check_partition
 from sedata.distributed.partitions import ROW, ChunkResult, Engine, Lite
 from sedata.distributed.run import _connect, _folded, _Problems, _Run
 from sedata.spec import Spec, current
@@ -44,7 +47,7 @@ from sedata.validate.engine import Signatures
 from sedata.validate.layers.crossfile import NOT_CHECKED_REFERENCE, UNRESOLVED
 from sedata.validate.places import locate, locate_all
 from sedata.validate.profile import Profile
-from sedata.validate.report import FileReport, Finding, Report, Severity
+from sedata.validate.report import FileReport, Finding, FindingStore, Report, Severity
 from sedata.validate.run import _reference_report
 
 PARQUET, JSONL = "findings.parquet", "findings.jsonl"
@@ -152,7 +155,7 @@ def streamed(
         references=references, engine=engine, progress=progress,
     ) as run:  # fmt: skip
         files = run.files
-        frame = run.frame(files, run.checked())
+        extra = run.write_cross(files)
         problems = run.client.gather([r[0] for r in run.refs])
         for path, found_there in zip(references, problems, strict=True):
             broken = _reference_report(path, _Problems(found_there), spec, fail_on)
@@ -161,8 +164,9 @@ def streamed(
         locate_all(files)  # the client's own findings (header, digest, ledger, signatures): few
         run.named(files)
         local = [rows_of(f.findings, n) for n, f in enumerate(files) if f.findings]
-        if local:
-            frame = dd.concat([frame, dd.from_pandas(pd.concat(local, ignore_index=True), npartitions=1)])
+        frame = dd.from_pandas(pd.concat(local, ignore_index=True) if local else empty_rows(), npartitions=1)
+        if extra:  # cross-record findings the workers could not write where they were checked (messages)
+            frame = dd.concat([*extra, frame])
         if profile is not None:
             frame = frame.map_partitions(profiled, profile, meta=empty_rows())
         _write(run.client, frame, folder, progress is not None)
@@ -265,6 +269,47 @@ def regraded(counts: Tally, profile: Profile) -> Tally:
     return out
 
 
+WRITE_BATCH = 10_000
+"""Findings turned into rows at a time when a worker writes them (a row of 20 columns is ~1.7 KB in pandas)."""
+
+
+def _batches(items: Iterable[Finding], size: int) -> Iterator[list[Finding]]:
+    batch: list[Finding] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_found(found: Iterable[Finding], file_no: int, folder: str, name: str) -> int:
+    """Write findings (on the worker that made them) as ``name``.parquet and ``name``.jsonl; the number written.
+
+    A batch at a time (:data:`WRITE_BATCH`), one Parquet row group each; the JSON lines are made from the
+    findings themselves, not read back from their rows.
+    """
+    pa: Any = importlib.import_module("pyarrow")  # untyped
+    pq: Any = importlib.import_module("pyarrow.parquet")
+    base = Path(folder)
+    written = 0
+    with contextlib.ExitStack() as stack:
+        writer: Any = None
+        out: Any = None
+        for batch in _batches(found, WRITE_BATCH):
+            if writer is None:
+                for name_of in (PARQUET, JSONL):
+                    (base / name_of).mkdir(exist_ok=True)  # the client made ``folder`` (refusing a link there)
+                writer = stack.enter_context(pq.ParquetWriter(base / PARQUET / f"{name}.parquet", arrow_schema()))
+                out = stack.enter_context(open(base / JSONL / f"{name}.jsonl", "w", encoding="utf-8"))
+            rows = rows_of(batch, file_no)
+            writer.write_table(pa.Table.from_pandas(rows, schema=arrow_schema(), preserve_index=False))
+            out.writelines(json.dumps(f.to_data(), ensure_ascii=False, separators=(",", ":")) + "\n" for f in batch)
+            written += len(batch)
+    return written
+
+
 def _chunk_findings(result: ChunkResult | tuple[FileReport, list[Lite]]) -> tuple[list[Finding], str | None, Any]:
     if isinstance(result, tuple):
         return result[0].findings, result[0].format, result[0].stopped
@@ -292,19 +337,53 @@ def _partition_rows(result: ChunkResult | tuple[FileReport, list[Lite]], number:
     return rows_of(report.findings, number)
 
 
-def _cross_rows(table: pd.DataFrame, names: list[str], formats: dict[int, tuple[Any, Any]]) -> pd.DataFrame:
-    """The cross-record findings of one shuffled partition as rows, placed in their files."""
+def _cross_placed(
+    table: pd.DataFrame, names: list[str], formats: dict[int, tuple[Any, Any]]
+) -> Iterator[tuple[int, list[Finding]]]:
+    """The cross-record findings of one shuffled partition, file by file, placed in their files."""
     table = table[~table["unchecked"]]
-    frames = []
     for file, group in table.groupby("file", sort=True):
         fmt, stopped = formats[int(file)]
         # In line order: the shuffle left them in digest order, and placing them in that order read the file
         # from near its start for each finding (minutes for a partition of 25,000 findings).
         found = sorted(group["finding"], key=lambda f: (f.line is None, f.line or 0))
-        report = FileReport(names[int(file)], format=fmt, findings=found, stopped=stopped)
+        # Kept in memory, not spilled past 10,000: the table holds them as objects already (one shuffled
+        # partition's), and a spill would only add a JSON round trip a finding (~17 % of the task's time).
+        store: Any = FindingStore(found, keep=len(found))  # FileReport.findings is typed as the list it acts as
+        report = FileReport(names[int(file)], format=fmt, findings=store, stopped=stopped)
         locate(report)
-        frames.append(rows_of(report.findings, int(file)))
+        yield int(file), report.findings
+
+
+def _cross_rows(table: pd.DataFrame, names: list[str], formats: dict[int, tuple[Any, Any]]) -> pd.DataFrame:
+    """The cross-record findings of one shuffled partition as rows, placed in their files."""
+    frames = [rows_of(found, file) for file, found in _cross_placed(table, names, formats)]
     return pd.concat(frames, ignore_index=True) if frames else empty_rows()
+
+
+def _cross_written(
+    rows: pd.DataFrame,
+    names: list[str],
+    carried: frozenset[str],
+    spec: Spec | None,
+    formats: dict[int, tuple[Any, Any]],
+    folder: str,
+    profile: Profile | None = None,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Check one shuffled partition's keys, place and write its cross-record findings where it is; its counts
+    (before ``profile``, which the client applies to the counts and the worker here to what it writes).
+
+    One task from the key rows to the files: the findings (Python objects, ~1 KB each: a key repeated across
+    two provinces' files is one a record) live for the task, never kept between a check and its writes.
+    """
+    table = check_partition(rows, names, carried, spec)
+    del rows
+    number = (partition_info or {}).get("number", 0)
+    for file, found in _cross_placed(table, names, formats):
+        kept = found if profile is None else profile.regraded(found)
+        _write_found(kept, file, folder, f"cross-{number:05d}-{file:05d}")
+    return _cross_counts(table)
 
 
 def _cross_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -373,30 +452,29 @@ class _Collecting(_Run):
         """Wait for the partitions' writes (a failed write raises here); the number of findings they wrote."""
         return sum(self.client.gather(self.writes))
 
-    def frame(self, files: list[FileSummary], checked: Any) -> Any:
-        """The run-wide findings as a Dask frame on the workers; the cross-record counts added to ``files``."""
+    def write_cross(self, files: list[FileSummary]) -> list[Any]:
+        """Have the workers check the keys and write the cross-record findings; their counts added to ``files``.
+
+        Returns Dask frames of findings left for the client's write (none here: a subclass whose findings must be
+        placed elsewhere than where they are checked returns them)."""
         import dask
 
-        dd: Any = importlib.import_module("dask.dataframe")  # partly untyped
-        parts = []
+        keyed = self.shuffled()
+        if keyed is None:
+            return []
+        frame, names, carried = keyed
         with dask.config.set({"dataframe.convert-string": False}):
-            if checked is not None:
-                if self.progress is not None:
-                    from sedata.distributed.progress import show
+            formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
+            written = frame.map_partitions(
+                _cross_written, names, carried, self._wire_spec, formats, str(self.folder), self.profile,
+                meta=_COUNT_META,
+            )  # fmt: skip
+            if self.progress is not None:
+                from sedata.distributed.progress import show
 
-                    checked = show(self.client, checked, "键与引用 / keys and references")
-                else:
-                    checked = self.client.persist(checked)
-                parts.extend(self.cross_rows(checked, files))
-                counts = self.client.compute(checked.map_partitions(_cross_counts, meta=_COUNT_META)).result()
-                self._add_cross(files, counts)
-        return dd.concat(parts) if parts else dd.from_pandas(empty_rows(), npartitions=1)
-
-    def cross_rows(self, checked: Any, files: list[FileSummary]) -> list[Any]:
-        """Dask frames of the cross-record findings as rows, placed in their files by the workers."""
-        names = [f.file for f in files]
-        formats = {n: (f.format, f.stopped) for n, f in enumerate(files)}
-        return [checked.map_partitions(_cross_rows, names, formats, meta=empty_rows())]
+                written = show(self.client, written, "键与引用 / keys and references")
+            self._add_cross(files, self.client.compute(written).result())
+        return []
 
     def named(self, files: list[FileSummary]) -> None:
         """Once the client's findings are placed: a hook to name files as the findings are to name them."""

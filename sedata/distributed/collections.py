@@ -28,7 +28,17 @@ from typing import Any
 import pandas as pd
 
 from sedata import __version__
-from sedata.distributed.collect import PARQUET, Outcome, _clear, _Collecting, _cross_rows, streamed, write_report
+from sedata.distributed.collect import (
+    _COUNT_META,
+    PARQUET,
+    Outcome,
+    _clear,
+    _Collecting,
+    _cross_counts,
+    _cross_rows,
+    streamed,
+    write_report,
+)
 from sedata.distributed.findings import FileSummary, empty_rows, rows_of
 from sedata.distributed.partitions import ROW, Chunk, ChunkResult, Engine, FilePlan, Options
 from sedata.distributed.run import _connect, _folded, _Found, _Problems, _Run
@@ -461,6 +471,29 @@ class _MessageCollecting(_MessageRun, _Collecting):
             _Collecting.derive(self, result, number, part, path)
             return
         self.found.setdefault(number, []).append(self.client.submit(_message_rows, result, number))
+
+    def write_cross(self, files: list[FileSummary]) -> list[Any]:
+        """The cross-record findings as Dask frames for the client's write: a message's are placed by the
+        workers holding its text, not where its keys are checked, so they cannot be written there."""
+        if not any(isinstance(p, _MessagePlan) for p in self.plans):
+            return _Collecting.write_cross(self, files)
+        import dask
+
+        checked = self.checked()
+        if checked is None:
+            return []
+        with dask.config.set({"dataframe.convert-string": False}):
+            if self.progress is not None:
+                from sedata.distributed.progress import show
+
+                checked = show(self.client, checked, "键与引用 / keys and references")
+            else:
+                checked = self.client.persist(checked)
+            frames = self.cross_rows(checked, files)
+            self._add_cross(
+                files, self.client.compute(checked.map_partitions(_cross_counts, meta=_COUNT_META)).result()
+            )
+        return frames
 
     def cross_rows(self, checked: Any, files: list[FileSummary]) -> list[Any]:
         from dask.delayed import delayed

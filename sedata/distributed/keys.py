@@ -29,36 +29,43 @@ from sedata.validate.masking import show
 from sedata.validate.report import Finding, Text
 from sedata.validate.shapes import masked_key, record_pointer, shapes
 
-KEY, NAMED, REFERENCE = "key", "named", "reference"
+KEY, NAMED, REFERENCE = 0, 1, 2
 """Row kinds: a record's business key, a value naming another entity's key, a key of a reference dataset."""
 
-# Text columns are Arrow strings ("str", pandas' own since 3.0; missing is NaN): ~20 bytes a value, where a
-# Python string in an object column costs ~60. The rows of a whole run wait on the workers for the shuffle.
+# The rows of a whole run wait on the workers for the shuffle, so a row is kept to numbers and the two texts only
+# it carries (~100 bytes, against ~190 with every column a text): kinds and entities are small integers (entities
+# numbered in the spec's order, the same on every worker), positions int32/int64 with -1 for "none", and the
+# record's masked key and the reference's pointer are left null where they can be rebuilt from the row.
 ROW_COLUMNS = {
     "digest": "int64",
-    "kind": "str",
-    "entity": "str",  # the record's entity (key rows) or the referenced entity (named rows)
+    "kind": "int8",
+    "entity": "int16",  # the record's entity (key rows) or the referenced entity (named rows): see entity_ids
     "value": "str",  # the key, or the value naming one
     "version": "str",  # the record's version as text, None when it has none (key rows)
     "fields": "bool",  # the key was read from the key fields (not only the envelope's recordKey)
     "target": "bool",  # some field references this entity
-    "file": "int64",
-    "part": "int64",
-    "pos": "int64",
-    "ref": "int64",
-    "sub": "int64",
-    "index": "float64",
-    "line": "float64",
-    "record_type": "str",
-    "masked": "str",  # the record's key as a report shows it (masked): all a finding needs of the record
-    "pointer": "str",  # where the value naming a key is; None for a key row (its record's data)
+    "file": "int32",
+    "part": "int32",
+    "pos": "int32",
+    "ref": "int16",
+    "sub": "int32",
+    "index": "int64",  # -1: none
+    "line": "int64",  # -1: none
+    "record_type": "int16",
+    "masked": "str",  # the record's key as a report shows it; null when it is the row's value (see "keyless")
+    "keyless": "bool",  # the record has no key to show (masked is None)
+    "pointer": "str",  # where the value naming a key is, when not the reference's own path; null for a key row
 }
 
-_OWN = ("digest", "kind", "entity", "value", "version", "fields", "target", "ref", "sub", "pointer")
-_SHARED = ("file", "part", "pos", "index", "line", "record_type", "masked")
-"""A row's own columns, and those it shares with the other rows of its record."""
-
 FINDING_COLUMNS = {"file": "int64", "order": "object", "finding": "object", "unchecked": "bool"}
+
+_HASHED = ("entity", "value")
+"""The columns the digest is made of: equal keys meet in one partition."""
+
+
+def entity_ids(spec: Spec) -> tuple[str, ...]:
+    """The spec's entities in the order their numbers in the rows' ``entity`` and ``record_type`` columns say."""
+    return tuple(spec.entities)
 
 
 def key_digest(entity: str, value: str) -> int:
@@ -77,10 +84,15 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FINDING_COLUMNS.items()})
 
 
-def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
-    if not columns["digest"]:
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """The rows from their columns, typed, with the digest made in one pass over the whole partition."""
+    if not len(columns["value"]):
         return empty_rows()
-    return pd.DataFrame(columns, columns=list(ROW_COLUMNS)).astype(ROW_COLUMNS)
+    frame = pd.DataFrame({c: pd.Series(columns[c], dtype=t) for c, t in ROW_COLUMNS.items() if c != "digest"})
+    # pandas' own hash (SipHash, fixed key): the same on every worker, and made in C, not per row in Python.
+    digest = pd.util.hash_pandas_object(frame[list(_HASHED)], index=False).to_numpy().view("int64")
+    frame.insert(0, "digest", digest)
+    return frame
 
 
 def _text(value: Any) -> str | None:
@@ -92,63 +104,86 @@ def key_rows(lite: Iterable[Any], file: int, part: int, spec: Spec | None) -> pd
     """The key and reference rows of one partition's records (as the index would read them, in file order).
 
     A row holds the record's masked key, not its members: the rows of a whole run wait on the workers for the
-    shuffle, so they are kept to a few short strings and numbers (~10 columns of ~20 bytes).
+    shuffle (see :data:`ROW_COLUMNS`).
     """
     spec = spec or current()
     plans, table = _plans(spec), shapes(spec)
-    out: list[tuple[Any, ...]] = []
+    number = {e: i for i, e in enumerate(entity_ids(spec))}
+    names = ("kind", "entity", "value", "version", "fields", "target", "pos", "ref", "sub", "index", "line",
+             "record_type", "masked", "keyless", "pointer")  # fmt: skip
+    out: dict[str, list[Any]] = {n: [] for n in names}
+    kind, entity, value, version_, fields_, target = (out[n] for n in names[:6])
+    pos_, ref_, sub_, index_, line_, type_, masked_, keyless, pointer_ = (out[n] for n in names[6:])
     versions: dict[Any, str] = {}  # one text per version number: a partition has few
     for pos, (record_type, key, version, index, line, data, bad) in enumerate(lite):
         plan = plans.get(record_type)
         if plan is None:
             continue
         hurt = set(bad)
-        found: list[tuple[Any, ...]] = []  # the record's rows, in _OWN's columns
+        before = len(kind)
         record = Record(type=record_type, data=data, key=key, version=version, index=index, line=line)
         text = key_text(plan.key_names, record)
         if text is not None and not any((n,) in hurt for n in plan.key_names):
-            said = None if version is None else versions.setdefault(version, str(version))
-            fields = _from_fields(plan.key_names, data)
-            found.append((key_digest(record_type, text), KEY, record_type, text, said, fields, plan.is_target, -1, -1,
-                          None))  # fmt: skip
+            kind.append(KEY)
+            entity.append(number[record_type])
+            value.append(text)
+            version_.append(None if version is None else versions.setdefault(version, str(version)))
+            fields_.append(_from_fields(plan.key_names, data))
+            target.append(plan.is_target)
+            ref_.append(-1)
+            sub_.append(-1)
+            pointer_.append(None)
         for ref, reference in enumerate(plan.references):
-            for sub, (value, at) in enumerate(_walk(data, reference.steps, ())):
-                if not isinstance(value, str) or not value or at in hurt:
+            for sub, (named, at) in enumerate(_walk(data, reference.steps, ())):
+                if not isinstance(named, str) or not named or at in hurt:
                     continue  # a value of the wrong type or form is the schema layer's finding
-                found.append((key_digest(reference.target, value), NAMED, reference.target, value, None, False,
-                              False, ref, sub, record_pointer(index, "data", *at)))  # fmt: skip
-        if not found:
+                kind.append(NAMED)
+                entity.append(number[reference.target])
+                value.append(named)
+                version_.append(None)
+                fields_.append(False)
+                target.append(False)
+                ref_.append(ref)
+                sub_.append(sub)
+                pointer_.append(None if at == reference.steps else record_pointer(index, "data", *at))
+        added = len(kind) - before
+        if not added:
             continue
-        shared = (file, part, pos, index, line, record_type, masked_key(table[record_type], key, data))
-        out.extend(own + shared for own in found)
-    if not out:
-        return empty_rows()
-    return pd.DataFrame.from_records(out, columns=_OWN + _SHARED)[list(ROW_COLUMNS)].astype(ROW_COLUMNS)
+        shown = masked_key(table[record_type], key, data)
+        masked_.extend(None if shown == v else shown for v in value[before:])
+        keyless.extend([shown is None] * added)
+        pos_.extend([pos] * added)
+        index_.extend([-1 if index is None else index] * added)
+        line_.extend([-1 if line is None else line] * added)
+        type_.extend([number[record_type]] * added)
+    n = len(kind)
+    return _frame({**out, "file": [file] * n, "part": [part] * n})
 
 
-def reference_rows(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
+def reference_rows(keys: Iterable[tuple[str, str]], spec: Spec | None = None) -> pd.DataFrame:
     """Rows for the (entity, key) pairs of a reference dataset: they resolve references, nothing more."""
+    number = {e: i for i, e in enumerate(entity_ids(spec or current()))}
     pairs = list(keys)
     n = len(pairs)
     columns: dict[str, list[Any]] = {
-        "digest": [key_digest(e, v) for e, v in pairs],
         "kind": [REFERENCE] * n,
-        "entity": [e for e, _v in pairs],
+        "entity": [number[e] for e, _v in pairs],
         "value": [v for _e, v in pairs],
         "version": [None] * n,
         "fields": [False] * n,
         "target": [True] * n,
-        "record_type": [e for e, _v in pairs],
+        "record_type": [number[e] for e, _v in pairs],
+        "masked": [None] * n,
+        "keyless": [True] * n,
+        "pointer": [None] * n,
     }
-    for name in ("file", "part", "pos", "ref", "sub"):
+    for name in ("file", "part", "pos", "ref", "sub", "index", "line"):
         columns[name] = [-1] * n
-    for name in ("index", "line", "masked", "pointer"):
-        columns[name] = [None] * n
     return _frame(columns)
 
 
-def _int(value: float) -> int | None:
-    return None if pd.isna(value) else int(value)
+def _int(value: int) -> int | None:
+    return None if value < 0 else int(value)
 
 
 def check_partition(
@@ -162,7 +197,7 @@ def check_partition(
     spec = spec or current()
     if rows.empty:
         return empty_findings()
-    plans, table = _plans(spec), shapes(spec)
+    plans, table, ids = _plans(spec), shapes(spec), entity_ids(spec)
     rows = rows.sort_values(["file", "part", "pos", "ref", "sub"], kind="stable")
     out: list[dict[str, Any]] = []
     contexts: dict[int, FileContext] = {}
@@ -176,13 +211,13 @@ def check_partition(
         return Where(
             line=_int(row.line),
             index=_int(row.index),
-            record_type=row.record_type,
-            key=_text(row.masked),
+            record_type=ids[row.record_type],
+            key=None if row.keyless else row.value if pd.isna(row.masked) else row.masked,
         )
 
     def add(row: Any, finding: Finding | None, unchecked: bool = False) -> None:
-        order = (-1 if pd.isna(row.index) else int(row.index), finding.rule if finding else "", row.part, row.pos)
-        out.append({"file": int(row.file), "order": (*order, row.ref, row.sub), "finding": finding})
+        order = (int(row.index), finding.rule if finding else "", int(row.part), int(row.pos))
+        out.append({"file": int(row.file), "order": (*order, int(row.ref), int(row.sub)), "finding": finding})
         out[-1]["unchecked"] = unchecked
 
     # Per group, but iterating rows, not groups: pandas makes a frame per group, far too slow for millions of keys.
@@ -199,10 +234,10 @@ def check_partition(
         if row.file == first.file:
             if row.fields:  # only keys read from the key fields are SE-BIZ-010
                 pointer = record_pointer(_int(row.index), "data") or ""
-                add(row, duplicate_finding(ctx(row.file), table[row.entity], where(row), pointer))
+                add(row, duplicate_finding(ctx(row.file), table[ids[row.entity]], where(row), pointer))
             continue
-        plan = plans[first.entity]
-        line = "?" if pd.isna(first.line) else str(int(first.line))
+        plan = plans[ids[first.entity]]
+        line = "?" if first.line < 0 else str(int(first.line))
         seen = _int(first.index)
         at, at_en = ("", "") if seen is None else (f"（records[{seen}]）", f" (records[{seen}])")
         detail = Text(
@@ -210,7 +245,7 @@ def check_partition(
             f"{plan.key_label.en} same as the record in {names[first.file]}, line {line}{at_en}",
         )
         at_record = record_pointer(_int(row.index))
-        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=row.entity, detail=detail, pointer=at_record))
+        add(row, ctx(row.file).finding(DUPLICATE, where(row), value=ids[row.entity], detail=detail, pointer=at_record))
 
     resolved = rows[(rows["kind"] == REFERENCE) | ((rows["kind"] == KEY) & rows["target"])]
     named = rows[rows["kind"] == NAMED]
@@ -218,12 +253,12 @@ def check_partition(
     waiting = named[~pd.MultiIndex.from_arrays([named["entity"], named["value"]]).isin(known)]
     counts = waiting.groupby(["entity", "value"], sort=False).size().to_dict()
     for first in waiting.drop_duplicates(["entity", "value"], keep="first").itertuples(index=False):
-        target, value = first.entity, first.value
+        target, value = ids[first.entity], first.value
         if target not in carried:
             add(first, None, unchecked=True)
             continue
-        count = counts[target, value]
-        reference = plans[first.record_type].references[first.ref]
+        count = counts[first.entity, value]
+        reference = plans[ids[first.record_type]].references[first.ref]
         entity = table[target]
         expected = Text(f"{entity.name.zh}（{target}）", f"{entity.name.en} ({target})")
         if count == 1:
@@ -237,7 +272,7 @@ def check_partition(
             value=show(value, kind_of(spec, reference.ref.id, value, None)),
             expected=expected,
             detail=detail,
-            pointer=_text(first.pointer),
+            pointer=_text(first.pointer) or record_pointer(_int(first.index), "data", *reference.steps),
         )
         add(first, finding)
     if not out:

@@ -40,9 +40,13 @@ WINDOW_PER_WORKER = 3
 """Partitions in flight per worker: one running, the next ready, one waiting for the client to fold it."""
 
 SHUFFLE_BYTES = 1 << 30
-"""Input bytes per partition of the key shuffle (one key row and a few reference rows a record: ~1 GB of
-input is ~1.5 million records). There are at least as many partitions as workers, so that every worker
-checks keys, but not many more: each costs a task per input partition."""
+"""Input bytes per partition of a shuffle of reconciliation (~1 GB of input is ~1.5 million records)."""
+
+KEY_GROUP_RECORDS = 50_000
+"""Records per partition of the key shuffle (~75,000 key and reference rows, ~8 MB). A partition's check makes
+up to a finding a record (a key repeated across two provinces' files), each a Python object of ~1 KB until it
+is written, so the partition, not the run, sets a worker's peak in this step; there are at least as many
+partitions as workers, so that every worker checks keys."""
 
 
 def validate(
@@ -213,7 +217,7 @@ def _reference_keys(path: str, spec: Spec | None, fail_on: Severity) -> tuple[li
                 keys.append((record.type, key))
 
     problems = stream(path, spec, begin, observe, fail_on).findings
-    return problems, carried, reference_rows(keys)
+    return problems, carried, reference_rows(keys, spec)
 
 
 @dataclass
@@ -333,6 +337,18 @@ class _Run:
     def checked(self) -> Any:
         """The Dask frame of the run's cross-record findings (:data:`keys.FINDING_COLUMNS`), not computed; None
         when no file or reference dataset has key rows."""
+        keyed = self.shuffled()
+        if keyed is None:
+            return None
+        import dask
+
+        frame, names, carried = keyed
+        with dask.config.set({"dataframe.convert-string": False}):
+            return frame.map_partitions(check_partition, names, carried, self._wire_spec, meta=empty_findings())
+
+    def shuffled(self) -> tuple[Any, list[str], frozenset[str]] | None:
+        """The run's key rows as a Dask frame shuffled on their digest (not computed), the files' names and the
+        entities the run carries (what :func:`keys.check_partition` takes); None when there are no rows."""
         import dask
         import dask.dataframe as dd
         from dask.delayed import delayed
@@ -354,18 +370,15 @@ class _Run:
             return None
         with dask.config.set({"dataframe.convert-string": False}):
             frame = dd.from_delayed(parts, meta=empty_rows(), verify_meta=False)
-            # "tasks", not "p2p": the rows carry the records' key members as Python objects, which Arrow refuses.
             workers = len(self.client.scheduler_info().get("workers", {}))
-            groups = max(1, workers, -(-sum(file_size(p.path) for p in plans) // SHUFFLE_BYTES))
+            groups = max(1, workers, -(-sum(read.values()) // KEY_GROUP_RECORDS))
             shuffled = frame.shuffle(on="digest", npartitions=groups, shuffle_method="tasks")
-            return shuffled.map_partitions(
-                check_partition, names, frozenset(carried), self._wire_spec, meta=empty_findings()
-            )
+        return shuffled, names, frozenset(carried)
 
 
 def _read_only(rows: Any, records: int) -> Any:
     """The rows of records one process reads (``records``: where the file stopped; 0 keeps reference rows only)."""
-    return rows[rows["index"].isna() | (rows["index"] < records)]
+    return rows[rows["index"] < records]  # a reference row's index is -1
 
 
 class _Found:

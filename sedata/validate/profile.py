@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sedata.spec import Spec
-from sedata.validate.report import Report, Severity, Text, store_of
+from sedata.validate.report import Finding, Report, Severity, Text, store_of
 
 LOCAL = "sedata.toml"
 PYPROJECT = "pyproject.toml"
@@ -107,6 +107,14 @@ class Profile:
             + "; ".join(parts_en),
         )
 
+    def regraded(self, findings: Iterable[Finding]) -> Iterator[Finding]:
+        """``findings`` as this profile leaves them: the rules left out dropped, the others re-graded."""
+        for f in findings:
+            if not self.keeps(f.rule):
+                continue
+            new = self.severity.get(f.rule)
+            yield f if new is None or new == f.severity else dataclasses.replace(f, severity=new)
+
     def apply(self, report: Report, spec: Spec) -> None:
         """Drop the findings of rules left out, re-grade the others, and say so in ``report``."""
         if self.empty:
@@ -117,11 +125,7 @@ class Profile:
         )
         for fr in report.files:
             kept = store_of(fr.findings).spawn()  # a store like the one filtered: spills, never one long list
-            for f in fr.findings:
-                if not self.keeps(f.rule):
-                    continue
-                new = self.severity.get(f.rule)
-                kept.append(f if new is None or new == f.severity else dataclasses.replace(f, severity=new))
+            kept.extend(self.regraded(fr.findings))
             fr.findings = kept  # type: ignore[assignment]  # a store, as FileReport.findings is
             for rule_id in spec.rules:
                 if not self.keeps(rule_id):
