@@ -15,6 +15,7 @@ Run on demand, not in CI (minutes per module):
     python bench/mutate.py sedata/x.py --json run1.json           # then, after writing tests for its survivors:
     python bench/mutate.py sedata/x.py --rerun run1.json          # only what run1 did not kill runs again
     python bench/mutate.py sedata/x.py --sample 80                # 80 mutants drawn over the whole module
+    python bench/mutate.py sedata/x.py --start 231 --json run2.json   # mutants 231 on, where run1 stopped
 
 Score = (killed + timed out) / (mutants - equivalent - invalid - error). A mutant whose unparsed source does not
 compile is *invalid* and a run pytest ends with exit code 3-5 (internal or usage error, nothing collected) an
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +81,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_equipment_code_mutants.py",
     ),
     "sedata/codes/__init__.py": ("tests/codes/test_base_tables_mutants.py",),
-    "sedata/codes/allocator.py": ("tests/codes/test_allocator.py",),
+    "sedata/codes/allocator.py": ("tests/codes/test_allocator_mutants.py", "tests/codes/test_allocator.py"),
     "sedata/privacy/values.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
     "sedata/privacy/shapes.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
     "sedata/privacy/__init__.py": ("tests/privacy/test_values_mutants.py",),
@@ -491,14 +493,19 @@ def run_module(
     limit: int | None,
     sample: int | None = None,
     carried: dict[str, str] | None = None,
+    start: int = 1,
+    checkpoint: Callable[[ModuleResult], None] | None = None,
 ) -> ModuleResult:
     """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side.
 
     ``sample`` takes that many mutants spread over the module (seeded, so a rerun takes the same ones);
-    ``carried`` maps the keys a previous run killed to their status: those are not run again.
+    ``carried`` maps the keys a previous run killed to their status: those are not run again; ``start`` is the
+    number (from 1) of the first mutant taken, ``limit`` counts from there; ``checkpoint`` sees the result after
+    every mutant, so that a long run stopped midway keeps what it found.
     """
     source = (ROOT / module).read_text("utf-8")
-    found = sites(source)[:limit] if limit else sites(source)
+    found = sites(source)[max(1, start) - 1 :]
+    found = found[:limit] if limit else found
     if sample and sample < len(found):
         found = sorted(random.Random(module).sample(found, sample), key=lambda s: s.index)
     result = ModuleResult(module)
@@ -532,6 +539,8 @@ def run_module(
     with ThreadPoolExecutor(len(boxes)) as pool:
         for i, outcome in enumerate(pool.map(one, todo), 1):
             result.outcomes.append(outcome)
+            if checkpoint:
+                checkpoint(result)
             if outcome.status != "killed":  # say it at once: a long run's survivors can be worked on meanwhile
                 print(f"\r{outcome.status}: line {outcome.site.line}: {outcome.site.key}", file=sys.stderr)
             print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
@@ -565,6 +574,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", nargs="*", help="tests to run (default: the module's own, from MODULES)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run side by side")
     ap.add_argument("--limit", type=int, help="only the first N mutants of each module (a quick look)")
+    ap.add_argument(
+        "--start",
+        type=int,
+        default=1,
+        help="begin at mutant N (numbered from 1, as --limit counts): resumes a run that stopped at N-1",
+    )
     ap.add_argument("--sample", type=int, help="only N mutants of each module, drawn at random (seeded by the module)")
     ap.add_argument(
         "--rerun",
@@ -588,7 +603,21 @@ def main(argv: list[str] | None = None) -> int:
             earlier[r["module"]] = {
                 o["key"]: o["status"] for o in r["outcomes"] if o["status"] in ("killed", "timeout")
             }
-    results = []
+    results: list[ModuleResult] = []
+
+    def save(current: ModuleResult | None = None) -> None:
+        # Written after every mutant, not only at the end: a run stopped by its timeout keeps what it found.
+        if not args.json:
+            return
+        data = [
+            {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}
+                                              for o in r.outcomes]}
+            for r in [*results, *([current] if current else [])]
+        ]  # fmt: skip
+        tmp_json = args.json.with_name(args.json.name + ".tmp")
+        tmp_json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        tmp_json.replace(args.json)
+
     with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
         boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
         if args.fork:
@@ -601,9 +630,18 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error(f"{module}: no tests known; give --tests")
             results.append(
                 run_module(
-                    module, tests, boxes, equivalents.get(module, {}), args.limit, args.sample, earlier.get(module)
+                    module,
+                    tests,
+                    boxes,
+                    equivalents.get(module, {}),
+                    args.limit,
+                    args.sample,
+                    earlier.get(module),
+                    start=args.start,
+                    checkpoint=save,
                 )
             )
+            save()
     print(table(results, args.markdown))
     for r in results:
         for status in ("survived", "invalid", "error"):
@@ -612,13 +650,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{status} in {r.module}:")
                 for o in shown:
                     print(f"  line {o.site.line}: {o.site.key}")
-    if args.json:
-        data = [
-            {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}
-                                              for o in r.outcomes]}
-            for r in results
-        ]  # fmt: skip
-        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    save()
     return 0
 
 
