@@ -200,7 +200,15 @@ def test_a_certificate_must_be_fit_for_signing(changes: dict[str, Any], en: str 
 
 def test_both_unfitness_reasons_are_joined() -> None:
     (check, *_) = certificate_checks(_cert(ca=True, key_usage=frozenset({"keyCertSign"})), T0.isoformat(), T0)
-    assert "；" in check.zh and "; " in check.en
+    # Whole texts: a separator is only seen between the two reasons, so "contains ；" would not notice "XX；XX".
+    assert check.zh == (
+        "证书不能用于签名：是 CA 证书（basicConstraints cA），只能签发证书；"
+        "密钥用途（keyUsage）不含 digitalSignature 或 nonRepudiation（只有 keyCertSign）"
+    )
+    assert check.en == (
+        "the certificate may not sign: a CA certificate (basicConstraints cA): for issuing certificates only; "
+        "its keyUsage allows neither digitalSignature nor nonRepudiation (only keyCertSign)"
+    )
 
 
 @pytest.mark.parametrize(
