@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from collections.abc import Callable
@@ -457,15 +458,33 @@ class _Sandbox:
             finally:
                 os._exit(code)
         deadline = time.perf_counter() + timeout
-        while True:
-            done, wait_status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return _STATUS_OF_EXIT.get(os.waitstatus_to_exitcode(wait_status), "error")
-            if time.perf_counter() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return "timeout"
-            time.sleep(0.02)
+        try:
+            while True:
+                done, wait_status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return _STATUS_OF_EXIT.get(os.waitstatus_to_exitcode(wait_status), "error")
+                if time.perf_counter() > deadline or _STOP.is_set():
+                    break
+                time.sleep(0.02)
+        except BaseException:  # stopped while waiting here (the unmutated run happens in the main thread)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return "timeout"
+
+
+_STOP = threading.Event()
+"""Set when the run is stopped: forked pytests are killed at once, so the sandboxes can be removed."""
+
+
+def _stop_on_sigterm() -> None:
+    # timeout(1) sends SIGTERM: made an exception like Ctrl-C, so the sandboxes in the temporary folder are removed.
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 _PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "--no-header")
@@ -536,7 +555,8 @@ def run_module(
             free.append(box)
         return Outcome(site, status, seconds)
 
-    with ThreadPoolExecutor(len(boxes)) as pool:
+    pool = ThreadPoolExecutor(len(boxes))
+    try:
         for i, outcome in enumerate(pool.map(one, todo), 1):
             result.outcomes.append(outcome)
             if checkpoint:
@@ -544,6 +564,11 @@ def run_module(
             if outcome.status != "killed":  # say it at once: a long run's survivors can be worked on meanwhile
                 print(f"\r{outcome.status}: line {outcome.site.line}: {outcome.site.key}", file=sys.stderr)
             print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
+    except BaseException:
+        _STOP.set()  # stopped (SIGTERM from timeout, Ctrl-C): end the running mutants, start no more
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     print(file=sys.stderr)
     known = {s.key for s in sites(source)}
     for key in equivalents:
@@ -618,6 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp_json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
         tmp_json.replace(args.json)
 
+    _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
         boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
         if args.fork:
