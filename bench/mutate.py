@@ -15,6 +15,7 @@ Run on demand, not in CI (minutes per module):
     python bench/mutate.py sedata/x.py --json run1.json           # then, after writing tests for its survivors:
     python bench/mutate.py sedata/x.py --rerun run1.json          # only what run1 did not kill runs again
     python bench/mutate.py sedata/x.py --sample 80                # 80 mutants drawn over the whole module
+    python bench/mutate.py sedata/x.py --start 231 --json run2.json   # mutants 231 on, where run1 stopped
 
 Score = (killed + timed out) / (mutants - equivalent - invalid - error). A mutant whose unparsed source does not
 compile is *invalid* and a run pytest ends with exit code 3-5 (internal or usage error, nothing collected) an
@@ -33,8 +34,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +82,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/codes/test_equipment_code_mutants.py",
     ),
     "sedata/codes/__init__.py": ("tests/codes/test_base_tables_mutants.py",),
-    "sedata/codes/allocator.py": ("tests/codes/test_allocator.py",),
+    "sedata/codes/allocator.py": ("tests/codes/test_allocator_mutants.py", "tests/codes/test_allocator.py"),
     "sedata/privacy/values.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
     "sedata/privacy/shapes.py": ("tests/privacy/test_values_mutants.py", "tests/privacy/test_values.py"),
     "sedata/privacy/__init__.py": ("tests/privacy/test_values_mutants.py",),
@@ -131,6 +134,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/trust/test_package_mutants.py",
         "tests/trust/test_package_paths_mutants.py",
         "tests/trust/test_package.py",
+        # A signature made with another SM2 signer ID than the default one (GB/T 35276's example identity).
+        "tests/trust/test_trust_model.py::test_the_sm2_id_of_the_signature_file_is_honoured",
         "--deselect=tests/trust/test_package.py::test_any_one_byte_change_fails",
         "--deselect=tests/trust/test_package.py::test_any_one_byte_change_of_the_sig_fails_unless_only_its_layout_changed",
     ),
@@ -455,15 +460,33 @@ class _Sandbox:
             finally:
                 os._exit(code)
         deadline = time.perf_counter() + timeout
-        while True:
-            done, wait_status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return _STATUS_OF_EXIT.get(os.waitstatus_to_exitcode(wait_status), "error")
-            if time.perf_counter() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return "timeout"
-            time.sleep(0.02)
+        try:
+            while True:
+                done, wait_status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return _STATUS_OF_EXIT.get(os.waitstatus_to_exitcode(wait_status), "error")
+                if time.perf_counter() > deadline or _STOP.is_set():
+                    break
+                time.sleep(0.02)
+        except BaseException:  # stopped while waiting here (the unmutated run happens in the main thread)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return "timeout"
+
+
+_STOP = threading.Event()
+"""Set when the run is stopped: forked pytests are killed at once, so the sandboxes can be removed."""
+
+
+def _stop_on_sigterm() -> None:
+    # timeout(1) sends SIGTERM: made an exception like Ctrl-C, so the sandboxes in the temporary folder are removed.
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 _PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "--no-header")
@@ -491,14 +514,19 @@ def run_module(
     limit: int | None,
     sample: int | None = None,
     carried: dict[str, str] | None = None,
+    start: int = 1,
+    checkpoint: Callable[[ModuleResult], None] | None = None,
 ) -> ModuleResult:
     """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side.
 
     ``sample`` takes that many mutants spread over the module (seeded, so a rerun takes the same ones);
-    ``carried`` maps the keys a previous run killed to their status: those are not run again.
+    ``carried`` maps the keys a previous run killed to their status: those are not run again; ``start`` is the
+    number (from 1) of the first mutant taken, ``limit`` counts from there; ``checkpoint`` sees the result after
+    every mutant, so that a long run stopped midway keeps what it found.
     """
     source = (ROOT / module).read_text("utf-8")
-    found = sites(source)[:limit] if limit else sites(source)
+    found = sites(source)[max(1, start) - 1 :]
+    found = found[:limit] if limit else found
     if sample and sample < len(found):
         found = sorted(random.Random(module).sample(found, sample), key=lambda s: s.index)
     result = ModuleResult(module)
@@ -529,12 +557,20 @@ def run_module(
             free.append(box)
         return Outcome(site, status, seconds)
 
-    with ThreadPoolExecutor(len(boxes)) as pool:
+    pool = ThreadPoolExecutor(len(boxes))
+    try:
         for i, outcome in enumerate(pool.map(one, todo), 1):
             result.outcomes.append(outcome)
+            if checkpoint:
+                checkpoint(result)
             if outcome.status != "killed":  # say it at once: a long run's survivors can be worked on meanwhile
                 print(f"\r{outcome.status}: line {outcome.site.line}: {outcome.site.key}", file=sys.stderr)
             print(f"\r{module}: {i}/{len(todo)}", end="", file=sys.stderr, flush=True)
+    except BaseException:
+        _STOP.set()  # stopped (SIGTERM from timeout, Ctrl-C): end the running mutants, start no more
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     print(file=sys.stderr)
     known = {s.key for s in sites(source)}
     for key in equivalents:
@@ -565,6 +601,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tests", nargs="*", help="tests to run (default: the module's own, from MODULES)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run side by side")
     ap.add_argument("--limit", type=int, help="only the first N mutants of each module (a quick look)")
+    ap.add_argument(
+        "--start",
+        type=int,
+        default=1,
+        help="begin at mutant N (numbered from 1, as --limit counts): resumes a run that stopped at N-1",
+    )
     ap.add_argument("--sample", type=int, help="only N mutants of each module, drawn at random (seeded by the module)")
     ap.add_argument(
         "--rerun",
@@ -588,7 +630,22 @@ def main(argv: list[str] | None = None) -> int:
             earlier[r["module"]] = {
                 o["key"]: o["status"] for o in r["outcomes"] if o["status"] in ("killed", "timeout")
             }
-    results = []
+    results: list[ModuleResult] = []
+
+    def save(current: ModuleResult | None = None) -> None:
+        # Written after every mutant, not only at the end: a run stopped by its timeout keeps what it found.
+        if not args.json:
+            return
+        data = [
+            {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}
+                                              for o in r.outcomes]}
+            for r in [*results, *([current] if current else [])]
+        ]  # fmt: skip
+        tmp_json = args.json.with_name(args.json.name + ".tmp")
+        tmp_json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        tmp_json.replace(args.json)
+
+    _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="sedata-mutate-") as tmp:
         boxes = [_Sandbox(Path(tmp), n) for n in range(max(1, args.jobs))]
         if args.fork:
@@ -601,9 +658,18 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error(f"{module}: no tests known; give --tests")
             results.append(
                 run_module(
-                    module, tests, boxes, equivalents.get(module, {}), args.limit, args.sample, earlier.get(module)
+                    module,
+                    tests,
+                    boxes,
+                    equivalents.get(module, {}),
+                    args.limit,
+                    args.sample,
+                    earlier.get(module),
+                    start=args.start,
+                    checkpoint=save,
                 )
             )
+            save()
     print(table(results, args.markdown))
     for r in results:
         for status in ("survived", "invalid", "error"):
@@ -612,13 +678,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{status} in {r.module}:")
                 for o in shown:
                     print(f"  line {o.site.line}: {o.site.key}")
-    if args.json:
-        data = [
-            {"module": r.module, "outcomes": [{"key": o.site.key, "line": o.site.line, "status": o.status}
-                                              for o in r.outcomes]}
-            for r in results
-        ]  # fmt: skip
-        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    save()
     return 0
 
 

@@ -15,10 +15,15 @@ from typing import Any
 
 import pytest
 
+from sedata.exchange import ExchangeError
 from sedata.trust import keys
 from sedata.trust.errors import TrustError
 from sedata.trust.package import (
     CLOCK_SKEW,
+    Check,
+    Observed,
+    _content_checks,
+    _sender_check,
     certificate_checks,
     file_digest,
     load_sig,
@@ -200,7 +205,15 @@ def test_a_certificate_must_be_fit_for_signing(changes: dict[str, Any], en: str 
 
 def test_both_unfitness_reasons_are_joined() -> None:
     (check, *_) = certificate_checks(_cert(ca=True, key_usage=frozenset({"keyCertSign"})), T0.isoformat(), T0)
-    assert "；" in check.zh and "; " in check.en
+    # Whole texts: a separator is only seen between the two reasons, so "contains ；" would not notice "XX；XX".
+    assert check.zh == (
+        "证书不能用于签名：是 CA 证书（basicConstraints cA），只能签发证书；"
+        "密钥用途（keyUsage）不含 digitalSignature 或 nonRepudiation（只有 keyCertSign）"
+    )
+    assert check.en == (
+        "the certificate may not sign: a CA certificate (basicConstraints cA): for issuing certificates only; "
+        "its keyUsage allows neither digitalSignature nor nonRepudiation (only keyCertSign)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -362,3 +375,197 @@ def test_an_altered_record_fails_the_digest_check_by_name(tmp_path: Path, sm2_ke
     digest = verify_package(path, sm2_key.public_key()).check("digest")
     assert (digest.status, digest.code, digest.expected) == ("failed", "digest-mismatch", doc["payload"]["digest"])
     assert digest.en == "records digest mismatch (sha256): a record was altered"
+
+
+# Whole checks, every field: a check's texts, expected and actual are what a report shows, so each is asserted.
+VALIDITY = "2026-01-01T00:00:00+00:00 – 2026-01-31T00:00:00+00:00"
+FIT = Check("certificate", "ok", zh="证书可用于签名", en="the certificate may sign")
+VALID = Check("validity", "ok", zh="证书在有效期内", en="the certificate is within its validity")
+SIGNED_WITHIN = Check("signedAt", "ok", zh="签名时间在证书有效期内", en="signed within the certificate's validity")
+
+
+def test_every_check_of_a_fit_certificate_valid_now_and_at_signing() -> None:
+    assert _cert().validity() == VALIDITY
+    now = T0 + dt.timedelta(days=2)
+    assert certificate_checks(_cert(), "2026-01-01T01:00:00+00:00", now) == [FIT, VALID, SIGNED_WITHIN]
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (
+            dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+            Check(
+                "validity", "failed", "certificate-expired", f"证书已过期（有效期 {VALIDITY}）",
+                f"the certificate has expired (valid {VALIDITY})", expected=VALIDITY,
+                actual="2026-02-01T00:00:00+00:00",
+            ),
+        ),
+        (
+            dt.datetime(2025, 12, 31, 12, 30, 15, 999, tzinfo=dt.UTC),
+            Check(
+                "validity", "failed", "certificate-not-yet-valid", f"证书尚未生效（有效期 {VALIDITY}）",
+                f"the certificate is not valid yet (valid {VALIDITY})", expected=VALIDITY,
+                actual="2025-12-31T12:30:15+00:00",
+            ),
+        ),
+    ],
+)  # fmt: skip
+def test_every_field_of_a_validity_failure(now: dt.datetime, expected: Check) -> None:
+    assert certificate_checks(_cert(), "2026-01-01T01:00:00+00:00", now)[1] == expected
+
+
+NOW = T0 + dt.timedelta(days=2)
+FUTURE = "2026-01-03T00:05:01+00:00"  # NOW + CLOCK_SKEW + 1 s
+
+
+@pytest.mark.parametrize(
+    ("signed_at", "expected"),
+    [
+        (
+            "yesterday",
+            Check(
+                "signedAt", "failed", "signing-time-invalid", "签名时间不是带时区的 ISO 8601 时间",
+                "the signing time is not an ISO 8601 time with a zone", expected=VALIDITY, actual="yesterday",
+            ),
+        ),
+        (
+            "2026-01-02T00:00:00",
+            Check(
+                "signedAt", "failed", "signing-time-invalid", "签名时间不是带时区的 ISO 8601 时间",
+                "the signing time is not an ISO 8601 time with a zone", expected=VALIDITY,
+                actual="2026-01-02T00:00:00",
+            ),
+        ),
+        (
+            FUTURE,
+            Check(
+                "signedAt", "failed", "signed-in-future", f"签名时间 {FUTURE} 晚于当前时间",
+                f"the signing time {FUTURE} lies in the future", expected="≤ 2026-01-03T00:00:00+00:00",
+                actual=FUTURE,
+            ),
+        ),
+        (
+            "2025-12-31T23:59:59+00:00",
+            Check(
+                "signedAt", "failed", "signed-outside-validity", "签名时间 2025-12-31T23:59:59+00:00 不在证书有效期内",
+                "the signing time 2025-12-31T23:59:59+00:00 lies outside the certificate's validity",
+                expected=VALIDITY, actual="2025-12-31T23:59:59+00:00",
+            ),
+        ),
+    ],
+)  # fmt: skip
+def test_every_field_of_a_signing_time_failure(signed_at: str, expected: Check) -> None:
+    assert certificate_checks(_cert(), signed_at, NOW) == [FIT, VALID, expected]
+
+
+def test_every_field_of_the_sender_check() -> None:
+    header = {"sender": SENDER, "receiver": "other"}
+    assert _sender_check(_cert(), header) == Check(
+        "sender", "not-checked",
+        zh="证书未载明统一社会信用代码：谁可代表哪个单位，请用 validate --trust 与签名者授权表（signers.yaml）",
+        en="the certificate names no unified social credit code: use validate --trust with a signer map "
+        "(signers.yaml) to say whom it may sign for",
+    )  # fmt: skip
+    named = _cert(senders=("91110000600037341L", SENDER))
+    assert _sender_check(named, header) == Check(
+        "sender", "ok", zh=f"证书载明发送方 {SENDER}", en=f"the certificate names the sender {SENDER}"
+    )
+    other = _cert(senders=("91110000600037341L", "91310115MA1K3BTP2B"))
+    assert _sender_check(other, header) == Check(
+        "sender", "failed", "sender-not-certified",
+        f"报文发送方 {SENDER} 不是证书载明的单位（91110000600037341L、91310115MA1K3BTP2B）",
+        f"the package's sender {SENDER} is not the unit the certificate names (91110000600037341L, 91310115MA1K3BTP2B)",
+        expected="91110000600037341L, 91310115MA1K3BTP2B", actual=SENDER,
+    )  # fmt: skip
+
+
+# --- the content checks, whole: what was signed against what reading the package found ---------------------------
+SIGNED_BYTES = b'{"as": "signed"}\n'
+RECORDS_DIGEST = "a" * 64
+
+
+def _signed_doc(path: Path) -> dict[str, Any]:
+    path.write_bytes(SIGNED_BYTES)
+    digest, size = file_digest(path, "sha256")
+    return {
+        "file": {"format": "json", "size": size, "digestAlgorithm": "sha256", "digest": digest},
+        "payload": {"recordCount": 2, "digestAlgorithm": "sha256", "digest": RECORDS_DIGEST},
+        "header": {"messageType": "m", "recordCount": 2, "sender": SENDER},
+    }
+
+
+def test_every_check_of_an_intact_package(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    doc = _signed_doc(path)
+    seen = Observed("json", header=dict(doc["header"]), count=2, digest=RECORDS_DIGEST)
+    assert list(_content_checks(path, doc, seen)) == [
+        Check("bytes", "ok", zh="文件字节与签名时完全相同", en="the file's bytes are exactly those signed"),
+        Check("read", "ok", zh="报文可完整读取", en="the package reads through"),
+        Check("header", "ok", zh="报文头与签名时相同", en="the header is the one signed"),
+        Check("count", "ok", zh="记录数相符（2）", en="record count matches (2)"),
+        Check("digest", "ok", zh="记录摘要相符（sha256）", en="records digest matches (sha256)"),
+    ]
+
+
+def test_every_check_of_a_package_changed_throughout(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    doc = _signed_doc(path)
+    path.write_bytes(b'{"as": "changed", "and": "longer"}\n')
+    changed, size = file_digest(path, "sha256")
+    header = {"messageType": "m", "recordCount": 3, "sender": "91110000600037341L", "extra": "x"}
+    seen = Observed("json", header=header, count=3, digest="b" * 64)
+    assert list(_content_checks(path, doc, seen)) == [
+        Check(
+            "bytes", "failed", "bytes-changed", f"文件字节与签名时不同（sha256，{size} 字节，签名时 17 字节）",
+            f"the file's bytes differ from those signed (sha256, {size} bytes, 17 when signed)",
+            expected=doc["file"]["digest"], actual=changed,
+        ),
+        Check("read", "ok", zh="报文可完整读取", en="the package reads through"),
+        Check(
+            "header", "failed", "header-changed", "报文头与签名时不同：extra, recordCount, sender",
+            "the header differs from the one signed: extra, recordCount, sender",
+            expected=f"extra=None; recordCount=2; sender={SENDER}",
+            actual="extra=x; recordCount=3; sender=91110000600037341L",
+        ),
+        Check(
+            "count", "failed", "count-mismatch", "记录数不符：签名时 2 条，现有 3 条",
+            "record count mismatch: 2 signed, 3 now", expected="2", actual="3",
+        ),
+        Check(
+            "digest", "failed", "digest-mismatch", "记录摘要不符（sha256）：记录有改动",
+            "records digest mismatch (sha256): a record was altered", expected=RECORDS_DIGEST, actual="b" * 64,
+        ),
+    ]  # fmt: skip
+
+
+def test_a_converted_package_compares_content_not_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    doc = _signed_doc(path)
+    path.write_bytes(b"<message/>")
+    seen = Observed("xml", header=dict(doc["header"]), count=2, digest=RECORDS_DIGEST)
+    (bytes_check, *rest) = _content_checks(path, doc, seen)
+    assert bytes_check == Check(
+        "bytes", "not-checked",
+        zh="已由 json 转换为 xml：字节不可比，按规范化内容核对",
+        en="converted from json to xml: bytes not comparable, content checked",
+    )  # fmt: skip
+    assert [c.status for c in rest] == ["ok"] * 4
+
+
+def test_every_check_of_a_package_that_cannot_be_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    doc = _signed_doc(path)
+    path.write_bytes(b"\x00")
+    seen = Observed("unknown", problem=ExchangeError("无法识别格式", "the format is not recognised"))
+    (bytes_check, *rest) = _content_checks(path, doc, seen)
+    assert (bytes_check.status, bytes_check.code) == ("failed", "bytes-changed")  # an unknown format is no conversion
+    assert rest == [
+        Check(
+            "read", "failed", "package-unreadable", "报文无法完整读取：无法识别格式",
+            "the package cannot be read through: the format is not recognised",
+        ),
+        Check("header", "not-checked", zh="报文头无法读取", en="the header cannot be read"),
+        Check("count", "not-checked", zh="报文未能读完", en="the package could not be read through"),
+        Check("digest", "not-checked", zh="报文未能读完", en="the package could not be read through"),
+    ]  # fmt: skip
