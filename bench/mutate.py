@@ -109,6 +109,34 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/crossfile/test_cross_record_mutants.py",
         "tests/crossfile/test_cross_record.py",
     ),
+    "sedata/crossfile/index.py": (
+        "tests/crossfile/test_index_mutants.py",
+        "tests/crossfile/test_index.py",
+        "tests/crossfile/test_cross_record_mutants.py",
+    ),
+    "sedata/validate/layers/base.py": (
+        "tests/validate/test_layers_base_mutants.py",
+        "tests/validate/test_registry.py",
+        "tests/validate/test_not_checked.py",
+        "tests/validate/test_structure_layer.py",
+    ),
+    "sedata/validate/layers/registry.py": (
+        "tests/validate/test_registry.py",
+        "tests/validate/test_not_checked.py",
+        "tests/validate/test_structure_layer.py",
+    ),
+    "sedata/validate/layers/_personal.py": (
+        "tests/validate/test_personal_kind_mutants.py",
+        "tests/crossfile/test_cross_record.py",
+        "tests/crossfile/test_consistency.py",
+        "tests/validate/test_personal_data.py",
+    ),
+    "sedata/validate/layers/_stream.py": (
+        "tests/crossfile/test_stream_mutants.py",
+        "tests/crossfile/test_cross_record.py",
+        "tests/crossfile/test_consistency.py",
+        "tests/ledger/test_verdicts.py",
+    ),
     "sedata/validate/layers/sequence.py": ("tests/ledger/test_sequence_mutants.py", "tests/ledger/test_verdicts.py"),
     "sedata/validate/layers/consistency.py": (
         "tests/crossfile/test_consistency_mutants.py",
