@@ -519,6 +519,7 @@ def run_module(
     limit: int | None,
     sample: int | None = None,
     carried: dict[str, str] | None = None,
+    only: tuple[str, ...] = (),
 ) -> ModuleResult:
     """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side.
 
@@ -527,6 +528,8 @@ def run_module(
     """
     source = (ROOT / module).read_text("utf-8")
     found = sites(source)[:limit] if limit else sites(source)
+    if only:  # the mutants of these functions (the first part of the key: ``Class.method``, ``<module>``)
+        found = [s for s in found if s.key.split(" | ", 1)[0] in only]
     if sample and sample < len(found):
         found = sorted(random.Random(module).sample(found, sample), key=lambda s: s.index)
     result = ModuleResult(module)
@@ -600,6 +603,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a --json file of an earlier run: its killed and timed-out mutants are counted as such, only the rest run "
         "(tests only added since: a kill stays a kill)",
     )
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        default=(),
+        help="only the mutants of these functions, named as in the keys (Class.method, function, <module>)",
+    )
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--json", type=Path, help="also write every outcome to this JSON file")
     ap.add_argument(
@@ -629,7 +638,14 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error(f"{module}: no tests known; give --tests")
             results.append(
                 run_module(
-                    module, tests, boxes, equivalents.get(module, {}), args.limit, args.sample, earlier.get(module)
+                    module,
+                    tests,
+                    boxes,
+                    equivalents.get(module, {}),
+                    args.limit,
+                    args.sample,
+                    earlier.get(module),
+                    tuple(args.only),
                 )
             )
     print(table(results, args.markdown))
