@@ -224,3 +224,26 @@ def test_keys_added_one_by_one_never_load_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split() == ["256", "False"]
+
+
+@pytest.mark.parametrize("digest", ["one value", "two values"])
+@pytest.mark.parametrize("spill", [False, True], ids=["in memory", "spilled"])
+@pytest.mark.parametrize("empty", [False, True], ids=["no empty key", "an empty key"])
+def test_a_key_is_confirmed_only_by_a_text_equal_to_it_never_by_neighbouring_bytes(
+    digest: str, spill: bool, empty: bool
+) -> None:
+    # Texts lie end to end in the buffer: a key that is a run of bytes across or inside other keys' texts (the
+    # empty run too), with a digest they share, must still be absent.
+    keys = ["a", "bc", "xab", "de", *([""] if empty else []), "梯1", "bcd"]
+    with digests_and_buffer(DIGESTS[digest]):
+        index = KeyIndex()
+        for key in keys:
+            index.add(key)
+        if spill:
+            index._spill()
+            index.add("zz")
+            keys.append("zz")
+        joined = "".join(keys)
+        runs = sorted({joined[i:j] for i in range(len(joined)) for j in range(i, len(joined) + 1)})
+        assert index.contains(runs).tolist() == [run in keys for run in runs]
+        assert [index.find(run) >= 0 for run in runs] == [run in keys for run in runs]
