@@ -122,6 +122,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/validate/test_structure_layer.py",
     ),
     "sedata/validate/layers/registry.py": (
+        "tests/validate/test_registry_mutants.py",
         "tests/validate/test_registry.py",
         "tests/validate/test_not_checked.py",
         "tests/validate/test_structure_layer.py",
