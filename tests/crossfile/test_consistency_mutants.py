@@ -583,3 +583,17 @@ def test_the_stand_alone_steps_fail_on_errors_unless_told(tmp_path: Path) -> Non
     assert report.fail_on == "error" and [fr.fail_on for fr in report.files] == ["error"]
     assert [f.rule for f in report.files[0].findings] == ["SE-CON-002"]
     assert finish_reports([FileReport("reg.jsonl")], {}, SPEC).fail_on == "error"
+
+
+def test_a_later_status_change_whose_status_cannot_be_read_leaves_the_scrapping_in_force() -> None:
+    layer = Reconciler(SPEC, TODAY)
+    layer.begin_file("reg.jsonl", "registration")
+    layer.begin_file("ins.jsonl", "inspection")
+    scrapped = status_change(XX_PASSENGER_LIFT, "2025-09-01", "4")
+    unreadable = status_change(XX_PASSENGER_LIFT, "2025-09-20", "在用")  # failed the schema: no status known
+    layer.observe("reg.jsonl", Record("StatusChange", scrapped, index=0, line=2))
+    layer.observe("reg.jsonl", Record("StatusChange", unreadable, index=1, line=3), None, {("useStatus",)})
+    after = inspection(XX_PASSENGER_LIFT, "2025-10-10", None, "R2")
+    layer.observe("ins.jsonl", Record("Inspection", after, index=0, line=2))
+    (f,) = [f for f in layer.finish()["ins.jsonl"] if f.rule == "SE-CON-003"]
+    assert f.message.en.endswith(f"(Equipment code {XX_PASSENGER_LIFT}; status from StatusChange (2025-09-01))")
