@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+import yaml
+
 from sedata.validate.engine import validate_file
 from sedata.validate.layers import registry
 from sedata.validate.report import Text
@@ -45,3 +48,20 @@ def test_the_layers_of_each_scope_and_what_the_file_layers_may_raise() -> None:
     assert registry.of_scope("run") == ("cross-record", "consistency")
     assert registry.raises() == (LedgerError,)  # trust raises nothing of its own: its certificates load first
     assert registry.TRUST.raises == () and registry.SEQUENCE.raises == (LedgerError,)
+
+
+CASES = Path(__file__).parents[2] / "spec" / "conformance"
+
+
+@pytest.mark.parametrize("rule", ["SE-SCH-002", "SE-COD-002", "SE-COD-003", "SE-BIZ-001"])
+def test_each_record_layer_of_the_registry_makes_its_findings(rule: str) -> None:
+    # One conformance case per record layer (schema, codes, business), run by the engine through the registry.
+    (case,) = [
+        c
+        for c in yaml.safe_load((CASES / "cases.yaml").read_text("utf-8"))["cases"]
+        if c["id"] == f"{rule}-fires-jsonl"
+    ]
+    report = validate_file(CASES / case["file"], today=dt.date.fromisoformat(case["today"]))
+    assert [(f.rule, f.index, f.pointer) for f in report.findings] == [
+        (f["rule"], f["index"], f["pointer"]) for f in case["findings"]
+    ]
