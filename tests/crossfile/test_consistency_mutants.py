@@ -597,3 +597,17 @@ def test_a_later_status_change_whose_status_cannot_be_read_leaves_the_scrapping_
     layer.observe("ins.jsonl", Record("Inspection", after, index=0, line=2))
     (f,) = [f for f in layer.finish()["ins.jsonl"] if f.rule == "SE-CON-003"]
     assert f.message.en.endswith(f"(Equipment code {XX_PASSENGER_LIFT}; status from StatusChange (2025-09-01))")
+
+
+def test_a_files_findings_come_in_record_order_whatever_their_rules() -> None:
+    # Record 0 disagrees with the registration (SE-CON-005), record 1 is of a device never registered
+    # (SE-CON-002): the report follows the records, not the rule numbers.
+    wrong = inspection(XX_GOODS_LIFT, "2026-02-01", "2027-01-31", "R1", registrationCertNo="梯12湘U00091(19)")
+    unregistered = inspection(ZZ_ELEVATOR, "2026-02-01", "2027-01-31", "R2")
+    found = reconciled(
+        [("UseRegistration", entity("UseRegistration", 0))], [("Inspection", wrong), ("Inspection", unregistered)]
+    )
+    assert [(f.file, f.index, f.rule) for f in found] == [
+        ("ins.jsonl", 0, "SE-CON-005"),
+        ("ins.jsonl", 1, "SE-CON-002"),
+    ]
