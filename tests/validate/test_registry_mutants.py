@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sedata.validate.engine import validate_file
+from sedata.validate.engine import Signatures, validate_file
 from sedata.validate.layers import registry
 from sedata.validate.report import Text
 
@@ -53,15 +53,18 @@ def test_the_layers_of_each_scope_and_what_the_file_layers_may_raise() -> None:
 CASES = Path(__file__).parents[2] / "spec" / "conformance"
 
 
-@pytest.mark.parametrize("rule", ["SE-SCH-002", "SE-COD-002", "SE-COD-003", "SE-BIZ-001"])
-def test_each_record_layer_of_the_registry_makes_its_findings(rule: str) -> None:
-    # One conformance case per record layer (schema, codes, business), run by the engine through the registry.
+@pytest.mark.parametrize("rule", ["SE-SCH-002", "SE-COD-002", "SE-COD-003", "SE-BIZ-001", "SE-SIG-001"])
+def test_each_layer_of_the_registry_makes_its_findings(rule: str) -> None:
+    # One conformance case per layer (schema, codes, business; trust as a file layer), run by the engine through
+    # the registry.
     (case,) = [
         c
         for c in yaml.safe_load((CASES / "cases.yaml").read_text("utf-8"))["cases"]
         if c["id"] == f"{rule}-fires-jsonl"
     ]
-    report = validate_file(CASES / case["file"], today=dt.date.fromisoformat(case["today"]))
+    trust = case.get("trust")
+    signatures = Signatures(tuple(str(CASES / t) for t in trust), case["require_signature"]) if trust else None
+    report = validate_file(CASES / case["file"], today=dt.date.fromisoformat(case["today"]), signatures=signatures)
     assert [(f.rule, f.index, f.pointer) for f in report.findings] == [
         (f["rule"], f["index"], f["pointer"]) for f in case["findings"]
     ]
