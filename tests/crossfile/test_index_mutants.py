@@ -247,3 +247,16 @@ def test_a_key_is_confirmed_only_by_a_text_equal_to_it_never_by_neighbouring_byt
         runs = sorted({joined[i:j] for i in range(len(joined)) for j in range(i, len(joined) + 1)})
         assert index.contains(runs).tolist() == [run in keys for run in runs]
         assert [index.find(run) >= 0 for run in runs] == [run in keys for run in runs]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_texts_that_fill_the_buffer_exactly_are_spilled(bulk: bool) -> None:
+    with digests_and_buffer(hash, 36):  # two 18-character codes
+        index = KeyIndex()
+        if bulk:
+            assert index.add_new(CODES[:2]).all()
+        else:
+            index.add(CODES[0])
+            index.add(CODES[1])
+        assert (len(index._buffer), index._written) == (0, 36)
+        assert [index.key(0), index.key(1)] == CODES[:2]
