@@ -107,8 +107,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "sedata/validate/layers/crossfile.py": (
         "tests/crossfile/test_cross_record_mutants.py",
-        "tests/crossfile/test_cross_record.py",
         "tests/crossfile/test_index.py",  # the bulk path (observe_keys) against the one-record path
+        "tests/crossfile/test_cross_record.py",
     ),
     "sedata/crossfile/index.py": (
         "tests/crossfile/test_index_mutants.py",
