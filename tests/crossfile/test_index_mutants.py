@@ -227,22 +227,23 @@ def test_keys_added_one_by_one_never_load_numpy() -> None:
 
 
 @pytest.mark.parametrize("digest", ["one value", "two values"])
-@pytest.mark.parametrize("spill", [False, True], ids=["in memory", "spilled"])
-@pytest.mark.parametrize("empty", [False, True], ids=["no empty key", "an empty key"])
+@pytest.mark.parametrize("spill", [None, 1, 3], ids=["in memory", "first spilled", "three spilled"])
+@pytest.mark.parametrize(
+    "keys",
+    [["a", "bc", "xab", "de", "梯1", "bcd"], ["a", "bc", "xab", "de", "", "梯1", "bcd"], ["xy", "a", "bc", "de", "fg"]],
+    ids=["no empty key", "an empty key", "even then odd"],
+)
 def test_a_key_is_confirmed_only_by_a_text_equal_to_it_never_by_neighbouring_bytes(
-    digest: str, spill: bool, empty: bool
+    digest: str, spill: int | None, keys: list[str]
 ) -> None:
-    # Texts lie end to end in the buffer: a key that is a run of bytes across or inside other keys' texts (the
-    # empty run too), with a digest they share, must still be absent.
-    keys = ["a", "bc", "xab", "de", *([""] if empty else []), "梯1", "bcd"]
+    # Texts lie end to end in the buffer (the first ones perhaps spilled): a key that is a run of bytes across or
+    # inside other keys' texts (the empty run too), with a digest they share, must still be absent.
     with digests_and_buffer(DIGESTS[digest]):
         index = KeyIndex()
-        for key in keys:
+        for n, key in enumerate(keys):
+            if n == spill:
+                index._spill()
             index.add(key)
-        if spill:
-            index._spill()
-            index.add("zz")
-            keys.append("zz")
         joined = "".join(keys)
         runs = sorted({joined[i:j] for i in range(len(joined)) for j in range(i, len(joined) + 1)})
         assert index.contains(runs).tolist() == [run in keys for run in runs]
