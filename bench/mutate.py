@@ -110,7 +110,37 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "sedata/validate/layers/crossfile.py": (
         "tests/crossfile/test_cross_record_mutants.py",
+        "tests/crossfile/test_index.py",  # the bulk path (observe_keys) against the one-record path
         "tests/crossfile/test_cross_record.py",
+    ),
+    "sedata/crossfile/index.py": (
+        "tests/crossfile/test_index_mutants.py",
+        "tests/crossfile/test_index.py",
+        "tests/crossfile/test_cross_record_mutants.py",
+    ),
+    "sedata/validate/layers/base.py": (
+        "tests/validate/test_layers_base_mutants.py",
+        "tests/validate/test_registry.py",
+        "tests/validate/test_not_checked.py",
+        "tests/validate/test_structure_layer.py",
+    ),
+    "sedata/validate/layers/registry.py": (
+        "tests/validate/test_registry_mutants.py",
+        "tests/validate/test_registry.py",
+        "tests/validate/test_not_checked.py",
+        "tests/validate/test_structure_layer.py",
+    ),
+    "sedata/validate/layers/_personal.py": (
+        "tests/validate/test_personal_kind_mutants.py",
+        "tests/crossfile/test_cross_record.py",
+        "tests/crossfile/test_consistency.py",
+        "tests/validate/test_personal_data.py",
+    ),
+    "sedata/validate/layers/_stream.py": (
+        "tests/crossfile/test_stream_mutants.py",
+        "tests/crossfile/test_cross_record.py",
+        "tests/crossfile/test_consistency.py",
+        "tests/ledger/test_verdicts.py",
     ),
     "sedata/validate/layers/sequence.py": ("tests/ledger/test_sequence_mutants.py", "tests/ledger/test_verdicts.py"),
     "sedata/validate/layers/consistency.py": (
@@ -516,6 +546,7 @@ def run_module(
     carried: dict[str, str] | None = None,
     start: int = 1,
     checkpoint: Callable[[ModuleResult], None] | None = None,
+    only: tuple[str, ...] = (),
 ) -> ModuleResult:
     """Run every mutant of ``module`` against ``tests`` in the sandboxes, side by side.
 
@@ -527,6 +558,8 @@ def run_module(
     source = (ROOT / module).read_text("utf-8")
     found = sites(source)[max(1, start) - 1 :]
     found = found[:limit] if limit else found
+    if only:  # the mutants of these functions (the first part of the key: ``Class.method``, ``<module>``)
+        found = [s for s in found if s.key.split(" | ", 1)[0] in only]
     if sample and sample < len(found):
         found = sorted(random.Random(module).sample(found, sample), key=lambda s: s.index)
     result = ModuleResult(module)
@@ -614,6 +647,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a --json file of an earlier run: its killed and timed-out mutants are counted as such, only the rest run "
         "(tests only added since: a kill stays a kill)",
     )
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        default=(),
+        help="only the mutants of these functions, named as in the keys (Class.method, function, <module>)",
+    )
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--json", type=Path, help="also write every outcome to this JSON file")
     ap.add_argument(
@@ -667,6 +706,7 @@ def main(argv: list[str] | None = None) -> int:
                     earlier.get(module),
                     start=args.start,
                     checkpoint=save,
+                    only=tuple(args.only),
                 )
             )
             save()

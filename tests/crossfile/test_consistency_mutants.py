@@ -23,8 +23,10 @@ from sedata.validate.layers.consistency import (
     Reconciler,
     finish_reports,
     reconcile,
+    run_files,
 )
 from sedata.validate.report import FileReport, Finding, Text
+from sedata.validate.shapes import DataPath
 
 from .conftest import (
     SPEC,
@@ -476,3 +478,136 @@ def test_many_devices_grow_the_columns_in_blocks() -> None:
     assert layer.nbytes == sum(p.nbytes for p in parts) + sum(len(a) * a.itemsize for a in arrays)
     (f,) = layer.finish()["reg.jsonl"]
     assert (f.rule, f.value, f.index) == ("SE-CON-001", "311010523201504099", 4099)
+
+
+# --- ties of one day, the order of findings, severities of dated versions, defaults ------------------------
+# Files are read oldest first and a file's records in order, so of two records dated the same day the later read
+# is the newer: it decides, as it does for returns to use above.
+def test_of_two_registering_records_on_one_day_the_later_read_is_reported() -> None:
+    first = entity("UseRegistration", 1)
+    second = entity("UseRegistration", 1, registrationCertNo="容15闽E00099(20)")
+    assert first["registrationDate"] == second["registrationDate"]
+    (f,) = reconciled([("UseRegistration", first), ("UseRegistration", second)], [])
+    assert (f.rule, f.index, f.key) == ("SE-CON-001", 1, "容15闽E00099(20)")
+    # Undated records (an Equipment snapshot) tie on no date at all: the later read again.
+    found = reconciled([("Equipment", equipment(ZZ_ELEVATOR)), ("Equipment", equipment(ZZ_ELEVATOR))], [])
+    assert [(f.rule, f.index) for f in found] == [("SE-CON-001", 1)]
+
+
+@pytest.mark.parametrize(("statuses", "retired"), [(("4", "2"), False), (("2", "4"), True)])
+def test_of_two_status_changes_on_one_day_the_later_read_decides(statuses: tuple[str, str], retired: bool) -> None:
+    reg = [("StatusChange", status_change(XX_PASSENGER_LIFT, "2025-09-01", use)) for use in statuses]
+    found = reconciled(reg, [("Inspection", inspection(XX_PASSENGER_LIFT, "2025-10-10", None, "R2"))])
+    assert ("SE-CON-003" in [f.rule for f in found]) is retired
+
+
+def test_a_status_that_failed_the_schema_does_not_retire_a_device() -> None:
+    layer = Reconciler(SPEC, TODAY)
+    layer.begin_file("reg.jsonl", "registration")
+    layer.begin_file("ins.jsonl", "inspection")
+    scrapped = status_change(XX_PASSENGER_LIFT, "2025-09-01", "4")
+    layer.observe("reg.jsonl", Record("StatusChange", scrapped, index=0, line=2), None, {("useStatus",)})
+    after = inspection(XX_PASSENGER_LIFT, "2025-10-10", None, "R2")
+    layer.observe("ins.jsonl", Record("Inspection", after, index=0, line=2))
+    assert [f.rule for f in layer.finish()["ins.jsonl"]] == []
+
+
+def test_a_stop_or_return_to_use_that_failed_the_schema_is_not_read() -> None:
+    def reuse_findings(bad: dict[int, set[DataPath]]) -> list[str]:
+        layer = Reconciler(SPEC, dt.date(2026, 7, 1))
+        layer.begin_file("reg.jsonl", "registration")
+        layer.begin_file("ins.jsonl", "inspection")
+        reg = [
+            ("UseRegistration", entity("UseRegistration", 0)),
+            ("StatusChange", status_change(XX_GOODS_LIFT, "2025-12-01", "3")),
+            ("StatusChange", status_change(XX_GOODS_LIFT, "2026-06-01", "2")),
+        ]
+        for i, (t, d) in enumerate(reg):
+            layer.observe("reg.jsonl", Record(t, d, index=i, line=i + 2), None, bad.get(i, ()))
+        layer.observe("ins.jsonl", Record("Inspection", entity("Inspection", 3), index=0, line=2))
+        return [f.rule for fs in layer.finish().values() for f in fs if f.rule == "SE-CON-007"]
+
+    assert reuse_findings({}) == ["SE-CON-007"]
+    assert reuse_findings({1: {("useStatus",)}}) == []  # no stop known
+    assert reuse_findings({2: {("useStatus",)}}) == []  # no return to use known
+
+
+def test_findings_on_one_record_come_in_the_order_of_their_fields() -> None:
+    # The inspection side took the lift's private owner for the user unit: name and code both disagree, found
+    # in the order the rule lists them (name, code) and reported in the order of their pointers.
+    owner_id = entity("UseRegistration", 0)["propertyUnitCode"]
+    person = equipment(XX_GOODS_LIFT, userUnitCode=owner_id, userUnitName="向建国")
+    found = reconciled([("UseRegistration", entity("UseRegistration", 0))], [("Equipment", person)])
+    assert [(f.rule, f.index, f.pointer) for f in found if f.file == "ins.jsonl"] == [
+        ("SE-CON-005", 0, "/records/0/data/userUnitCode"),
+        ("SE-CON-005", 0, "/records/0/data/userUnitName"),
+    ]
+
+
+def _reuse_confirmed(by_status: dict[str, str], status: str) -> Any:
+    """The spec as it would be once TSG 08-2026's text is read: SE-CON-007's version of ``status``, with
+    ``by_status`` as the rule's severity per status."""
+    rule = SPEC.rules["SE-CON-007"].model_copy(update={"severity_by_status": by_status})
+    params = SPEC.rule_parameters["SE-CON-007"]
+    texts = [t.model_copy(update={"status": status}) for t in params.texts]
+    parameters = {**SPEC.rule_parameters, "SE-CON-007": params.model_copy(update={"texts": texts})}
+    return dataclasses.replace(SPEC, rules={**SPEC.rules, "SE-CON-007": rule}, rule_parameters=parameters)
+
+
+@pytest.mark.parametrize(("status", "severity"), [("CONFIRMED", "error"), ("PARTIAL", "warning")])
+def test_a_finding_made_with_a_dated_version_has_the_severity_of_its_status(status: str, severity: str) -> None:
+    assert SPEC.rules["SE-CON-007"].severity == "warning"  # the rule's own severity, without a status
+    spec = _reuse_confirmed({"CONFIRMED": "error", "PARTIAL": "warning"}, status)
+    layer = Reconciler(spec, dt.date(2026, 7, 1))
+    layer.begin_file("reg.jsonl", "registration")
+    layer.begin_file("ins.jsonl", "inspection")
+    reg = [
+        ("UseRegistration", entity("UseRegistration", 0)),
+        ("StatusChange", status_change(XX_GOODS_LIFT, "2025-12-01", "3")),
+        ("StatusChange", status_change(XX_GOODS_LIFT, "2026-06-01", "2")),
+    ]
+    for i, (t, d) in enumerate(reg):
+        layer.observe("reg.jsonl", Record(t, d, index=i, line=i + 2))
+    layer.observe("ins.jsonl", Record("Inspection", entity("Inspection", 3), index=0, line=2))
+    found = [f for fs in layer.finish().values() for f in fs]
+    (f,) = [f for f in found if f.rule == "SE-CON-007"]
+    assert f.severity == severity
+    assert all(g.severity == SPEC.rules[g.rule].severity for g in found if g is not f)  # no version: unchanged
+
+
+def test_the_stand_alone_steps_fail_on_errors_unless_told(tmp_path: Path) -> None:
+    ins = write(
+        tmp_path / "ins.jsonl", "inspection-upload", [("Inspection", inspection(ZZ_ELEVATOR, "2026-03-10", None, "R1"))]
+    )
+    report = run_files(Reconciler(SPEC, TODAY), [], [ins])
+    assert report.fail_on == "error" and [fr.fail_on for fr in report.files] == ["error"]
+    assert [f.rule for f in report.files[0].findings] == ["SE-CON-002"]
+    assert finish_reports([FileReport("reg.jsonl")], {}, SPEC).fail_on == "error"
+
+
+def test_a_later_status_change_whose_status_cannot_be_read_leaves_the_scrapping_in_force() -> None:
+    layer = Reconciler(SPEC, TODAY)
+    layer.begin_file("reg.jsonl", "registration")
+    layer.begin_file("ins.jsonl", "inspection")
+    scrapped = status_change(XX_PASSENGER_LIFT, "2025-09-01", "4")
+    unreadable = status_change(XX_PASSENGER_LIFT, "2025-09-20", "在用")  # failed the schema: no status known
+    layer.observe("reg.jsonl", Record("StatusChange", scrapped, index=0, line=2))
+    layer.observe("reg.jsonl", Record("StatusChange", unreadable, index=1, line=3), None, {("useStatus",)})
+    after = inspection(XX_PASSENGER_LIFT, "2025-10-10", None, "R2")
+    layer.observe("ins.jsonl", Record("Inspection", after, index=0, line=2))
+    (f,) = [f for f in layer.finish()["ins.jsonl"] if f.rule == "SE-CON-003"]
+    assert f.message.en.endswith(f"(Equipment code {XX_PASSENGER_LIFT}; status from StatusChange (2025-09-01))")
+
+
+def test_a_files_findings_come_in_record_order_whatever_their_rules() -> None:
+    # Record 0 disagrees with the registration (SE-CON-005), record 1 is of a device never registered
+    # (SE-CON-002): the report follows the records, not the rule numbers.
+    wrong = inspection(XX_GOODS_LIFT, "2026-02-01", "2027-01-31", "R1", registrationCertNo="梯12湘U00091(19)")
+    unregistered = inspection(ZZ_ELEVATOR, "2026-02-01", "2027-01-31", "R2")
+    found = reconciled(
+        [("UseRegistration", entity("UseRegistration", 0))], [("Inspection", wrong), ("Inspection", unregistered)]
+    )
+    assert [(f.file, f.index, f.rule) for f in found] == [
+        ("ins.jsonl", 0, "SE-CON-005"),
+        ("ins.jsonl", 1, "SE-CON-002"),
+    ]

@@ -341,6 +341,17 @@ def test_the_index_grows_with_the_keys_it_holds() -> None:
     assert layer.nbytes > empty + 2 * 18 * 1000
 
 
+def test_the_byte_count_is_every_key_index_with_its_first_locations_and_the_referenced_keys() -> None:
+    layer = layer_of("a.jsonl")
+    for i in range(300):
+        observe(layer, "a.jsonl", "Equipment", {"equipmentCode": f"3110105232015{i:05d}"}, i)
+        observe(layer, "a.jsonl", "Inspection", {"reportNo": f"R{i}", "equipmentCode": f"3110105232015{i:05d}"}, i)
+    tables = list(layer._keys.values())
+    assert sorted(layer._keys) == ["Equipment", "Inspection"] and all(loc.nbytes > 0 for _, loc in tables)
+    held = sum(t.nbytes + loc.nbytes for t, loc in tables) + sum(t.nbytes for t in layer._targets.values())
+    assert layer.nbytes == held
+
+
 @pytest.mark.parametrize("engine", ["row", "columnar"])
 def test_versioned_keys_indexed_in_bulk_resolve_and_repeat_as_row_by_row(tmp_path: Path, engine: str) -> None:
     # Clean sample records: the columnar engine indexes their keys in bulk, version appended.

@@ -114,15 +114,20 @@ RECORD = st.tuples(
     st.integers(0, len(CODES) - 1),  # Equipment: its code; Inspection: the device it names
     st.integers(0, 5),  # Inspection: its report number
     st.sampled_from([None, 1, 2]),  # record version (a change set) or none
+    # Inspection: how it names the device; a list, a blank or none fail the schema but reach this layer too
+    st.sampled_from(["text", "text", "text", "list", "empty", "none"]),
 )
 FILES = st.lists(st.lists(RECORD, max_size=14), min_size=1, max_size=3)
 
 
-def _record(kind: str, code: int, report: int, version: int | None, index: int) -> Record:
+_NAMED = {"text": lambda code: code, "list": lambda code: [code], "empty": lambda code: "", "none": lambda code: None}
+
+
+def _record(kind: str, code: int, report: int, version: int | None, form: str, index: int) -> Record:
     if kind == "Equipment":
         data: dict[str, Any] = {"equipmentCode": CODES[code], "useStatus": "2"}
     else:
-        data = {"reportNo": f"ZZ2026FTC{report:05d}", "equipmentCode": CODES[code]}
+        data = {"reportNo": f"ZZ2026FTC{report:05d}", "equipmentCode": _NAMED[form](CODES[code])}
     return Record(kind, data, version=version, index=index, line=index + 2)
 
 
@@ -182,7 +187,7 @@ def _in_batches(files: list[list[Record]], size: int) -> CrossRecord:
 @settings(max_examples=80, deadline=None)
 @given(files=FILES, size=st.integers(1, 8))
 def test_bulk_indexing_gives_the_findings_of_one_record_at_a_time(
-    digest: str, files: list[list[tuple[str, int, int, int | None]]], size: int
+    digest: str, files: list[list[tuple[str, int, int, int | None, str]]], size: int
 ) -> None:
     runs = [[_record(*r, index=i) for i, r in enumerate(records)] for records in files]
     with digests_and_buffer(DIGESTS[digest], 16):
@@ -193,14 +198,14 @@ def test_bulk_and_one_by_one_agree_on_repeats_and_unresolved_references() -> Non
     # f0: device 0 and 1, an inspection of device 5 (nowhere); f1: device 1 again (SE-XRF-001), device 0 inspected.
     runs = [
         [
-            _record("Equipment", 0, 0, None, 0),
-            _record("Equipment", 1, 0, None, 1),
-            _record("Inspection", 5, 1, None, 2),
+            _record("Equipment", 0, 0, None, "text", 0),
+            _record("Equipment", 1, 0, None, "text", 1),
+            _record("Inspection", 5, 1, None, "text", 2),
         ],
         [
-            _record("Equipment", 1, 0, None, 0),
-            _record("Inspection", 0, 2, None, 1),
-            _record("Inspection", 5, 3, None, 2),
+            _record("Equipment", 1, 0, None, "text", 0),
+            _record("Inspection", 0, 2, None, "text", 1),
+            _record("Inspection", 5, 3, None, "text", 2),
         ],
     ]
     bulk = _findings(_in_batches(runs, 3))
