@@ -212,6 +212,28 @@ def _candidates(year: int, digits: str, allowed: frozenset[str] | None, _spec: i
     )
 
 
+def variety_lineages(year: int) -> dict[str, tuple[frozenset[str], ...]]:
+    """Digits 2-3 → the catalogue codes of each variety with them (the variety and its ancestors), in the catalogues
+    in force in ``year``: ``_candidates(year, digits, allowed, …)`` is non-empty exactly when ``allowed`` meets one.
+    """
+    tables = _tables.in_force_during(_tables.CATALOGUE, *_tables.year_span(year))
+    return _lineages(tuple(t.codeset.version for t in tables), id(current()))
+
+
+@lru_cache(maxsize=64)
+def _lineages(versions: tuple[str, ...], _spec: int) -> dict[str, tuple[frozenset[str], ...]]:
+    # Keyed by the catalogue versions, not the year: a century of years has a handful of them.
+    out: dict[str, list[frozenset[str]]] = {}
+    for version in versions:
+        cs = current().codesets[_tables.CATALOGUE][version]
+        table = _tables.InForce(cs, False)  # whether it is surely in force does not change what is a variety
+        for e in cs.entries:
+            v = _tables.as_variety(table, e.code)
+            if v is not None:
+                out.setdefault(e.code[VARIETY_DIGITS], []).append(frozenset(a.code for a in v.lineage))
+    return {digits: tuple(found) for digits, found in out.items()}
+
+
 def parse(
     s: str, equipment_code: str | None = None, variety: str | None = None, *, today: dt.date | None = None
 ) -> Parsed:

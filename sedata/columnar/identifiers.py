@@ -291,14 +291,13 @@ def _cert_tables(today: dt.date) -> frozenset[str]:
         for e in cs.entries
         if len(e.code) >= 3
     }
-    spec_id = id(current())
     out: set[str] = set()
     for yy in range(100):
-        year = registration_cert._full_year(f"{yy:02d}", today)
+        lineages = registration_cert.variety_lineages(registration_cert._full_year(f"{yy:02d}", today))
         for category in categories:
             allowed = frozenset(category.applies_to)
             for d in digits:
-                if registration_cert._candidates(year, d, allowed, spec_id):
+                if any(allowed & codes for codes in lineages.get(d, ())):  # _candidates(year, d, allowed) ≠ ()
                     out.add(f"{yy:02d}|{d}|{category.code}")
     return frozenset(out)
 

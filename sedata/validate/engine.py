@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from sedata.validate.layers import business, codes, envelope, registry, syntax
 from sedata.validate.layers.base import FileAt, Given, RecordAt, Switch
 from sedata.validate.layers.base import Signatures as Signatures  # callers import it from here too
-from sedata.validate.report import FileReport, Finding, Severity, Text
+from sedata.validate.report import FileReport, Finding, Severity, Text, store_of
 from sedata.validate.shapes import DataPath, masked_data
 
 LAYERS: tuple[str, ...] = registry.active()
@@ -289,7 +289,7 @@ _RECORD_LAYERS = registry.RECORD_LAYERS
 
 def finish(report: FileReport, spec: Spec, layers: Collection[str] = LAYERS) -> FileReport:
     """Add the rules that were not checked (manual, layer not run, file not read to its end)."""
-    fired = {f.rule for f in report.findings}
+    fired = store_of(report.findings).by_rule()  # counted as they came: no pass over (spilled) findings
     for rule_id, rule in spec.rules.items():
         layer = spec.rule_layers[rule_id]
         if rule.check == "manual":

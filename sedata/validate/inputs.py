@@ -19,7 +19,7 @@ from sedata.io import InputError
 from sedata.io.streams import DEFAULT_WAIT, is_stdin, is_stream, spooled
 from sedata.spec import Spec
 from sedata.validate.context import FileContext
-from sedata.validate.report import FileReport, Finding, Severity, Text
+from sedata.validate.report import FileReport, Finding, Severity, Text, store_of
 
 UNREADABLE = "SE-SYN-001"
 """The rule of an input that could not be read, whatever the reason: also an unforeseen error (a bug)."""
@@ -96,7 +96,8 @@ def shown_as(report: FileReport, name: str) -> FileReport:
     """``report`` and its findings under the name the user gave (not that of a private copy)."""
     if report.file != name:
         report.file = name
-        report.findings = [dataclasses.replace(f, file=name) for f in report.findings]
+        # Renamed one by one into the store (a list of a million findings would hold them all in memory).
+        store_of(report.findings).replace_all(dataclasses.replace(f, file=name) for f in report.findings)
     return report
 
 

@@ -23,7 +23,7 @@ from sedata.exchange import Message, Record, write
 from sedata.exchange.detect import format_name
 from sedata.spec import Spec, current
 from sedata.spec.envelope import CHANGES, SNAPSHOT, envelope_names
-from sedata.validate.report import Finding, Report, Severity, Text
+from sedata.validate.report import Finding, Report, Severity, Text, store_of
 from sedata.validate.run import validate_files
 
 PLACEHOLDER_SENDER = "91310115MA1K3BTP2B"
@@ -224,6 +224,6 @@ def _renamed(report: Report, path: str, name: str) -> Report:
     for file in report.files:
         if file.file == path:
             file.file = name
-        file.findings = [finding(f) for f in file.findings]
+        store_of(file.findings).replace_all(finding(f) for f in file.findings)  # one by one, never all in memory
         file.not_checked = {rule: t for rule, t in ((r, text(t)) for r, t in file.not_checked.items()) if t is not None}
     return report

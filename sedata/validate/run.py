@@ -21,7 +21,7 @@ from sedata.validate.layers import registry
 from sedata.validate.layers.base import Signatures
 from sedata.validate.layers.trust import trust_store
 from sedata.validate.places import locate_all
-from sedata.validate.report import FileReport, Report, Severity
+from sedata.validate.report import FileReport, Report, Severity, store_of
 
 Engine = Literal["row", "columnar", "auto"]
 """How records are checked: one by one (``row``); screened in columns, flagged rows confirmed one by one
@@ -203,7 +203,7 @@ def _run_findings(files: list[FileReport], xrf: Any) -> None:
         if report.stopped == "max-errors":  # keep to the records that were read
             added = [f for f in added if f.index is None or f.index < report.records]
         report.findings.extend(added)
-        fired = {f.rule for f in report.findings}
+        fired = store_of(report.findings).by_rule()  # from the store's counts, not a pass over its findings
         for finding in added:
             report.not_checked.pop(finding.rule, None)
         for rule, reason in partly.items():

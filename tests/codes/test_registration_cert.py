@@ -209,3 +209,29 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         assert is_bilingual(exc)
     else:
         assert p.assemble() == p.value
+
+
+def test_variety_lineages_answer_as_candidates_do_for_every_year_category_and_digits() -> None:
+    """The columnar screen's certificate table is built from ``variety_lineages``: it must say "some variety fits"
+    exactly where ``_candidates`` (what ``parse`` reads a number by) finds one."""
+    import datetime as dt
+
+    today = dt.date(2026, 12, 1)
+    categories = only_version(registration_cert.CATEGORY_SET).entries
+    digits = {
+        e.code[registration_cert.VARIETY_DIGITS]
+        for cs in current().codeset_versions(CATALOGUE)
+        for e in cs.entries
+        if len(e.code) >= 3
+    } | {"00", "99"}
+    fits = 0
+    for yy in range(100):
+        year = registration_cert._full_year(f"{yy:02d}", today)
+        lineages = registration_cert.variety_lineages(year)
+        for category in categories:
+            allowed = frozenset(category.applies_to)
+            for d in digits:
+                found = registration_cert._candidates(year, d, allowed, id(current()))
+                assert bool(found) == any(allowed & codes for codes in lineages.get(d, ())), (year, d, category.code)
+                fits += bool(found)
+    assert fits > 1000  # not a vacuous agreement: most years have varieties for most categories

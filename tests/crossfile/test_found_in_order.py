@@ -25,14 +25,28 @@ def test_the_findings_come_back_as_a_stable_sort_would_give_them(made: list, unr
     waiting = [_finding(i, r, 1000 + n) for n, (i, r) in enumerate(unresolved)]
     with findings_in_memory(3):  # most of them spilled to the store's file
         store = FindingStore(repeats)
-        out = list(_in_order(store, list(waiting)))
+        out = list(_in_order(store, FindingStore(waiting)))
     assert out == sorted(repeats + waiting, key=_order)
 
 
 def test_repeats_made_in_record_order_stay_in_a_store() -> None:
     with findings_in_memory(2):
         store = FindingStore(_finding(i, "SE-XRF-001", i) for i in range(10))
-        out = _in_order(store, [_finding(4, "SE-XRF-002", 99)])
+        out = _in_order(store, FindingStore([_finding(4, "SE-XRF-002", 99)]))
     assert isinstance(out, FindingStore) and out.spilled
     assert [f.index for f in out] == [0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9]
     assert out[5].rule == "SE-XRF-002"
+
+
+def test_unresolved_references_made_in_record_order_are_merged_from_their_store() -> None:
+    """A million unresolved references (each record naming an unknown unit) are spilled, not held as a list."""
+    with findings_in_memory(2):
+        store = FindingStore(_finding(i, "SE-XRF-001", i) for i in range(0, 10, 3))
+        waiting = FindingStore(_finding(i, "SE-XRF-002", 100 + i) for i in range(8))
+        assert waiting.spilled
+        out = _in_order(store, waiting)
+    assert isinstance(out, FindingStore)
+    assert [(f.index, f.rule) for f in out] == sorted(
+        [(i, "SE-XRF-001") for i in range(0, 10, 3)] + [(i, "SE-XRF-002") for i in range(8)]
+    )
+    assert not waiting.spilled  # its spill file was removed once merged

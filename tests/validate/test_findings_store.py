@@ -303,3 +303,16 @@ def test_the_store_is_a_mutable_sequence_as_a_list_is(items: list[Finding], keep
         assert store.by_rule() == dict(sorted(Counter(f.rule for f in model).items()))
     finally:
         store.close()
+
+
+def test_a_report_shown_under_the_given_name_stays_spilled_and_in_order() -> None:
+    """stdin and FIFOs are read from a private copy; renaming the findings must not gather them into one list."""
+    from sedata.validate.inputs import shown_as
+
+    report = FileReport("/tmp/private-copy.jsonl", findings=FindingStore((finding(i) for i in range(30)), keep=5))
+    store = report.findings
+    shown_as(report, "-")
+    assert report.findings is store and store.spilled  # type: ignore[attr-defined]
+    assert [f.file for f in report.findings] == ["-"] * 30
+    assert [f.index for f in report.findings] == list(range(30))
+    assert report.findings[17] == dataclasses.replace(finding(17), file="-")

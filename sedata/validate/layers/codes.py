@@ -59,20 +59,50 @@ def _check(
     return _check_on(kinds, value, today or dt.date.today())
 
 
-# Unit codes, divisions and certificate numbers repeat across a file's records, and parsing is pure.
-@lru_cache(maxsize=1 << 16)
+# Unit codes, divisions and certificate numbers repeat across a file's records, and parsing is pure. The verdict
+# (notes, or refused) is cached for many values; a refusal's exceptions (~1.4 KB with their bilingual messages,
+# against ~80 bytes a verdict) only for a few, else a file of a million defective identifiers held ~90 MB of them.
+_VERDICTS_KEPT = 1 << 16
+_REFUSALS_KEPT = 1 << 10
+
+
 def _check_on(
     kinds: tuple[str, ...], value: str, today: dt.date
 ) -> tuple[tuple[Note, ...], tuple[tuple[str, InvalidCode], ...]]:
-    refusals: list[tuple[str, InvalidCode]] = []
+    notes = _verdict(kinds, value, today)
+    if notes is not None:
+        return notes, ()
+    return (), _refusals(kinds, value, today)
+
+
+@lru_cache(maxsize=_VERDICTS_KEPT)
+def _verdict(kinds: tuple[str, ...], value: str, today: dt.date) -> tuple[Note, ...] | None:
+    """The notes of the first kind that accepts ``value``; None when every kind refuses it."""
     for kind in kinds:
         try:
             parsed = _parser(kind)(value, today)
+        except InvalidCode:
+            continue
+        return tuple(parsed.warnings)
+    return None
+
+
+@lru_cache(maxsize=_REFUSALS_KEPT)
+def _refusals(kinds: tuple[str, ...], value: str, today: dt.date) -> tuple[tuple[str, InvalidCode], ...]:
+    """Every kind's refusal of ``value`` (parsed again: a value refused once is rarely met again)."""
+    refusals: list[tuple[str, InvalidCode]] = []
+    for kind in kinds:
+        try:
+            _parser(kind)(value, today)
         except InvalidCode as exc:
             refusals.append((kind, _bare(exc)))
-            continue
-        return tuple(parsed.warnings), ()
-    return (), tuple(refusals)
+    return tuple(refusals)
+
+
+def clear_caches() -> None:
+    """Forget every cached verdict and refusal (tests; a spec reloaded in place)."""
+    _verdict.cache_clear()
+    _refusals.cache_clear()
 
 
 def _bare(exc: InvalidCode) -> InvalidCode:

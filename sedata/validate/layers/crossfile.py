@@ -168,7 +168,7 @@ class CrossRecord:
         # A store, not a list: a run with a key repeated across files has a finding per record (667,000 at 2M
         # records, ~1 KB each, all held until finish); the store spills past its first 10,000.
         self._found: dict[int, FindingStore] = {}
-        self._unresolved: dict[int, list[Finding]] = {}
+        self._unresolved: dict[int, FindingStore] = {}  # a store: a million unresolved references spill
         self._contexts: dict[int, FileContext] = {}
         self.unchecked: set[tuple[str, str]] = set()
         """(field, referenced entity) pairs left unchecked by :meth:`finish`: nothing could carry the entity."""
@@ -404,7 +404,7 @@ class CrossRecord:
                     f"{waiting.count} records name it; this is the first",
                 )
             where = Where(line=waiting.line, index=waiting.index, record_type=waiting.record_type, key=waiting.key)
-            self._unresolved.setdefault(waiting.file_id, []).append(
+            self._unresolved.setdefault(waiting.file_id, FindingStore()).append(
                 self._ctx(waiting.file_id).finding(
                     UNRESOLVED,
                     where,
@@ -419,7 +419,7 @@ class CrossRecord:
         out: dict[str, list[Finding]] = {}
         for file_id in range(len(self.files)):
             out[self.files.name(file_id)] = _in_order(self._found.pop(file_id, FindingStore()),
-                                                      self._unresolved.pop(file_id, []))  # fmt: skip
+                                                      self._unresolved.pop(file_id, FindingStore()))  # fmt: skip
         return out
 
     def not_checked(self) -> dict[str, Text]:
@@ -450,23 +450,29 @@ def _order(f: Finding) -> tuple[int, str]:
     return -1 if f.index is None else f.index, f.rule
 
 
-def _in_order(found: FindingStore, unresolved: list[Finding]) -> Any:
-    """A file's findings sorted by record, then rule: the repeats were made in record order, so they are merged
-    with the (few) unresolved references without being read into memory; else sorted as a list."""
+def _in_order(found: FindingStore, unresolved: FindingStore) -> Any:
+    """A file's findings sorted by record, then rule: the repeats were made in record order, and so mostly were
+    the unresolved references (in the order their first record came), so both are merged without being read into
+    memory; else sorted as a list."""
+    if not _ordered(found):
+        return sorted([*found, *unresolved], key=_order)
+    late: Iterable[Finding] = unresolved if _ordered(unresolved) else sorted(unresolved, key=_order)
+    out = FindingStore()
+    out.extend(heapq.merge(found, late, key=_order))  # stable: repeats first on a tie
+    found.close()
+    unresolved.close()
+    return out
+
+
+def _ordered(findings: Iterable[Finding]) -> bool:
+    """True when ``findings`` are already in :func:`_order` (then sorting them, which is stable, changes nothing)."""
     previous: tuple[int, str] | None = None
-    ordered = True
-    for f in found:
+    for f in findings:
         now = _order(f)
         if previous is not None and now < previous:
-            ordered = False
-            break
+            return False
         previous = now
-    if not ordered:
-        return sorted([*found, *unresolved], key=_order)
-    out = FindingStore()
-    out.extend(heapq.merge(found, sorted(unresolved, key=_order), key=_order))  # stable: repeats first on a tie
-    found.close()
-    return out
+    return True
 
 
 def check_run(
