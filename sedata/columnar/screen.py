@@ -40,8 +40,6 @@ LONG_LINE = 1 << 20
 """Lines longer than this are left to the strict reader (which also refuses overlong lines)."""
 _WHOLE_BATCHES = 16
 """Batches a field whose values were mostly new is checked whole before its values are looked up again."""
-_ORDERS_KEPT = 4096
-"""Member lists whose order verdict a plan remembers."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +59,6 @@ class Plan:
     business: dict[str, BusinessScreen] | None = None
     """Per record type, where a business rule (other than SE-BIZ-010) could fire; None: business rules are left
     to the caller for every row (the screen then flags only what the other layers could find)."""
-    orders: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, compare=False)
-    """Per record type and member list, whether the members are known, in spec order, none nested (remembered:
-    the lists repeat from row to row)."""
     layout: Layout | None = None
     """How a batch is read into columns at once (None: row by row, see :func:`_screen_columns`)."""
     read: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
@@ -183,7 +178,6 @@ def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
     loads, dumps = orjson.loads, orjson.dumps
     opaque = False
     others: list[tuple[Any, Any, Any]] = []  # parsed rows the screen turned away: their keys still count
-    seen = plan.orders
     for i, raw in enumerate(batch.lines):
         if len(raw) > LONG_LINE:
             opaque = True
@@ -211,12 +205,7 @@ def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
             if type(operation) is not str or operation not in operations or operation == delete:
                 others.append((kind, data, obj.get(rv)))
                 continue
-        members = (kind, tuple(data))
-        in_order = seen.get(members)
-        if in_order is None:
-            in_order = _in_order(kind, members[1], spec)
-            if len(seen) < _ORDERS_KEPT:  # member lists repeat; a file of ever-new ones stays bounded
-                seen[members] = in_order
+        in_order = _in_order(kind, tuple(data), spec)  # remembered per member list and spec
         if not in_order or None in data.values() or dumps(obj) != raw:
             others.append((kind, data, obj.get(rv)))
             continue

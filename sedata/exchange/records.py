@@ -75,7 +75,11 @@ class Record:
     def to_json_data(self, spec: Spec | None = None) -> dict[str, Any]:
         """The record as the JSON data of its envelope, in canonical member order."""
         spec = spec or current()
-        names = _envelope_names(spec)
+        data = None if self.data is None else canonical_data(self.type, self.data, spec)
+        return self.envelope(_envelope_names(spec), data)
+
+    def envelope(self, names: EnvelopeNames, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The record's envelope members in canonical order around ``data`` (left out when None), as given."""
         out: dict[str, Any] = {names.record_type: self.type}
         if self.operation is not None:
             out[names.operation] = self.operation
@@ -83,8 +87,8 @@ class Record:
             out[names.record_key] = self.key
         if self.version is not None:
             out[names.record_version] = self.version
-        if self.data is not None:
-            out[DATA] = canonical_data(self.type, self.data, spec)
+        if data is not None:
+            out[DATA] = data
         return out
 
 

@@ -45,12 +45,11 @@ from sedata.exchange.xmlrecord import (
     xsd_integer,
 )
 from sedata.spec import Spec
-from sedata.spec.envelope import DATA, DELETE, HEADER, HEADER_ENTITY, RECORDS, message_class_name
+from sedata.spec.envelope import DELETE, HEADER, HEADER_ENTITY, RECORDS, message_class_name
 
 # The prolog (declaration, comments, processing instructions) is short; a longer one is refused.
 _PROLOG_LIMIT = 1 << 20
 _CHUNK = 1 << 16
-_ORDERS_KEPT = 4096  # member lists whose order verdict a reading remembers (a file of ever-new ones stays bounded)
 
 
 def check_prolog(f: BinaryIO, file: str | None = None) -> None:
@@ -338,7 +337,6 @@ class XmlReader(MessageReader):
     def _walk(self) -> Iterator[tuple[Record, bytes | None]]:
         """Each record, with its canonical line when it was simple to read (else None: the base writes it)."""
         spec, rules, root, q = self.spec, self.rules, self._root, self._q
-        orders: dict[tuple[str, tuple[str, ...]], bool] = {}  # member lists repeat: their order verdict, kept
         records_q = q(RECORDS)
         tags = {q(t): t for t in rules.record_types}
         delete_q = q(DELETE)
@@ -396,7 +394,7 @@ class XmlReader(MessageReader):
                     )
                     rules.check(record)
                     if simple:
-                        canonical = self._canonical(record, orders)
+                        canonical = self._canonical(record)
                 except XmlRecordError as exc:
                     raise StructureError(exc.zh, exc.en, index=index, line=exc.line) from None
                 except ExchangeError as exc:
@@ -432,31 +430,16 @@ class XmlReader(MessageReader):
             elif parent.tag == records_q:
                 raise self._unexpected(el)
 
-    def _canonical(self, record: Record, orders: dict[tuple[str, tuple[str, ...]], bool]) -> bytes | None:
+    def _canonical(self, record: Record) -> bytes | None:
         """The canonical line of a record read by :func:`simple_element` whose fields came in spec order: what
         ``canonical_line`` writes for it, without its general work. None when they did not, or when a value is
         beyond orjson (an integer over 64 bits, where the standard library decides)."""
         data = record.data
         assert data is not None
-        members = (record.type, tuple(data))
-        in_order = orders.get(members)
-        if in_order is None:
-            in_order = _in_order(record.type, members[1], self.spec)
-            if len(orders) < _ORDERS_KEPT:
-                orders[members] = in_order
-        if not in_order:
+        if not _in_order(record.type, tuple(data), self.spec):  # remembered per member list and spec
             return None
-        names = self.rules.names
-        out: dict[str, Any] = {names.record_type: record.type}
-        if record.operation is not None:
-            out[names.operation] = record.operation
-        if record.key is not None:
-            out[names.record_key] = record.key
-        if record.version is not None:
-            out[names.record_version] = record.version
-        out[DATA] = data
         try:
-            return orjson.dumps(out)
+            return orjson.dumps(record.envelope(self.rules.names, data))
         except (orjson.JSONEncodeError, TypeError):
             return None
 
