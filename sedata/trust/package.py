@@ -500,6 +500,14 @@ def _sender_check(cert: keys.Certificate, header: dict[str, Any]) -> Check:
         )  # fmt: skip
     if sender in cert.senders:
         return Check("sender", "ok", zh=f"证书载明发送方 {sender}", en=f"the certificate names the sender {sender}")
+    if not sender:
+        return Check(
+            "sender", "failed", "sender-not-certified",
+            f"报文头未写发送方，无法与证书载明的单位（{'、'.join(cert.senders)}）核对",
+            f"the package's header names no sender to match against the units the certificate names "
+            f"({', '.join(cert.senders)})",
+            expected=", ".join(cert.senders), actual="",
+        )  # fmt: skip
     return Check(
         "sender", "failed", "sender-not-certified",
         f"报文发送方 {sender} 不是证书载明的单位（{'、'.join(cert.senders)}）",

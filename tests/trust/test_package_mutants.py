@@ -478,6 +478,11 @@ def test_every_field_of_the_sender_check() -> None:
         f"the package's sender {SENDER} is not the unit the certificate names (91110000600037341L, 91310115MA1K3BTP2B)",
         expected="91110000600037341L, 91310115MA1K3BTP2B", actual=SENDER,
     )  # fmt: skip
+    # A header without a sender is not certified either, and says so without an empty name in the sentence.
+    nameless = _sender_check(other, {k: v for k, v in header.items() if k != "sender"})
+    assert (nameless.status, nameless.code, nameless.actual) == ("failed", "sender-not-certified", "")
+    assert "  " not in nameless.en and "未写发送方" in nameless.zh
+    assert "91110000600037341L, 91310115MA1K3BTP2B" in nameless.en
 
 
 # --- the content checks, whole: what was signed against what reading the package found ---------------------------
