@@ -473,19 +473,24 @@ def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
     key as the index makes it (``_MADE``, when the key's fields are read) and the members the key index reads.
 
     The checks of a field depend on its value alone, so a field whose values repeat is checked on the distinct
-    values no earlier batch had (its verdicts are remembered), and one whose values were mostly new on its whole
-    column (:func:`_value_checks` does the same on the row path).
+    values no earlier batch had (its verdicts are remembered), and one whose values were mostly new on the
+    distinct values of the batch, not remembered (:func:`_value_checks` does the same on the row path). A field
+    several record types share with the same checks (an equipment code in the equipment and its inspection) is
+    checked once on the values of all of them.
     """
     kinds = list(found)
     lookups: list[dict[str, FieldScreen]] = []
     wholes: list[set[str]] = []
+    shared: dict[int, tuple[FieldScreen, list[str]]] = {}
+    same = _same_checks(plan.screens)
     for kind in kinds:
         chosen: dict[str, FieldScreen] = {}
         whole: set[str] = set()
         for fs in plan.screens[kind].fields:
             if fs.vector and fs.probe > 0:
                 fs.probe -= 1
-                whole.add(fs.shape.name)  # values mostly new of late: checked whole, not remembered
+                whole.add(fs.shape.name)  # values mostly new of late: checked on the batch's, not remembered
+                shared.setdefault(same[id(fs)], (fs, []))[1].append(kind)
             if fs.slow or (fs.vector and fs.shape.name not in whole):
                 chosen[fs.shape.name] = fs
         lookups.append(chosen)
@@ -503,25 +508,71 @@ def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
         queries.append(query)
         fresh.append(new)
     checked_new = [_fresh_checks(plan.screens[kind], new) for kind, new in zip(kinds, fresh, strict=True) if new]
-    done = pl.collect_all(queries + checked_new)
+    groups = list(shared.values())
+    # The distinct values are made first: in one query Polars would push the check below ``unique``, onto
+    # every row of every record type.
+    refusing = [
+        pl.concat([found[kind][fs.shape.name] for kind in group])
+        .unique()
+        .to_frame()
+        .lazy()
+        .select(pl.col(fs.shape.name), fs.check.alias(_BAD))  # as a filter, Polars would reorder the check
+        for fs, group in groups
+    ]
+    done = pl.collect_all(queries + checked_new + refusing)
+    wrong: dict[str, dict[str, list[Any]]] = {kind: {} for kind in kinds}
+    for (fs, group), verdict in zip(groups, done[len(queries) + len(checked_new) :], strict=True):
+        refused_here = verdict.filter(pl.col(_BAD))[fs.shape.name].to_list()
+        if refused_here:
+            for kind in group:
+                wrong[kind].setdefault(fs.shape.name, []).extend(refused_here)
+    later = iter(done[len(kinds) : len(kinds) + len(checked_new)])
     out: dict[str, pl.DataFrame] = {}
-    later = iter(done[len(kinds) :])
     for kind, result, new in zip(kinds, done[: len(kinds)], fresh, strict=True):
         if new:
             checked = next(later)
             by_name = {fs.shape.name: fs for fs in plan.screens[kind].fields}
-            wrong: dict[str, list[Any]] = {}
             for name, seen in new.items():
                 verdicts = checked[name].to_list()[: len(seen)]
                 by_name[name].remember(seen, verdicts)
                 refused = [v for v, w in zip(seen, verdicts, strict=True) if w]
                 if refused:
-                    wrong[name] = refused
-            if wrong:
-                hit = pl.any_horizontal([pl.col(name).is_in(v).fill_null(False) for name, v in wrong.items()])
-                result = result.with_columns(pl.col(_BAD) | found[kind].select(hit).to_series())
+                    wrong[kind].setdefault(name, []).extend(refused)
+        if wrong[kind]:
+            hit = pl.any_horizontal([pl.col(name).is_in(v).fill_null(False) for name, v in wrong[kind].items()])
+            result = result.with_columns(pl.col(_BAD) | found[kind].select(hit).to_series())
         out[kind] = result
     return out
+
+
+def _same_checks(screens: dict[str, EntityScreen]) -> dict[int, int]:
+    """Per field screen (by ``id``), the first field screen of any record type with the same name and checks."""
+    memo = _SAME.get(id(screens))
+    if memo is not None and memo[0] is screens:
+        return memo[1]
+    out: dict[int, int] = {}
+    firsts: list[FieldScreen] = []
+    for es in screens.values():
+        for fs in es.fields:
+            first = next((f for f in firsts if _same_vector(f, fs)), None)
+            if first is None:
+                firsts.append(fs)
+                first = fs
+            out[id(fs)] = id(first)
+    _SAME[id(screens)] = (screens, out)
+    return out
+
+
+def _same_vector(a: FieldScreen, b: FieldScreen) -> bool:
+    return (
+        a.shape.name == b.shape.name
+        and a.integer == b.integer
+        and len(a.vector) == len(b.vector)
+        and all(x.meta.eq(y) for x, y in zip(a.vector, b.vector, strict=True))
+    )
+
+
+_SAME: dict[int, tuple[dict[str, EntityScreen], dict[int, int]]] = {}
 
 
 def _checks(
@@ -544,18 +595,15 @@ def _checks(
         if fs.shape.mandatory:
             flags.append(column.is_null())
         refused: list[Any] = []
-        if fs.vector:
-            if name in whole:
-                flags.append(fs.check)
-            else:
-                seen = [v for v in distinct[name] if v is not None]
-                verdicts = list(map(fs.wrong.get, seen))  # None: not seen yet
-                refused = [v for v, w in zip(seen, verdicts, strict=True) if w]
-                fresh = [v for v, w in zip(seen, verdicts, strict=True) if w is None]
-                if fresh:
-                    new[name] = fresh
-                    if 2 * len(fresh) > sub.height:
-                        fs.probe = _WHOLE_BATCHES  # mostly new values: not worth remembering for a while
+        if fs.vector and name not in whole:
+            seen = [v for v in distinct[name] if v is not None]
+            verdicts = list(map(fs.wrong.get, seen))  # None: not seen yet
+            refused = [v for v, w in zip(seen, verdicts, strict=True) if w]
+            fresh = [v for v, w in zip(seen, verdicts, strict=True) if w is None]
+            if fresh:
+                new[name] = fresh
+                if 2 * len(fresh) > sub.height:
+                    fs.probe = _WHOLE_BATCHES  # mostly new values: not worth remembering for a while
         if fs.slow:
             # The exact verdict, once per distinct value (of every row: a row already flagged stays flagged).
             refused += [v for v in distinct[name] if v is not None and not fs.clean(v)]
