@@ -285,6 +285,10 @@ class Reading:
     """True on the canonical lines of the record type (an expression over the batch's lines)."""
     pattern: str
     """The regular expression the proof matches lines against."""
+    columns: tuple[pl.Expr, ...] = ()
+    """Over a decoded line (``_DOC``): the row number, the members typed (integers as such), key and version."""
+    fits: pl.Expr | None = None
+    """Over a decoded line: false where a value does not fit its column (an integer beyond 64 bits)."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +350,8 @@ def _layout(
         pattern = r"^\{" + start + body + r"\}\}$"
         data = pl.Struct({name: pl.List(pl.String) if w == "l" else pl.String() for name, w in fields})
         dtype = pl.Struct({**{name: pl.String() for name in envelope}, DATA: data})
-        by_kind[kind] = Reading(fields, dtype, line.str.contains(pattern), pattern)
+        columns, fits = _typed(fields, {fs.shape.name for fs in es.fields if fs.integer}, names, changes)
+        by_kind[kind] = Reading(fields, dtype, line.str.contains(pattern), pattern, columns, fits)
     return Layout(by_kind) if by_kind else None
 
 
@@ -378,13 +383,16 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
     """
     lines = batch.lines
     n = len(lines)
-    if not n or batch.ends_open or max(map(len, lines)) > LONG_LINE:
+    if not n or batch.ends_open:
         return None
     try:
-        raw = pl.Series(_RAW, lines, dtype=pl.Binary).cast(pl.String)
+        raw = pl.Series(_RAW, lines, dtype=pl.Binary)
+        if raw.bin.size().max() > LONG_LINE:  # type: ignore[operator]
+            return None
+        raw = raw.cast(pl.String)
         source = pl.DataFrame([raw]).with_row_index(_ROW).lazy()
         kinds = list(layout.kinds)
-        read = pl.collect_all([_read(source, layout.kinds[k], plan.screens[k], plan) for k in kinds])
+        read = pl.collect_all([_read(source, layout.kinds[k]) for k in kinds])
     except Exception:  # polars' own errors (bad UTF-8, a proved line it would not decode): left line by line
         return None
     names = plan.names
@@ -433,23 +441,26 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
             continue
         keyed[kind] = (picked[_ROW].to_list(), picked[_MADE].to_list())
         members = [name for name in plan.read.get(kind, ()) if name in picked.columns]
-        values = [picked[name].to_list() for name in members]
-        datas[kind] = (
-            [dict(zip(members, v, strict=True)) for v in zip(*values, strict=True)]
-            if members
-            else [{} for _ in range(picked.height)]
-        )
+        if len(members) == 1:
+            name = members[0]
+            datas[kind] = [{name: v} for v in picked[name].to_list()]
+        elif members:
+            values = [picked[name].to_list() for name in members]
+            datas[kind] = [dict(zip(members, v, strict=True)) for v in zip(*values, strict=True)]
+        else:
+            datas[kind] = [{} for _ in range(picked.height)]
     return Screened([None] * n, flagged, blank, keyed, opaque, datas)
 
 
-def _read(source: pl.LazyFrame, reading: Reading, es: EntityScreen, plan: Plan) -> pl.LazyFrame:
-    """The proved lines of one record type as typed columns: row number, data members, key and version."""
-    integers = {fs.shape.name for fs in es.fields if fs.integer}
+def _typed(
+    fields: tuple[tuple[str, str], ...], integers: set[str], names: EnvelopeNames, changes: bool
+) -> tuple[tuple[pl.Expr, ...], pl.Expr | None]:
+    """The columns of a decoded line of a record type, and where its values fit them (see :class:`Reading`)."""
     doc = pl.col(_DOC)
     data = doc.struct.field(DATA)
     columns = [pl.col(_ROW)]
     fits: list[pl.Expr] = []
-    for name, _ in reading.fields:
+    for name, _ in fields:
         value = data.struct.field(name)
         if name in integers:
             number = value.cast(pl.Int64, strict=False)
@@ -457,15 +468,20 @@ def _read(source: pl.LazyFrame, reading: Reading, es: EntityScreen, plan: Plan) 
             fits.append(value.is_null() | number.is_not_null())  # beyond 64 bits: orjson reads it, the screen cannot
         else:
             columns.append(value.alias(name))
-    if plan.changes:
-        version = doc.struct.field(plan.names.record_version).cast(pl.Int64, strict=False)
-        columns += [doc.struct.field(plan.names.record_key).alias(_KEY), version.alias(_VERSION)]
+    if changes:
+        version = doc.struct.field(names.record_version).cast(pl.Int64, strict=False)
+        columns += [doc.struct.field(names.record_key).alias(_KEY), version.alias(_VERSION)]
         fits.append(version.is_not_null())
+    return tuple(columns), pl.all_horizontal(fits) if fits else None
+
+
+def _read(source: pl.LazyFrame, reading: Reading) -> pl.LazyFrame:
+    """The proved lines of one record type as typed columns: row number, data members, key and version."""
     # Only proved lines are decoded: a line that is not canonical costs its proof only.
     query = source.filter(reading.proof).select(pl.col(_ROW), pl.col(_RAW).str.json_decode(reading.dtype).alias(_DOC))
-    if fits:
-        query = query.filter(pl.all_horizontal(fits))
-    return query.select(columns)
+    if reading.fits is not None:
+        query = query.filter(reading.fits)
+    return query.select(reading.columns)
 
 
 def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -509,14 +525,12 @@ def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
         fresh.append(new)
     checked_new = [_fresh_checks(plan.screens[kind], new) for kind, new in zip(kinds, fresh, strict=True) if new]
     groups = list(shared.values())
-    # The distinct values are made first: in one query Polars would push the check below ``unique``, onto
-    # every row of every record type.
     refusing = [
-        pl.concat([found[kind][fs.shape.name] for kind in group])
+        pl.concat([found[kind].lazy().select(fs.shape.name) for kind in group])
         .unique()
-        .to_frame()
-        .lazy()
-        .select(pl.col(fs.shape.name), fs.check.alias(_BAD))  # as a filter, Polars would reorder the check
+        # Selected, not filtered on: Polars would push a filter below ``unique`` (onto every row of every record
+        # type) and reorder the identifier expressions.
+        .select(pl.col(fs.shape.name), fs.check.alias(_BAD))
         for fs, group in groups
     ]
     done = pl.collect_all(queries + checked_new + refusing)
