@@ -415,7 +415,7 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
         raw = raw.cast(pl.String)
         source = pl.DataFrame([raw]).with_row_index(_ROW).lazy()
         kinds = list(layout.kinds)
-        read = pl.collect_all([_read(source, layout.kinds[k]) for k in kinds])
+        read = _collect_all([_read(source, layout.kinds[k]) for k in kinds])
     except Exception:  # polars' own errors (bad UTF-8, a proved line it would not decode): left line by line
         return None
     names = plan.names
@@ -473,6 +473,19 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
         else:
             datas[kind] = [{} for _ in range(picked.height)]
     return Screened([None] * n, flagged, blank, keyed, opaque, datas)
+
+
+def _collect_all(queries: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Run the queries side by side, planned as Polars plans a DataFrame's own (eager) operations.
+
+    The screen's queries are short chains over frames already in memory, where the lazy optimisations find
+    nothing to push down and their planning costs more than it saves: the business rules' query ran in 31 ms
+    with them and 13 ms without (one record type, 4,096 rows).
+    """
+    flags = getattr(getattr(pl, "QueryOptFlags", None), "_eager", None)
+    if flags is None:  # a Polars without optimisation flags: its defaults
+        return pl.collect_all(queries)
+    return pl.collect_all(queries, optimizations=flags())
 
 
 def _typed(
@@ -534,7 +547,7 @@ def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
                 chosen[fs.shape.name] = fs
         lookups.append(chosen)
         wholes.append(whole)
-    distinct = pl.collect_all(
+    distinct = _collect_all(
         [
             found[kind].lazy().select([pl.col(name).unique().implode() for name in chosen])
             for kind, chosen in zip(kinds, lookups, strict=True)
@@ -556,7 +569,7 @@ def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
         .select(pl.col(fs.shape.name), fs.check.alias(_BAD))
         for fs, group in groups
     ]
-    done = pl.collect_all(queries + checked_new + refusing)
+    done = _collect_all(queries + checked_new + refusing)
     wrong: dict[str, dict[str, list[Any]]] = {kind: {} for kind in kinds}
     for (fs, group), verdict in zip(groups, done[len(queries) + len(checked_new) :], strict=True):
         refused_here = verdict.filter(pl.col(_BAD))[fs.shape.name].to_list()
@@ -651,15 +664,13 @@ def _checks(
         hurt = [mandatory if v is None else not ls.clean(v) for v in sub[ls.shape.name].to_list()]
         if any(hurt):
             flags.append(pl.lit(pl.Series(hurt)))
+    query = sub.lazy()
     biz = plan.business.get(kind) if plan.business is not None else None
     if biz is not None:
         for stage in biz.derived:
             if stage:
-                # Made eagerly: in a lazy query Polars would inline each derived column where the rules name it,
-                # computing it again and again (measured twice as slow).
-                sub = sub.with_columns(**stage)
+                query = query.with_columns(**stage)
         flags.append(biz.flag.fill_null(False))
-    query = sub.lazy()
     made: pl.Expr | None = None
     fields = {fs.shape.name for fs in es.fields}
     parts = [pl.col(name).cast(pl.String) for name in es.key_names if name in fields]
