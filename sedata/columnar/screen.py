@@ -15,6 +15,10 @@ envelope, schema, codes and (with a plan made with ``today``) business layers on
 Keys of the cross-record layer depend on other batches: the screen hands over the unflagged rows' keys for
 the run's index to take in bulk (:mod:`sedata.columnar.keys`).
 
+A batch is read in columns when it can be (:func:`_screen_columns`): per record type one query proves its lines
+canonical and decodes only those, and one more runs every check, the record types side by side; otherwise
+each line is parsed with orjson (:func:`_screen_rows`).
+
 The function is pure (batch and plan in, flags out), so chunks can be screened anywhere.
 """
 
@@ -282,8 +286,9 @@ _WRITTEN = {
     "l": r"\[(?:" + _STRING_TEXT + "(?:," + _STRING_TEXT + r")*)?\]",
 }
 _OPEN = '"data":{'
-"""Where a record's data opens; a comma is put after it before the proof, so that every data member, the first
-too, is matched as ``,"name":value`` (one optional group per member, in canonical order)."""
+"""Where a record's data opens. For a record type without a mandatory member a comma is put after it before the
+proof, so that every data member, the first too, is matched as ``,"name":value`` (one optional group per member,
+in canonical order); otherwise the proof is anchored on the first mandatory member (see :func:`_layout`)."""
 
 
 @dataclass(frozen=True)
