@@ -36,14 +36,14 @@ class _Columns:
         self.entity, self.p, self.message_type, self.today = entity, p, message_type, today
         self.loose: list[pl.Expr] = []
         """Rows the date columns cannot be read for exactly (not plain dates): flagged."""
-        self.derived: list[dict[str, pl.Expr]] = [{}, {}]
+        self.derived: list[dict[str, pl.Expr]] = [{}, {}, {}]
         """Columns made from the fields before the rules run (dates, catalogue codes): each is computed once,
         and the rules' expressions name them instead of repeating their expressions (which Polars would plan
         again and again in every branch that uses them)."""
 
     def derive(self, name: str, expr: pl.Expr, stage: int = 0) -> pl.Expr:
         """A column computed once per batch, named in the rules' expressions: at stage 0 from the fields, at
-        stage 1 from them and the columns of stage 0."""
+        each later stage from them and the columns of the stages before."""
         self.derived[stage].setdefault(name, expr)
         return pl.col(name)
 
@@ -161,18 +161,20 @@ def _next_inspection(c: _Columns) -> pl.Expr:
         if table.boundaries
         else pl.lit(0)
     )
-    kind = c("inspection_kind")
     grade = c("safety_grade").replace_strict(table.grades, default="", return_dtype=pl.String)
+    # The key's parts other than the code are made once (they would be computed again for every code and rule).
+    era_text = c.derive("__era", era.cast(pl.String), 1)
+    rest = c.derive("__kind_grade", pl.concat_str([c("inspection_kind"), grade], separator="|"), 0)
     chosen: list[pl.Expr] = []
     for lookup in table.by_rule:
         hits = [
-            pl.concat_str([era.cast(pl.String), code, kind, grade], separator="|").replace_strict(
+            pl.concat_str([era_text, code, rest], separator="|").replace_strict(
                 lookup, default=None, return_dtype=pl.Int32
             )
             for code in _chain(c)
         ]
         chosen.append(pl.coalesce(hits))
-    which = c.derive("__interval", pl.coalesce(chosen), 1)
+    which = c.derive("__interval", pl.coalesce(chosen), 2)
     years = which.replace_strict(table.years, default=None, return_dtype=pl.Int32)
     # Intervals give years or a schedule, never both: the branches exclude each other.
     limit: pl.Expr = pl.when(years.is_not_null()).then(_plus_years(done, years))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Annotated, Any
 
 import polars as pl
@@ -50,9 +50,10 @@ class FieldScreen:
     probe: int = 0
     """Batches left in which the field is checked on its whole column (its values were mostly new)."""
 
-    @property
+    @cached_property
     def check(self) -> pl.Expr:
-        """True where a non-null value is wrong (any of ``vector``), named by the field."""
+        """True where a non-null value is wrong (any of ``vector``), named by the field (made once: Polars
+        expressions are immutable)."""
         return pl.any_horizontal(self.vector).fill_null(False).alias(self.shape.name)
 
     def remember(self, values: list[Any], verdicts: list[bool]) -> None:

@@ -18,6 +18,7 @@ loose (``clean`` false, so the row goes to the row engine), never blind.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -47,12 +48,31 @@ class IdentifierExpr:
     """True only where the module accepts the value with no note (a subset; null-free)."""
 
 
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _weighted(value: pl.Expr, start: int, values: dict[str, int], weights: tuple[int, ...]) -> pl.Expr:
     """Σ value(c)·w over the ``len(weights)`` characters from ``start`` (null when a character has no value).
 
-    One list expression, not one per character: Polars plans each expression node on every batch, so fewer
-    nodes is what makes a batch cheap.
+    Each character is read as a base-36 digit and its value taken from a 36-entry table by position (no hash
+    look-up per character), once the text is known to hold only characters that have a value.
     """
+    n = len(weights)
+    if not set(values) <= set(_BASE36):
+        return _weighted_by_list(value, start, values, weights)
+    table = pl.Series([values.get(c) for c in _BASE36], dtype=pl.Int64)
+    alphabet = "".join(re.escape(c) for c in sorted(values))
+    part = value.str.slice(start, n)
+    terms = [
+        pl.lit(table).gather(part.str.slice(i, 1).str.to_integer(base=36, strict=False)) * w
+        for i, w in enumerate(weights)
+    ]
+    # Lower-case letters read as base-36 digits too: only a text of the alphabet's own characters is summed.
+    return pl.when(part.str.contains(f"^[{alphabet}]{{{n}}}$")).then(pl.sum_horizontal(terms))
+
+
+def _weighted_by_list(value: pl.Expr, start: int, values: dict[str, int], weights: tuple[int, ...]) -> pl.Expr:
+    """:func:`_weighted` for an alphabet beyond ``0-9A-Z``: the characters as a list, each looked up."""
     n = len(weights)
     # Padded to ``n`` with a character that has no value, so that short texts keep the list lengths equal.
     chars = value.str.slice(start, n).str.pad_end(n, "\x00").str.split("")
@@ -106,11 +126,48 @@ def _divisions() -> tuple[dict[str, int], dict[str, int], frozenset[str], frozen
     return low, high, frozenset(admin_division.codes()), frozenset(live)
 
 
+@cache
+def _division_tables() -> tuple[pl.Series, pl.Series, pl.Series] | None:
+    """Dense tables indexed by a six-digit division code: its span of years (``first·10⁴ + last``, null where it
+    has none), whether it ever existed, whether it is in use (None: some code is not six digits)."""
+    low, high, ever, live = _divisions()
+    if not all(len(code) == 6 and code.isdigit() for code in ever):
+        return None
+    span: list[int | None] = [None] * 10**6
+    for code, lo in low.items():
+        span[int(code)] = lo * 10**4 + high[code]
+    existed, used = [False] * 10**6, [False] * 10**6
+    for code in ever:
+        existed[int(code)] = True
+    for code in live:
+        used[int(code)] = True
+    return pl.Series(span, dtype=pl.Int64), pl.Series(existed), pl.Series(used)
+
+
+def _division_index(division: pl.Expr) -> pl.Expr:
+    """The code as a table index: null unless it is six ASCII digits (so the index reads as the text does)."""
+    return pl.when(division.str.contains("^[0-9]{6}$")).then(division.cast(pl.Int64, strict=False))
+
+
+def _division_known(division: pl.Expr, which: frozenset[str], column: int) -> pl.Expr:
+    """True where the code is one of ``which`` (the codes that ever existed, or those in use: ``column`` 1 or 2)."""
+    tables = _division_tables()
+    if tables is None:
+        return division.is_in(list(which)).fill_null(False)
+    return pl.lit(tables[column]).gather(_division_index(division)).fill_null(False)
+
+
 def _valid_in(division: pl.Expr, year: pl.Expr) -> pl.Expr:
     """True where the division code was valid in ``year`` (false where unknown or with gaps: loose)."""
-    low, high, _, _ = _divisions()
-    lo = division.replace_strict(low, default=None, return_dtype=pl.Int64)
-    hi = division.replace_strict(high, default=None, return_dtype=pl.Int64)
+    tables = _division_tables()
+    if tables is None:
+        low, high, _, _ = _divisions()
+        lo = division.replace_strict(low, default=None, return_dtype=pl.Int64)
+        hi = division.replace_strict(high, default=None, return_dtype=pl.Int64)
+    else:
+        # One look-up by position in a dense table, not two hash look-ups of text per row.
+        span = pl.lit(tables[0]).gather(_division_index(division))
+        lo, hi = span // 10**4, span % 10**4
     return ((year >= lo) & (year <= hi)).fill_null(False)
 
 
@@ -118,7 +175,7 @@ def admin_division_expr(value: pl.Expr) -> IdentifierExpr:
     """GB/T 2260 codes: a code that ever existed is accepted; one still in use is clean (a retired one has a note)."""
     _, _, ever, live = _divisions()
     loose = ~value.str.contains("^[0-9]*$").fill_null(True)  # compact() strips spaces: the module may accept it
-    return IdentifierExpr(value.is_in(list(ever)).fill_null(False) | loose, value.is_in(list(live)).fill_null(False))
+    return IdentifierExpr(_division_known(value, ever, 1) | loose, _division_known(value, live, 2))
 
 
 # --- GB 11714 / GB 32100 ---------------------------------------------------------------------------
@@ -167,7 +224,7 @@ def uscc_expr(value: pl.Expr) -> IdentifierExpr:
         canonical
         & (value.str.slice(n, 1) == want).fill_null(False)
         & _org_ok(value, 8)
-        & value.str.slice(2, 6).is_in(list(ever)).fill_null(False)
+        & _division_known(value.str.slice(2, 6), ever, 1)
     )
     first = value.str.slice(0, 1)
     noted = ~first.is_in(list(confirmed)) | (

@@ -15,13 +15,20 @@ envelope, schema, codes and (with a plan made with ``today``) business layers on
 Keys of the cross-record layer depend on other batches: the screen hands over the unflagged rows' keys for
 the run's index to take in bulk (:mod:`sedata.columnar.keys`).
 
+A batch is read in columns when it can be (:func:`_screen_columns`): per record type one query proves its lines
+canonical and decodes only those, and one more runs every check, the record types side by side; otherwise
+each line is parsed with orjson (:func:`_screen_rows`).
+
 The function is pure (batch and plan in, flags out), so chunks can be screened anywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,10 +164,30 @@ def screen(batch: LineBatch, plan: Plan) -> Screened:
     if plan.confirm_all:
         return Screened([None] * n, [True] * n, [not raw.strip() for raw in batch.lines])
     if plan.layout is not None:
-        fast = _screen_columns(batch, plan, plan.layout)
+        with _no_cycle_collection():
+            fast = _screen_columns(batch, plan, plan.layout)
         if fast is not None:
             return fast
     return _screen_rows(batch, plan)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a batch is screened in columns.
+
+    The screen makes tens of thousands of small lists and dicts per batch (rows, keys, what the key index
+    reads) and no reference cycle; each few hundred of them would start a collection pass over every object the
+    process holds (the spec, compiled models, remembered verdicts): measured 2.75 ms against 0.24 ms for 4,096
+    empty dicts. Anything cyclic is collected once the collector runs again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
@@ -259,30 +286,44 @@ _WRITTEN = {
     "l": r"\[(?:" + _STRING_TEXT + "(?:," + _STRING_TEXT + r")*)?\]",
 }
 _OPEN = '"data":{'
-"""Where a record's data opens; a comma is put after it before the proof, so that every data member, the first
-too, is matched as ``,"name":value`` (one optional group per member, in canonical order)."""
+"""Where a record's data opens. For a record type without a mandatory member a comma is put after it before the
+proof, so that every data member, the first too, is matched as ``,"name":value`` (one optional group per member,
+in canonical order); otherwise the proof is anchored on the first mandatory member (see :func:`_layout`)."""
 
 
 @dataclass(frozen=True)
-class Layout:
-    """How a batch of a message's lines is read into columns at once and proved canonical row by row.
+class Reading:
+    """How the lines of one record type are proved canonical and read into columns.
 
-    Every member is read as text (a list of texts for a repeated field). A row is read in columns only when its
-    line as written matches ``proof``: the canonical line of a record of one of the message's record types,
-    as orjson writes it (envelope members in order with an operation it allows and a version from 1, data
-    members known to the record type in canonical order, none repeated, none null, nothing nested, strings
-    with no escape, integers in their one form, no space). That is the row path's proof
+    A row is read in columns only when its line as written matches ``proof``: the canonical line of a record of
+    this type, as orjson writes it (envelope members in order with an operation the message allows and a version
+    from 1, data members known to the record type in canonical order, none repeated, none null, nothing nested,
+    strings with no escape, integers in their one form, no space). That is the row path's proof
     (``orjson.dumps(obj) == raw`` over a known, ordered, null-free object) made by one regular expression per
     batch, on the bytes themselves; a row that does not match is only flagged.
     """
 
-    schema: dict[str, pl.DataType]
-    """The reader's schema: envelope members, and ``data`` as a struct of every member of the record types."""
-    kinds: dict[str, tuple[tuple[str, str], ...]]
-    """Per record type read in columns: its scalar and repeated data members in canonical order, each with how
-    its value is written (``s`` string, ``i`` integer, ``l`` list of strings)."""
-    proof: str
-    """The canonical lines of all those record types (on the line with a comma put after ``"data":{``)."""
+    fields: tuple[tuple[str, str], ...]
+    """Its scalar and repeated data members in canonical order, each with how its value is written (``s``
+    string, ``i`` integer, ``l`` list of strings)."""
+    dtype: pl.Struct
+    """The line's schema: envelope members and ``data`` as a struct of the members, every one read as text (a
+    list of texts for a repeated field)."""
+    proof: pl.Expr
+    """True on the canonical lines of the record type (an expression over the batch's lines)."""
+    pattern: str
+    """The regular expression the proof matches lines against."""
+    columns: tuple[pl.Expr, ...] = ()
+    """Over a decoded line (``_DOC``): the row number, the members typed (integers as such), key and version."""
+    fits: pl.Expr | None = None
+    """Over a decoded line: false where a value does not fit its column (an integer beyond 64 bits)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a batch of a message's lines is read into columns at once: per record type, its :class:`Reading`."""
+
+    kinds: dict[str, Reading]
 
 
 def _layout(
@@ -293,10 +334,22 @@ def _layout(
     operations: frozenset[str],
     changes: bool,
 ) -> Layout | None:
-    """The column reading of a message carrying ``kinds`` (None when two of them read a member differently)."""
+    """The column reading of a message carrying ``kinds`` (None when none of them can be read in columns)."""
     orders = _orders(spec)
-    members: dict[str, pl.DataType] = {}
-    by_kind: dict[str, tuple[tuple[str, str], ...]] = {}
+    envelope = (
+        (names.record_type, names.operation, names.record_key, names.record_version)
+        if changes
+        else (names.record_type,)
+    )
+    head = ""
+    if changes:
+        allowed = "|".join(re.escape(op) for op in sorted(operations))
+        head = (
+            f',{_member(names.operation)}"(?:{allowed})"'
+            f',{_member(names.record_key)}"[^"\\\\\\x00-\\x1f]+"'  # a key, not empty
+            f",{_member(names.record_version)}[1-9][0-9]*"
+        )
+    by_kind: dict[str, Reading] = {}
     for kind in kinds:
         es = screens[kind]
         if es.required:
@@ -307,39 +360,27 @@ def _layout(
         if any(name not in order for name in how):
             continue
         fields = tuple(sorted(how.items(), key=lambda item: order[item[0]]))
-        for name, written in fields:
-            dtype: pl.DataType = pl.List(pl.String) if written == "l" else pl.String()
-            if members.setdefault(name, dtype) != dtype:
-                return None
-        by_kind[kind] = fields
-    if not by_kind:
-        return None
-    envelope = (
-        (names.record_type, names.operation, names.record_key, names.record_version)
-        if changes
-        else (names.record_type,)
-    )
-    schema: dict[str, pl.DataType] = {name: pl.String() for name in envelope}
-    schema[DATA] = pl.Struct(members)
-    head = ""
-    if changes:
-        allowed = "|".join(re.escape(op) for op in sorted(operations))
-        head = (
-            f',{_member(names.operation)}"(?:{allowed})"'
-            f',{_member(names.record_key)}"[^"\\\\\\x00-\\x1f]+"'  # a key, not empty
-            f",{_member(names.record_version)}[1-9][0-9]*"
-        )
-    lines = [
-        _member(names.record_type)
-        + re.escape(_text(kind))
-        + head
-        + ","
-        + re.escape(_OPEN)
-        + "".join(f"(?:,{_member(name)}{_WRITTEN[written]})?" for name, written in fields)
-        + r"\}\}"
-        for kind, fields in by_kind.items()
-    ]
-    return Layout(schema, by_kind, r"^\{(?:" + "|".join(lines) + ")$")
+        mandatory = {fs.shape.name for fs in es.fields if fs.shape.mandatory}
+        mandatory.update(ls.shape.name for ls in es.lists if ls.shape.mandatory)
+        members = [f"{_member(name)}{_WRITTEN[written]}" for name, written in fields]
+        first = next((k for k, (name, _) in enumerate(fields) if name in mandatory), None)
+        start = _member(names.record_type) + re.escape(_text(kind)) + head + "," + re.escape(_OPEN)
+        line = pl.col(_RAW)
+        if first is not None:
+            # A mandatory member is in every row that can pass: the members before it are each followed by a
+            # comma, those after it preceded by one, so the line is matched as it is, without a copy.
+            body = "".join(f"(?:{m},)?" for m in members[:first]) + members[first]
+            body += "".join(f"(?:,{m})?" for m in members[first + 1 :])
+        else:
+            # No member is always there: a comma is put after ``"data":{`` so that each is matched as ``,m``.
+            body = "".join(f"(?:,{m})?" for m in members)
+            line = line.str.replace(_OPEN, _OPEN + ",", literal=True)
+        pattern = r"^\{" + start + body + r"\}\}$"
+        data = pl.Struct({name: pl.List(pl.String) if w == "l" else pl.String() for name, w in fields})
+        dtype = pl.Struct({**{name: pl.String() for name in envelope}, DATA: data})
+        columns, fits = _typed(fields, {fs.shape.name for fs in es.fields if fs.integer}, names, changes)
+        by_kind[kind] = Reading(fields, dtype, line.str.contains(pattern), pattern, columns, fits)
+    return Layout(by_kind) if by_kind else None
 
 
 def _member(name: str) -> str:
@@ -353,62 +394,44 @@ def _text(value: str) -> str:
 
 _RAW = "\x00raw"
 _ROW = "\x00row"
+_DOC = "\x00doc"
+_KEY = "\x00key"
+_VERSION = "\x00version"
+_BAD = "\x00bad"
+_MADE = "\x00made"
 
 
 def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | None:
     """The screen reading the whole batch into columns at once (None: the batch is left to :func:`_screen_rows`).
 
-    Rows proved canonical (see :class:`Layout`) are checked in columns; the others are flagged, and parsed
-    only to learn their keys (which rows the key index may take in bulk depends on them).
+    Rows proved canonical (see :class:`Reading`) are checked in columns; the others are flagged, and parsed
+    only to learn their keys (which rows the key index may take in bulk depends on them). The work is a few
+    lazy queries per batch, each record type's run side by side (:func:`polars.collect_all`): reading, then
+    the distinct values of the fields whose verdicts are remembered, then every check at once.
     """
     lines = batch.lines
     n = len(lines)
-    if not n or batch.ends_open or max(map(len, lines)) > LONG_LINE:
+    if not n or batch.ends_open:
         return None
     try:
-        raw = pl.Series(_RAW, lines, dtype=pl.Binary).cast(pl.String)
-        frame = (
-            raw.str.json_decode(pl.Struct(layout.schema))
-            .struct.unnest()
-            .with_columns(
-                raw.str.replace(_OPEN, _OPEN + ",", literal=True).str.contains(layout.proof).alias(_RAW),
-                pl.int_range(n).alias(_ROW),
-            )
-        )
-    except Exception:  # polars' own errors (a member of an unexpected shape, a line that is no object, bad UTF-8)
-        return None
-    if frame.height != n:
+        raw = pl.Series(_RAW, lines, dtype=pl.Binary)
+        if raw.bin.size().max() > LONG_LINE:  # type: ignore[operator]
+            return None
+        raw = raw.cast(pl.String)
+        source = pl.DataFrame([raw]).with_row_index(_ROW).lazy()
+        kinds = list(layout.kinds)
+        read = _collect_all([_read(source, layout.kinds[k]) for k in kinds])
+    except Exception:  # polars' own errors (bad UTF-8, a proved line it would not decode): left line by line
         return None
     names = plan.names
-    rt, rk, rv = names.record_type, names.record_key, names.record_version
+    rt, rv = names.record_type, names.record_version
     flagged = [True] * n
-    keyed: dict[str, tuple[list[int], list[str]]] = {}
-    datas: dict[str, list[dict[str, Any]]] = {}
-    found: dict[str, tuple[list[int], pl.DataFrame]] = {}
-    proved = frame.filter(pl.col(_RAW))
-    for kind, fields in layout.kinds.items():
-        es = plan.screens[kind]
-        integers = {fs.shape.name for fs in es.fields if fs.integer}
-        columns = [
-            (
-                pl.col(DATA).struct.field(name).cast(pl.Int64, strict=False).alias(name)
-                if name in integers
-                else pl.col(DATA).struct.field(name).alias(name)
-            )
-            for name, _ in fields
-        ]
-        fits = pl.lit(True)
-        for name in integers:  # beyond 64 bits: orjson reads it, the screen cannot
-            fits = fits & (pl.col(DATA).struct.field(name).is_null() | pl.col(name).is_not_null())
-        if plan.changes:
-            columns += [pl.col(rk), pl.col(rv).cast(pl.Int64, strict=False)]
-            fits = fits & pl.col(rv).is_not_null()
-        sub = proved.filter(pl.col(rt) == kind).with_columns(columns).filter(fits)
+    found: dict[str, pl.DataFrame] = {}
+    for kind, sub in zip(kinds, read, strict=True):
         if sub.height:
-            rows = sub[_ROW].to_list()
-            for i in rows:
+            for i in sub[_ROW].to_list():
                 flagged[i] = False
-            found[kind] = (rows, sub)
+            found[kind] = sub
     others: list[tuple[Any, Any, Any]] = []
     opaque = False
     blank = [False] * n
@@ -426,41 +449,265 @@ def _screen_columns(batch: LineBatch, plan: Plan, layout: Layout) -> Screened | 
             continue
         others.append((obj.get(rt), obj.get(DATA), obj.get(rv)))
     taken = _other_keys(plan.screens, others)
-    for kind, (rows, sub) in found.items():
-        es = plan.screens[kind]
-        lists = {ls.shape.name: sub[ls.shape.name].to_list() for ls in es.lists}
-        typed = {fs.shape.name: sub[fs.shape.name] for fs in es.fields}
-        series = {ls.shape.name: sub[ls.shape.name] for ls in es.lists}
-        given = None
-        version = None
-        if plan.changes:
-            keys = sub[rk]
-            given = keys, keys.is_not_null()
-            version = sub[rv]
-        biz = plan.business.get(kind) if plan.business is not None else None
-        bad, made = _flags(es, pl.Series("bad", [False] * len(rows)), typed, lists, series, given, biz, version)
-        at = sub[_ROW]
-        for i in at.filter(bad).to_list():
+    verdicts = _verdicts(plan, found)
+    keyed: dict[str, tuple[list[int], list[str]]] = {}
+    datas: dict[str, list[dict[str, Any]]] = {}
+    for kind, result in verdicts.items():
+        bad = result[_BAD]
+        for i in result[_ROW].filter(bad).to_list():
             flagged[i] = True
         repeated = taken.get(kind, set())
-        if made is None or _ANY in repeated:
+        if _MADE not in result.columns or _ANY in repeated:
             continue
         # As _keyed does, in columns: unflagged rows with a key no turned-away row of the batch has.
+        made = result[_MADE]
         ok = ~bad & made.is_not_null()
         if repeated:
             ok = ok & ~made.is_in(sorted(repeated))
-        picked = sub.filter(ok)
+        picked = result.filter(ok)
         if not picked.height:
             continue
-        keyed[kind] = (picked[_ROW].to_list(), made.filter(ok).to_list())
-        read = [name for name in plan.read.get(kind, ()) if name in sub.columns]
-        values = [picked[name].to_list() for name in read]
-        datas[kind] = (
-            [dict(zip(read, v, strict=True)) for v in zip(*values, strict=True)]
-            if read
-            else [{} for _ in range(picked.height)]
-        )
+        keyed[kind] = (picked[_ROW].to_list(), picked[_MADE].to_list())
+        members = [name for name in plan.read.get(kind, ()) if name in picked.columns]
+        if len(members) == 1:
+            name = members[0]
+            datas[kind] = [{name: v} for v in picked[name].to_list()]
+        elif members:
+            values = [picked[name].to_list() for name in members]
+            datas[kind] = [dict(zip(members, v, strict=True)) for v in zip(*values, strict=True)]
+        else:
+            datas[kind] = [{} for _ in range(picked.height)]
     return Screened([None] * n, flagged, blank, keyed, opaque, datas)
+
+
+def _collect_all(queries: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Run the queries side by side, planned as Polars plans a DataFrame's own (eager) operations.
+
+    The screen's queries are short chains over frames already in memory, where the lazy optimisations find
+    nothing to push down and their planning costs more than it saves: the business rules' query ran in 31 ms
+    with them and 13 ms without (one record type, 4,096 rows).
+    """
+    flags = getattr(getattr(pl, "QueryOptFlags", None), "_eager", None)
+    if flags is None:  # a Polars without optimisation flags: its defaults
+        return pl.collect_all(queries)
+    return pl.collect_all(queries, optimizations=flags())
+
+
+def _typed(
+    fields: tuple[tuple[str, str], ...], integers: set[str], names: EnvelopeNames, changes: bool
+) -> tuple[tuple[pl.Expr, ...], pl.Expr | None]:
+    """The columns of a decoded line of a record type, and where its values fit them (see :class:`Reading`)."""
+    doc = pl.col(_DOC)
+    data = doc.struct.field(DATA)
+    columns = [pl.col(_ROW)]
+    fits: list[pl.Expr] = []
+    for name, _ in fields:
+        value = data.struct.field(name)
+        if name in integers:
+            number = value.cast(pl.Int64, strict=False)
+            columns.append(number.alias(name))
+            fits.append(value.is_null() | number.is_not_null())  # beyond 64 bits: orjson reads it, the screen cannot
+        else:
+            columns.append(value.alias(name))
+    if changes:
+        version = doc.struct.field(names.record_version).cast(pl.Int64, strict=False)
+        columns += [doc.struct.field(names.record_key).alias(_KEY), version.alias(_VERSION)]
+        fits.append(version.is_not_null())
+    return tuple(columns), pl.all_horizontal(fits) if fits else None
+
+
+def _read(source: pl.LazyFrame, reading: Reading) -> pl.LazyFrame:
+    """The proved lines of one record type as typed columns: row number, data members, key and version."""
+    # Only proved lines are decoded: a line that is not canonical costs its proof only.
+    query = source.filter(reading.proof).select(pl.col(_ROW), pl.col(_RAW).str.json_decode(reading.dtype).alias(_DOC))
+    if reading.fits is not None:
+        query = query.filter(reading.fits)
+    return query.select(reading.columns)
+
+
+def _verdicts(plan: Plan, found: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Per record type read in columns: its rows' numbers, whether each could carry a finding (``_BAD``), its
+    key as the index makes it (``_MADE``, when the key's fields are read) and the members the key index reads.
+
+    The checks of a field depend on its value alone, so a field whose values repeat is checked on the distinct
+    values no earlier batch had (its verdicts are remembered), and one whose values were mostly new on the
+    distinct values of the batch, not remembered (:func:`_value_checks` does the same on the row path). A field
+    several record types share with the same checks (an equipment code in the equipment and its inspection) is
+    checked once on the values of all of them.
+    """
+    kinds = list(found)
+    lookups: list[dict[str, FieldScreen]] = []
+    wholes: list[set[str]] = []
+    shared: dict[int, tuple[FieldScreen, list[str]]] = {}
+    same = _same_checks(plan.screens)
+    for kind in kinds:
+        chosen: dict[str, FieldScreen] = {}
+        whole: set[str] = set()
+        for fs in plan.screens[kind].fields:
+            if fs.vector and fs.probe > 0:
+                fs.probe -= 1
+                whole.add(fs.shape.name)  # values mostly new of late: checked on the batch's, not remembered
+                shared.setdefault(same[id(fs)], (fs, []))[1].append(kind)
+            if fs.slow or (fs.vector and fs.shape.name not in whole):
+                chosen[fs.shape.name] = fs
+        lookups.append(chosen)
+        wholes.append(whole)
+    distinct = _collect_all(
+        [
+            found[kind].lazy().select([pl.col(name).unique().implode() for name in chosen])
+            for kind, chosen in zip(kinds, lookups, strict=True)
+        ]
+    )
+    queries: list[pl.LazyFrame] = []
+    fresh: list[dict[str, list[Any]]] = []
+    for kind, chosen, whole, values in zip(kinds, lookups, wholes, distinct, strict=True):
+        query, new = _checks(plan, kind, found[kind], chosen, whole, values.row(0) if chosen else ())
+        queries.append(query)
+        fresh.append(new)
+    checked_new = [_fresh_checks(plan.screens[kind], new) for kind, new in zip(kinds, fresh, strict=True) if new]
+    groups = list(shared.values())
+    refusing = [
+        pl.concat([found[kind].lazy().select(fs.shape.name) for kind in group])
+        .unique()
+        # Selected, not filtered on: Polars would push a filter below ``unique`` (onto every row of every record
+        # type) and reorder the identifier expressions.
+        .select(pl.col(fs.shape.name), fs.check.alias(_BAD))
+        for fs, group in groups
+    ]
+    done = _collect_all(queries + checked_new + refusing)
+    wrong: dict[str, dict[str, list[Any]]] = {kind: {} for kind in kinds}
+    for (fs, group), verdict in zip(groups, done[len(queries) + len(checked_new) :], strict=True):
+        refused_here = verdict.filter(pl.col(_BAD))[fs.shape.name].to_list()
+        if refused_here:
+            for kind in group:
+                wrong[kind].setdefault(fs.shape.name, []).extend(refused_here)
+    later = iter(done[len(kinds) : len(kinds) + len(checked_new)])
+    out: dict[str, pl.DataFrame] = {}
+    for kind, result, new in zip(kinds, done[: len(kinds)], fresh, strict=True):
+        if new:
+            checked = next(later)
+            by_name = {fs.shape.name: fs for fs in plan.screens[kind].fields}
+            for name, seen in new.items():
+                verdicts = checked[name].to_list()[: len(seen)]
+                by_name[name].remember(seen, verdicts)
+                refused = [v for v, w in zip(seen, verdicts, strict=True) if w]
+                if refused:
+                    wrong[kind].setdefault(name, []).extend(refused)
+        if wrong[kind]:
+            hit = pl.any_horizontal([pl.col(name).is_in(v).fill_null(False) for name, v in wrong[kind].items()])
+            result = result.with_columns(pl.col(_BAD) | found[kind].select(hit).to_series())
+        out[kind] = result
+    return out
+
+
+def _same_checks(screens: dict[str, EntityScreen]) -> dict[int, int]:
+    """Per field screen (by ``id``), the first field screen of any record type with the same name and checks."""
+    memo = _SAME.get(id(screens))
+    if memo is not None and memo[0] is screens:
+        return memo[1]
+    out: dict[int, int] = {}
+    firsts: list[FieldScreen] = []
+    for es in screens.values():
+        for fs in es.fields:
+            first = next((f for f in firsts if _same_vector(f, fs)), None)
+            if first is None:
+                firsts.append(fs)
+                first = fs
+            out[id(fs)] = id(first)
+    _SAME[id(screens)] = (screens, out)
+    return out
+
+
+def _same_vector(a: FieldScreen, b: FieldScreen) -> bool:
+    return (
+        a.shape.name == b.shape.name
+        and a.integer == b.integer
+        and len(a.vector) == len(b.vector)
+        and all(x.meta.eq(y) for x, y in zip(a.vector, b.vector, strict=True))
+    )
+
+
+_SAME: dict[int, tuple[dict[str, EntityScreen], dict[int, int]]] = {}
+
+
+def _checks(
+    plan: Plan,
+    kind: str,
+    sub: pl.DataFrame,
+    chosen: dict[str, FieldScreen],
+    whole: set[str],
+    values: tuple[Any, ...],
+) -> tuple[pl.LazyFrame, dict[str, list[Any]]]:
+    """The query flagging the rows of one record type (all checks but those of values never seen before), and
+    those values per field (to be checked apart: :func:`_fresh_checks`)."""
+    es = plan.screens[kind]
+    flags: list[pl.Expr] = []
+    new: dict[str, list[Any]] = {}
+    distinct = dict(zip(chosen, values, strict=True))
+    for fs in es.fields:
+        name = fs.shape.name
+        column = pl.col(name)
+        if fs.shape.mandatory:
+            flags.append(column.is_null())
+        refused: list[Any] = []
+        if fs.vector and name not in whole:
+            seen = [v for v in distinct[name] if v is not None]
+            verdicts = list(map(fs.wrong.get, seen))  # None: not seen yet
+            refused = [v for v, w in zip(seen, verdicts, strict=True) if w]
+            fresh = [v for v, w in zip(seen, verdicts, strict=True) if w is None]
+            if fresh:
+                new[name] = fresh
+                if 2 * len(fresh) > sub.height:
+                    fs.probe = _WHOLE_BATCHES  # mostly new values: not worth remembering for a while
+        if fs.slow:
+            # The exact verdict, once per distinct value (of every row: a row already flagged stays flagged).
+            refused += [v for v in distinct[name] if v is not None and not fs.clean(v)]
+        if refused:
+            flags.append(column.is_in(refused).fill_null(False))
+    for ls in es.lists:
+        mandatory = ls.shape.mandatory
+        hurt = [mandatory if v is None else not ls.clean(v) for v in sub[ls.shape.name].to_list()]
+        if any(hurt):
+            flags.append(pl.lit(pl.Series(hurt)))
+    query = sub.lazy()
+    biz = plan.business.get(kind) if plan.business is not None else None
+    if biz is not None:
+        for stage in biz.derived:
+            if stage:
+                query = query.with_columns(**stage)
+        flags.append(biz.flag.fill_null(False))
+    made: pl.Expr | None = None
+    fields = {fs.shape.name for fs in es.fields}
+    parts = [pl.col(name).cast(pl.String) for name in es.key_names if name in fields]
+    if es.key_names and len(parts) == len(es.key_names):
+        base = parts[0] if len(parts) == 1 else pl.concat_str(parts, separator=KEY_SEPARATOR)
+        made = base
+        if plan.changes:
+            made = pl.concat_str([base, pl.lit(VERSION_SEPARATOR), pl.col(_VERSION).cast(pl.String)])
+            given = pl.col(_KEY)
+            flags.append((given.is_not_null() & base.is_not_null() & (given != base)).fill_null(False))
+    elif es.key_names and plan.changes:
+        flags.append(pl.col(_KEY).is_not_null())
+    if made is not None:
+        # Repeats within the batch (SE-BIZ-010 or SE-XRF-001) go to the row engine, every one of them, in order.
+        flags.append((made.is_not_null() & made.is_duplicated()).fill_null(False))
+    bad = pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False)
+    members = [pl.col(name) for name in plan.read.get(kind, ()) if name in sub.columns]
+    out = [pl.col(_ROW), bad.alias(_BAD), *members]
+    if made is not None:
+        out.append(made.alias(_MADE))
+    return query.select(out), new
+
+
+def _fresh_checks(es: EntityScreen, new: dict[str, list[Any]]) -> pl.LazyFrame:
+    """The checks of values no earlier batch had, per field (columns padded with their own first value)."""
+    by_name = {fs.shape.name: fs for fs in es.fields}
+    height = max(len(v) for v in new.values())
+    dtypes = {fs.shape.name: pl.Int64 if fs.integer else pl.String for fs in es.fields}
+    frame = pl.DataFrame(
+        [pl.Series(name, v + [v[0]] * (height - len(v)), dtype=dtypes[name]) for name, v in new.items()]
+    )
+    return frame.lazy().select([by_name[name].check for name in new])
 
 
 def _other_keys(screens: dict[str, EntityScreen], others: list[tuple[Any, Any, Any]]) -> dict[str, set[str]]:

@@ -191,3 +191,106 @@ def test_a_batch_the_columns_cannot_take_goes_line_by_line() -> None:
         cols, rows = _screen_columns(batch, plan, plan.layout), _screen_rows(batch, plan)
         if cols is not None:  # read after all: the odd line is flagged, told blank or opaque as line by line
             assert cols.flagged == rows.flagged and cols.blank == rows.blank and cols.opaque == rows.opaque
+
+
+def _readings(plan: Plan, optional: int | None) -> dict[str, Any]:
+    """The plan's readings with the first ``optional`` members of each record type made optional (None: all)."""
+    import dataclasses
+
+    from sedata.columnar.screen import _layout
+
+    screens = {}
+    for kind, es in plan.screens.items():
+        order = (
+            [name for name, _ in plan.layout.kinds[kind].fields] if plan.layout and kind in plan.layout.kinds else []
+        )
+        loosened = set(order if optional is None else order[:optional])
+        screens[kind] = dataclasses.replace(
+            es,
+            fields=[
+                dataclasses.replace(fs, shape=dataclasses.replace(fs.shape, mandatory=False))
+                if fs.shape.name in loosened
+                else fs
+                for fs in es.fields
+            ],
+            lists=[
+                dataclasses.replace(ls, shape=dataclasses.replace(ls.shape, mandatory=False))
+                if ls.shape.name in loosened
+                else ls
+                for ls in es.lists
+            ],
+        )
+    kinds = tuple(sorted(plan.layout.kinds)) if plan.layout else ()
+    layout = _layout(plan.spec, screens, plan.names, kinds, frozenset(plan.operations) - {plan.delete}, plan.changes)
+    assert layout is not None
+    return {kind: (reading, screens[kind]) for kind, reading in layout.kinds.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_proof_anchored_on_a_mandatory_member_proves_what_the_comma_proof_does(data: st.DataObject) -> None:
+    """The proof that matches a line as it is (members before the first mandatory one end with a comma, those
+    after it start with one) accepts exactly the lines the proof on a copy with a comma put after ``"data":{``
+    accepts that hold that member: the same canonical lines, none more."""
+    import polars as pl
+
+    from sedata.columnar.screen import _RAW
+
+    plan, lines = _sample()
+    line = data.draw(st.sampled_from(lines))
+    obj, members = _members(line)
+    dropped = data.draw(st.sets(st.sampled_from(sorted(members))))
+    obj["data"] = {k: v for k, v in members.items() if k not in dropped}
+    made = orjson.dumps(obj)
+    if data.draw(st.booleans()) and obj["data"]:
+        made = data.draw(_mutated(made))
+    optional = data.draw(st.integers(0, 4))
+    comma = _readings(plan, None)
+    anchored = _readings(plan, optional)
+    frame = pl.DataFrame({_RAW: [made.decode()]})
+    kind = obj["recordType"]
+    reading, es = anchored[kind]
+    first = next(
+        name for name, _ in reading.fields if any(f.shape.name == name and f.shape.mandatory for f in es.fields)
+    )
+    assert "(?:," not in reading.pattern.split(first, 1)[0]  # members before it are matched as "m,"
+    got = frame.select(reading.proof).item()
+    base = frame.select(comma[kind][0].proof).item()
+    try:
+        present = first in orjson.loads(made).get("data", {})
+    except (orjson.JSONDecodeError, AttributeError):
+        present = False
+    assert got == (base and present), made
+    if got:
+        assert orjson.dumps(orjson.loads(made)) == made
+
+
+def test_a_value_shared_by_record_types_is_refused_in_each() -> None:
+    """An equipment code is checked once on the distinct values of the equipment and inspection rows together
+    (when its values are mostly new): a wrong code in either record type flags its row, and only that row."""
+    from sedata.columnar.screen import _same_checks
+
+    plan, lines = _sample()
+    same = _same_checks(plan.screens)
+    code = {
+        kind: next(fs for fs in plan.screens[kind].fields if fs.shape.name == "equipmentCode")
+        for kind in ("Equipment", "Inspection")
+    }
+    assert same[id(code["Equipment"])] == same[id(code["Inspection"])]
+    inspection = next(i for i, line in enumerate(lines) if orjson.loads(line)["recordType"] == "Inspection")
+    obj = orjson.loads(lines[inspection])
+    obj["data"]["equipmentCode"] = "ZZZZ" + obj["data"]["equipmentCode"][4:]  # the pattern's shape, no variety
+    batch = list(lines)
+    batch[inspection] = orjson.dumps(obj)
+    fields = [fs for es in plan.screens.values() for fs in es.fields if fs.vector]
+    try:
+        for probe in (3, 0):  # checked on the batch's values, then looked up among remembered verdicts
+            for fs in fields:
+                fs.probe = probe
+            cols, rows = _both(plan, batch)
+            assert cols is not None
+            assert [i for i, f in enumerate(cols.flagged) if f] == [inspection]
+            assert cols.flagged == rows.flagged
+    finally:
+        for fs in fields:
+            fs.probe = 0

@@ -160,3 +160,45 @@ def test_a_field_of_several_kinds_reads_them_in_order(unit: str, person: str) ->
     got = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(clean.fill_null(False).alias("v"))["v"].to_list()
     want = [v is not None and _check(("uscc", "citizen_id"), v) == ((), ()) for v in values]
     assert got == want, values
+
+
+_TEXTS = st.text(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz+- 梯\x00"), max_size=20)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=30), st.integers(0, 3))
+def test_weighted_sums_by_table_are_the_sums_by_lookup(values: list[str], start: int) -> None:
+    """The base-36 table reading of a weighted sum gives, on any text, what looking each character up gives."""
+    tables = [
+        (ids._uscc_tables()[0], uscc.WEIGHTS),
+        (ids._org_tables()[0], org_code.WEIGHTS),
+        ({str(d): d for d in range(10)}, ids._ric_tables()[0]),
+    ]
+    frame = pl.DataFrame({"v": values})
+    for alphabet, weights in tables:
+        got = frame.select(ids._weighted(pl.col("v"), start, alphabet, weights)).to_series().to_list()
+        want = frame.select(ids._weighted_by_list(pl.col("v"), start, alphabet, weights)).to_series().to_list()
+        assert got == want, values
+
+
+_DIVISION_TEXTS = st.one_of(
+    st.sampled_from(sorted(admin_division.codes())),
+    st.text(st.sampled_from("0123456789+- "), min_size=5, max_size=7),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_DIVISION_TEXTS, st.integers(1970, 2030)), min_size=1, max_size=30))
+def test_division_tables_read_as_the_division_sets(pairs: list[tuple[str, int]]) -> None:
+    """Dense-table look-ups of division codes agree with the code sets and spans they are made from."""
+    low, high, ever, live = ids._divisions()
+    frame = pl.DataFrame({"d": [d for d, _ in pairs], "y": [y for _, y in pairs]})
+    d, y = pl.col("d"), pl.col("y")
+    got = frame.select(
+        ids._valid_in(d, y).alias("valid"),
+        ids._division_known(d, ever, 1).alias("ever"),
+        ids._division_known(d, live, 2).alias("live"),
+    )
+    assert got["valid"].to_list() == [c in low and low[c] <= yr <= high[c] for c, yr in pairs]
+    assert got["ever"].to_list() == [c in ever for c, _ in pairs]
+    assert got["live"].to_list() == [c in live for c, _ in pairs]
