@@ -7,8 +7,10 @@ envelope note is the reader's own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import add
 
 from sedata.exchange.errors import ExchangeError
 from sedata.exchange.jsonl import JsonlReader
@@ -37,21 +39,37 @@ class LineBatch:
     first_line: int
     ends_open: bool = False
     """The last line has no line feed (the file's last line): left to the strict reader."""
+    block: memoryview | None = None
+    """The batch's bytes as read, each line followed by its line feed (one added after an open last line), so a
+    run of lines is digested as written without joining them again (:meth:`written`); None when not read from
+    a file."""
+
+    def written(self, first: int, stop: int) -> memoryview:
+        """Lines ``first`` to ``stop - 1`` as read, each followed by a line feed (a view of :attr:`block`)."""
+        assert self.block is not None
+        base = self.offsets[0]
+        return self.block[
+            self.offsets[first] - base : len(self.block) if stop == len(self.lines) else self.offsets[stop] - base
+        ]
 
 
 def line_batches(
     path: str, start: int, first_line: int, rows: int = BATCH_ROWS, end: int | None = None
-) -> Iterator[LineBatch]:
+) -> Generator[LineBatch, None, None]:
     """The lines of ``path`` from byte ``start`` (line number ``first_line``) on, in batches of ``rows``.
 
     With ``end`` (a line boundary, as the chunks of ``--jobs`` have), the lines of bytes ``[start, end)`` only.
     """
+    # Lines are split and their offsets summed in C (bytes.split, itertools.accumulate); the blocks read are joined
+    # once per round of batches, each batch's bytes a view of them.
     with open(path, "rb") as f:
         f.seek(start)
-        offset, line = start, first_line
-        rest = b""
+        line = first_line
         lines: list[bytes] = []
         offsets: list[int] = []
+        pieces: list[bytes] = []  # the bytes of ``lines`` and ``rest`` as read, from offset ``base``
+        base = after = start  # ``after``: where ``rest``, the line still being read, starts
+        rest = b""
         left = -1 if end is None else end - start
         while left:
             block = f.read(BLOCK_BYTES if left < 0 else min(BLOCK_BYTES, left))
@@ -59,22 +77,35 @@ def line_batches(
                 left -= len(block)
             if not block:
                 break
-            parts = (rest + block).split(b"\n")
+            pieces.append(block)
+            parts = block.split(b"\n")
+            if rest:
+                parts[0] = rest + parts[0]
             rest = parts.pop()
-            for part in parts:
-                lines.append(part)
-                offsets.append(offset)
-                offset += len(part) + 1
-            while len(lines) >= rows:
-                yield LineBatch(lines[:rows], offsets[:rows], line)
+            lines += parts
+            # Line i starts after the lines before it and their line feeds.
+            offsets += map(add, accumulate(map(len, parts), initial=after), count())
+            after = offsets.pop()
+            if len(lines) < rows:
+                continue
+            data = memoryview(b"".join(pieces))
+            whole = len(lines) - len(lines) % rows
+            for at in range(0, whole, rows):
+                stop = offsets[at + rows] if at + rows < len(offsets) else after
+                yield LineBatch(
+                    lines[at : at + rows], offsets[at : at + rows], line, block=data[offsets[at] - base : stop - base]
+                )
                 line += rows
-                del lines[:rows], offsets[:rows]
+            del lines[:whole], offsets[:whole]
+            at = offsets[0] if offsets else after
+            pieces, base = [bytes(data[at - base :])], at
         ends_open = bool(rest)
         if ends_open:
             lines.append(rest)
-            offsets.append(offset)
+            offsets.append(after)
         if lines:
-            yield LineBatch(lines, offsets, line, ends_open)
+            written = b"".join(pieces) + (b"\n" if ends_open else b"")
+            yield LineBatch(lines, offsets, line, ends_open, memoryview(written))
 
 
 def exact_records(reader: JsonlReader, start: int, end: int, line: int, index: int) -> Iterator[Record]:
