@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 BATCH_ROWS = LINE_BATCH_ROWS
 """Lines per screened batch (a chunk of ``--jobs`` numbers its batches by it too)."""
 AHEAD_FROM_BYTES = 1 << 22
-"""Ranges from this many bytes (a few batches) screen the next batch in a thread while the main thread takes
-one: below it, the thread's start costs more than the overlap gives."""
+"""A file of this many bytes of records (a few batches) or more is checked by one process with the next batch
+screened in a thread (see :func:`check_lines`): below it there is little to overlap."""
 
 
 def plan_of(run: FileRun) -> Plan:
@@ -119,7 +119,9 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     assert isinstance(reader, JsonlReader)
     digester = Digester(reader.header.digest_algorithm, run.spec)
     try:
-        _, stopped = check_lines(run, reader._offset, None, 2, 0, digester, progress)
+        # One process: the second core screens ahead (the chunks of --jobs keep every core busy without it).
+        ahead = os.path.getsize(reader.file) - reader._offset >= AHEAD_FROM_BYTES
+        _, stopped = check_lines(run, reader._offset, None, 2, 0, digester, progress, ahead)
         if not stopped:
             problem = integrity_error(reader.header, digester.count, digester.hexdigest(), run.ctx.file)
             if problem is not None:
@@ -145,7 +147,7 @@ class LineSink(Protocol):
     def add_line(self, line: bytes) -> object:
         """One record's canonical line (without its line feed)."""
 
-    def add_lines(self, lines: bytes | memoryview, count: int) -> object:
+    def add_lines(self, lines: bytes, count: int) -> object:
         """``count`` records' canonical lines, each followed by a line feed."""
 
 
@@ -160,7 +162,7 @@ class Canonical:
         self.data += line
         self.data += b"\n"
 
-    def add_lines(self, lines: bytes | memoryview, count: int) -> None:
+    def add_lines(self, lines: bytes, count: int) -> None:
         """Keep ``count`` records' canonical lines, each already followed by a line feed."""
         self.data += lines
 
@@ -173,16 +175,15 @@ def check_lines(
     first_index: int,
     canonical: LineSink,
     progress: Progress | None = None,
-    ahead: bool | None = None,
+    ahead: bool = False,
 ) -> tuple[int | None, bool]:
     """Check the record lines of bytes ``[start, end)`` of the opened JSON Lines file ``run`` (to its end when
     ``end`` is None); line ``first_line`` holds record ``first_index``.
 
-    Each record's canonical line goes to ``canonical``, a run of lines as written at once. With ``ahead`` (by
-    default when the range is large, see :data:`AHEAD_FROM_BYTES`) the next batch is read and screened in a
-    thread while this one is taken. Returns the first of the blank lines that end the range (None if it ends
-    with a record) and whether ``--max-errors`` stopped it. Raises the reader's own error at the first line it
-    cannot read.
+    Each record's canonical line goes to ``canonical``, a run of lines as written at once. With ``ahead`` the
+    next batch is screened in a worker thread while this one is taken. Returns the first of the blank lines
+    that end the range (None if it ends with a record) and whether ``--max-errors`` stopped it. Raises the
+    reader's own error at the first line it cannot read.
     """
     reader = run.reader
     assert isinstance(reader, JsonlReader)
@@ -199,8 +200,6 @@ def check_lines(
     quiet = bulk and plan.business is not None and run.biz.unique_elsewhere
     unobserved = run.observer is None
     report = run.report
-    if ahead is None:
-        ahead = (os.path.getsize(reader.file) if end is None else end) - start >= AHEAD_FROM_BYTES
     batches = _screened(line_batches(reader.file, start, first_line, BATCH_ROWS, end=end), plan, ahead)
     with closing(batches):
         for batch, screened in batches:
@@ -227,7 +226,7 @@ def check_lines(
                     raw = lines[i]
                     line = batch.first_line + i
                     if blank[i]:
-                        digested = _add_written(add_lines, batch, digested, i) + 1
+                        digested = _add_written(add_lines, lines, digested, i) + 1
                         if pending_blank is None:
                             pending_blank = (offsets[i], line)
                         continue
@@ -238,7 +237,7 @@ def check_lines(
                         for _ in exact_records(reader, at, offsets[i] + len(raw) + 1, first, index):
                             pass
                     if flagged[i]:
-                        digested = _add_written(add_lines, batch, digested, i) + 1
+                        digested = _add_written(add_lines, lines, digested, i) + 1
                         record = next(exact_records(reader, offsets[i], offsets[i] + 1, line, index))
                         add_line(canonical_line(record, spec))
                         checker.confirm(record)
@@ -254,26 +253,26 @@ def check_lines(
                         checker.passed(record, observe=indexed is None or i not in indexed)
                     index += 1
                     if checker.full:
-                        _add_written(add_lines, batch, digested, done)
+                        _add_written(add_lines, lines, digested, done)
                         return None, True
             except Exception:
                 # Raised while checking row ``i``: ``canonical`` ends where it ended when each line went there
                 # before its row was checked (a chunk's canonical lines are read again for its key index).
-                _add_written(add_lines, batch, digested, read)
+                _add_written(add_lines, lines, digested, read)
                 raise
             if n > done:
                 report.records += n - done
                 index += n - done
-            _add_written(add_lines, batch, digested, n)
+            _add_written(add_lines, lines, digested, n)
             if progress is not None and offsets:
                 progress(offsets[-1])
     return (None if pending_blank is None else pending_blank[1]), False
 
 
-def _add_written(add_lines: Callable[[memoryview, int], object], batch: LineBatch, first: int, stop: int) -> int:
-    """Lines ``first`` to ``stop - 1`` of ``batch`` as written to ``add_lines`` (none when ``stop <= first``)."""
+def _add_written(add_lines: Callable[[bytes, int], object], lines: list[bytes], first: int, stop: int) -> int:
+    """``lines[first:stop]`` to ``add_lines`` at once, each followed by a line feed (none when ``stop <= first``)."""
     if stop > first:
-        add_lines(batch.written(first, stop), stop - first)
+        add_lines(b"\n".join([*lines[first:stop], b""]), stop - first)
     return stop
 
 
@@ -316,7 +315,7 @@ def _screened(
             finally:
                 coming.cancel()  # a screen not started is dropped; the pool waits for one running as it closes
     finally:
-        batches.close()
+        batches.close()  # the file they are read from
 
 
 def _key_of(entity: EntityShape, record: Record) -> Callable[[], str | None]:

@@ -39,18 +39,6 @@ class LineBatch:
     first_line: int
     ends_open: bool = False
     """The last line has no line feed (the file's last line): left to the strict reader."""
-    block: memoryview | None = None
-    """The batch's bytes as read, each line followed by its line feed (one added after an open last line), so a
-    run of lines is digested as written without joining them again (:meth:`written`); None when not read from
-    a file."""
-
-    def written(self, first: int, stop: int) -> memoryview:
-        """Lines ``first`` to ``stop - 1`` as read, each followed by a line feed (a view of :attr:`block`)."""
-        assert self.block is not None
-        base = self.offsets[0]
-        return self.block[
-            self.offsets[first] - base : len(self.block) if stop == len(self.lines) else self.offsets[stop] - base
-        ]
 
 
 def line_batches(
@@ -60,16 +48,12 @@ def line_batches(
 
     With ``end`` (a line boundary, as the chunks of ``--jobs`` have), the lines of bytes ``[start, end)`` only.
     """
-    # Lines are split and their offsets summed in C (bytes.split, itertools.accumulate); the blocks read are joined
-    # once per round of batches, each batch's bytes a view of them.
     with open(path, "rb") as f:
         f.seek(start)
-        line = first_line
+        offset, line = start, first_line
+        rest = b""
         lines: list[bytes] = []
         offsets: list[int] = []
-        pieces: list[bytes] = []  # the bytes of ``lines`` and ``rest`` as read, from offset ``base``
-        base = after = start  # ``after``: where ``rest``, the line still being read, starts
-        rest = b""
         left = -1 if end is None else end - start
         while left:
             block = f.read(BLOCK_BYTES if left < 0 else min(BLOCK_BYTES, left))
@@ -77,35 +61,23 @@ def line_batches(
                 left -= len(block)
             if not block:
                 break
-            pieces.append(block)
             parts = block.split(b"\n")
-            if rest:
-                parts[0] = rest + parts[0]
+            parts[0] = rest + parts[0]  # the line begun in the block before
             rest = parts.pop()
             lines += parts
-            # Line i starts after the lines before it and their line feeds.
-            offsets += map(add, accumulate(map(len, parts), initial=after), count())
-            after = offsets.pop()
-            if len(lines) < rows:
-                continue
-            data = memoryview(b"".join(pieces))
-            whole = len(lines) - len(lines) % rows
-            for at in range(0, whole, rows):
-                stop = offsets[at + rows] if at + rows < len(offsets) else after
-                yield LineBatch(
-                    lines[at : at + rows], offsets[at : at + rows], line, block=data[offsets[at] - base : stop - base]
-                )
+            # Line i starts after the lines before it and their line feeds (summed in C, not line by line).
+            offsets += map(add, accumulate(map(len, parts), initial=offset), count())
+            offset = offsets.pop()
+            while len(lines) >= rows:
+                yield LineBatch(lines[:rows], offsets[:rows], line)
                 line += rows
-            del lines[:whole], offsets[:whole]
-            at = offsets[0] if offsets else after
-            pieces, base = [bytes(data[at - base :])], at
+                del lines[:rows], offsets[:rows]
         ends_open = bool(rest)
         if ends_open:
             lines.append(rest)
-            offsets.append(after)
+            offsets.append(offset)
         if lines:
-            written = b"".join(pieces) + (b"\n" if ends_open else b"")
-            yield LineBatch(lines, offsets, line, ends_open, memoryview(written))
+            yield LineBatch(lines, offsets, line, ends_open)
 
 
 def exact_records(reader: JsonlReader, start: int, end: int, line: int, index: int) -> Iterator[Record]:

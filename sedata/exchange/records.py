@@ -181,7 +181,7 @@ class Digester:
         self._hash.update(b"\n")
         self.count += 1
 
-    def add_lines(self, lines: bytes | memoryview, count: int) -> None:
+    def add_lines(self, lines: bytes, count: int) -> None:
         """Fold ``count`` records given as their canonical lines, each followed by a line feed."""
         self._hash.update(lines)
         self.count += count
