@@ -7,7 +7,8 @@ is the line as written (the digest takes it as is) and whose key goes to the run
 batch's others in bulk (:mod:`sedata.columnar.keys`). JSON Lines are screened as read (:func:`check_lines`,
 also the per-chunk work of ``--jobs``); XML and JSON documents through their own streaming readers
 (:mod:`sedata.columnar.documents`). Count and digest are checked against the header at the end, as the
-readers do.
+readers do. A large JSON Lines file checked by one process has its next batch screened in a worker thread
+while this one is taken (Polars releases the GIL), so the second core is not left idle.
 """
 
 from __future__ import annotations
@@ -214,15 +215,15 @@ def check_lines(
                 if not unobserved:
                     taken.update(rows if indexed is None else set(rows).difference(indexed))
                 rows = sorted(taken)
-            done = 0  # rows before it are counted
-            digested = 0  # rows before it went to ``canonical`` (lines as written go there a run at a time)
-            read = 0  # rows before it would have gone there one by one, each before its row is checked
+            counted = 0  # rows before it are counted (those skipped over, a run at a time)
+            digested = 0  # rows before it are in ``canonical`` (lines as written go there a run at a time)
+            reached = 0  # rows before it would be there had each line gone there just before its row's check
             try:
                 for i in rows:
-                    if i > done:
-                        report.records += i - done
-                        index += i - done
-                    done = read = i + 1
+                    if i > counted:
+                        report.records += i - counted
+                        index += i - counted
+                    counted = reached = i + 1
                     raw = lines[i]
                     line = batch.first_line + i
                     if blank[i]:
@@ -232,7 +233,7 @@ def check_lines(
                         continue
                     if pending_blank is not None:
                         # A blank line between records: the reader says so, in its own words.
-                        read = i
+                        reached = i
                         at, first = pending_blank
                         for _ in exact_records(reader, at, offsets[i] + len(raw) + 1, first, index):
                             pass
@@ -253,16 +254,16 @@ def check_lines(
                         checker.passed(record, observe=indexed is None or i not in indexed)
                     index += 1
                     if checker.full:
-                        _add_written(add_lines, lines, digested, done)
+                        _add_written(add_lines, lines, digested, counted)
                         return None, True
             except Exception:
-                # Raised while checking row ``i``: ``canonical`` ends where it ended when each line went there
-                # before its row was checked (a chunk's canonical lines are read again for its key index).
-                _add_written(add_lines, lines, digested, read)
+                # ``canonical`` ends where the row engine's ends when a row's check fails (a chunk's canonical
+                # lines are read again for the run's key index).
+                _add_written(add_lines, lines, digested, reached)
                 raise
-            if n > done:
-                report.records += n - done
-                index += n - done
+            if n > counted:
+                report.records += n - counted
+                index += n - counted
             _add_written(add_lines, lines, digested, n)
             if progress is not None and offsets:
                 progress(offsets[-1])
