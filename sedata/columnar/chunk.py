@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from sedata.columnar.engine import BATCH_ROWS, check_lines, reading_error, run_records
+from sedata.columnar.engine import BATCH_ROWS, Canonical, check_lines, reading_error, run_records
 from sedata.exchange import ExchangeError
 from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun
@@ -34,14 +34,12 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     if not run.open():  # the main process read the header, so only a file changed meanwhile gets here
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
     assert run.reader is not None
-    lines: list[bytes] = []
+    canonical = Canonical()
     trailing: int | None = None
     with run.reader:
         try:
             # A chunk starts at a record line: its first record's index is its line number less the header's.
-            trailing, _ = check_lines(
-                run, part.start, part.end, part.line, part.line - 2, lines.append, add_lines=lines.extend
-            )
+            trailing, _ = check_lines(run, part.start, part.end, part.line, part.line - 2, canonical)
         except ExchangeError as exc:
             reading_error(run, exc)
         except Exception as exc:  # as FileRun.run: the file gets its own finding, the run goes on
@@ -50,7 +48,7 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     return ChunkResult(
         report.findings,
         report.records,
-        b"\n".join(lines) + b"\n" if lines else b"",
+        bytes(canonical.data),
         trailing,
         report.stopped,
         collector.lite if collector else [],

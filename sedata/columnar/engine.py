@@ -7,19 +7,22 @@ is the line as written (the digest takes it as is) and whose key goes to the run
 batch's others in bulk (:mod:`sedata.columnar.keys`). JSON Lines are screened as read (:func:`check_lines`,
 also the per-chunk work of ``--jobs``); XML and JSON documents through their own streaming readers
 (:mod:`sedata.columnar.documents`). Count and digest are checked against the header at the end, as the
-readers do.
+readers do. A large JSON Lines file checked by one process has its next batch screened in a worker thread
+while this one is taken (Polars releases the GIL), so the second core is not left idle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+import os
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from itertools import compress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sedata.columnar.keys import feed_keys
-from sedata.columnar.read import LINE_BATCH_ROWS, exact_records, line_batches
-from sedata.columnar.screen import Plan, screen
+from sedata.columnar.read import LINE_BATCH_ROWS, LineBatch, exact_records, line_batches
+from sedata.columnar.screen import Plan, Screened, screen
 from sedata.exchange import ExchangeError, IntegrityError
 from sedata.exchange.jsonl import JsonlReader
 from sedata.exchange.reader import integrity_error
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = LINE_BATCH_ROWS
 """Lines per screened batch (a chunk of ``--jobs`` numbers its batches by it too)."""
+AHEAD_FROM_BYTES = 1 << 22
+"""A file of this many bytes of records (a few batches) or more is checked by one process with the next batch
+screened in a thread (see :func:`check_lines`): below it there is little to overlap."""
 
 
 def plan_of(run: FileRun) -> Plan:
@@ -114,16 +120,9 @@ def run_columnar(run: FileRun, progress: Progress | None = None) -> None:
     assert isinstance(reader, JsonlReader)
     digester = Digester(reader.header.digest_algorithm, run.spec)
     try:
-        _, stopped = check_lines(
-            run,
-            reader._offset,
-            None,
-            2,
-            0,
-            digester.add_line,
-            progress,
-            lambda run: digester.add_lines(_joined(run), len(run)),
-        )
+        # One process: the second core screens ahead (the chunks of --jobs keep every core busy without it).
+        ahead = os.path.getsize(reader.file) - reader._offset >= AHEAD_FROM_BYTES
+        _, stopped = check_lines(run, reader._offset, None, 2, 0, digester, progress, ahead)
         if not stopped:
             problem = integrity_error(reader.header, digester.count, digester.hexdigest(), run.ctx.file)
             if problem is not None:
@@ -143,33 +142,58 @@ def reading_error(run: FileRun, exc: ExchangeError) -> None:
         run.report.stopped = "broken"
 
 
+class LineSink(Protocol):
+    """Where the canonical lines of the records go, in file order (a :class:`Digester`, or :class:`Canonical`)."""
+
+    def add_line(self, line: bytes) -> object:
+        """One record's canonical line (without its line feed)."""
+
+    def add_lines(self, lines: bytes, count: int) -> object:
+        """``count`` records' canonical lines, each followed by a line feed."""
+
+
+class Canonical:
+    """Canonical lines kept, each followed by a line feed (a chunk's, digested by the main process)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def add_line(self, line: bytes) -> None:
+        """Keep one record's canonical line."""
+        self.data += line
+        self.data += b"\n"
+
+    def add_lines(self, lines: bytes, count: int) -> None:
+        """Keep ``count`` records' canonical lines, each already followed by a line feed."""
+        self.data += lines
+
+
 def check_lines(
     run: FileRun,
     start: int,
     end: int | None,
     first_line: int,
     first_index: int,
-    add_line: Callable[[bytes], object],
+    canonical: LineSink,
     progress: Progress | None = None,
-    add_lines: Callable[[list[bytes]], object] | None = None,
+    ahead: bool = False,
 ) -> tuple[int | None, bool]:
     """Check the record lines of bytes ``[start, end)`` of the opened JSON Lines file ``run`` (to its end when
     ``end`` is None); line ``first_line`` holds record ``first_index``.
 
-    Each record's canonical line goes to ``add_line`` (for the digest), or with others that follow it to
-    ``add_lines`` (one call for a run of lines, when given). Returns the first of the blank lines
+    Each record's canonical line goes to ``canonical``, a run of lines as written at once. With ``ahead`` the
+    next batch is screened in a worker thread while this one is taken. Returns the first of the blank lines
     that end the range (None if it ends with a record) and whether ``--max-errors`` stopped it. Raises the
     reader's own error at the first line it cannot read.
     """
     reader = run.reader
     assert isinstance(reader, JsonlReader)
-    if add_lines is None:
-        add_lines = partial(_each, add_line)
     checker = Checker(run)
     plan = checker.plan
     spec = run.spec
     names = run.rules.names
     rt, op, rk, rv = names.record_type, names.operation, names.record_key, names.record_version
+    add_line, add_lines = canonical.add_line, canonical.add_lines
     index = first_index
     pending_blank: tuple[int, int] | None = None  # (offset, line) of the first of blank lines not yet followed
     bulk = run.sink.max_errors is None  # keys in bulk, unless the run may stop part-way through a batch
@@ -177,87 +201,122 @@ def check_lines(
     quiet = bulk and plan.business is not None and run.biz.unique_elsewhere
     unobserved = run.observer is None
     report = run.report
-    for batch in line_batches(reader.file, start, first_line, BATCH_ROWS, end=end):
-        screened = screen(batch, plan)
-        indexed = feed_keys(run.observer, run.ctx.file, batch, screened, index) if bulk else None
-        lines = batch.lines
-        if quiet and pending_blank is None and not any(screened.blank):
-            # Rows that need nothing but counting and the digest (unflagged, key indexed or no index) are taken a
-            # run at a time; only the others are taken one by one, in order, as below.
-            special = set(compress(range(len(lines)), screened.flagged))
-            if not unobserved:
-                special.update(i for i in range(len(lines)) if indexed is None or i not in indexed)
-            done = 0
-            for i in sorted(special):
-                if i > done:
-                    add_lines(lines[done:i])
-                    report.records += i - done
-                    index += i - done
-                raw = lines[i]
-                line = batch.first_line + i
-                if screened.flagged[i]:
-                    record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
-                    add_line(canonical_line(record, spec))
-                    checker.confirm(record)
-                else:
-                    add_line(raw)
-                    obj = screened.object(i, raw)
-                    record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
-                    checker.passed(record, observe=indexed is None or i not in indexed)
-                index += 1
-                done = i + 1
-                if checker.full:
-                    return None, True
-            if done < len(lines):
-                add_lines(lines[done:])
-                report.records += len(lines) - done
-                index += len(lines) - done
-            if progress is not None and batch.offsets:
-                progress(batch.offsets[-1])
-            continue
-        for i, raw in enumerate(lines):
-            line = batch.first_line + i
-            if screened.blank[i]:
-                if pending_blank is None:
-                    pending_blank = (batch.offsets[i], line)
-                continue
-            if pending_blank is not None:
-                # A blank line between records: the reader says so, in its own words.
-                at, first = pending_blank
-                for _ in exact_records(reader, at, batch.offsets[i] + len(raw) + 1, first, index):
-                    pass
-            if screened.flagged[i]:
-                record = next(exact_records(reader, batch.offsets[i], batch.offsets[i] + 1, line, index))
-                add_line(canonical_line(record, spec))
-                checker.confirm(record)
-            elif quiet and (unobserved or (indexed is not None and i in indexed)):
-                # What passed() would do for it: count it (its key is indexed, no business rule can fire). No
-                # finding is added, so --max-errors cannot be reached here either.
-                add_line(raw)
-                report.records += 1
-                index += 1
-                continue
-            else:
-                add_line(raw)
-                obj = screened.object(i, raw)
-                record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
-                checker.passed(record, observe=indexed is None or i not in indexed)
-            index += 1
-            if checker.full:
-                return None, True
-        if progress is not None and batch.offsets:
-            progress(batch.offsets[-1])
+    batches = _screened(line_batches(reader.file, start, first_line, BATCH_ROWS, end=end), plan, ahead)
+    with closing(batches):
+        for batch, screened in batches:
+            lines, offsets, flagged, blank = batch.lines, batch.offsets, screened.flagged, screened.blank
+            n = len(lines)
+            indexed = feed_keys(run.observer, run.ctx.file, batch, screened, index) if bulk else None
+            rows: Iterable[int] = range(n)
+            if quiet and pending_blank is None and not any(blank):
+                # Rows that need nothing but counting (unflagged, key indexed or no index) are skipped over; only
+                # the others are taken one by one, in order.
+                taken = set(compress(rows, flagged))
+                if not unobserved:
+                    taken.update(rows if indexed is None else set(rows).difference(indexed))
+                rows = sorted(taken)
+            counted = 0  # rows before it are counted (those skipped over, a run at a time)
+            digested = 0  # rows before it are in ``canonical`` (lines as written go there a run at a time)
+            reached = 0  # rows before it would be there had each line gone there just before its row's check
+            try:
+                for i in rows:
+                    if i > counted:
+                        report.records += i - counted
+                        index += i - counted
+                    counted = reached = i + 1
+                    raw = lines[i]
+                    line = batch.first_line + i
+                    if blank[i]:
+                        digested = _add_written(add_lines, lines, digested, i) + 1
+                        if pending_blank is None:
+                            pending_blank = (offsets[i], line)
+                        continue
+                    if pending_blank is not None:
+                        # A blank line between records: the reader says so, in its own words.
+                        reached = i
+                        at, first = pending_blank
+                        for _ in exact_records(reader, at, offsets[i] + len(raw) + 1, first, index):
+                            pass
+                    if flagged[i]:
+                        digested = _add_written(add_lines, lines, digested, i) + 1
+                        record = next(exact_records(reader, offsets[i], offsets[i] + 1, line, index))
+                        add_line(canonical_line(record, spec))
+                        checker.confirm(record)
+                    elif quiet and (unobserved or (indexed is not None and i in indexed)):
+                        # What passed() would do for it: count it (its key is indexed, no business rule can fire).
+                        # No finding is added, so --max-errors cannot be reached here either.
+                        report.records += 1
+                        index += 1
+                        continue
+                    else:
+                        obj = screened.object(i, raw)
+                        record = Record(obj[rt], obj[DATA], obj.get(op), obj.get(rk), obj.get(rv), index, line)
+                        checker.passed(record, observe=indexed is None or i not in indexed)
+                    index += 1
+                    if checker.full:
+                        _add_written(add_lines, lines, digested, counted)
+                        return None, True
+            except Exception:
+                # ``canonical`` ends where the row engine's ends when a row's check fails (a chunk's canonical
+                # lines are read again for the run's key index).
+                _add_written(add_lines, lines, digested, reached)
+                raise
+            if n > counted:
+                report.records += n - counted
+                index += n - counted
+            _add_written(add_lines, lines, digested, n)
+            if progress is not None and offsets:
+                progress(offsets[-1])
     return (None if pending_blank is None else pending_blank[1]), False
 
 
-def _joined(lines: list[bytes]) -> bytes:
-    """Lines each followed by a line feed, as the digest takes them."""
-    return b"\n".join(lines) + b"\n"
+def _add_written(add_lines: Callable[[bytes, int], object], lines: list[bytes], first: int, stop: int) -> int:
+    """``lines[first:stop]`` to ``add_lines`` at once, each followed by a line feed (none when ``stop <= first``)."""
+    if stop > first:
+        add_lines(b"\n".join([*lines[first:stop], b""]), stop - first)
+    return stop
 
 
-def _each(add_line: Callable[[bytes], object], lines: list[bytes]) -> None:
-    for line in lines:
-        add_line(line)
+def _screened(
+    batches: Generator[LineBatch, None, None], plan: Plan, ahead: bool
+) -> Generator[tuple[LineBatch, Screened], None, None]:
+    """Each batch with its screen; with ``ahead``, the next batch is screened in a worker thread while the caller
+    takes this one (Polars releases the GIL), so one file keeps two cores busy.
+
+    Batches are read here and screened one at a time, in order. An error reading a batch is raised when the
+    caller asks for that batch, as without the thread, so a run that stops before it never sees it.
+    """
+    try:
+        if not ahead:
+            for batch in batches:
+                yield batch, screen(batch, plan)
+            return
+        first = next(batches, None)
+        if first is None:
+            return
+        batch = first
+        with ThreadPoolExecutor(1, thread_name_prefix="sedata-screen") as pool:
+            coming = pool.submit(screen, batch, plan)
+            try:
+                while True:
+                    # The next batch is read while this one is screened.
+                    try:
+                        following, failed = next(batches, None), None
+                    except Exception as exc:
+                        following, failed = None, exc
+                    screened = coming.result()
+                    if following is not None:
+                        coming = pool.submit(screen, following, plan)
+                    yield batch, screened
+                    if failed is not None:
+                        raise failed
+                    if following is None:
+                        return
+                    batch = following
+            finally:
+                coming.cancel()  # a screen not started is dropped; the pool waits for one running as it closes
+    finally:
+        batches.close()  # the file they are read from
 
 
 def _key_of(entity: EntityShape, record: Record) -> Callable[[], str | None]:

@@ -7,8 +7,10 @@ envelope note is the reader's own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import add
 
 from sedata.exchange.errors import ExchangeError
 from sedata.exchange.jsonl import JsonlReader
@@ -41,7 +43,7 @@ class LineBatch:
 
 def line_batches(
     path: str, start: int, first_line: int, rows: int = BATCH_ROWS, end: int | None = None
-) -> Iterator[LineBatch]:
+) -> Generator[LineBatch, None, None]:
     """The lines of ``path`` from byte ``start`` (line number ``first_line``) on, in batches of ``rows``.
 
     With ``end`` (a line boundary, as the chunks of ``--jobs`` have), the lines of bytes ``[start, end)`` only.
@@ -59,12 +61,13 @@ def line_batches(
                 left -= len(block)
             if not block:
                 break
-            parts = (rest + block).split(b"\n")
+            parts = block.split(b"\n")
+            parts[0] = rest + parts[0]  # the line begun in the block before
             rest = parts.pop()
-            for part in parts:
-                lines.append(part)
-                offsets.append(offset)
-                offset += len(part) + 1
+            lines += parts
+            # Line i starts after the lines before it and their line feeds (summed in C, not line by line).
+            offsets += map(add, accumulate(map(len, parts), initial=offset), count())
+            offset = offsets.pop()
             while len(lines) >= rows:
                 yield LineBatch(lines[:rows], offsets[:rows], line)
                 line += rows
