@@ -10,6 +10,7 @@ row throughout.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -24,8 +25,8 @@ class _Bulk(Protocol):
         record_type: str,
         keys: list[str],
         datas: list[dict[str, Any]],
-        indexes: list[int],
-        lines: list[int],
+        indexes: Sequence[int],
+        lines: Sequence[int],
     ) -> list[int]: ...
 
 
@@ -34,20 +35,23 @@ def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened,
     bulk: _Bulk | None = getattr(observer, "observe_keys", None) and observer  # type: ignore[assignment]
     if bulk is None or screened.opaque or not screened.keys:
         return None
+    import numpy as np  # as the key index does, where batches come
+
     # Record indexes count non-blank lines (a blank line between records is an error the reader reports).
-    indexes: Sequence[int] = range(first_index, first_index + len(screened.blank))
+    counted = None
     if any(screened.blank):
-        index, counted = first_index, []
-        for is_blank in screened.blank:
-            counted.append(index)
-            index += 0 if is_blank else 1
-        indexes = counted
+        counted = np.cumsum(~np.array(screened.blank, dtype=bool)) + (first_index - 1)
     first_line = batch.first_line
     done: set[int] = set()
     for kind, (rows, keys) in screened.keys.items():
         datas = screened.datas[kind]
         assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with what the index reads
-        left = bulk.observe_keys(file, kind, keys, datas, [indexes[i] for i in rows], [first_line + i for i in rows])
+        at = np.array(rows, dtype=np.int64)
+        indexes = at + first_index if counted is None else counted[at]
+        # Typed columns (int64, as ``array("q")``): the index stores them without a Python int per record.
+        left = bulk.observe_keys(
+            file, kind, keys, datas, array("q", indexes.tobytes()), array("q", (at + first_line).tobytes())
+        )
         done.update(rows)
         if left:
             done.difference_update(rows[pos] for pos in left)
