@@ -8,6 +8,7 @@ that confirmations read the spill file: a collision must never make a repeat or 
 from __future__ import annotations
 
 import pickle
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -155,9 +156,10 @@ def _one_by_one(files: list[list[Record]]) -> CrossRecord:
     return layer
 
 
-def _in_batches(files: list[list[Record]], size: int) -> CrossRecord:
+def _in_batches(files: list[list[Record]], size: int, typed: bool = False) -> CrossRecord:
     """As the columnar engine: per batch, the keys no other record of the batch has go in bulk (per record
-    type), then the records left are observed one by one, in file order."""
+    type), then the records left are observed one by one, in file order. ``typed``: indexes and lines come as
+    int64 columns (``array("q")``), as the columnar engine and ``--jobs`` hand them, rather than lists."""
     layer = CrossRecord(SPEC)
     for n, records in enumerate(files):
         name = f"f{n}.jsonl"
@@ -168,13 +170,15 @@ def _in_batches(files: list[list[Record]], size: int) -> CrossRecord:
             indexed: set[int] = set()
             for kind in dict.fromkeys(r.type for r in batch):
                 rows = [i for i, r in enumerate(batch) if r.type == kind and keys.count(keys[i]) == 1]
+                indexes: list[int] = [batch[i].index for i in rows]  # type: ignore[misc]
+                lines: list[int] = [batch[i].line for i in rows]  # type: ignore[misc]
                 left = layer.observe_keys(
                     name,
                     kind,
                     [keys[i] for i in rows],
                     [batch[i].data for i in rows],  # type: ignore[misc]
-                    [batch[i].index for i in rows],  # type: ignore[misc]
-                    [batch[i].line for i in rows],  # type: ignore[misc]
+                    array("q", indexes) if typed else indexes,
+                    array("q", lines) if typed else lines,
                 )
                 indexed |= set(rows) - {rows[pos] for pos in left}
             for i, record in enumerate(batch):
@@ -185,13 +189,22 @@ def _in_batches(files: list[list[Record]], size: int) -> CrossRecord:
 
 @pytest.mark.parametrize("digest", ["siphash", "two values"])
 @settings(max_examples=80, deadline=None)
-@given(files=FILES, size=st.integers(1, 8))
+@given(files=FILES, size=st.integers(1, 8), typed=st.booleans())
 def test_bulk_indexing_gives_the_findings_of_one_record_at_a_time(
-    digest: str, files: list[list[tuple[str, int, int, int | None, str]]], size: int
+    digest: str, files: list[list[tuple[str, int, int, int | None, str]]], size: int, typed: bool
 ) -> None:
     runs = [[_record(*r, index=i) for i, r in enumerate(records)] for records in files]
     with digests_and_buffer(DIGESTS[digest], 16):
-        assert _findings(_in_batches(runs, size)) == _findings(_one_by_one(runs))
+        assert _findings(_in_batches(runs, size, typed)) == _findings(_one_by_one(runs))
+
+
+def test_a_location_beyond_int32_is_refused_as_the_list_path_refuses_it() -> None:
+    layer = CrossRecord(SPEC)
+    layer.begin_file("big.jsonl", "inspection-upload")
+    with pytest.raises(OverflowError):
+        layer.observe_keys("big.jsonl", "Equipment", [CODES[0]], [{}], array("q", [0]), array("q", [1 << 31]))
+    with pytest.raises(OverflowError):
+        layer.observe_keys("big.jsonl", "Equipment", [CODES[1]], [{}], [0], [1 << 31])
 
 
 def test_bulk_and_one_by_one_agree_on_repeats_and_unresolved_references() -> None:
