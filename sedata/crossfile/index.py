@@ -183,30 +183,29 @@ class KeyIndex:
         n = len(hashes)
         slots, table = self._views()
         mask = self._mask
-        new = np.zeros(n, dtype=bool)
-        claimed = np.zeros(n, dtype=np.int64)
+        claimed = np.full(n, -1, dtype=np.int64)
         todo, at, step = np.arange(n), hashes & mask, ((hashes >> 32) | 1) & mask
+        mine, wanted = (todo + (first + 1)).astype(np.uint32), hashes
         while todo.size > _TAIL:
-            held = slots[at]
-            free = held == 0
-            mine = (todo + (first + 1)).astype(np.uint32)
+            free = slots[at] == 0
             # Several keys may claim one free slot: one write stays; a key whose digest differs from the
             # winner's probes on, one whose digest is the winner's stops there (if it comes first, it wins).
             slots[at[free]] = mine[free]
             held = slots[at]
             won = held == mine
-            rows = held.astype(np.int64) - 1
-            same = ~won & (table[rows] == hashes[todo])
-            early = same & free & (rows - first > todo)
+            same = table[held.astype(np.int64) - 1] == wanted
+            same &= ~won
+            early = same & free
             if early.any():
-                _first_claims(slots, todo[early], at[early], first)
-                held = slots[at]
-                won = held == mine
-                same = ~won & (table[held.astype(np.int64) - 1] == hashes[todo])
-            new[todo[won]] = True
+                early &= held.astype(np.int64) - (first + 1) > todo
+                if early.any():
+                    _first_claims(slots, todo[early], at[early], first)
+                    held = slots[at]
+                    won = held == mine
+                    same = ~won & (table[held.astype(np.int64) - 1] == wanted)
             claimed[todo[won]] = at[won]
-            on = ~won & ~same
-            todo, at, step = todo[on], (at[on] + step[on]) & mask, step[on]
+            on = ~(won | same)
+            todo, at, step, mine, wanted = todo[on], (at[on] + step[on]) & mask, step[on], mine[on], wanted[on]
         del slots, table
         hashed, column = self._slots, self._digests
         for i, j, k in zip(todo.tolist(), at.tolist(), step.tolist(), strict=True):
@@ -217,9 +216,8 @@ class KeyIndex:
                 j = (j + k) & mask
             else:
                 hashed[j] = first + i + 1
-                new[i] = True
                 claimed[i] = j
-        return new, claimed
+        return claimed >= 0, claimed
 
     def contains(self, keys: Sequence[str], hashes: np.ndarray | None = None) -> np.ndarray:
         """Whether each of ``keys`` was added (bool per key), exactly: a matching digest is confirmed by text."""
@@ -257,9 +255,17 @@ class KeyIndex:
         if picked.size < len(keys):
             data, lengths = _encoded([keys[i] for i in picked.tolist()])
         sizes = lengths.astype(np.int64)
+        buffer = np.frombuffer(self._buffer, dtype=np.uint8)
+        width = int(sizes[0])
+        if width and not (sizes != width).any():
+            # Keys of one length (codes, as references mostly are): the texts compared as rows of a matrix.
+            held = np.lib.stride_tricks.sliding_window_view(buffer, width)[starts[picked]]
+            del buffer  # the buffer grows again later: no view of it may stay
+            same = (held == np.frombuffer(data, dtype=np.uint8).reshape(-1, width)).all(axis=1)
+            sure[picked[~same]] = False
+            return sure
         firsts = np.cumsum(sizes) - sizes  # where each key's bytes begin in ``data``
         within = np.arange(len(data)) - np.repeat(firsts, sizes)
-        buffer = np.frombuffer(self._buffer, dtype=np.uint8)
         held = buffer[np.repeat(starts[picked], sizes) + within]
         del buffer  # the buffer grows again later: no view of it may stay
         differs = held != np.frombuffer(data, dtype=np.uint8)
