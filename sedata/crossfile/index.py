@@ -61,7 +61,7 @@ def digests(keys: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(_digest, keys), dtype=np.int64, count=len(keys))
 
 
-def _encoded(keys: list[str]) -> tuple[bytes, np.ndarray]:
+def _encoded(keys: Sequence[str]) -> tuple[bytes, np.ndarray]:
     """The keys' texts end to end, and the length of each in bytes (uint64)."""
     import numpy as np
 
@@ -228,7 +228,10 @@ class KeyIndex:
         rows = self._first_rows(hashes)
         out = rows >= 0
         hits = np.flatnonzero(out)
-        unsure = hits[~self._same_in_buffer(rows[hits], [keys[i] for i in hits.tolist()])] if hits.size else hits
+        if hits.size == len(keys):  # every key's digest is held, as when a batch's references all resolve
+            unsure = hits[~self._same_in_buffer(rows, keys)]
+        else:
+            unsure = hits[~self._same_in_buffer(rows[hits], [keys[i] for i in hits.tolist()])] if hits.size else hits
         for i in unsure.tolist():
             data = keys[i].encode(_ENCODING, _ERRORS)
             if self._text(int(rows[i])) == data:
@@ -236,7 +239,7 @@ class KeyIndex:
             out[i] = self._slots[self._slot(data, int(hashes[i]))] != 0  # a collision: probe past it
         return out
 
-    def _same_in_buffer(self, rows: np.ndarray, keys: list[str]) -> np.ndarray:
+    def _same_in_buffer(self, rows: np.ndarray, keys: Sequence[str]) -> np.ndarray:
         """Per row, whether its text is still in the buffer and equal to the key beside it, compared in one pass
         (a resolved reference usually names a key seen lately); False leaves the row to the exact path."""
         import numpy as np
