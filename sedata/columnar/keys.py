@@ -2,7 +2,8 @@
 
 The screen (:mod:`sedata.columnar.screen`) hands over, per record type, the unflagged rows whose business key
 comes from their key fields, no two alike and none shared with any other row of the batch. Those are indexed
-in bulk (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`); what the index would report on
+in bulk (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`), referenced record types first
+(:meth:`~sedata.validate.layers.crossfile.CrossRecord.bulk_order`); what the index would report on
 (a repeat, a reference not yet resolved) is left to be observed row by row, in file order, as the row engine
 does. An observer without the bulk method, or a batch holding a row the screen could not read, is fed row by
 row throughout.
@@ -43,7 +44,9 @@ def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened,
         counted = np.cumsum(~np.array(screened.blank, dtype=bool)) + (first_index - 1)
     first_line = batch.first_line
     done: set[int] = set()
-    for kind, (rows, keys) in screened.keys.items():
+    order = getattr(bulk, "bulk_order", None)
+    for kind in order(screened.keys) if order is not None else screened.keys:
+        rows, keys = screened.keys[kind]
         datas = screened.datas[kind]
         assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with what the index reads
         at = np.array(rows, dtype=np.int64)

@@ -67,3 +67,16 @@ def test_nothing_is_fed_to_an_observer_without_bulk_or_from_an_opaque_batch() ->
     assert feed_keys(observer, "c.jsonl", batch, _screened([False], keys, opaque=True), 0) is None
     assert feed_keys(observer, "c.jsonl", batch, _screened([False], {}), 0) is None
     assert observer.calls == []
+
+
+class _Ordering(_Recorder):
+    def bulk_order(self, kinds: Sequence[str]) -> list[str]:
+        return sorted(kinds, key=lambda kind: kind != "Unit")
+
+
+def test_record_types_are_fed_in_the_order_the_observer_asks() -> None:
+    # A Licence names its holder's Unit: Units first, so that a batch's references to its own Units resolve in bulk.
+    keys = {"Licence": ([0], ["TS1"]), "Unit": ([1], ["U1"])}
+    observer = _Ordering({})
+    feed_keys(observer, "l.jsonl", LineBatch([b"{}"] * 2, [0] * 2, 2), _screened([False] * 2, keys), 0)
+    assert [call[1] for call in observer.calls] == ["Unit", "Licence"]
