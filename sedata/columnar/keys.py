@@ -2,7 +2,8 @@
 
 The screen (:mod:`sedata.columnar.screen`) hands over, per record type, the unflagged rows whose business key
 comes from their key fields, no two alike and none shared with any other row of the batch. Those are indexed
-in bulk (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`); what the index would report on
+in bulk (:meth:`sedata.validate.layers.crossfile.CrossRecord.observe_keys`), referenced record types first
+(:meth:`~sedata.validate.layers.crossfile.CrossRecord.bulk_order`); what the index would report on
 (a repeat, a reference not yet resolved) is left to be observed row by row, in file order, as the row engine
 does. An observer without the bulk method, or a batch holding a row the screen could not read, is fed row by
 row throughout.
@@ -10,6 +11,7 @@ row throughout.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -24,8 +26,8 @@ class _Bulk(Protocol):
         record_type: str,
         keys: list[str],
         datas: list[dict[str, Any]],
-        indexes: list[int],
-        lines: list[int],
+        indexes: Sequence[int],
+        lines: Sequence[int],
     ) -> list[int]: ...
 
 
@@ -34,20 +36,25 @@ def feed_keys(observer: object, file: str, batch: LineBatch, screened: Screened,
     bulk: _Bulk | None = getattr(observer, "observe_keys", None) and observer  # type: ignore[assignment]
     if bulk is None or screened.opaque or not screened.keys:
         return None
+    import numpy as np  # as the key index does, where batches come
+
     # Record indexes count non-blank lines (a blank line between records is an error the reader reports).
-    indexes: Sequence[int] = range(first_index, first_index + len(screened.blank))
+    counted = None
     if any(screened.blank):
-        index, counted = first_index, []
-        for is_blank in screened.blank:
-            counted.append(index)
-            index += 0 if is_blank else 1
-        indexes = counted
+        counted = np.cumsum(~np.array(screened.blank, dtype=bool)) + (first_index - 1)
     first_line = batch.first_line
     done: set[int] = set()
-    for kind, (rows, keys) in screened.keys.items():
+    order = getattr(bulk, "bulk_order", None)
+    for kind in order(screened.keys) if order is not None else screened.keys:
+        rows, keys = screened.keys[kind]
         datas = screened.datas[kind]
         assert len(datas) == len(rows)  # the screen keys unflagged rows only, each with what the index reads
-        left = bulk.observe_keys(file, kind, keys, datas, [indexes[i] for i in rows], [first_line + i for i in rows])
+        at = np.array(rows, dtype=np.int64)
+        indexes = at + first_index if counted is None else counted[at]
+        # Typed columns (int64, as ``array("q")``): the index stores them without a Python int per record.
+        left = bulk.observe_keys(
+            file, kind, keys, datas, array("q", indexes.tobytes()), array("q", (at + first_line).tobytes())
+        )
         done.update(rows)
         if left:
             done.difference_update(rows[pos] for pos in left)

@@ -75,10 +75,10 @@ class Locations:
 
     def extend_at(self, file_id: int, indexes: Sequence[int | None], lines: Sequence[int | None]) -> None:
         """Add one row per record of file ``file_id`` at ``indexes`` and ``lines`` (in row order; None where
-        unknown, as records of XML and JSON documents have no line)."""
+        unknown, as records of XML and JSON documents have no line; an ``array("i")`` is taken as it is)."""
         self._file.extend(array("H", [file_id]) * len(indexes))
-        self._index.extend(array("i", [NONE if i is None else i for i in indexes]))
-        self._line.extend(array("i", [NONE if n is None else n for n in lines]))
+        self._index.extend(_column(indexes))
+        self._line.extend(_column(lines))
 
     def extend(self, rows: int) -> None:
         """Add ``rows`` rows of unknown location (file 0, no index, no line)."""
@@ -108,3 +108,9 @@ class Locations:
     def nbytes(self) -> int:
         """Bytes held by the three columns."""
         return sum(a.buffer_info()[1] * a.itemsize for a in (self._file, self._index, self._line))
+
+
+def _column(values: Sequence[int | None]) -> array[int]:
+    if isinstance(values, array) and values.typecode == "i":
+        return values
+    return array("i", [NONE if v is None else v for v in values])

@@ -8,7 +8,8 @@ year is ~4×10^7 records) and is fed mostly in bulk: the columnar screen hands o
 - its row (+1) in an open-addressing slot array (double hashing: the probe's step comes from the digest's upper
   half, so clusters stay short and a batch needs few vectorised rounds; at most 2/3 full): 6–12 bytes a key;
 - the end offset of its UTF-8 text in a private spill file (an unnamed temporary file, gone with the process
-  even when it is killed), 8 bytes; the newest texts wait in a 256 KiB buffer before they are written.
+  even when it is killed), 8 bytes; the newest texts wait in a 256 KiB buffer before they are written, and
+  its newest half stays there once written (a reference names mostly a key seen lately: confirmed in memory).
 
 That is 20–28 bytes a key in memory whatever its length, against ~50 for a table holding the texts and ~150
 for a ``dict``. Batches are looked up and inserted with numpy over views of the same columns; single keys
@@ -19,9 +20,11 @@ Why digests and a confirming read rather than a wider digest: a digest only ever
 present. Every such suggestion is confirmed against the real key text (read back from the buffer or the spill
 file) before anything is concluded from it, so a collision can neither report a repeat that is not one nor
 resolve a reference that nothing resolves: rows with the same digest simply sit in further slots and the probe
-goes on past them. A batch insert (:meth:`KeyIndex.add_new`) only takes keys whose digest no key has; any
-other key is left to the exact one-key path. Confirming costs one read only where a digest matches: a repeat
-(rare; it makes a finding anyway) or a reference that resolves (the text is usually still in the buffer).
+goes on past them. A batch insert (:meth:`KeyIndex.add_new`) only takes keys whose digest neither a key nor
+an earlier key of the batch has, probing once for each (the probe that finds no such digest claims the empty
+slot it ends at); any other key is left to the exact one-key path. Confirming costs one read only where a
+digest matches: a repeat (rare; it makes a finding anyway) or a reference that resolves (the text is usually
+still in the buffer, and then a batch's are compared at once).
 Because SipHash is keyed afresh in each process, nobody can prepare keys that collide on purpose.
 
 Rows are dense (0, 1, 2 … in order of first sight), so callers keep per-key state in parallel columns
@@ -58,7 +61,7 @@ def digests(keys: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(_digest, keys), dtype=np.int64, count=len(keys))
 
 
-def _encoded(keys: list[str]) -> tuple[bytes, np.ndarray]:
+def _encoded(keys: Sequence[str]) -> tuple[bytes, np.ndarray]:
     """The keys' texts end to end, and the length of each in bytes (uint64)."""
     import numpy as np
 
@@ -73,7 +76,7 @@ def _encoded(keys: list[str]) -> tuple[bytes, np.ndarray]:
 class KeyIndex:
     """Distinct keys (text) numbered 0, 1, 2 … in order of first sight; exact; looked up one by one or in bulk."""
 
-    __slots__ = ("_buffer", "_digests", "_ends", "_fd", "_file", "_mask", "_slots", "_written")
+    __slots__ = ("_base", "_buffer", "_digests", "_ends", "_fd", "_file", "_mask", "_slots", "_written")
 
     def __init__(self, capacity: int = 1024) -> None:
         size = 8
@@ -85,6 +88,7 @@ class KeyIndex:
         self._ends = array("Q")
         self._buffer = bytearray()
         self._written = 0  # bytes of key texts in the spill file; the buffer holds the ones after them
+        self._base = 0  # where the buffer starts in the texts: it keeps the newest of those written, too
         self._file: IO[bytes] | None = None
         self._fd = -1
 
@@ -142,35 +146,78 @@ class KeyIndex:
 
     # --- many keys ----------------------------------------------------------------------------------
     def add_new(self, keys: Sequence[str], hashes: np.ndarray | None = None) -> np.ndarray:
-        """Add, in order, each of ``keys`` whose digest no key has (``hashes``: :func:`digests` of them, if at
-        hand); return which were added (bool per key). A key not added may or may not be present already: ask
-        :meth:`add`. No text is read: no key is confirmed, none needs to be."""
+        """Add, in order, each of ``keys`` whose digest neither a key of the index nor an earlier key of the batch
+        has (``hashes``: :func:`digests` of them, if at hand); return which were added (bool per key). A key not
+        added may or may not be present already: ask :meth:`add`. No text is read: no key is confirmed, none
+        needs to be."""
         import numpy as np
 
         n = len(keys)
         if hashes is None:
             hashes = digests(keys)
-        new = ~self._maybe(hashes)
-        if n > 1:
-            # Two keys of the batch sharing a digest (equal keys, or a collision): neither is taken here.
-            order = np.argsort(hashes, kind="stable")
-            ordered = hashes[order]
-            same = ordered[1:] == ordered[:-1]
-            if same.any():
-                twin = np.zeros(n, dtype=bool)
-                twin[order[1:][same]] = True
-                twin[order[:-1][same]] = True
-                new &= ~twin
+        first = len(self._digests)
+        if first + n > len(self._slots) * _LOAD:
+            self._grow(first + n)  # room for the whole batch first: every probe below ends at an empty slot
+        # The batch's digests go in as rows first, first + 1 … (a slot a key claims names its position), so that
+        # a probe meeting a key of its own batch reads its digest as any other; those not taken are dropped below.
+        self._digests.frombytes(hashes.tobytes())
+        new, at = self._claim(hashes, first)
         taken = np.flatnonzero(new)
-        if taken.size:
-            first = len(self._digests)
+        if taken.size < n:
+            del self._digests[first:]
             self._digests.frombytes(hashes[taken].tobytes())
+            if taken.size:
+                slots = np.frombuffer(self._slots, dtype=np.uint32)
+                slots[at[taken]] = np.arange(first + 1, first + 1 + taken.size, dtype=np.uint32)
+                del slots
+        if taken.size:
             self._store(*_encoded(list(keys) if taken.size == n else [keys[i] for i in taken.tolist()]))
-            if len(self._digests) > len(self._slots) * _LOAD:
-                self._grow(len(self._digests))
-            else:
-                self._place(np.arange(first, len(self._digests), dtype=np.int64))
         return new
+
+    def _claim(self, hashes: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
+        """Probe for each digest (rows ``first``… hold them) until a row with the same digest (the key may be
+        present: not taken) or an empty slot, which the key claims; of keys sharing a digest only the first of
+        the batch may claim. Returns which claimed a slot, and the slot each claimed (int64)."""
+        import numpy as np
+
+        n = len(hashes)
+        slots, table = self._views()
+        mask = self._mask
+        claimed = np.full(n, -1, dtype=np.int64)
+        todo, at, step = np.arange(n), hashes & mask, ((hashes >> 32) | 1) & mask
+        mine, wanted = (todo + (first + 1)).astype(np.uint32), hashes
+        while todo.size > _TAIL:
+            free = slots[at] == 0
+            # Several keys may claim one free slot: one write stays; a key whose digest differs from the
+            # winner's probes on, one whose digest is the winner's stops there (if it comes first, it wins).
+            slots[at[free]] = mine[free]
+            held = slots[at]
+            won = held == mine
+            same = table[held.astype(np.int64) - 1] == wanted
+            same &= ~won
+            early = same & free
+            if early.any():
+                early &= held.astype(np.int64) - (first + 1) > todo
+                if early.any():
+                    _first_claims(slots, todo[early], at[early], first)
+                    held = slots[at]
+                    won = held == mine
+                    same = ~won & (table[held.astype(np.int64) - 1] == wanted)
+            claimed[todo[won]] = at[won]
+            on = ~(won | same)
+            todo, at, step, mine, wanted = todo[on], (at[on] + step[on]) & mask, step[on], mine[on], wanted[on]
+        del slots, table
+        hashed, column = self._slots, self._digests
+        for i, j, k in zip(todo.tolist(), at.tolist(), step.tolist(), strict=True):
+            h = column[first + i]
+            while r := hashed[j]:
+                if column[r - 1] == h:
+                    break
+                j = (j + k) & mask
+            else:
+                hashed[j] = first + i + 1
+                claimed[i] = j
+        return claimed >= 0, claimed
 
     def contains(self, keys: Sequence[str], hashes: np.ndarray | None = None) -> np.ndarray:
         """Whether each of ``keys`` was added (bool per key), exactly: a matching digest is confirmed by text."""
@@ -181,7 +228,10 @@ class KeyIndex:
         rows = self._first_rows(hashes)
         out = rows >= 0
         hits = np.flatnonzero(out)
-        unsure = hits[~self._same_in_buffer(rows[hits], [keys[i] for i in hits.tolist()])] if hits.size else hits
+        if hits.size == len(keys):  # every key's digest is held, as when a batch's references all resolve
+            unsure = hits[~self._same_in_buffer(rows, keys)]
+        else:
+            unsure = hits[~self._same_in_buffer(rows[hits], [keys[i] for i in hits.tolist()])] if hits.size else hits
         for i in unsure.tolist():
             data = keys[i].encode(_ENCODING, _ERRORS)
             if self._text(int(rows[i])) == data:
@@ -189,7 +239,7 @@ class KeyIndex:
             out[i] = self._slots[self._slot(data, int(hashes[i]))] != 0  # a collision: probe past it
         return out
 
-    def _same_in_buffer(self, rows: np.ndarray, keys: list[str]) -> np.ndarray:
+    def _same_in_buffer(self, rows: np.ndarray, keys: Sequence[str]) -> np.ndarray:
         """Per row, whether its text is still in the buffer and equal to the key beside it, compared in one pass
         (a resolved reference usually names a key seen lately); False leaves the row to the exact path."""
         import numpy as np
@@ -198,8 +248,8 @@ class KeyIndex:
             return np.zeros(len(rows), dtype=bool)
         data, lengths = _encoded(keys)
         ends = np.frombuffer(self._ends, dtype=np.uint64)
-        stops = ends[rows].astype(np.int64) - self._written
-        starts = np.where(rows > 0, ends[np.maximum(rows - 1, 0)], 0).astype(np.int64) - self._written
+        stops = ends[rows].astype(np.int64) - self._base
+        starts = np.where(rows > 0, ends[np.maximum(rows - 1, 0)], 0).astype(np.int64) - self._base
         del ends  # the column grows again later: no view of it may stay
         sure: np.ndarray = (starts >= 0) & (stops - starts == lengths.astype(np.int64))
         if not sure.any():
@@ -208,9 +258,17 @@ class KeyIndex:
         if picked.size < len(keys):
             data, lengths = _encoded([keys[i] for i in picked.tolist()])
         sizes = lengths.astype(np.int64)
+        buffer = np.frombuffer(self._buffer, dtype=np.uint8)
+        width = int(sizes[0])
+        if width and not (sizes != width).any():
+            # Keys of one length (codes, as references mostly are): the texts compared as rows of a matrix.
+            held = np.lib.stride_tricks.sliding_window_view(buffer, width)[starts[picked]]
+            del buffer  # the buffer grows again later: no view of it may stay
+            same = (held == np.frombuffer(data, dtype=np.uint8).reshape(-1, width)).all(axis=1)
+            sure[picked[~same]] = False
+            return sure
         firsts = np.cumsum(sizes) - sizes  # where each key's bytes begin in ``data``
         within = np.arange(len(data)) - np.repeat(firsts, sizes)
-        buffer = np.frombuffer(self._buffer, dtype=np.uint8)
         held = buffer[np.repeat(starts[picked], sizes) + within]
         del buffer  # the buffer grows again later: no view of it may stay
         differs = held != np.frombuffer(data, dtype=np.uint8)
@@ -254,14 +312,6 @@ class KeyIndex:
                     break
                 j = (j + k) & mask
         return rows
-
-    def _maybe(self, hashes: np.ndarray) -> np.ndarray:
-        """Whether some row has each digest (the key may be present: only its text can tell)."""
-        import numpy as np
-
-        if not self._digests:
-            return np.zeros(len(hashes), dtype=bool)
-        return self._first_rows(hashes) >= 0
 
     def _place(self, rows: np.ndarray) -> None:
         """Put ``rows`` (whose digests are in the column) into empty slots, each on its own probe sequence."""
@@ -323,23 +373,28 @@ class KeyIndex:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="sedata-keys-")  # kept open with the index
             self._fd = self._file.fileno()
-        view = memoryview(self._buffer)
+        view = memoryview(self._buffer)[self._written - self._base :]
         done = 0
         while done < len(view):
             done += os.pwrite(self._fd, view[done:], self._written + done)
         view.release()
-        self._written += len(self._buffer)
-        self._buffer = bytearray()
+        self._written += done
+        # The newest half stays (written, but read from memory): a reference names mostly a key seen lately,
+        # and its confirmation should not wait for the disk just after a spill.
+        drop = len(self._buffer) - _BUFFER // 2
+        if drop > 0:
+            del self._buffer[:drop]
+            self._base += drop
 
     def _text(self, row: int) -> bytes:
         start = self._ends[row - 1] if row else 0
         end = self._ends[row]
-        written = self._written
-        if start >= written:
-            return bytes(self._buffer[start - written : end - written])
-        if end <= written:
+        base = self._base
+        if start >= base:
+            return bytes(self._buffer[start - base : end - base])
+        if end <= self._written:
             return os.pread(self._fd, end - start, start)
-        return os.pread(self._fd, written - start, start) + bytes(self._buffer[: end - written])
+        return os.pread(self._fd, base - start, start) + bytes(self._buffer[: end - base])
 
     def close(self) -> None:
         """Drop the spill file (the index must not be used afterwards)."""
@@ -357,6 +412,14 @@ class KeyIndex:
         return sum(a.buffer_info()[1] * a.itemsize for a in (self._slots, self._digests, self._ends)) + len(
             self._buffer
         )
+
+
+def _first_claims(slots: np.ndarray, positions: np.ndarray, at: np.ndarray, first: int) -> None:
+    """Give each slot that a later key of a batch won over an earlier one with its digest to the earliest of them
+    (a collision of digests within a batch, rare: numpy does not say which of several writes to a slot stays)."""
+    for pos, j in zip(positions.tolist(), at.tolist(), strict=True):
+        if pos < int(slots[j]) - 1 - first:
+            slots[j] = first + pos + 1
 
 
 def _rebuild(keys: list[str]) -> KeyIndex:

@@ -1,8 +1,8 @@
 """KeyIndex's promises, each checked in well under a second (bench/mutate.py runs this file first on
 sedata/crossfile/index.py): exact answers whatever the digests, rows in order of first sight, the slot array
 a power of two kept between a third and two thirds full (6–12 bytes a key, probes that end), key texts beyond
-the 256 KiB buffer spilled and read back, a batch taking exactly the keys no key and no other batch key shares
-a digest with.
+the 256 KiB buffer spilled and read back (the newest half kept in memory too), a batch taking exactly the keys
+no key of the index and no earlier key of the batch shares a digest with.
 
 Every test runs under an alarm: an index whose probe never ends fails the test instead of hanging the run.
 """
@@ -90,7 +90,7 @@ def test_one_key_at_a_time_is_exact_and_numbered_in_order(digest: str, buffer: i
 
 @pytest.mark.parametrize("digest", DIGESTS, ids=list(DIGESTS))
 @pytest.mark.parametrize("buffer", [1 << 18, 8], ids=["in memory", "spilled"])
-def test_a_batch_takes_only_keys_whose_digest_is_new_to_the_index_and_the_batch(digest: str, buffer: int) -> None:
+def test_a_batch_takes_keys_whose_digest_is_new_to_the_index_and_to_the_batch_so_far(digest: str, buffer: int) -> None:
     with digests_and_buffer(DIGESTS[digest], buffer):
         fn = DIGESTS[digest]
         index = KeyIndex(capacity=1)
@@ -98,10 +98,11 @@ def test_a_batch_takes_only_keys_whose_digest_is_new_to_the_index_and_the_batch(
         batch = [CODES[0], *TEXTS, CODES[1], CODES[1], *CODES[2:80]]
         taken = index.add_new(batch).tolist()
         held = {fn(CODES[0])}
-        counts: dict[int, int] = {}
-        for key in batch:
-            counts[fn(key)] = counts.get(fn(key), 0) + 1
-        assert taken == [fn(k) not in held and counts[fn(k)] == 1 for k in batch]
+        expected = []
+        for key in batch:  # taken: a digest neither the index nor an earlier key of the batch has
+            expected.append(fn(key) not in held)
+            held.add(fn(key))
+        assert taken == expected
         order = [CODES[0], *(k for k, t in zip(batch, taken, strict=True) if t)]
         assert [index.key(r) for r in range(len(index))] == order
         _slots_are_sound(index)
@@ -259,5 +260,29 @@ def test_texts_that_fill_the_buffer_exactly_are_spilled(bulk: bool) -> None:
         else:
             index.add(CODES[0])
             index.add(CODES[1])
-        assert (len(index._buffer), index._written) == (0, 36)
+        # All written; the newest half stays in memory as well, read from there.
+        assert (bytes(index._buffer), index._written, index._base) == (CODES[1].encode(), 36, 18)
         assert [index.key(0), index.key(1)] == CODES[:2]
+
+
+def test_recent_keys_are_confirmed_from_memory_after_a_spill() -> None:
+    with digests_and_buffer(hash, 18 * 40):
+        index = KeyIndex()
+        assert index.add_new(CODES[:30]).all() and index.add_new(CODES[30:60]).all()
+        assert index._written > 0 and index._base > 0  # spilled, the newest half still at hand
+        recent = CODES[60 - 20 :]  # the last 20 texts (360 bytes, half the buffer)
+        with mock.patch.object(index_module.os, "pread", side_effect=AssertionError("read from disk")):
+            assert index.contains([*recent, "3110x"]).tolist() == [*[k in CODES[:60] for k in recent], False]
+            assert [index.key(r) for r in range(40, 60)] == CODES[40:60]
+        assert index.contains(CODES[:60]).all() and [index.key(r) for r in range(60)] == CODES[:60]
+
+
+def test_a_key_that_straddles_the_spill_file_and_the_kept_buffer_reads_whole() -> None:
+    with digests_and_buffer(hash, 8):
+        index = KeyIndex()
+        index.add("ab")
+        index.add("cdefgh")  # 8 bytes: written, and "efgh" kept (the buffer starts at byte 4)
+        assert (index._written, index._base, bytes(index._buffer)) == (8, 4, b"efgh")
+        index._buffer += b"ij"  # as _store leaves a longer key before the next spill, its text half on disk
+        index._ends[1] = 10
+        assert index.key(1) == "cdefghij" and index.key(0) == "ab"

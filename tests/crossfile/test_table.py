@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,8 +54,11 @@ def test_locations_added_in_bulk_keep_unknown_lines_unknown() -> None:
     doc, lines = files.id("upload.xml"), files.id("upload.jsonl")
     loc.extend_at(doc, [0, 1], [None, None])
     loc.extend_at(lines, [5], [7])
-    assert [loc.get(row) for row in range(3)] == [
+    loc.extend_at(lines, array("i", [8, 9]), array("i", [10, 11]))  # typed columns, as the bulk path hands them
+    assert [loc.get(row) for row in range(5)] == [
         Location("upload.xml", 0, None),
         Location("upload.xml", 1, None),
         Location("upload.jsonl", 5, 7),
+        Location("upload.jsonl", 8, 10),
+        Location("upload.jsonl", 9, 11),
     ]

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import heapq
 import os
+from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
-from sedata.crossfile import FileNames, KeyIndex, Locations
+from sedata.crossfile import NONE, FileNames, KeyIndex, Locations
 from sedata.exchange import Record
 from sedata.spec import Spec, current
 from sedata.spec.envelope import KEY_SEPARATOR, VERSION_SEPARATOR
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 DUPLICATE, UNRESOLVED = "SE-XRF-001", "SE-XRF-002"
 _PLAIN = frozenset({str, type(None)})
 _NOTHING: tuple[()] = ()
+_INT32_MAX = 0x7FFF_FFFF  # record indexes and lines are held as int32 (sedata.crossfile.columns)
 
 NOT_CHECKED_REFERENCE = Text(
     "本次运行及参照数据中没有可携带被引用实体的报文，部分引用未检查",
@@ -107,6 +109,39 @@ def members_read(spec: Spec) -> dict[str, frozenset[str]]:
     }
 
 
+def _target_ranks(plans: dict[str, _Plan]) -> dict[str, int]:
+    """Referenced entities numbered so that none comes before an entity it references (a Unit before the
+    Licence naming it); the others are not numbered."""
+    ranks: dict[str, int] = {}
+    left = [kind for kind, plan in plans.items() if plan.is_target]
+    while left:
+        ready = [k for k in left if all(r.target in ranks or r.target == k for r in plans[k].references)]
+        for kind in ready or left[:1]:  # a cycle of references (none in the spec) is broken anywhere
+            ranks[kind] = len(ranks)
+        left = [k for k in left if k not in ranks]
+    return ranks
+
+
+def _versioned(keys: Sequence[str]) -> bool:
+    """Whether some of ``keys`` carries a record version (a change set's keys do)."""
+    return (bool(keys) and VERSION_SEPARATOR in keys[0]) or VERSION_SEPARATOR in "".join(keys)
+
+
+def _picked(values: Sequence[int | None], taken: np.ndarray, whole: bool) -> Sequence[int | None]:
+    """The ``taken`` of ``values`` (record indexes or lines); as an int32 column when they come as an int64 one
+    (``array("q")``, as the columnar engine and ``--jobs`` hand them), which :class:`Locations` takes at once."""
+    import numpy as np
+
+    if isinstance(values, array) and values.typecode == "q":
+        column = np.frombuffer(values, dtype=np.int64)
+        if not whole:
+            column = column[taken]
+        if column.size and (int(column.min()) < NONE or int(column.max()) > _INT32_MAX):
+            raise OverflowError("a record index or line beyond 2^31 / 记录序号或行号超出 2^31")
+        return array("i", column.astype(np.int32).tobytes())
+    return values if whole else [values[i] for i in taken.tolist()]
+
+
 def _walk(data: Any, steps: tuple[str, ...], at: DataPath) -> Iterator[tuple[Any, DataPath]]:
     """The values at ``steps`` inside ``data`` (every item of a repeated field) with their data paths."""
     if not steps:
@@ -159,6 +194,7 @@ class CrossRecord:
 
     def __post_init__(self) -> None:
         self._plan = _plans(self.spec)
+        self._ranks = _target_ranks(self._plan)
         self.files = FileNames()
         self._keys: dict[str, tuple[KeyIndex, Locations]] = {}
         self._targets: dict[str, KeyIndex] = {e: KeyIndex() for e, p in self._plan.items() if p.is_target}
@@ -208,6 +244,13 @@ class CrossRecord:
         for reference in plan.references:
             self._refer(file_id, reference, record, where, bad)
 
+    def bulk_order(self, record_types: Iterable[str]) -> list[str]:
+        """The order to take a batch's record types in bulk: referenced entities before the records naming them
+        (a Unit before the Licence naming it), so that references within a batch resolve in bulk rather than
+        being left to :meth:`observe`. The findings are the same in any order."""
+        ranks = self._ranks
+        return sorted(record_types, key=lambda kind: ranks.get(kind, len(ranks)))
+
     def observe_keys(
         self,
         file: str,
@@ -231,8 +274,10 @@ class CrossRecord:
             return []
         file_id = self.files.id(file)
         self._carried.add(record_type)
-        table, first = self._table(record_type)
         n = len(keys)
+        if not n:
+            return []
+        table, first = self._table(record_type)
         ok = np.ones(n, dtype=bool)
         waits: list[tuple[int, _Pending]] = []
         for reference in plan.references:
@@ -240,19 +285,25 @@ class CrossRecord:
         # A key whose digest the index may hold is left to :meth:`observe`, which confirms it (a repeat, or not).
         candidates = np.flatnonzero(ok)
         chosen = keys if candidates.size == n else [keys[i] for i in candidates.tolist()]
-        taken = candidates[table.add_new(chosen)].tolist()
-        if taken:
-            first.extend_at(file_id, [indexes[i] for i in taken], [lines[i] for i in taken])
-            if waits:
-                indexed = set(taken)
-                for pos, entry in waits:
-                    if pos in indexed:
-                        entry.count += 1
-            if plan.is_target:
-                targets = self._targets[record_type]
-                bases = [keys[i].partition(VERSION_SEPARATOR)[0] for i in taken]
-                for i in np.flatnonzero(~targets.add_new(bases)).tolist():
-                    targets.add(bases[i])  # already there, or a digest shared: the exact path decides
+        taken = candidates[table.add_new(chosen)]
+        if not taken.size:
+            return list(range(n))
+        whole = taken.size == n
+        first.extend_at(file_id, _picked(indexes, taken, whole), _picked(lines, taken, whole))
+        if waits:
+            indexed = set(taken.tolist())
+            for pos, entry in waits:
+                if pos in indexed:
+                    entry.count += 1
+        if plan.is_target:
+            targets = self._targets[record_type]
+            picked = keys if whole else [keys[i] for i in taken.tolist()]
+            # The key without its version; a key set written without versions is its own (one digest less).
+            bases = [k.partition(VERSION_SEPARATOR)[0] for k in picked] if _versioned(picked) else list(picked)
+            for i in np.flatnonzero(~targets.add_new(bases)).tolist():
+                targets.add(bases[i])  # already there, or a digest shared: the exact path decides
+        if whole:
+            return []
         done = np.zeros(n, dtype=bool)
         done[taken] = True
         return np.flatnonzero(~done).tolist()
@@ -271,8 +322,8 @@ class CrossRecord:
             found: list[Any] = list(map(dict.get, datas, repeat(steps[0])))
             kinds = set(map(type, found))
             if kinds <= _PLAIN:  # strings or nothing, as in almost every batch: one pass in C each
-                at = [pos for pos, value in enumerate(found) if value]
-                values = [found[pos] for pos in at]
+                at = list(compress(range(len(found)), found))  # the non-empty strings, as ``filter`` keeps them
+                values = list(filter(None, found))
             else:
                 for pos, value in enumerate(found):
                     if isinstance(value, str):
