@@ -36,6 +36,8 @@ from sedata.exchange.rules import MessageRules
 from sedata.exchange.writer import Encoder
 from sedata.exchange.xmlnames import local_name, split_tag
 from sedata.exchange.xmlrecord import (
+    FlatEntity,
+    MarkupTokens,
     XmlRecordError,
     attributes,
     check_foreign,
@@ -149,6 +151,7 @@ class XmlReader(MessageReader):
             collect_ids=False,
         )
         self._document_root: Any = None
+        self._generation = 0  # counts the chunks fed: a record's events come with the chunk that ended it
         self._events: Iterator[tuple[str, Any]] = self._pull()
         header_q = self._q(HEADER)
         self._root: Any = None
@@ -212,12 +215,15 @@ class XmlReader(MessageReader):
             try:
                 parser.feed(chunk)
             except etree.XMLSyntaxError:
+                self._generation += 1
                 yield from parser.read_events()  # the elements that ended before the error are whole
                 raise
+            self._generation += 1
             yield from parser.read_events()
         # At the end, libxml2 closes the elements still open (the file broke off inside them): their
         # events are not of whole elements, so a syntax error from close() drops them.
         self._document_root = parser.close()
+        self._generation += 1
         yield from parser.read_events()
 
     def _q(self, local: str) -> str:
@@ -344,6 +350,12 @@ class XmlReader(MessageReader):
         names = rules.names
         entity_attrs = {names.operation, names.record_key, names.record_version}
         delete_attrs = {names.record_type, names.record_key, names.record_version}
+        flats = {t: FlatEntity(spec, t, t) for t in tags.values()}
+        delete_local = DELETE + " "
+        generation = -1
+        tokens: MarkupTokens | None = None
+        at = 0
+        versions: dict[str, int] = {}  # the few version texts a file holds, read once
         index = 0
         records_el: Any = None
         previous: Any = None
@@ -365,42 +377,74 @@ class XmlReader(MessageReader):
                     _no_text(previous.tail, previous)
                 line = _line(el)
                 canonical: bytes | None = None
-                try:
-                    attrs = attributes(el, entity_attrs if entity is not None else delete_attrs)
+                if self._generation != generation:  # the first record of a new chunk: read its records at once
+                    generation = self._generation
+                    tokens, at = _chunk_tokens(records_el, el, previous)
+                flat = None
+                if tokens is not None:
                     if entity is not None:
-                        data = simple_element(entity, el, spec)
-                        simple = data is not None
-                        if data is None:  # something odd in it: the full reading says what
-                            data = from_element(entity, el, spec)
-                            if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
-                                raise DuplicateMemberError(
-                                    f"<{entity}> 中有单值元素重复出现",
-                                    f"a single-valued element repeats in <{entity}>",
-                                )
+                        flat = flats[entity].read(tokens, at, len(el), entity_attrs)
+                        if flat is None:
+                            tokens = None  # out of step: the rest of the chunk is read element by element
+                        else:
+                            at = flat[2]
+                    elif tokens.items[at].startswith(delete_local) and tokens.items[at].endswith("/"):
+                        at += 2  # an empty <Delete …/>, read below
+                    else:
+                        tokens = None
+                ordered: bool | None = None
+                data: dict[str, Any] | None
+                try:
+                    if entity is not None:
+                        if flat is not None:
+                            attrs, data, _, ordered = flat
+                            simple = True
+                        else:
+                            attrs = attributes(el, entity_attrs)
+                            data = simple_element(entity, el, spec)
+                            simple = data is not None
+                            if data is None:  # something odd in it: the full reading says what
+                                data = from_element(entity, el, spec)
+                                if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
+                                    raise DuplicateMemberError(
+                                        f"<{entity}> 中有单值元素重复出现",
+                                        f"a single-valued element repeats in <{entity}>",
+                                    )
                         operation = attrs.get(names.operation)
                     else:
+                        attrs = attributes(el, delete_attrs)
                         if len(el) or (el.text or "").strip():
                             raise StructureError(f"<{DELETE}/> 应为空元素", f"<{DELETE}/> must be empty")
                         entity, data, operation = attrs.get(names.record_type, ""), None, rules.delete
                         simple = False
+                    text = attrs.get(names.record_version)
+                    version = None if text is None else versions.get(text)
+                    if version is None:
+                        version = _version(text, names.record_version)
+                        if text is not None and version is not None and len(versions) < 64:
+                            versions[text] = version
                     record = Record(
                         type=entity,
                         data=data,
                         operation=operation,
                         key=attrs.get(names.record_key),
-                        version=_version(attrs.get(names.record_version), names.record_version),
+                        version=version,
                         index=index,
                         line=line,
                     )
                     rules.check(record)
                     if simple:
-                        canonical = self._canonical(record)
+                        canonical = self._canonical(record, ordered)
                 except XmlRecordError as exc:
                     raise StructureError(exc.zh, exc.en, index=index, line=exc.line) from None
                 except ExchangeError as exc:
                     raise exc.locate(index=index, line=line) from None
                 el.clear(keep_tail=True)
-                while el.getprevious() is not None:
+                before = el.getprevious()
+                if before is not None and before is previous and records_el[0] is previous:
+                    del records_el[0]  # the usual case: only the record read before, emptied, is left
+                    before = None
+                while before is not None and el.getprevious() is not None:
                     if records_el[0].tag not in known:  # an element that raised no event of its own
                         raise self._unexpected(records_el[0])
                     del records_el[0]
@@ -430,13 +474,15 @@ class XmlReader(MessageReader):
             elif parent.tag == records_q:
                 raise self._unexpected(el)
 
-    def _canonical(self, record: Record) -> bytes | None:
+    def _canonical(self, record: Record, ordered: bool | None = None) -> bytes | None:
         """The canonical line of a record read by :func:`simple_element` whose fields came in spec order: what
         ``canonical_line`` writes for it, without its general work. None when they did not, or when a value is
         beyond orjson (an integer over 64 bits, where the standard library decides)."""
         data = record.data
         assert data is not None
-        if not _in_order(record.type, tuple(data), self.spec):  # remembered per member list and spec
+        if ordered is None:
+            ordered = _in_order(record.type, tuple(data), self.spec)  # remembered per member list and spec
+        if not ordered:
             return None
         try:
             return orjson.dumps(record.envelope(self.rules.names, data))
@@ -479,6 +525,23 @@ class XmlReader(MessageReader):
             f"{', '.join(self.rules.record_types)}, {DELETE})",
             line=_line(el),
         )
+
+
+def _chunk_tokens(records_el: Any, el: Any, previous: Any) -> tuple[MarkupTokens | None, int]:
+    """The tokens of ``<records>`` as it stands (see :class:`MarkupTokens`) and where ``el``'s start tag is.
+
+    ``el`` is the first record of a chunk: every record after it that ended in the same chunk is whole, and
+    is found after it in turn. Only the record read before ``el`` (emptied: a tag and its tail) may come
+    before it; else (None, 0), and the chunk is read element by element.
+    """
+    first = records_el[0]
+    if first is el:
+        at = 3  # after the text before <records> (none), its start tag and its text
+    elif first is previous and records_el[1] is el:
+        at = 5
+    else:
+        return None, 0
+    return MarkupTokens(records_el), at
 
 
 def _version(text: str | None, name: str) -> int | None:
