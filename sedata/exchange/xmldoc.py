@@ -356,6 +356,7 @@ class XmlReader(MessageReader):
         tokens: MarkupTokens | None = None
         at = 0
         versions: dict[str, int] = {}  # the few version texts a file holds, read once
+        clean: set[tuple[Any, ...]] = set()
         index = 0
         records_el: Any = None
         previous: Any = None
@@ -423,16 +424,23 @@ class XmlReader(MessageReader):
                         version = _version(text, names.record_version)
                         if text is not None and version is not None and len(versions) < 64:
                             versions[text] = version
+                    key = attrs.get(names.record_key)
                     record = Record(
                         type=entity,
                         data=data,
                         operation=operation,
-                        key=attrs.get(names.record_key),
+                        key=key,
                         version=version,
                         index=index,
                         line=line,
                     )
-                    rules.check(record)
+                    # The envelope rules look at these only: a record like one found clean is clean.
+                    envelope = (entity, operation, version, key is None, key == "", data is None)
+                    if envelope not in clean:
+                        rules.check(record)
+                        # The validator's rules note problems instead of raising: clean only if none noted.
+                        if not getattr(rules, "problems", None) and len(clean) < 256:
+                            clean.add(envelope)
                     if simple:
                         canonical = self._canonical(record, ordered)
                 except XmlRecordError as exc:
