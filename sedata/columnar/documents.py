@@ -12,7 +12,6 @@ file order; a reading error ends the file after the records read before it, as i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sedata.columnar.engine import Checker, reading_error
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 
 Notes = list[tuple[str, "Text | None"]]
 """The envelope problems the reader noted for one record (see :class:`ReportingRules`)."""
+_NONE: Notes = []  # no problem noted (shared: never changed, copied where a record's list is handed on)
 
 
 def screen_records(records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan) -> list[bool]:
@@ -97,7 +97,7 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
     checker = Checker(run)
     stopped = False
     error: Exception | None = None
-    read = _noted(reader.with_canonical(), run)
+    read = reader.with_canonical()
     report = run.report
     # As for JSON Lines: passed() would check no business rule and add no finding (so --max-errors cannot be
     # reached there), and with no run index it observes nothing; such a row is only counted.
@@ -110,10 +110,11 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
             lines: list[bytes] = []
             notes: list[Notes] = []
             try:
-                for record, line, noted in read:
+                for record, line in read:
                     records.append(record)
                     lines.append(line)
-                    notes.append(noted)
+                    # The envelope problems noted while the reader read it (rarely any: then one shared empty list).
+                    notes.append(rules.take() if rules.problems else _NONE)
                     if len(records) >= BATCH_ROWS:
                         break
             except Exception as exc:  # the records read before it are checked first, as the row engine does
@@ -151,10 +152,3 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
     # The reader may have read to the end ahead of the records checked; the row engine, stopped at --max-errors
     # or by an unexpected error, has not, so the package is not verified.
     run.report.verified = reader.verified and completed
-
-
-def _noted(pairs: Iterator[tuple[Record, bytes]], run: FileRun) -> Iterator[tuple[Record, bytes, Notes]]:
-    """Each record with its canonical line and the envelope problems noted while the reader read it."""
-    rules = run.rules
-    for record, line in pairs:
-        yield record, line, rules.take()

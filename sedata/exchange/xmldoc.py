@@ -9,6 +9,7 @@ expanded or fetched. The encoding comes from the XML declaration (UTF-8, GB18030
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -152,7 +153,8 @@ class XmlReader(MessageReader):
         )
         self._document_root: Any = None
         self._generation = 0  # counts the chunks fed: a record's events come with the chunk that ended it
-        self._events: Iterator[tuple[str, Any]] = self._pull()
+        # Events one by one, without a Python frame of ours per event.
+        self._events: Iterator[tuple[str, Any]] = itertools.chain.from_iterable(self._pull())
         header_q = self._q(HEADER)
         self._root: Any = None
         for el in self._elements():
@@ -201,8 +203,9 @@ class XmlReader(MessageReader):
             raise HeaderError(f"根元素中没有 <{HEADER}>", f"the root element has no <{HEADER}>", line=_line(root))
         raise HeaderError(f"没有 <{HEADER}>", f"no <{HEADER}> element")  # pragma: no cover - the parser raises
 
-    def _pull(self) -> Iterator[tuple[str, Any]]:
-        """The parser's events, fed chunk by chunk; on a syntax error, the events before it come first.
+    def _pull(self) -> Iterator[Iterator[tuple[str, Any]]]:
+        """The parser's events, fed chunk by chunk, a chunk's at a time; on a syntax error, the events before it
+        come first.
 
         lxml 6.2 raises a syntax error found in a chunk before handing out that chunk's events (so content
         after the root used to hide every record); feeding the parser ourselves keeps them.
@@ -216,15 +219,15 @@ class XmlReader(MessageReader):
                 parser.feed(chunk)
             except etree.XMLSyntaxError:
                 self._generation += 1
-                yield from parser.read_events()  # the elements that ended before the error are whole
+                yield parser.read_events()  # the elements that ended before the error are whole
                 raise
             self._generation += 1
-            yield from parser.read_events()
+            yield parser.read_events()
         # At the end, libxml2 closes the elements still open (the file broke off inside them): their
         # events are not of whole elements, so a syntax error from close() drops them.
         self._document_root = parser.close()
         self._generation += 1
-        yield from parser.read_events()
+        yield parser.read_events()
 
     def _q(self, local: str) -> str:
         return f"{{{self.spec.info.namespace}}}{local}"
@@ -375,8 +378,10 @@ class XmlReader(MessageReader):
                 elif parent is not records_el:
                     raise self._misplaced(el)
                 if previous is not None:
-                    _no_text(previous.tail, previous)
-                line = _line(el)
+                    tail = previous.tail
+                    if tail and not tail.isspace():
+                        _no_text(tail, previous)
+                line = el.sourceline
                 canonical: bytes | None = None
                 if self._generation != generation:  # the first record of a new chunk: read its records at once
                     generation = self._generation
@@ -425,15 +430,7 @@ class XmlReader(MessageReader):
                         if text is not None and version is not None and len(versions) < 64:
                             versions[text] = version
                     key = attrs.get(names.record_key)
-                    record = Record(
-                        type=entity,
-                        data=data,
-                        operation=operation,
-                        key=key,
-                        version=version,
-                        index=index,
-                        line=line,
-                    )
+                    record = Record(entity, data, operation, key, version, index, line)
                     # The envelope rules look at these only: a record like one found clean is clean.
                     envelope = (entity, operation, version, key is None, key == "", data is None)
                     if envelope not in clean:
