@@ -201,6 +201,43 @@ def test_xml_chunks_read_alike_and_take_the_chunk_reader(tmp_path: Path, monkeyp
     assert len(read) == 400 and error is not None and error[0] == "DigestMismatchError"  # the records changed
 
 
+_SNIPPETS = [
+    " ",
+    "\u3000",
+    "\n\t",
+    "x",
+    "&amp;",
+    '"',
+    ">",
+    "<!-- c -->",
+    "<internalNumber/>",
+    "<reportNo>JY1</reportNo>",
+    "<designLifeYears> 8 </designLifeYears>",
+    "<b>1</b>",
+    f'<p:reportNo xmlns:p="{NS}">JY2</p:reportNo>',
+    '<Delete recordType="Inspection" recordKey="JY9" recordVersion="1"/>',
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(_SNIPPETS)), min_size=1, max_size=4))
+def test_xml_records_edited_at_random_read_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[int, str]]
+) -> None:
+    """Snippets put before random tags or texts of the records: the chunk reader reads what the element-wise
+    reading reads (records, canonical lines, error), or stands aside for it."""
+    text = _base(tmp_path, "xml")
+    start = text.index("<records>") + len("<records>")
+    for at, snippet in edits:
+        cuts = [i for i in range(start, len(text)) if text[i] in "<>"]
+        where = cuts[at * len(cuts) // 10_001]  # spread over the records, not only near the first one
+        cut = where + (1 if text[where] == ">" else 0)
+        text = text[:cut] + snippet + text[cut:]
+    path = tmp_path / "edited.xml"
+    path.write_text(text, encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+
+
 def _inspection_element(tmp_path: Path) -> Any:
     text = _base(tmp_path, "xml", count=4)
     root = etree.fromstring(text.encode("utf-8"))
