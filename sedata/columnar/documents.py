@@ -12,7 +12,6 @@ file order; a reading error ends the file after the records read before it, as i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sedata.columnar.engine import Checker, reading_error
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 
 Notes = list[tuple[str, "Text | None"]]
 """The envelope problems the reader noted for one record (see :class:`ReportingRules`)."""
+_NONE: Notes = []  # no problem noted (shared: never changed, copied where a record's list is handed on)
 
 
 def screen_records(records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan) -> list[bool]:
@@ -37,12 +37,21 @@ def screen_records(records: list[Record], lines: list[bytes], notes: list[Notes]
     return _screened(records, lines, notes, plan)[1]
 
 
-def _screened(records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan) -> tuple[Screened, list[bool]]:
+def _screened(
+    records: list[Record], lines: list[bytes], notes: list[Notes], plan: Plan, nulls: bool = True
+) -> tuple[Screened, list[bool]]:
+    """The screen's verdict on a batch, and each record's flag; ``nulls``: the reader can give a null member
+    (JSON can, XML cannot: an element holds text, an absent one is no member)."""
     screened = screen(LineBatch(lines, [0] * len(lines), 0), plan)
-    flags = [
-        flag or bool(noted) or (isinstance(r.data, dict) and None in r.data.values())
-        for r, flag, noted in zip(records, screened.flagged, notes, strict=True)
-    ]
+    if nulls:
+        flags = [
+            flag or bool(noted) or (isinstance(r.data, dict) and None in r.data.values())
+            for r, flag, noted in zip(records, screened.flagged, notes, strict=True)
+        ]
+    elif any(notes):
+        flags = [flag or bool(noted) for flag, noted in zip(screened.flagged, notes, strict=True)]
+    else:
+        flags = list(screened.flagged)
     return screened, flags
 
 
@@ -56,20 +65,27 @@ def _index_keys(run: FileRun, records: list[Record], screened: Screened, flags: 
     if bulk is None or run.sink.max_errors is not None or screened.opaque:
         return set()  # with --max-errors the file may stop part-way through a batch: keys go row by row
     done: set[int] = set()
+    flagged = any(flags)
     for kind, (rows, keys) in screened.keys.items():
-        kept = [(i, key) for i, key in zip(rows, keys, strict=True) if not flags[i]]
-        if not kept:
+        if flagged:
+            kept = [(i, key) for i, key in zip(rows, keys, strict=True) if not flags[i]]
+            rows, keys = [i for i, _ in kept], [key for _, key in kept]
+        if not rows:
             continue
+        picked = [records[i] for i in rows]
         left = bulk(
             run.ctx.file,
             kind,
-            [key for _, key in kept],
-            [records[i].data for i, _ in kept],
-            [records[i].index for i, _ in kept],
-            [records[i].line for i, _ in kept],
+            keys,
+            [r.data for r in picked],
+            [r.index for r in picked],
+            [r.line for r in picked],
         )
-        skip = set(left)
-        done.update(i for pos, (i, _) in enumerate(kept) if pos not in skip)
+        if left:
+            skip = set(left)
+            done.update(i for pos, i in enumerate(rows) if pos not in skip)
+        else:
+            done.update(rows)
     return done
 
 
@@ -81,40 +97,45 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
     checker = Checker(run)
     stopped = False
     error: Exception | None = None
-    read = _noted(reader.with_canonical(), run)
+    read = reader.with_canonical()
     report = run.report
     # As for JSON Lines: passed() would check no business rule and add no finding (so --max-errors cannot be
     # reached there), and with no run index it observes nothing; such a row is only counted.
     quiet = run.sink.max_errors is None and checker.plan.business is not None and run.biz.unique_elsewhere
     unobserved = run.observer is None
+    nulls = reader.format != "xml"  # an XML element holds text: no member is null
     try:
         while not stopped:
             records: list[Record] = []
             lines: list[bytes] = []
             notes: list[Notes] = []
             try:
-                for record, line, noted in read:
+                for record, line in read:
                     records.append(record)
                     lines.append(line)
-                    notes.append(noted)
+                    # The envelope problems noted while the reader read it (rarely any: then one shared empty list).
+                    notes.append(rules.take() if rules.problems else _NONE)
                     if len(records) >= BATCH_ROWS:
                         break
             except Exception as exc:  # the records read before it are checked first, as the row engine does
                 error = exc
-            screened, flags = _screened(records, lines, notes, checker.plan)
+            screened, flags = _screened(records, lines, notes, checker.plan, nulls)
             indexed = _index_keys(run, records, screened, flags)
-            for i, (record, flag, noted) in enumerate(zip(records, flags, notes, strict=True)):
-                if flag:
-                    rules.problems = list(noted)  # taken by the envelope layer for this record
-                    checker.confirm(record)
-                elif quiet and (unobserved or i in indexed):
-                    report.records += 1
-                    continue
-                else:
-                    checker.passed(record, observe=i not in indexed)
-                if checker.full:
-                    stopped = True
-                    break
+            if quiet and not any(flags) and (unobserved or len(indexed) == len(records)):
+                report.records += len(records)  # as the loop below would count them, one by one
+            else:
+                for i, (record, flag, noted) in enumerate(zip(records, flags, notes, strict=True)):
+                    if flag:
+                        rules.problems = list(noted)  # taken by the envelope layer for this record
+                        checker.confirm(record)
+                    elif quiet and (unobserved or i in indexed):
+                        report.records += 1
+                        continue
+                    else:
+                        checker.passed(record, observe=i not in indexed)
+                    if checker.full:
+                        stopped = True
+                        break
             if progress is not None:
                 progress(reader.position())
             if error is not None or len(records) < BATCH_ROWS:
@@ -131,10 +152,3 @@ def run_documents(run: FileRun, progress: Progress | None = None) -> None:
     # The reader may have read to the end ahead of the records checked; the row engine, stopped at --max-errors
     # or by an unexpected error, has not, so the package is not verified.
     run.report.verified = reader.verified and completed
-
-
-def _noted(pairs: Iterator[tuple[Record, bytes]], run: FileRun) -> Iterator[tuple[Record, bytes, Notes]]:
-    """Each record with its canonical line and the envelope problems noted while the reader read it."""
-    rules = run.rules
-    for record, line in pairs:
-        yield record, line, rules.take()

@@ -9,6 +9,7 @@ expanded or fetched. The encoding comes from the XML declaration (UTF-8, GB18030
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -36,6 +37,8 @@ from sedata.exchange.rules import MessageRules
 from sedata.exchange.writer import Encoder
 from sedata.exchange.xmlnames import local_name, split_tag
 from sedata.exchange.xmlrecord import (
+    FlatEntity,
+    MarkupTokens,
     XmlRecordError,
     attributes,
     check_foreign,
@@ -149,7 +152,9 @@ class XmlReader(MessageReader):
             collect_ids=False,
         )
         self._document_root: Any = None
-        self._events: Iterator[tuple[str, Any]] = self._pull()
+        self._generation = 0  # counts the chunks fed: a record's events come with the chunk that ended it
+        # Events one by one, without a Python frame of ours per event.
+        self._events: Iterator[tuple[str, Any]] = itertools.chain.from_iterable(self._pull())
         header_q = self._q(HEADER)
         self._root: Any = None
         for el in self._elements():
@@ -198,8 +203,9 @@ class XmlReader(MessageReader):
             raise HeaderError(f"根元素中没有 <{HEADER}>", f"the root element has no <{HEADER}>", line=_line(root))
         raise HeaderError(f"没有 <{HEADER}>", f"no <{HEADER}> element")  # pragma: no cover - the parser raises
 
-    def _pull(self) -> Iterator[tuple[str, Any]]:
-        """The parser's events, fed chunk by chunk; on a syntax error, the events before it come first.
+    def _pull(self) -> Iterator[Iterator[tuple[str, Any]]]:
+        """The parser's events, fed chunk by chunk, a chunk's at a time; on a syntax error, the events before it
+        come first.
 
         lxml 6.2 raises a syntax error found in a chunk before handing out that chunk's events (so content
         after the root used to hide every record); feeding the parser ourselves keeps them.
@@ -212,13 +218,16 @@ class XmlReader(MessageReader):
             try:
                 parser.feed(chunk)
             except etree.XMLSyntaxError:
-                yield from parser.read_events()  # the elements that ended before the error are whole
+                self._generation += 1
+                yield parser.read_events()  # the elements that ended before the error are whole
                 raise
-            yield from parser.read_events()
+            self._generation += 1
+            yield parser.read_events()
         # At the end, libxml2 closes the elements still open (the file broke off inside them): their
         # events are not of whole elements, so a syntax error from close() drops them.
         self._document_root = parser.close()
-        yield from parser.read_events()
+        self._generation += 1
+        yield parser.read_events()
 
     def _q(self, local: str) -> str:
         return f"{{{self.spec.info.namespace}}}{local}"
@@ -344,6 +353,13 @@ class XmlReader(MessageReader):
         names = rules.names
         entity_attrs = {names.operation, names.record_key, names.record_version}
         delete_attrs = {names.record_type, names.record_key, names.record_version}
+        flats = {t: FlatEntity(spec, t, t) for t in tags.values()}
+        delete_local = DELETE + " "
+        generation = -1
+        tokens: MarkupTokens | None = None
+        at = 0
+        versions: dict[str, int] = {}  # the few version texts a file holds, read once
+        clean: set[tuple[Any, ...]] = set()
         index = 0
         records_el: Any = None
         previous: Any = None
@@ -362,45 +378,78 @@ class XmlReader(MessageReader):
                 elif parent is not records_el:
                     raise self._misplaced(el)
                 if previous is not None:
-                    _no_text(previous.tail, previous)
-                line = _line(el)
+                    tail = previous.tail
+                    if tail and not tail.isspace():
+                        _no_text(tail, previous)
+                line = el.sourceline
                 canonical: bytes | None = None
-                try:
-                    attrs = attributes(el, entity_attrs if entity is not None else delete_attrs)
+                if self._generation != generation:  # the first record of a new chunk: read its records at once
+                    generation = self._generation
+                    tokens, at = _chunk_tokens(records_el, el, previous)
+                flat = None
+                if tokens is not None:
                     if entity is not None:
-                        data = simple_element(entity, el, spec)
-                        simple = data is not None
-                        if data is None:  # something odd in it: the full reading says what
-                            data = from_element(entity, el, spec)
-                            if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
-                                raise DuplicateMemberError(
-                                    f"<{entity}> 中有单值元素重复出现",
-                                    f"a single-valued element repeats in <{entity}>",
-                                )
+                        flat = flats[entity].read(tokens, at, len(el), entity_attrs)
+                        if flat is None:
+                            tokens = None  # out of step: the rest of the chunk is read element by element
+                        else:
+                            at = flat[2]
+                    elif tokens.items[at].startswith(delete_local) and tokens.items[at].endswith("/"):
+                        at += 2  # an empty <Delete …/>, read below
+                    else:
+                        tokens = None
+                ordered: bool | None = None
+                data: dict[str, Any] | None
+                try:
+                    if entity is not None:
+                        if flat is not None:
+                            attrs, data, _, ordered = flat
+                            simple = True
+                        else:
+                            attrs = attributes(el, entity_attrs)
+                            data = simple_element(entity, el, spec)
+                            simple = data is not None
+                            if data is None:  # something odd in it: the full reading says what
+                                data = from_element(entity, el, spec)
+                                if rules.element_count(entity, data) != sum(1 for _ in el.iterdescendants()):
+                                    raise DuplicateMemberError(
+                                        f"<{entity}> 中有单值元素重复出现",
+                                        f"a single-valued element repeats in <{entity}>",
+                                    )
                         operation = attrs.get(names.operation)
                     else:
+                        attrs = attributes(el, delete_attrs)
                         if len(el) or (el.text or "").strip():
                             raise StructureError(f"<{DELETE}/> 应为空元素", f"<{DELETE}/> must be empty")
                         entity, data, operation = attrs.get(names.record_type, ""), None, rules.delete
                         simple = False
-                    record = Record(
-                        type=entity,
-                        data=data,
-                        operation=operation,
-                        key=attrs.get(names.record_key),
-                        version=_version(attrs.get(names.record_version), names.record_version),
-                        index=index,
-                        line=line,
-                    )
-                    rules.check(record)
+                    text = attrs.get(names.record_version)
+                    version = None if text is None else versions.get(text)
+                    if version is None:
+                        version = _version(text, names.record_version)
+                        if text is not None and version is not None and len(versions) < 64:
+                            versions[text] = version
+                    key = attrs.get(names.record_key)
+                    record = Record(entity, data, operation, key, version, index, line)
+                    # The envelope rules look at these only: a record like one found clean is clean.
+                    envelope = (entity, operation, version, key is None, key == "", data is None)
+                    if envelope not in clean:
+                        rules.check(record)
+                        # The validator's rules note problems instead of raising: clean only if none noted.
+                        if not getattr(rules, "problems", None) and len(clean) < 256:
+                            clean.add(envelope)
                     if simple:
-                        canonical = self._canonical(record)
+                        canonical = self._canonical(record, ordered)
                 except XmlRecordError as exc:
                     raise StructureError(exc.zh, exc.en, index=index, line=exc.line) from None
                 except ExchangeError as exc:
                     raise exc.locate(index=index, line=line) from None
                 el.clear(keep_tail=True)
-                while el.getprevious() is not None:
+                before = el.getprevious()
+                if before is not None and before is previous and records_el[0] is previous:
+                    del records_el[0]  # the usual case: only the record read before, emptied, is left
+                    before = None
+                while before is not None and el.getprevious() is not None:
                     if records_el[0].tag not in known:  # an element that raised no event of its own
                         raise self._unexpected(records_el[0])
                     del records_el[0]
@@ -430,13 +479,15 @@ class XmlReader(MessageReader):
             elif parent.tag == records_q:
                 raise self._unexpected(el)
 
-    def _canonical(self, record: Record) -> bytes | None:
+    def _canonical(self, record: Record, ordered: bool | None = None) -> bytes | None:
         """The canonical line of a record read by :func:`simple_element` whose fields came in spec order: what
         ``canonical_line`` writes for it, without its general work. None when they did not, or when a value is
         beyond orjson (an integer over 64 bits, where the standard library decides)."""
         data = record.data
         assert data is not None
-        if not _in_order(record.type, tuple(data), self.spec):  # remembered per member list and spec
+        if ordered is None:
+            ordered = _in_order(record.type, tuple(data), self.spec)  # remembered per member list and spec
+        if not ordered:
             return None
         try:
             return orjson.dumps(record.envelope(self.rules.names, data))
@@ -479,6 +530,23 @@ class XmlReader(MessageReader):
             f"{', '.join(self.rules.record_types)}, {DELETE})",
             line=_line(el),
         )
+
+
+def _chunk_tokens(records_el: Any, el: Any, previous: Any) -> tuple[MarkupTokens | None, int]:
+    """The tokens of ``<records>`` as it stands (see :class:`MarkupTokens`) and where ``el``'s start tag is.
+
+    ``el`` is the first record of a chunk: every record after it that ended in the same chunk is whole, and
+    is found after it in turn. Only the record read before ``el`` (emptied: a tag and its tail) may come
+    before it; else (None, 0), and the chunk is read element by element.
+    """
+    first = records_el[0]
+    if first is el:
+        at = 3  # after the text before <records> (none), its start tag and its text
+    elif first is previous and records_el[1] is el:
+        at = 5
+    else:
+        return None, 0
+    return MarkupTokens(records_el), at
 
 
 def _version(text: str | None, name: str) -> int | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from lxml import etree
 
 from sedata.exchange.errors import LimitError
 from sedata.exchange.jsonvalue import MAX_NUMBER_DIGITS
-from sedata.exchange.records import exchange_fields, spec_memo
+from sedata.exchange.records import _in_order, exchange_fields, spec_memo
 from sedata.exchange.xmlnames import local_name, namespace_of
 from sedata.spec import Spec, current
 
@@ -241,6 +242,131 @@ def simple_element(entity_id: str, element: Any, spec: Spec) -> dict[str, Any] |
         else:
             out[local] = value
     return out
+
+
+# A record's start tag as lxml writes it, between "<" and ">": its name, then attributes and namespace
+# declarations, double-quoted with markup characters escaped (so an "&" means "something escaped").
+_START_NAME = re.compile(r"(\w+) ([\w:.-]+)=")  # the first piece of a start tag cut at its quotes
+_NEXT_NAME = re.compile(r"( )([\w:.-]+)=")  # the following ones
+_START_NAME_ALONE = re.compile(r"\w+")
+
+
+class MarkupTokens:
+    """``element`` serialised by lxml and cut at every "<" and ">": texts and tags in turn, each as written.
+
+    One serialisation and two string calls for many records, instead of one Python proxy object and several
+    calls per field. Every "<" in lxml's output starts a tag and every ">" ends one (the reader drops comments
+    and processing instructions, and text and attribute values are written with "<" and ">" escaped), so odd
+    items are tags ("name attrs", "/name", "name/") and even items the text before them.
+    """
+
+    __slots__ = ("escaped", "items")
+
+    def __init__(self, element: Any):
+        text: str = etree.tostring(element, encoding="unicode", with_tail=False)
+        self.escaped = "&" in text
+        """Some text or attribute holds an escaped character (those records take the element-wise reading)."""
+        self.items = text.replace(">", "<").split("<")
+
+
+class FlatEntity:
+    """How to read one entity's record elements from :class:`MarkupTokens` (see :meth:`read`)."""
+
+    __slots__ = ("_orders", "_shapes", "close", "entity_id", "local", "names", "spec", "typed")
+
+    def __init__(self, spec: Spec, entity_id: str, local: str):
+        self.entity_id, self.spec, self.local = entity_id, spec, local
+        self.close = f"/{local}"
+        fields = spec_memo(spec, "xml_field_maps", _field_maps)[entity_id].values()
+        flat = [(name, data_type) for name, nested, data_type, repeated in fields if nested is None and not repeated]
+        self.names = frozenset(name for name, _ in flat)
+        self.typed = tuple((name, data_type == "integer") for name, data_type in flat if data_type != "string")
+        self._shapes: dict[tuple[str, ...], tuple[list[str], int]] = {}
+        self._orders: dict[tuple[str, ...], bool] = {}  # field names → in spec order (canonical as read)
+
+    def read(
+        self, tokens: MarkupTokens, at: int, children: int, allowed: AbstractSet[str]
+    ) -> tuple[dict[str, str], dict[str, Any], int, bool] | None:
+        """The attributes and data of the record element whose start tag is ``tokens.items[at]``, where the
+        next element starts, and whether its fields came in spec order; ``children`` is the element's number
+        of child elements.
+
+        None unless the record is plainly what :func:`attributes` and :func:`simple_element` accept:
+        unprefixed names in the record's own default namespace, only ``allowed`` attributes, no escaped
+        character, white space only between fields, each field a known single-valued leaf holding text,
+        given once. The element-wise reading then decides, with its errors; when not None, the result is
+        exactly theirs.
+        """
+        items = tokens.items
+        end = at + 4 * children + 2
+        if end >= len(items) or items[end] != self.close:
+            return None
+        # The start tag cut at its quotes: names and values in turn. Its shape (the names) repeats from record to
+        # record, and is looked at once.
+        pieces = items[at].split('"')
+        shape = tuple(pieces[0::2])
+        known = self._shapes.get(shape)
+        if known is None:
+            known = self._shape(shape, allowed)
+        names_, skip = known
+        if skip < 0:
+            return None
+        attrs: dict[str, str] = dict(zip(names_, pieces[skip:-1:2], strict=True))
+        if len(items[at]) > MAX_ATTRIBUTE_CHARS:
+            return None  # attributes() says which value is too long
+        # A record with n children is: start tag, text, then per child "name", text, "/name", tail, then its
+        # end tag. Where a start tag is due there is a known leaf name: a plain start tag (not "name/", no
+        # prefix, no attribute). The 2n tags between the record's start and end tags then hold n start tags
+        # and so (the document being well formed) n end tags, each closing the start tag just before it: the
+        # children are leaves holding text, read in order.
+        names = items[at + 2 : end : 4]
+        if not self.names.issuperset(names):
+            return None
+        texts = items[at + 3 : end : 4]
+        if tokens.escaped and ("&" in items[at] or "&" in "".join(texts)):
+            return None  # attributes() and simple_element read the escapes
+        data: dict[str, Any] = dict(zip(names, texts, strict=True))
+        if len(data) != children:
+            return None  # a single-valued field repeats: the reader refuses it
+        between = "".join(items[at + 1 : end : 4])
+        if between and not between.isspace():
+            return None
+        for name, integer in self.typed:  # as _value() reads them
+            value = data.get(name)
+            if value is not None:
+                value = value.strip()
+                if integer:
+                    number = xsd_integer(value)
+                    if number is not None:
+                        value = number
+                data[name] = value
+        members = tuple(names)
+        ordered = self._orders.get(members)
+        if ordered is None:
+            ordered = _in_order(self.entity_id, members, self.spec)
+            if len(self._orders) < 4096:
+                self._orders[members] = ordered
+        return attrs, data, end + 2, ordered
+
+    def _shape(self, shape: tuple[str, ...], allowed: AbstractSet[str]) -> tuple[list[str], int]:
+        """A start tag's names (``shape``): the attribute names and where their values start among the pieces
+        (after the namespace declarations, which lxml writes first), or ([], -1) unless every name is plain
+        and every attribute in ``allowed``."""
+        *heads, last = shape
+        found: tuple[list[str], int] = ([], -1)
+        if heads and not last:
+            match = [_START_NAME.fullmatch(heads[0]), *(_NEXT_NAME.fullmatch(h) for h in heads[1:])]
+            if all(m is not None for m in match) and match[0] is not None and match[0][1] == self.local:
+                names = [m[2] for m in match if m is not None]
+                skip = next((i for i, n in enumerate(names) if n != "xmlns" and not n.startswith("xmlns:")), len(names))
+                rest = names[skip:]
+                if all(n in allowed for n in rest) and len(set(rest)) == len(rest):
+                    found = (rest, 2 * skip + 1)
+        elif len(shape) == 1 and _START_NAME_ALONE.fullmatch(last) and last == self.local:
+            found = ([], 1)
+        if len(self._shapes) < 4096:
+            self._shapes[shape] = found
+        return found
 
 
 def _leaf_children(field: Any) -> None:

@@ -46,6 +46,7 @@ def _read(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Reading:
     with monkeypatch.context() as m:
         if not fast:
             m.setattr(xmldoc, "simple_element", lambda *_: None)
+            m.setattr(xmldoc, "_chunk_tokens", lambda *_: (None, 0))
             m.setattr(jsondoc, "_FAST_MISSES", 0)
         try:
             with X.open_message(path) as reader:
@@ -115,6 +116,35 @@ def _unreachable_value(value: Any) -> Any:
         ("version", 'recordVersion="1"', 'recordVersion="01"'),
         ("big-version", 'recordVersion="1"', 'recordVersion="99999999999999999999999"'),
         ("white-space", "<inspectionDate>", "\n  <inspectionDate>"),
+        # The chunk reader (MarkupTokens, FlatEntity.read) reads lxml's serialisation: each of these either
+        # reads exactly as the element-wise reading does, or stands aside for it.
+        ("padded-date", "<inspectionDate>", "<inspectionDate> \u3000"),
+        ("padded-date-end", "</inspectionDate>", "\u2028 </inspectionDate>"),
+        ("empty-field", "<inspectionBodyName>", "<internalNumber/><inspectionBodyName>"),
+        ("empty-leaf", "<inspectionConclusion>", "<inspectionConclusion></inspectionConclusion><x>"),
+        ("quote-and-gt", "<inspectionBodyName>", '<inspectionBodyName>"a" > b \\ c'),
+        ("tab-newline", "<inspectionBodyName>", "<inspectionBodyName>\t\r\n"),
+        ("escaped-key", 'recordKey="JY', 'recordKey="&quot;&lt;JY'),
+        ("newline-in-key", 'recordKey="JY', 'recordKey="&#10;JY'),
+        ("unknown-attribute", 'recordVersion="1">', 'recordVersion="1" colour="red">'),
+        ("xml-lang", 'recordVersion="1">', 'recordVersion="1" xml:lang="zh">'),
+        ("namespaced-attribute", 'recordVersion="1">', 'recordVersion="1" xmlns:p="urn:p" p:x="1">'),
+        ("declaration-only", 'recordVersion="1">', 'recordVersion="1" xmlns:p="urn:p">'),
+        ("default-redeclared", 'recordVersion="1">', f'recordVersion="1" xmlns="{NS}">'),
+        ("no-attributes", ' operation="add" recordKey=', ' data-none="" recordKey='),
+        ("prefixed-field", "<inspectionDate>", f'<p:inspectionDate xmlns:p="{NS}">'),
+        ("field-in-no-namespace", "<reportNo>", '<reportNo xmlns="">'),
+        ("field-elsewhere", "<reportNo>", '<reportNo xmlns="urn:other">'),
+        ("prefixed-record", "<Inspection ", f'<p:Inspection xmlns:p="{NS}" '),
+        ("stray-element", "\n<Inspection ", "<stray/>\n<Inspection "),
+        ("stray-text", "\n<Inspection ", "x\n<Inspection "),
+        ("nested-field", "<inspectionDate>", "<inspectionDate><inspectionDate>2020-01-01</inspectionDate>"),
+        ("long-attribute", 'recordKey="JY', 'recordKey="' + "K" * 5000 + "JY"),
+        (
+            "delete",
+            "\n<Inspection ",
+            '\n<Delete recordType="Inspection" recordKey="JY1" recordVersion="2"/>\n<Inspection ',
+        ),
     ],
 )
 def test_xml_odd_records_read_alike(
@@ -124,6 +154,87 @@ def test_xml_odd_records_read_alike(
     assert old in text
     path = tmp_path / f"{name}.xml"
     path.write_text(text.replace(old, new, 2), encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("version", 'recordVersion="1"', 'recordVersion=" +01 "'),
+        ("life", "<manufactureDate>", "<designLifeYears> 08 </designLifeYears><manufactureDate>"),
+        ("life-text", "<manufactureDate>", "<designLifeYears>8 years</designLifeYears><manufactureDate>"),
+        ("related", "<registrationDate>", "<relatedUnits><unitRole>制造</unitRole></relatedUnits><registrationDate>"),
+        ("pretty", "><", ">\n  <"),
+        ("root-declarations", f'xmlns="{NS}"', f'xmlns="{NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'),
+        ("comment", "<productName>", "<!-- a > b --><productName>"),
+        ("pi", "<productName>", "<?keep a > b?><productName>"),
+    ],
+)
+def test_xml_odd_equipment_reads_alike(
+    tmp_path: Path, name: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _base(tmp_path, "xml")
+    assert old in text
+    path = tmp_path / f"{name}.xml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    records, _ = _same_both_ways(path, monkeypatch)
+    assert records  # the odd records are read, not refused before the first one
+
+
+def test_xml_chunks_read_alike_and_take_the_chunk_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records across the reader's 64 KiB chunks: each chunk's records are read from one serialisation, with
+    an odd record in the middle of a chunk sending the rest of that chunk to the element-wise reading."""
+    records = [r for r, _ in sample_records("inspection-upload", 400, seed=9)]
+    path = tmp_path / "long.xml"
+    X.write(path, records, message_type="inspection-upload", sender=SENDER, receiver=RECEIVER, mode="changes")
+    assert path.stat().st_size > 3 * (1 << 16)
+    read, error = _same_both_ways(path, monkeypatch)
+    assert error is None and len(read) == 400
+    with monkeypatch.context() as m:  # every record takes the chunk reader: the lean pass is not reached
+        m.setattr(xmldoc, "simple_element", _records_unreachable(xmldoc.simple_element))
+        assert _read(path, True, monkeypatch) == (read, None)
+    text = path.read_text(encoding="utf-8")
+    odd = tmp_path / "odd.xml"
+    nested = "<relatedUnits><unitRole>制造</unitRole></relatedUnits><registrationDate>"
+    odd.write_text(text.replace("<registrationDate>", nested, 40), encoding="utf-8")
+    read, error = _same_both_ways(odd, monkeypatch)
+    assert len(read) == 400 and error is not None and error[0] == "DigestMismatchError"  # the records changed
+
+
+_SNIPPETS = [
+    " ",
+    "\u3000",
+    "\n\t",
+    "x",
+    "&amp;",
+    '"',
+    ">",
+    "<!-- c -->",
+    "<internalNumber/>",
+    "<reportNo>JY1</reportNo>",
+    "<designLifeYears> 8 </designLifeYears>",
+    "<b>1</b>",
+    f'<p:reportNo xmlns:p="{NS}">JY2</p:reportNo>',
+    '<Delete recordType="Inspection" recordKey="JY9" recordVersion="1"/>',
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(_SNIPPETS)), min_size=1, max_size=4))
+def test_xml_records_edited_at_random_read_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[int, str]]
+) -> None:
+    """Snippets put before random tags or texts of the records: the chunk reader reads what the element-wise
+    reading reads (records, canonical lines, error), or stands aside for it."""
+    text = _base(tmp_path, "xml")
+    start = text.index("<records>") + len("<records>")
+    for at, snippet in edits:
+        cuts = [i for i in range(start, len(text)) if text[i] in "<>"]
+        where = cuts[at * len(cuts) // 10_001]  # spread over the records, not only near the first one
+        cut = where + (1 if text[where] == ">" else 0)
+        text = text[:cut] + snippet + text[cut:]
+    path = tmp_path / "edited.xml"
+    path.write_text(text, encoding="utf-8")
     _same_both_ways(path, monkeypatch)
 
 
