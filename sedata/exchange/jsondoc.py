@@ -12,7 +12,9 @@ second one reads the records.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator, Iterator
+from itertools import repeat
 from typing import Any, BinaryIO
 
 import orjson
@@ -46,7 +48,14 @@ _FAST_MISSES = 32
 """Records in a row the fast cut did not find, after which a document is read by the strict parser alone."""
 _ORDERS_KEPT = 4096
 """Member lists whose canonical-order verdict a reading remembers (a file of ever-new ones stays bounded)."""
-"""Records in a row the fast cut did not find, after which a document is read by the strict parser alone."""
+_BATCH_CHARS = 1 << 17
+"""About how much of the records array one batch covers (several hundred records of an upload)."""
+_EXPONENT = re.compile(rb"e[-+0-9]")
+"""How orjson writes the exponent of a number (``1e+16``, ``5e-324``); every other float has a point."""
+
+Item = tuple[str, Any, "bytes | None", bool]
+"""What a document's walk yields: member name, value, the bytes of a record in canonical form (or None) and
+whether the record may hold a null (False only where the batch it came in holds none)."""
 
 
 class JsonDocReader(MessageReader):
@@ -62,7 +71,7 @@ class JsonDocReader(MessageReader):
         # Records come first: find the header in a separate pass, then read from the start again.
         self._items.close()
         with open_binary(self.path) as f:
-            for kind, value, _ in self._document(f, headers_only=True):
+            for kind, value, *_ in self._document(f, headers_only=True):
                 if kind == HEADER:
                     header = self._header(value)
                     break
@@ -85,21 +94,29 @@ class JsonDocReader(MessageReader):
         rules, spec = self.rules, self.spec
         names = rules.names
         order = (names.record_type, names.operation, names.record_key, names.record_version, DATA)
+        rt, op, rk, rv = order[:4]
         seen: dict[tuple[Any, Any, Any], bool] = {}  # member lists repeat: their verdict, kept
         index = 0
-        for _, value, raw in self._items:
-            record = rules.from_json(value, index)
+        for _, value, raw, nulls in self._items:
             line = None
-            if raw is not None and _canonical(value, order, spec, seen):
-                line = raw  # the bytes as written are the record's canonical line
+            if raw is not None and _in_canonical_order(value, order, spec, seen):
+                # Members known and in order: the record from_json builds, without its look for unknown members.
+                data = value[DATA]
+                record = Record(value[rt], data, value.get(op), value.get(rk), value.get(rv), index)
+                rules.check(record)
+                if not nulls or not (None in value.values() or None in data.values()):
+                    line = raw  # the bytes as written are the record's canonical line
+            else:
+                record = rules.from_json(value, index)
             yield record, line
             index += 1
 
     def _document(
         self, f: BinaryIO, *, headers_only: bool = False, skip_header: bool = False
-    ) -> Generator[tuple[str, Any, bytes | None], None, None]:
-        """(``header``, value, None) and (``records``, record value, its bytes or None) in document order,
-        checked for shape. A record's bytes come with it when it was read by the fast cut (:func:`_cut`)."""
+    ) -> Generator[Item, None, None]:
+        """(``header``, value, None, True) and (``records``, record value, its bytes or None, whether it may hold
+        a null) in document order, checked for shape. A record's bytes come with it when it was read by the
+        fast paths (:func:`_batch`, :func:`_cut`)."""
         start = len(UTF8_BOM) if f.read(len(UTF8_BOM)) == UTF8_BOM else 0
         f.seek(start)
         src = Scanner(f, start)
@@ -133,7 +150,7 @@ class JsonDocReader(MessageReader):
                         self._header_line = src.line()
                         header = src.value(1)
                         if not skip_header:
-                            yield HEADER, header, None
+                            yield HEADER, header, None, True
                     elif name == RECORDS:
                         c = src.peek()
                         if c != "[":
@@ -145,17 +162,31 @@ class JsonDocReader(MessageReader):
                             src.pos += 1
                         else:
                             index = 0
+                            slow = 0  # records to take one at a time: a batch around them failed its proofs
                             while True:
+                                fast = misses < _FAST_MISSES and not headers_only and src.peek() == "{"
+                                if fast and not slow:
+                                    batch = _batch(src, separator)
+                                    if isinstance(batch, int):
+                                        slow = batch
+                                    elif batch is not None:
+                                        values, lines, nulls, src.pos = batch
+                                        for value, line in zip(values, lines, strict=True):
+                                            yield RECORDS, value, line, nulls
+                                            index += 1
+                                        src.expect(",", "逗号", "','")  # where the batch was cut
+                                        continue
                                 cut = None
-                                if misses < _FAST_MISSES and not headers_only and src.peek() == "{":
+                                if fast:
                                     cut = _cut(src.buf, src.pos, separator)
                                     misses = 0 if cut is not None else misses + 1
+                                    slow = max(slow - 1, 0)
                                 if cut is not None:
                                     record, raw, src.pos = cut
                                 else:
                                     record, raw = src.value(2, index), None
                                 if not headers_only:
-                                    yield RECORDS, record, raw
+                                    yield RECORDS, record, raw, True
                                 index += 1
                                 if src.expect(",]", "逗号或 ]", "',' or ']'") == "]":
                                     break
@@ -215,6 +246,49 @@ class JsonDocReader(MessageReader):
         return err
 
 
+def _batch(src: Scanner, separator: str) -> tuple[list[Any], list[bytes], bool, int] | int | None:
+    """The records from ``src.pos`` up to the last record start in the next :data:`_BATCH_CHARS` or so, when
+    all of them are written in canonical form: their values, their bytes, whether any may hold a null, and
+    where the batch ends in the buffer (at the ``,`` before the next record). When one of them is not, the
+    number of records to take one at a time (so one odd record costs one batch); None when no record start
+    is found ahead.
+
+    One orjson parse of the batch as an array, and orjson writing it back to the same bytes, prove for every
+    record what :func:`_cut` proves for one. The record starts (``,{"recordType":``) then cut the batch into
+    the records' bytes: each record is an object whose first member is the record type, so each boundary
+    between two records is such a start, and as many starts as boundaries leave none nested in a record.
+    """
+    src.fill(_BATCH_CHARS)
+    buf, pos = src.buf, src.pos
+    end = buf.rfind(separator, pos, pos + 2 * _BATCH_CHARS)
+    if end <= pos:
+        return None
+    raw = buf[pos:end].encode("utf-8")
+    start = separator[1:].encode("utf-8")
+    pieces = raw.split(b"," + start)
+    whole = b"[" + raw + b"]"
+    try:
+        values = orjson.loads(whole)
+    except orjson.JSONDecodeError:
+        return len(pieces)
+    kind = separator[3:-2]
+    if (
+        len(values) != len(pieces)
+        or orjson.dumps(values) != whole
+        or set(map(type, values)) != {dict}
+        or set(map(next, map(iter, values), repeat(None))) != {kind}
+    ):
+        return len(pieces)
+    lines = [pieces[0], *map(start.__add__, pieces[1:])]
+    if (b"." in raw or _EXPONENT.search(raw)) and not all(map(_integers_only, values)):
+        return len(pieces)
+    # A record's nesting is at most its brackets; in the records array it is two deeper.
+    deepest = max(map(bytes.count, lines, repeat(b"{"))) + max(map(bytes.count, lines, repeat(b"[")))
+    if deepest + 2 > MAX_DEPTH and any(line.count(b"{") + line.count(b"[") + 2 > MAX_DEPTH for line in lines):
+        return len(pieces)
+    return values, lines, b"null" in raw, end
+
+
 def _cut(buf: str, pos: int, separator: str) -> tuple[dict[str, Any], bytes, int] | None:
     """The record starting at ``buf[pos]``, its bytes and where it ends in ``buf``, when it is followed by the
     next record and written in canonical form (what sedata writes); else None, and the strict parser reads it.
@@ -250,19 +324,19 @@ def _integers_only(value: Any) -> bool:
     return True
 
 
-def _canonical(value: Any, order: tuple[str, ...], spec: Any, seen: dict[tuple[Any, Any, Any], bool]) -> bool:
-    """Whether a record read as ``value`` is its own canonical form (members in order, data in spec order,
-    nothing null), so that its bytes, proven to be orjson's writing of it, are its canonical line."""
+def _in_canonical_order(value: Any, order: tuple[str, ...], spec: Any, seen: dict[tuple[Any, Any, Any], bool]) -> bool:
+    """Whether a record read as ``value`` has its members in canonical order, a known record type and its data
+    in spec order: then, holding no null, it is its own canonical form, and its bytes, proven to be orjson's
+    writing of it, are its canonical line."""
     data = value.get(DATA)
-    if type(data) is not dict or None in value.values() or None in data.values():
-        return False
     kind = value.get(order[0])
+    if type(data) is not dict or type(kind) is not str:  # a record type of another JSON type is not hashable
+        return False
     members = (tuple(value), kind, tuple(data))
     found = seen.get(members)
     if found is None:
         found = (
             members[0] == tuple(name for name in order if name in value)
-            and type(kind) is str
             and kind in spec.entities
             and _in_order(kind, members[2], spec)
         )
