@@ -12,8 +12,7 @@ second one reads the records.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from itertools import repeat
 from typing import Any, BinaryIO
 
@@ -50,12 +49,11 @@ _ORDERS_KEPT = 4096
 """Member lists whose canonical-order verdict a reading remembers (a file of ever-new ones stays bounded)."""
 _BATCH_CHARS = 1 << 17
 """About how much of the records array one batch covers (several hundred records of an upload)."""
-_EXPONENT = re.compile(rb"e[-+0-9]")
-"""How orjson writes the exponent of a number (``1e+16``, ``5e-324``); every other float has a point."""
 
-Item = tuple[str, Any, "bytes | None", bool]
-"""What a document's walk yields: member name, value, the bytes of a record in canonical form (or None) and
-whether the record may hold a null (False only where the batch it came in holds none)."""
+Item = tuple[str, Sequence[Any], Sequence["bytes | None"], bool]
+"""What a document's walk yields: a member name, values (the header; one record, or a batch of them), each
+record's bytes when written in canonical form (else None) and whether the records may hold a null (False
+only for a batch that holds none)."""
 
 
 class JsonDocReader(MessageReader):
@@ -67,13 +65,13 @@ class JsonDocReader(MessageReader):
         self._items = self._document(self._f)
         first = next(self._items, None)
         if first is not None and first[0] == HEADER:
-            return self._header(first[1])
+            return self._header(first[1][0])
         # Records come first: find the header in a separate pass, then read from the start again.
         self._items.close()
         with open_binary(self.path) as f:
-            for kind, value, *_ in self._document(f, headers_only=True):
+            for kind, values, *_ in self._document(f, headers_only=True):
                 if kind == HEADER:
-                    header = self._header(value)
+                    header = self._header(values[0])
                     break
             else:
                 raise HeaderError(f"文档没有 {HEADER} 成员", f"the document has no {HEADER} member")
@@ -97,19 +95,28 @@ class JsonDocReader(MessageReader):
         rt, op, rk, rv = order[:4]
         seen: dict[tuple[Any, Any, Any], bool] = {}  # member lists repeat: their verdict, kept
         index = 0
-        for _, value, raw, nulls in self._items:
-            line = None
-            if raw is not None and _in_canonical_order(value, order, spec, seen):
-                # Members known and in order: the record from_json builds, without its look for unknown members.
-                data = value[DATA]
-                record = Record(value[rt], data, value.get(op), value.get(rk), value.get(rv), index)
-                rules.check(record)
-                if not nulls or not (None in value.values() or None in data.values()):
-                    line = raw  # the bytes as written are the record's canonical line
-            else:
-                record = rules.from_json(value, index)
-            yield record, line
-            index += 1
+        for _, values, raws, nulls in self._items:
+            for value, raw in zip(values, raws, strict=True):
+                line = ok = None
+                if raw is not None:  # an object written in canonical form: is it its own canonical form?
+                    data, kind = value.get(DATA), value.get(rt)
+                    if type(data) is dict and type(kind) is str:  # else no verdict (nor a hashable key)
+                        members = (tuple(value), kind, tuple(data))
+                        ok = seen.get(members)
+                        if ok is None:
+                            ok = _in_canonical_order(members, order, spec)
+                            if len(seen) < _ORDERS_KEPT:
+                                seen[members] = ok
+                if ok:
+                    # Members known and in order: what from_json builds, without its look for unknown members.
+                    record = Record(kind, data, value.get(op), value.get(rk), value.get(rv), index)
+                    rules.check(record)
+                    if not nulls or not (None in value.values() or None in data.values()):
+                        line = raw  # the bytes as written are the record's canonical line
+                else:
+                    record = rules.from_json(value, index)
+                yield record, line
+                index += 1
 
     def _document(
         self, f: BinaryIO, *, headers_only: bool = False, skip_header: bool = False
@@ -150,7 +157,7 @@ class JsonDocReader(MessageReader):
                         self._header_line = src.line()
                         header = src.value(1)
                         if not skip_header:
-                            yield HEADER, header, None, True
+                            yield HEADER, [header], [None], True
                     elif name == RECORDS:
                         c = src.peek()
                         if c != "[":
@@ -170,10 +177,9 @@ class JsonDocReader(MessageReader):
                                     if isinstance(batch, int):
                                         slow = batch
                                     elif batch is not None:
-                                        values, lines, nulls, src.pos = batch
-                                        for value, line in zip(values, lines, strict=True):
-                                            yield RECORDS, value, line, nulls
-                                            index += 1
+                                        values, lines, nulls = batch
+                                        yield RECORDS, values, lines, nulls
+                                        index += len(values)
                                         src.expect(",", "逗号", "','")  # where the batch was cut
                                         continue
                                 cut = None
@@ -186,7 +192,7 @@ class JsonDocReader(MessageReader):
                                 else:
                                     record, raw = src.value(2, index), None
                                 if not headers_only:
-                                    yield RECORDS, record, raw, True
+                                    yield RECORDS, [record], [raw], True
                                 index += 1
                                 if src.expect(",]", "逗号或 ]", "',' or ']'") == "]":
                                     break
@@ -246,12 +252,11 @@ class JsonDocReader(MessageReader):
         return err
 
 
-def _batch(src: Scanner, separator: str) -> tuple[list[Any], list[bytes], bool, int] | int | None:
+def _batch(src: Scanner, separator: str) -> tuple[list[Any], list[bytes], bool] | int | None:
     """The records from ``src.pos`` up to the last record start in the next :data:`_BATCH_CHARS` or so, when
-    all of them are written in canonical form: their values, their bytes, whether any may hold a null, and
-    where the batch ends in the buffer (at the ``,`` before the next record). When one of them is not, the
-    number of records to take one at a time (so one odd record costs one batch); None when no record start
-    is found ahead.
+    all of them are written in canonical form: their values, their bytes and whether any may hold a null;
+    ``src`` is then at the ``,`` before the next record. When one of them is not, the number of records to
+    take one at a time (so one odd record costs one batch); None when no record start is found ahead.
 
     One orjson parse of the batch as an array, and orjson writing it back to the same bytes, prove for every
     record what :func:`_cut` proves for one. The record starts (``,{"recordType":``) then cut the batch into
@@ -280,13 +285,19 @@ def _batch(src: Scanner, separator: str) -> tuple[list[Any], list[bytes], bool, 
     ):
         return len(pieces)
     lines = [pieces[0], *map(start.__add__, pieces[1:])]
-    if (b"." in raw or _EXPONENT.search(raw)) and not all(map(_integers_only, values)):
+    # orjson writes every float with a point or an exponent sign (a test holds it to that); "." and "+" are
+    # found at memchr speed.
+    if (b"." in raw or b"+" in raw or b"e-" in raw) and not all(map(_integers_only, values)):
         return len(pieces)
     # A record's nesting is at most its brackets; in the records array it is two deeper.
     deepest = max(map(bytes.count, lines, repeat(b"{"))) + max(map(bytes.count, lines, repeat(b"[")))
     if deepest + 2 > MAX_DEPTH and any(line.count(b"{") + line.count(b"[") + 2 > MAX_DEPTH for line in lines):
         return len(pieces)
-    return values, lines, b"null" in raw, end
+    if pos == 0:
+        src.drop(end, len(raw))  # the batch's bytes are counted: the scanner need not encode it again
+    else:
+        src.pos = end
+    return values, lines, b"null" in raw
 
 
 def _cut(buf: str, pos: int, separator: str) -> tuple[dict[str, Any], bytes, int] | None:
@@ -324,25 +335,18 @@ def _integers_only(value: Any) -> bool:
     return True
 
 
-def _in_canonical_order(value: Any, order: tuple[str, ...], spec: Any, seen: dict[tuple[Any, Any, Any], bool]) -> bool:
-    """Whether a record read as ``value`` has its members in canonical order, a known record type and its data
-    in spec order: then, holding no null, it is its own canonical form, and its bytes, proven to be orjson's
-    writing of it, are its canonical line."""
-    data = value.get(DATA)
-    kind = value.get(order[0])
-    if type(data) is not dict or type(kind) is not str:  # a record type of another JSON type is not hashable
-        return False
-    members = (tuple(value), kind, tuple(data))
-    found = seen.get(members)
-    if found is None:
-        found = (
-            members[0] == tuple(name for name in order if name in value)
-            and kind in spec.entities
-            and _in_order(kind, members[2], spec)
-        )
-        if len(seen) < _ORDERS_KEPT:
-            seen[members] = found
-    return found
+def _in_canonical_order(
+    members: tuple[tuple[str, ...], str, tuple[str, ...]], order: tuple[str, ...], spec: Any
+) -> bool:
+    """Whether a record with ``members`` (its member names, record type and data member names) has them in
+    canonical order, a known record type and its data in spec order: then, holding no null, it is its own
+    canonical form, and its bytes, proven to be orjson's writing of it, are its canonical line."""
+    names, kind, data = members
+    return (
+        names == tuple(name for name in order if name in names)
+        and kind in spec.entities
+        and _in_order(kind, data, spec)
+    )
 
 
 def raw_header(path: str | os.PathLike[str]) -> Any:

@@ -100,6 +100,14 @@ class Scanner:
         while len(self.buf) - self.pos < want and self._bad is None and not self.eof:
             self.more(self.pos, want)
 
+    def drop(self, end: int, size: int) -> None:
+        """Drop ``buf[:end]``, read and known to be ``size`` bytes (spares encoding it again to count them)."""
+        self.lines += self.buf.count("\n", 0, end)
+        self.column0 = self.column(end)
+        self.dropped_bytes += size
+        self.buf = self.buf[end:]
+        self.pos -= end
+
     def peek(self) -> str | None:
         """The next character that is not white space (not consumed), None at the end of the input."""
         while True:

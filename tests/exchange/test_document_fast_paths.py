@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -336,3 +337,13 @@ def test_a_record_type_that_is_not_text_is_a_finding_not_an_internal_error(
     rules = sorted({f.rule for f in report.files[0].findings})
     assert rules == ["SE-SCH-005", "SE-SYN-009"], rules  # the type, and the digest of the record changed
     assert report.files[0].records == 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_orjson_writes_every_float_with_a_point_or_an_exponent_sign(x: float) -> None:
+    """What the batches' look for numbers that are not integers relies on (``.``, ``+`` or ``e-`` in the bytes):
+    a float that orjson writes back to the bytes it was read from shows one of them."""
+    written = orjson.dumps(x)
+    assert b"." in written or b"e+" in written or b"e-" in written
+    assert orjson.dumps(orjson.loads(written)) == written
