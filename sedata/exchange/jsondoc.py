@@ -96,6 +96,14 @@ class JsonDocReader(MessageReader):
         seen: dict[tuple[Any, Any, Any], bool] = {}  # member lists repeat: their verdict, kept
         index = 0
         for _, values, raws, nulls in self._items:
+            batch = _canonical_batch(values, order, spec, seen) if not nulls else None
+            if batch is not None:
+                # Every record of the batch its own canonical form: built at once, checked one by one as they go.
+                for record, raw in zip(map(Record, *batch, range(index, index + len(values))), raws, strict=True):
+                    rules.check(record)
+                    yield record, raw
+                index += len(values)
+                continue
             for value, raw in zip(values, raws, strict=True):
                 line = ok = None
                 if raw is not None:  # an object written in canonical form: is it its own canonical form?
@@ -335,9 +343,30 @@ def _integers_only(value: Any) -> bool:
     return True
 
 
-def _in_canonical_order(
-    members: tuple[tuple[str, ...], str, tuple[str, ...]], order: tuple[str, ...], spec: Any
-) -> bool:
+def _canonical_batch(
+    values: Sequence[Any], order: tuple[str, ...], spec: Any, seen: dict[tuple[Any, Any, Any], bool]
+) -> tuple[list[Any], ...] | None:
+    """A batch's record types, data, operations, keys and versions (what from_json takes from each record) when
+    every record of it, written in canonical form and holding no null, has its members in canonical order (so
+    none unknown); else None, and the records are taken one by one."""
+    if len(values) < 2:
+        return None
+    kinds = list(map(dict.get, values, repeat(order[0])))
+    datas: list[Any] = list(map(dict.get, values, repeat(DATA)))
+    if set(map(type, kinds)) != {str} or set(map(type, datas)) != {dict}:
+        return None
+    members = list(zip(map(tuple, values), kinds, map(tuple, datas), strict=True))
+    verdicts: list[bool | None] = list(map(seen.get, members))
+    for i in [i for i, ok in enumerate(verdicts) if ok is None]:
+        verdicts[i] = found = _in_canonical_order(members[i], order, spec)
+        if len(seen) < _ORDERS_KEPT:
+            seen[members[i]] = found
+    if not all(verdicts):
+        return None
+    return kinds, datas, *(list(map(dict.get, values, repeat(name))) for name in order[1:4])
+
+
+def _in_canonical_order(members: tuple[Any, Any, Any], order: tuple[str, ...], spec: Any) -> bool:
     """Whether a record with ``members`` (its member names, record type and data member names) has them in
     canonical order, a known record type and its data in spec order: then, holding no null, it is its own
     canonical form, and its bytes, proven to be orjson's writing of it, are its canonical line."""
