@@ -347,3 +347,29 @@ def test_orjson_writes_every_float_with_a_point_or_an_exponent_sign(x: float) ->
     written = orjson.dumps(x)
     assert b"." in written or b"e+" in written or b"e-" in written
     assert orjson.dumps(orjson.loads(written)) == written
+
+
+@pytest.mark.parametrize("how", ["invalid-utf8", "cut", "cut-after-comma", "ends-early"])
+def test_broken_bytes_amid_batches_fail_alike(
+    tmp_path: Path, long_json: str, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad bytes, or the end of the file, in the middle of a long document: the records before them are read
+    (fast) and the error names the same record, line, byte and message as the strict reading's."""
+    body = long_json.encode("utf-8")
+    at = body.index(b'"productName":"', len(body) // 2) + len(b'"productName":"')
+    broken = {
+        "invalid-utf8": body[:at] + b"\xff\xfe" + body[at:],
+        "cut": body[:at],
+        "cut-after-comma": body[: body.index(b',{"recordType":', at) + 1],
+        "ends-early": body[: body.index(b',{"recordType":', at)] + b"]}",
+    }[how]
+    path = tmp_path / f"{how}.json"
+    path.write_bytes(broken)
+    read, error = _same_both_ways(path, monkeypatch)
+    assert error is not None
+    whole = (
+        broken.count(b'{"recordType":')
+        if how.startswith(("cut-", "ends-"))
+        else body.count(b'{"recordType":', 0, at) - 1
+    )
+    assert len(read) == whole >= 300  # the batches before the break were read
