@@ -94,6 +94,20 @@ class Scanner:
             self.eof = False
         return True
 
+    def fill(self, want: int) -> None:
+        """Have at least ``want`` characters unread in the buffer where the input holds them (read text is
+        dropped). Reading stops before bad bytes: the strict reading reports them when it reaches them."""
+        while len(self.buf) - self.pos < want and self._bad is None and not self.eof:
+            self.more(self.pos, want)
+
+    def drop(self, end: int, size: int) -> None:
+        """Drop ``buf[:end]``, read and known to be ``size`` bytes (spares encoding it again to count them)."""
+        self.lines += self.buf.count("\n", 0, end)
+        self.column0 = self.column(end)
+        self.dropped_bytes += size
+        self.buf = self.buf[end:]
+        self.pos -= end
+
     def peek(self) -> str | None:
         """The next character that is not white space (not consumed), None at the end of the input."""
         while True:

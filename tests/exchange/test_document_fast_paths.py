@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from sedata.exchange.xmlrecord import from_element, simple_element
 from sedata.sample.generator import sample_records
 from sedata.spec import current
 from sedata.spec.envelope import HEADER_ENTITY
+from sedata.validate import validate_files
 
 SPEC = current()
 SENDER, RECEIVER = "91310115MA1K3BTP2B", "91110000600037341L"
@@ -282,6 +284,10 @@ def _json_doc(tmp_path: Path) -> tuple[dict[str, Any], str]:
     [
         ("float", '"recordVersion":1,', '"recordVersion":1.0,'),
         ("exponent", '"recordVersion":1,', '"recordVersion":1e0,'),
+        # Floats orjson writes back to the same bytes: only the look for numbers that are not integers finds them.
+        ("float-as-written", '"recordVersion":1,', '"recordVersion":1.5,'),
+        ("exponent-as-written", '"recordVersion":1,', '"recordVersion":1e+16,'),
+        ("nested-float", '"operation":"add"', '"operation":"add","extra":[{"a":[5e-324]}]'),
         ("big-integer", '"recordVersion":1,', '"recordVersion":123456789012345678901234567890,'),
         ("negative-zero", '"recordVersion":1,', '"recordVersion":-0,'),
         ("duplicate", '"recordVersion":1,', '"recordVersion":1,"recordVersion":2,'),
@@ -296,6 +302,11 @@ def _json_doc(tmp_path: Path) -> tuple[dict[str, Any], str]:
         ("nested-ok", '"operation":"add"', '"operation":' + "[" * 5 + "]" * 5),
         ("constant", '"recordVersion":1,', '"recordVersion":NaN,'),
         ("unknown-member", '"operation":"add"', '"operation":"add","extra":[1,{"a":true}]'),
+        # A record start nested in a record: the batch's cut at it would not be a record boundary.
+        ("nested-record-start", '"operation":"add"', '"operation":"add","extra":[1,{"recordType":"Inspection"}]'),
+        ("record-type-not-text", '{"recordType":"Inspection"', '{"recordType":["Inspection"]'),
+        ("record-type-number", '{"recordType":"Inspection"', '{"recordType":7'),
+        ("record-not-object", '{"recordType":"Inspection","operation":"add"', '["recordType",{"operation":"add"'),
         ("pretty", '},{"recordType"', '},\n  {"recordType"'),
     ],
 )
@@ -332,3 +343,144 @@ def test_json_buffer_boundaries_read_alike(tmp_path: Path, monkeypatch: pytest.M
     assert path.stat().st_size > 3 * (1 << 16)
     read, error = _same_both_ways(path, monkeypatch)
     assert error is None and len(read) == 300
+
+
+@pytest.fixture(scope="module")
+def long_json(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An inspection upload of 600 records as a JSON document (several of the reader's batches)."""
+    records = [r for r, _ in sample_records("inspection-upload", 600, seed=11)]
+    path = tmp_path_factory.mktemp("long") / "long.json"
+    X.write(path, records, message_type="inspection-upload", sender=SENDER, receiver=RECEIVER, mode="changes")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("float", '"recordVersion":1,', '"recordVersion":1.5,'),
+        ("space", '"operation":"add"', '"operation": "add"'),
+        ("nested-record-start", '"operation":"add"', '"operation":"add","extra":[1,{"recordType":"Equipment"}]'),
+        ("deep", '"operation":"add"', '"operation":' + "[" * 70 + "]" * 70),
+        ("invalid", '"operation":"add"', '"operation":add'),
+    ],
+)
+def test_an_odd_record_amid_batches_reads_alike_and_costs_one_batch(
+    tmp_path: Path, long_json: str, name: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One odd record in the middle of a long document: the batches before and after it are read fast, the
+    records of its batch one at a time (the odd one by the strict parser), and everything read is what the
+    strict parser reads."""
+    at = long_json.index(old, len(long_json) // 2)
+    path = tmp_path / f"{name}.json"
+    path.write_text(long_json[:at] + new + long_json[at + len(old) :], encoding="utf-8")
+    strict: list[int] = []
+    value = jsondoc.Scanner.value
+
+    def counted(self: Any, depth: int, index: int | None = None) -> Any:
+        if depth == 2:
+            strict.append(-1 if index is None else index)
+        return value(self, depth, index)
+
+    with monkeypatch.context() as m:
+        m.setattr(jsondoc.Scanner, "value", counted)
+        fast = _read(path, True, monkeypatch)
+    assert fast == _read(path, False, monkeypatch)
+    odd = long_json.count('{"recordType":', 0, at) - 1  # the odd record's index
+    assert odd in strict
+    if fast[1] is None:
+        assert len(fast[0]) == 600 and 599 in strict
+    # Only a batch's worth of records was parsed strictly, never the rest of the file.
+    assert len(strict) < 600 // 2
+
+
+def test_a_null_amid_batches_reads_alike(tmp_path: Path, long_json: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A null member round-trips through orjson, so its batch is taken whole: the record's line is then its
+    canonical line (the null dropped), not its bytes as written."""
+    old = '"modelSpec":"'
+    at = long_json.index(old, len(long_json) // 2)
+    end = long_json.index('"', at + len(old))
+    path = tmp_path / "null.json"
+    path.write_text(long_json[:at] + '"modelSpec":null' + long_json[end + 1 :], encoding="utf-8")
+    read, error = _same_both_ways(path, monkeypatch)
+    assert isinstance(error, tuple) and error[0] == "DigestMismatchError" and len(read) == 600
+    odd = long_json.count('{"recordType":', 0, at) - 1
+    record, line = read[odd]
+    assert record.data is not None and record.data["modelSpec"] is None and b'"modelSpec"' not in line
+
+
+def test_batches_take_every_record_of_a_clean_document(tmp_path: Path, long_json: str) -> None:
+    """A clean long document: each record's bytes as written are its canonical line, the strict parser reads
+    only the last record (no record start follows it), and the digest and count check out."""
+    path = tmp_path / "clean.json"
+    path.write_text(long_json, encoding="utf-8")
+    strict: list[int | None] = []
+    value = jsondoc.Scanner.value
+
+    def counted(self: Any, depth: int, index: int | None = None) -> Any:
+        if depth == 2:
+            strict.append(index)
+        return value(self, depth, index)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(jsondoc.Scanner, "value", counted)
+        with X.open_message(path) as reader:
+            read = list(reader.with_canonical())
+        assert reader.verified
+    assert len(read) == 600 and strict == [599]
+    body = long_json.encode("utf-8")
+    for record, line in read:
+        assert line == canonical_line(record, SPEC) and line in body
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+@pytest.mark.parametrize("kind", ['["Inspection"]', '{"a":1}'])
+def test_a_record_type_that_is_not_text_is_a_finding_not_an_internal_error(
+    tmp_path: Path, engine: str, kind: str
+) -> None:
+    """The validator reads on past envelope problems, so the fast paths meet a record type of any JSON type:
+    SE-SCH-005 names it, as it does in JSON Lines, and the reading goes on to the digest."""
+    _, text = _json_doc(tmp_path)
+    old = '{"recordType":"Inspection"'
+    at = text.index(old, text.index(old) + 1)  # the second inspection, amid the records
+    path = tmp_path / "odd-type.json"
+    path.write_text(text[:at] + '{"recordType":' + kind + text[at + len(old) :], encoding="utf-8")
+    report = validate_files([path], engine=engine)  # type: ignore[arg-type]
+    rules = sorted({f.rule for f in report.files[0].findings})
+    assert rules == ["SE-SCH-005", "SE-SYN-009"], rules  # the type, and the digest of the record changed
+    assert report.files[0].records == 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_orjson_writes_every_float_with_a_point_or_an_exponent_sign(x: float) -> None:
+    """What the batches' look for numbers that are not integers relies on (``.``, ``+`` or ``e-`` in the bytes):
+    a float that orjson writes back to the bytes it was read from shows one of them."""
+    written = orjson.dumps(x)
+    assert b"." in written or b"e+" in written or b"e-" in written
+    assert orjson.dumps(orjson.loads(written)) == written
+
+
+@pytest.mark.parametrize("how", ["invalid-utf8", "cut", "cut-after-comma", "ends-early"])
+def test_broken_bytes_amid_batches_fail_alike(
+    tmp_path: Path, long_json: str, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad bytes, or the end of the file, in the middle of a long document: the records before them are read
+    (fast) and the error names the same record, line, byte and message as the strict reading's."""
+    body = long_json.encode("utf-8")
+    at = body.index(b'"productName":"', len(body) // 2) + len(b'"productName":"')
+    broken = {
+        "invalid-utf8": body[:at] + b"\xff\xfe" + body[at:],
+        "cut": body[:at],
+        "cut-after-comma": body[: body.index(b',{"recordType":', at) + 1],
+        "ends-early": body[: body.index(b',{"recordType":', at)] + b"]}",
+    }[how]
+    path = tmp_path / f"{how}.json"
+    path.write_bytes(broken)
+    read, error = _same_both_ways(path, monkeypatch)
+    assert error is not None
+    whole = (
+        broken.count(b'{"recordType":')
+        if how.startswith(("cut-", "ends-"))
+        else body.count(b'{"recordType":', 0, at) - 1
+    )
+    assert len(read) == whole >= 300  # the batches before the break were read
