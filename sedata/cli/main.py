@@ -23,9 +23,9 @@ from sedata.cli import (
     trust_cmd,
     validate_cmd,
 )
-from sedata.cli._help import fit_help
+from sedata.cli._help import fit_help_when_shown
 
-fit_help()  # Chinese help wraps at 80 columns instead of being cut
+fit_help_when_shown()  # Chinese help wraps at 80 columns instead of being cut
 
 
 class _Sedata(typer.Typer):
