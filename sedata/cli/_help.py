@@ -4,11 +4,34 @@ Rich wraps text at spaces; a Chinese sentence has none, so typer's help table cu
 text with ``…`` and then shortened the option names themselves (``--require-signat…``). Folding the
 help text lets it wrap anywhere, and keeping the option-name columns whole leaves the shrinking to the
 help column. Both hooks are typer internals, so a typer that lacks them simply keeps its own layout.
+
+The hooks go in when help is first shown (:func:`fit_help_when_shown`): ``typer.rich_utils`` imports rich's
+markdown, syntax and traceback modules (markdown_it, pygments, attrs: ~5 MiB and 150 modules) that a
+``sedata validate`` run, which shows no help, should not carry.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def fit_help_when_shown() -> None:
+    """Apply :func:`fit_help` just before typer first renders help (idempotent)."""
+    try:
+        from typer import core
+    except ImportError:  # pragma: no cover - typer is a dependency
+        return
+    for cls in (core.TyperCommand, core.TyperGroup):
+        shown = cls.format_help
+        if getattr(shown, "_sedata_fold", False):
+            continue
+
+        def format_help(self: Any, ctx: Any, formatter: Any, _shown: Any = shown) -> Any:
+            fit_help()
+            return _shown(self, ctx, formatter)
+
+        format_help._sedata_fold = True  # type: ignore[attr-defined]
+        cls.format_help = format_help  # type: ignore[method-assign]
 
 
 def fit_help() -> None:

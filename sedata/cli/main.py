@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -23,9 +24,14 @@ from sedata.cli import (
     trust_cmd,
     validate_cmd,
 )
-from sedata.cli._help import fit_help
+from sedata.cli._help import fit_help_when_shown
 
-fit_help()  # Chinese help wraps at 80 columns instead of being cut
+fit_help_when_shown()  # Chinese help wraps at 80 columns instead of being cut
+
+# Polars' allocator (jemalloc) reads this when polars loads (no module imported above loads it). By default it
+# keeps an arena per thread and CPU, each with its own freed pages; one arena for all measured about 10 MiB
+# less at the peak of `sedata validate` at the same speed. A value the user set is left as it is.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
 
 
 class _Sedata(typer.Typer):
