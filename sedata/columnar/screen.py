@@ -213,6 +213,10 @@ def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
         flagged[i] = False
         by_type.setdefault(kind, []).append(i)
     if batch.ends_open and n:
+        last = objects[-1]
+        if last is not None:  # left to the strict reader: turned away, so out of its type's rows (its key counts)
+            by_type[last[rt]].pop()
+            others.append((last[rt], last[DATA], last.get(rv)))
         flagged[-1], objects[-1] = True, None
         opaque = True
     keyed: dict[str, tuple[list[int], list[str]]] = {}
