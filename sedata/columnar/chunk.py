@@ -10,6 +10,7 @@ digest and count per file, keys across chunks and files, ``--max-errors``, the o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from array import array
@@ -21,7 +22,7 @@ from sedata.exchange import ExchangeError
 from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun
 from sedata.validate.layers.crossfile import _plans
-from sedata.validate.parallel import Chunk, ChunkResult, KeyGroup, _Collector, _Lite, _Options, _whole
+from sedata.validate.parallel import Chunk, ChunkResult, KeyGroup, Span, _Collector, _Lite, _Options, _whole
 from sedata.validate.report import FileReport
 
 
@@ -35,12 +36,14 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
     assert run.reader is not None
     lines: list[bytes] = []
+    written = _AsWritten(path, part.start) if options.as_written else None
+    add_line, add_lines = (written.add_line, written.add_lines) if written else (lines.append, lines.extend)
     trailing: int | None = None
-    with run.reader:
+    with run.reader, written or contextlib.nullcontext():
         try:
             # A chunk starts at a record line: its first record's index is its line number less the header's.
             trailing, _ = check_lines(
-                run, part.start, part.end, part.line, part.line - 2, lines.append, add_lines=lines.extend
+                run, part.start, part.end, part.line, part.line - 2, add_line, add_lines=add_lines
             )
         except ExchangeError as exc:
             reading_error(run, exc)
@@ -55,7 +58,56 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
         report.stopped,
         collector.lite if collector else [],
         collector.groups if isinstance(collector, _Bulk) else [],
+        written.pieces if written else None,
     )
+
+
+class _AsWritten:
+    """The digest's input of a chunk told as the file's own bytes wherever a record's canonical line is its line
+    as written (every row the screen let through), and as the canonical line only where it differs.
+
+    Lines come in file order, one per record (a blank line before a record ends the chunk with an error), so
+    each is compared with the file's next line: equal ones extend a span :class:`Span`, others are kept whole.
+    The main process hashes the spans from the file, so a chunk sends back a few tuples, not all its lines.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], start: int):
+        self.file = open(path, "rb")  # closed by __exit__, with the chunk's reader
+        self.file.seek(start)
+        self.at = start
+        self.pieces: list[Span | bytes] = []
+
+    def __enter__(self) -> _AsWritten:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add_lines(self, lines: list[bytes]) -> None:
+        data = b"\n".join(lines) + b"\n"
+        if self.file.read(len(data)) == data:
+            self._span(len(data), len(lines))
+        else:
+            self.file.seek(self.at)
+            for line in lines:
+                self.add_line(line)
+
+    def add_line(self, line: bytes) -> None:
+        raw = self.file.readline()
+        if len(raw) == len(line) + 1 and raw.startswith(line) and raw.endswith(b"\n"):
+            self._span(len(raw), 1)
+        else:  # rewritten (a flagged row), or the file's last line, which has no line feed
+            self.pieces.append(line)
+            self.at += len(raw)
+
+    def _span(self, size: int, records: int) -> None:
+        pieces, at = self.pieces, self.at
+        last = pieces[-1] if pieces else None
+        if isinstance(last, Span) and last.end == at:
+            pieces[-1] = Span(last.start, at + size, last.records + records)
+        else:
+            pieces.append(Span(at, at + size, records))
+        self.at = at + size
 
 
 class _Bulk(_Collector):

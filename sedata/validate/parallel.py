@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -82,6 +82,17 @@ class ChunkResult:
     lite: list[_Lite] = field(default_factory=list)
     keys: list[KeyGroup] = field(default_factory=list)
     """Keys taken in bulk (with ``_Options.bulk``): their records are not in ``lite``."""
+    written: list[Span | bytes] | None = None
+    """With ``_Options.as_written`` (``canonical`` is then empty): the digest's input in order, as spans of the
+    file whose records are as written and, one by one, the canonical lines of the others (no line feed)."""
+
+
+class Span(NamedTuple):
+    """Bytes ``[start, end)`` of a file: whole record lines, line feeds included, that are their canonical lines."""
+
+    start: int
+    end: int
+    records: int
 
 
 @dataclass(slots=True)
@@ -122,6 +133,9 @@ class _Options:
     bulk: bool = False
     """With ``lite``: a chunk may send keys vouched for by a screen as :class:`KeyGroup` (the main process
     replays them); without, every record the index reads is in ``lite`` (as Dask's key shuffle wants)."""
+    as_written: bool = False
+    """A chunk sends back ``ChunkResult.written`` rather than all its canonical lines (the reducer reads the file
+    itself: about the file's size less through the pipes); the row engine's chunk function ignores it."""
 
 
 def validate_parallel(
@@ -161,6 +175,7 @@ def validate_parallel(
         observer is not None,
         records,
         bulk=observer is not None,
+        as_written=True,
     )
     plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes))) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
@@ -230,9 +245,19 @@ def _pool(jobs: int, fresh: bool) -> ProcessPoolExecutor:
             return pool
         if made[0] == key[0]:
             pool.shutdown(wait=False, cancel_futures=True)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fresh() if fresh else None)
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_fresh() if fresh else None, initializer=_worker_start, initargs=(threads,)
+    )
     _POOL = key, pool
     return pool
+
+
+def _worker_start(threads: int) -> None:
+    """Start a worker: its share of the cores for polars' thread pool (as large as the machine otherwise: two
+    workers on two cores ran four threads), unless the user chose a size. Polars is not loaded yet: workers
+    come from a process that has not loaded it (:func:`_threaded`) and read the setting when they load it."""
+    os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
 
 
 def shutdown_workers() -> None:
@@ -411,7 +436,7 @@ def _replay(
     spec: Spec,
     result: ChunkResult,
     names: EnvelopeNames,
-    first_index: int,
+    chunk: Chunk,
     limit: int,
 ) -> None:
     """Feed one chunk's records to the run's index in the order one process feeds them: per batch, its keys in
@@ -423,10 +448,17 @@ def _replay(
     canonical: list[bytes] = []
 
     def left_row(index: int, line: int) -> _Lite:
-        # A record the screen let through: its canonical line is the line as written, read again here.
+        # A record the screen let through: its canonical line is the line as written, read again here (from the
+        # file when the chunk did not send its lines: they are its lines from the chunk's first on).
         if not canonical:
-            canonical.extend(result.canonical.split(b"\n"))
-        obj = orjson.loads(canonical[index - first_index])
+            if result.written is None:
+                canonical.extend(result.canonical.split(b"\n"))
+            else:
+                with open(file, "rb") as f:
+                    f.seek(chunk.start)
+                    canonical.extend(f.read(chunk.end - chunk.start).split(b"\n"))
+        at = index - (chunk.line - 2) if result.written is None else line - chunk.line
+        obj = orjson.loads(canonical[at])
         return (
             obj[names.record_type],
             obj.get(names.record_key),
@@ -513,6 +545,28 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
     )
 
 
+READ_BYTES = 1 << 20
+"""Bytes of a file hashed at a time by the main process (:func:`_digest_written`)."""
+
+
+def _digest_written(digester: Digester, path: str | os.PathLike[str], pieces: list[Span | bytes]) -> None:
+    """Fold a chunk's records into the file's digest: its spans read from the file, its other lines as sent."""
+    with open(path, "rb", buffering=0) as f:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                digester.add_line(piece)
+                continue
+            f.seek(piece.start)
+            left = piece.end - piece.start
+            while left > 0:
+                block = f.read(min(left, READ_BYTES))
+                if not block:
+                    break  # cut short since the worker read it: the digest then differs, and says so
+                digester.add_lines(block, 0)
+                left -= len(block)
+            digester.count += piece.records
+
+
 def _merge(
     path: str | os.PathLike[str],
     chunks: list[Chunk],
@@ -554,7 +608,10 @@ def _merge(
             sink.add(syntax.finding(run.ctx, exc, path))
             report.stopped, done = "broken", True
             continue
-        digester.add_lines(result.canonical, result.records)
+        if result.written is None:
+            digester.add_lines(result.canonical, result.records)
+        else:
+            _digest_written(digester, path, result.written)
         report.records += result.records
         for finding in result.findings:
             sink.add(finding)
@@ -563,7 +620,7 @@ def _merge(
             if report.stopped == "max-errors" and report.findings and report.findings[-1].index is not None:
                 report.records = report.findings[-1].index + 1  # one process stops reading there
         if observer is not None:  # the records one process would have read
-            _replay(observer, str(path), spec, result, run.rules.names, chunk.line - 2, report.records)
+            _replay(observer, str(path), spec, result, run.rules.names, chunk, report.records)
         blank = result.trailing_blank
         if progress is not None:
             progress(str(path), chunk.end, total)

@@ -244,3 +244,24 @@ def test_workers_are_kept_from_one_run_to_the_next(defective: Path) -> None:
     assert many == one and parallel._pool(2, True) is first
     parallel.shutdown_workers()
     assert parallel._pool(2, True) is not first
+
+
+def test_workers_share_the_cores_among_their_polars_thread_pools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers on two cores each run one polars thread, not two (four threads fought for two cores); a size
+    the user chose is kept. Forked workers read this process's setting; those of the fork server (started once,
+    with this process's environment) get the same share."""
+    import os
+
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    parallel.shutdown_workers()
+    assert parallel._pool(2, True).submit(os.getenv, "POLARS_MAX_THREADS").result() == os.getenv(
+        "POLARS_MAX_THREADS", share
+    )
+    parallel.shutdown_workers()
+    for chosen, seen in ((None, share), ("3", "3")):
+        if chosen is None:
+            monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+        else:
+            monkeypatch.setenv("POLARS_MAX_THREADS", chosen)
+        assert parallel._pool(2, False).submit(os.getenv, "POLARS_MAX_THREADS").result() == seen
+        parallel.shutdown_workers()
