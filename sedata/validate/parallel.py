@@ -17,6 +17,7 @@ stays bounded whatever the file size.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import sys
@@ -153,11 +154,13 @@ def validate_parallel(
     observer: CrossRecord,
     records: RecordsRun | None = None,
     chunk_fn: ChunkFunction | None = None,
+    chunk_rows: int = 1,
 ) -> list[FileReport]:
     """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``.
 
     ``records`` is the engine's records check of a whole file and ``chunk_fn`` its check of a chunk (default:
-    the row engine's, :func:`_chunk`; the columnar engine's is :func:`sedata.columnar.chunk.chunk`).
+    the row engine's, :func:`_chunk`; the columnar engine's is :func:`sedata.columnar.chunk.chunk`), which checks
+    lines in batches of ``chunk_rows`` (chunks are then made of whole batches, see :func:`_chunks`).
 
     The ledger and the cross-record index (``observer``) live in this process only and are fed file by file
     in the order of ``paths``: workers send back what the index reads of each record (a few members), and a
@@ -177,7 +180,7 @@ def validate_parallel(
         bulk=observer is not None,
         as_written=True,
     )
-    plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes))) for p in paths]
+    plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes), chunk_rows)) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
     tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
@@ -333,8 +336,13 @@ def _chunk_bytes(size: int, jobs: int, least: int) -> int:
     return max(least, min(size // (4 * jobs), CHUNK_MOST_BYTES))
 
 
-def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[Chunk] | None:
-    """The chunks of a large, readable JSON Lines file (None: validate it whole)."""
+def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: int = 1) -> list[Chunk] | None:
+    """The chunks of a large, readable JSON Lines file (None: validate it whole).
+
+    With ``rows``, each chunk but the last holds a multiple of ``rows`` lines, when it can hold one such batch:
+    a chunk function that checks its lines in batches of ``rows`` then checks no short batch but the file's last
+    (a short batch costs nearly a whole one: the columnar screen plans its expressions per batch).
+    """
     size = file_size(path)
     if size < 2 * chunk_bytes:
         return None
@@ -349,13 +357,25 @@ def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[
         head = f.readline()
         chunks: list[Chunk] = []
         start, line = len(head), 2
+        per = 0  # lines per chunk, once known (with rows)
         while start < size:
-            f.seek(min(start + chunk_bytes, size))
-            if f.tell() < size:
-                f.readline()  # to the start of the next line
-            end = f.tell()
             f.seek(start)
-            lines = _count_lines(f, end - start)
+            if per:
+                lines = sum(1 for _ in itertools.islice(f, per))  # whole lines, each read in C
+                end = f.tell()
+                if 0 < size - end < (end - start) // 2:  # a short rest: no chunk of its own (a task costs ~30 ms)
+                    lines += _count_lines(f, size - end)
+                    end = size
+            else:
+                f.seek(min(start + chunk_bytes, size))
+                if f.tell() < size:
+                    f.readline()  # to the start of the next line
+                end = f.tell()
+                f.seek(start)
+                lines = _count_lines(f, end - start)
+                if rows > 1 and lines >= rows:
+                    per = round(lines / rows) * rows
+                    continue  # this chunk again, by lines
             chunks.append(Chunk(start, end, line))
             start, line = end, line + lines
     return chunks

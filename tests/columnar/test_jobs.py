@@ -200,3 +200,21 @@ def test_a_file_of_lines_not_as_written_verifies_as_in_one_process(tmp_path: Pat
     one, many = _both([path])
     assert one[0]["verified"] and one[0]["findings"] == []
     assert many == one
+
+
+@pytest.mark.parametrize("rows", [2, 3, 5])
+def test_chunks_of_whole_batches_give_the_findings_of_one_row_process(defective: Path, rows: int) -> None:
+    """Chunks made of whole batches of ``rows`` lines (as ``--jobs`` makes them for the columnar engine's batches):
+    each starts at a line, numbered as in the file, and all but the last hold a multiple of ``rows`` lines."""
+    data = defective.read_bytes()
+    chunks = parallel._chunks(defective, SPEC, 3000, rows)
+    assert chunks is not None and len(chunks) > 3
+    assert chunks[0].start == data.index(b"\n") + 1 and chunks[-1].end == len(data)
+    for part, after in zip(chunks, chunks[1:], strict=False):
+        assert part.end == after.start and data[after.start - 1 : after.start] == b"\n"
+        assert after.line == data.count(b"\n", 0, after.start) + 1
+        assert (after.line - part.line) % rows == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sedata.validate.run._chunk_rows", lambda engine: rows)
+        one, many = _both([defective])
+    assert one[0]["findings"] and many == one
