@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import sys
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -180,10 +180,10 @@ def validate_parallel(
         bulk=observer is not None,
         as_written=True,
     )
-    plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes), chunk_rows)) for p in paths]
+    plans = [(p, _planned(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes), chunk_rows)) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
-    tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
+    tasks = sum(1 if chunks is None else chunks.least for i, (_, chunks) in enumerate(plans) if i not in here)
     requested, jobs = jobs, max(1, min(jobs, tasks))
     # Forkserver workers start only as tasks need them, so the pool kept for the next run may be the size asked
     # for, up to the machine's cores: a hostile --jobs 100000 never even sizes a pool past them (tests/hostile).
@@ -195,9 +195,8 @@ def validate_parallel(
                 continue
             if chunks is None:
                 window.submit(_whole, path, options)
-            else:
-                for chunk in chunks:
-                    window.submit(chunk_fn or _chunk, path, chunk, options)
+            else:  # chunks are found as they are submitted: the first goes out before the file is read through
+                window.submit_each(chunk_fn or _chunk, path, chunks, options)
         results = window.results()
         reports: list[FileReport] = []
         for i, (path, chunks) in enumerate(plans):
@@ -294,7 +293,7 @@ class _Window:
 
     def __init__(self, pool: ProcessPoolExecutor, size: int):
         self.pool, self.size = pool, size
-        self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        self.tasks: list[Iterable[tuple[Callable[..., Any], tuple[Any, ...]]]] = []
         self.pending: list[Future[Any]] = []
 
     def __enter__(self) -> _Window:
@@ -307,13 +306,17 @@ class _Window:
         self.pending.clear()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.tasks.append((fn, args))
+        self.tasks.append([(fn, args)])
+
+    def submit_each(self, fn: Callable[..., Any], path: Any, chunks: Iterable[Chunk], options: Any) -> None:
+        """A task per chunk, each taken from ``chunks`` when it is submitted."""
+        self.tasks.append((fn, (path, chunk, options)) for chunk in chunks)
 
     def results(self) -> Iterator[Any]:
         """Submit the first tasks now (forked workers start here, before this process loads anything more), and
         yield the results in order, submitting one more task as each is taken."""
         pending = self.pending
-        tasks = iter(self.tasks)
+        tasks = itertools.chain.from_iterable(self.tasks)
         for fn, args in tasks:
             pending.append(self.pool.submit(fn, *args))
             if len(pending) >= self.size:
@@ -337,12 +340,13 @@ def _chunk_bytes(size: int, jobs: int, least: int) -> int:
 
 
 def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: int = 1) -> list[Chunk] | None:
-    """The chunks of a large, readable JSON Lines file (None: validate it whole).
+    """The chunks of a large, readable JSON Lines file (None: validate it whole); see :func:`_each_chunk`."""
+    planned = _planned(path, spec, chunk_bytes, rows)
+    return None if planned is None else list(planned)
 
-    With ``rows``, each chunk but the last holds a multiple of ``rows`` lines, when it can hold one such batch:
-    a chunk function that checks its lines in batches of ``rows`` then checks no short batch but the file's last
-    (a short batch costs nearly a whole one: the columnar screen plans its expressions per batch).
-    """
+
+def _planned(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: int = 1) -> _Planned | None:
+    """The chunks of a large, readable JSON Lines file, found as they are taken (None: validate it whole)."""
     size = file_size(path)
     if size < 2 * chunk_bytes:
         return None
@@ -353,9 +357,41 @@ def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: in
             pass
     except Exception:  # unreadable or hostile: validated whole, where it gets its own finding
         return None
+    return _Planned(_each_chunk(path, size, chunk_bytes, rows), 2)
+
+
+class _Planned:
+    """Chunks found one by one as they are first taken, and kept: the reducer goes over them again, in order.
+
+    A large file is read through once to find its chunks' line numbers: the first chunks are checked meanwhile.
+    """
+
+    def __init__(self, found: Iterator[Chunk], least: int):
+        self.found, self.seen = found, list[Chunk]()
+        self.least = least
+        """How many chunks there are at least (the file is split only when it holds two)."""
+
+    def __iter__(self) -> Iterator[Chunk]:
+        at = 0
+        while True:
+            if at == len(self.seen):
+                chunk = next(self.found, None)
+                if chunk is None:
+                    return
+                self.seen.append(chunk)
+            yield self.seen[at]
+            at += 1
+
+
+def _each_chunk(path: str | os.PathLike[str], size: int, chunk_bytes: int, rows: int) -> Iterator[Chunk]:
+    """Chunks of about ``chunk_bytes`` of whole lines, after the header line.
+
+    With ``rows``, each chunk but the last holds a multiple of ``rows`` lines, when it can hold one such batch:
+    a chunk function that checks its lines in batches of ``rows`` then checks no short batch but the file's last
+    (a short batch costs nearly a whole one: the columnar screen plans its expressions per batch).
+    """
     with open(path, "rb") as f:
         head = f.readline()
-        chunks: list[Chunk] = []
         start, line = len(head), 2
         per = 0  # lines per chunk, once known (with rows)
         while start < size:
@@ -376,9 +412,8 @@ def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: in
                 if rows > 1 and lines >= rows:
                     per = round(lines / rows) * rows
                     continue  # this chunk again, by lines
-            chunks.append(Chunk(start, end, line))
+            yield Chunk(start, end, line)
             start, line = end, line + lines
-    return chunks
 
 
 def _count_lines(f: Any, length: int) -> int:
@@ -589,7 +624,7 @@ def _digest_written(digester: Digester, path: str | os.PathLike[str], pieces: li
 
 def _merge(
     path: str | os.PathLike[str],
-    chunks: list[Chunk],
+    chunks: Iterable[Chunk],
     results: Iterator[ChunkResult],
     spec: Spec,
     options: _Options,

@@ -265,3 +265,17 @@ def test_workers_share_the_cores_among_their_polars_thread_pools(monkeypatch: py
             monkeypatch.setenv("POLARS_MAX_THREADS", chosen)
         assert parallel._pool(2, False).submit(os.getenv, "POLARS_MAX_THREADS").result() == seen
         parallel.shutdown_workers()
+
+
+def test_chunks_are_found_as_they_are_taken(defective: Path) -> None:
+    """The first chunk goes to a worker before the file is read through; the reducer goes over the same chunks."""
+    planned = parallel._planned(defective, SPEC, 3000)
+    assert planned is not None
+    sending = iter(planned)
+    first = next(sending)
+    assert planned.seen == [first]  # nothing read past the first chunk yet
+    merging = iter(planned)
+    assert next(merging) == first and next(sending) == next(merging)
+    rest = list(sending)
+    assert [first, *planned.seen[1:]] == planned.seen == list(planned) == parallel._chunks(defective, SPEC, 3000)
+    assert len(rest) == len(planned.seen) - 2 >= 2
