@@ -1,7 +1,8 @@
 """The columnar engine's per-partition functions, of the row engine's shape (``--jobs`` and Dask map them).
 
 :func:`chunk` checks the lines of one byte range of a JSON Lines file and returns what the row engine's
-chunk function returns — findings, record count, canonical lines for the digest, the first of the blank lines
+chunk function returns — findings, record count, canonical lines for the digest (with ``as_written``, spans
+of the file and only the lines that differ from theirs), the first of the blank lines
 that end the range, why it stopped, and what the run's key index reads of each record — so the reducer
 (:func:`sedata.validate.parallel._merge`, or the Dask client) folds either engine's results the same way:
 digest and count per file, keys across chunks and files, ``--max-errors``, the order of findings.

@@ -2,11 +2,12 @@
 
 Files are validated side by side. A large JSON Lines file is also split into chunks of whole lines,
 validated in parallel; the main process then does what needs the whole file, in file order: it folds
-each chunk's canonical records into the digest, checks count and digest against the header, feeds the
-run's key index (keys repeated within or across files, references: workers send back only the members
+each chunk's records into the digest (read from the file where their canonical lines are their lines as
+written: a chunk sends back only the lines that differ), checks count and digest against the header, feeds
+the run's key index (keys repeated within or across files, references: workers send back only the members
 the index reads) and the channel ledger, and reports a blank line that ends a chunk when records follow.
-Line numbers and record indexes are counted in the main process before the chunks go out, so every
-location is the one a single process reports.
+Line numbers and record indexes are counted in the main process as each chunk goes out, so every location
+is the one a single process reports.
 
 XML and JSON documents are not split (their records can only be found by parsing from the start), so
 ``--jobs`` speeds them up only when there are several files; a large one is validated in the main
@@ -26,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
@@ -58,7 +59,7 @@ from sedata.validate.shapes import DataPath, masked_key, shapes
 CHUNK_BYTES = 8 << 20
 """Least size of one chunk; a file is split only when it holds at least two."""
 CHUNK_MOST_BYTES = 64 << 20
-"""Largest size of one chunk (its canonical lines travel back whole; at most ``2 × jobs`` are in flight)."""
+"""Largest size of one chunk (a worker holds one; at most ``2 × jobs`` are in flight)."""
 
 
 @dataclass
@@ -501,19 +502,18 @@ def _replay(
         _feed_records(observer, file, spec, [r for r in lite if r[3] is None or r[3] < limit])
         return
     canonical: list[bytes] = []
+    written = _ChunkLines(file, chunk) if result.written is not None else None
 
     def left_row(index: int, line: int) -> _Lite:
         # A record the screen let through: its canonical line is the line as written, read again here (from the
-        # file when the chunk did not send its lines: they are its lines from the chunk's first on).
-        if not canonical:
-            if result.written is None:
+        # file when the chunk did not send its lines).
+        if written is not None:
+            text = written.line(line)
+        else:
+            if not canonical:
                 canonical.extend(result.canonical.split(b"\n"))
-            else:
-                with open(file, "rb") as f:
-                    f.seek(chunk.start)
-                    canonical.extend(f.read(chunk.end - chunk.start).split(b"\n"))
-        at = index - (chunk.line - 2) if result.written is None else line - chunk.line
-        obj = orjson.loads(canonical[at])
+            text = canonical[index - (chunk.line - 2)]
+        obj = orjson.loads(text)
         return (
             obj[names.record_type],
             obj.get(names.record_key),
@@ -530,14 +530,60 @@ def _replay(
 
     done, batch = 0, None
     left: list[_Lite] = []
-    for group in result.keys:
-        if group.batch != batch:
-            rows(lite[done : group.at], left)
-            done, batch, left = group.at, group.batch, []
-        datas = group.datas if group.datas is not None else [{}] * len(group.keys)
-        for pos in observer.observe_keys(file, group.kind, group.keys, datas, group.indexes, group.lines):
-            left.append(left_row(group.indexes[pos], group.lines[pos]))
+    try:
+        for group in result.keys:
+            if group.batch != batch:
+                rows(lite[done : group.at], left)
+                done, batch, left = group.at, group.batch, []
+            datas = group.datas if group.datas is not None else [{}] * len(group.keys)
+            for pos in observer.observe_keys(file, group.kind, group.keys, datas, group.indexes, group.lines):
+                left.append(left_row(group.indexes[pos], group.lines[pos]))
+    finally:
+        if written is not None:
+            written.close()
     rows(lite[done:], left)
+
+
+class _ChunkLines:
+    """The lines of a chunk, each read from the file by its number when asked for (the chunk is not held)."""
+
+    def __init__(self, path: str | os.PathLike[str], chunk: Chunk):
+        self.path, self.chunk = path, chunk
+        self.starts: array[int] | None = None
+        self.file: BinaryIO | None = None
+
+    def line(self, number: int) -> bytes:
+        """Line ``number`` of the file (one of the chunk's), without its line feed."""
+        if self.file is None:
+            self.file = open(self.path, "rb")  # closed by close(), once the chunk is replayed
+        starts = self.starts if self.starts is not None else self._starts(self.file)
+        at = number - self.chunk.line
+        self.file.seek(starts[at])
+        return self.file.read(starts[at + 1] - starts[at]).removesuffix(b"\n")
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def _starts(self, f: BinaryIO) -> array[int]:
+        """Where each of the chunk's lines starts, and where the last ends (read once, a block at a time)."""
+        chunk = self.chunk
+        starts = array("q", [chunk.start])
+        f.seek(chunk.start)
+        at = chunk.start
+        while at < chunk.end:
+            block = f.read(min(READ_BYTES, chunk.end - at))
+            if not block:
+                break
+            end = block.find(b"\n")
+            while end >= 0:
+                starts.append(at + end + 1)
+                end = block.find(b"\n", end + 1)
+            at += len(block)
+        if starts[-1] < at:
+            starts.append(at)  # the file's last line, with no line feed
+        self.starts = starts
+        return starts
 
 
 def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport, list[_Lite]]:

@@ -279,3 +279,21 @@ def test_chunks_are_found_as_they_are_taken(defective: Path) -> None:
     rest = list(sending)
     assert [first, *planned.seen[1:]] == planned.seen == list(planned) == parallel._chunks(defective, SPEC, 3000)
     assert len(rest) == len(planned.seen) - 2 >= 2
+
+
+@pytest.mark.parametrize("last_feed", [True, False])
+def test_a_chunks_lines_are_read_by_number(defective: Path, tmp_path: Path, last_feed: bool) -> None:
+    """The rows a replay leaves are read from the file by line number (the chunk sent no lines back)."""
+    data = defective.read_bytes()
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(data if last_feed else data.removesuffix(b"\n"))
+    lines = data.split(b"\n")
+    size = path.stat().st_size
+    chunks = parallel._chunks(path, SPEC, 3000)
+    assert chunks is not None and len(chunks) >= 3 and chunks[-1].end == size
+    for part in chunks:
+        reader = parallel._ChunkLines(str(path), part)
+        count = data.count(b"\n", part.start, part.end) + (part.end == size and not last_feed)
+        for number in reversed(range(part.line, part.line + count)):
+            assert reader.line(number) == lines[number - 1], number
+        reader.close()
