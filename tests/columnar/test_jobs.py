@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def test_chunks_of_whole_batches_give_the_findings_of_one_row_process(defective:
     chunks = parallel._chunks(defective, SPEC, 3000, rows)
     assert chunks is not None and len(chunks) > 3
     assert chunks[0].start == data.index(b"\n") + 1 and chunks[-1].end == len(data)
-    for part, after in zip(chunks, chunks[1:], strict=False):
+    for part, after in itertools.pairwise(chunks):
         assert part.end == after.start and data[after.start - 1 : after.start] == b"\n"
         assert after.line == data.count(b"\n", 0, after.start) + 1
         assert (after.line - part.line) % rows == 0
