@@ -58,8 +58,10 @@ from sedata.validate.shapes import DataPath, masked_key, shapes
 
 CHUNK_BYTES = 8 << 20
 """Least size of one chunk; a file is split only when it holds at least two."""
-CHUNK_MOST_BYTES = 64 << 20
-"""Largest size of one chunk (a worker holds one; at most ``2 × jobs`` are in flight)."""
+CHUNK_MOST_BYTES = 16 << 20
+"""Largest size of one chunk (a worker holds what it found in one; at most ``2 × jobs`` are in flight). Measured
+with ``--jobs 2`` on 1M records (667 MB, columnar): peak RSS of the main process / a worker 231 / 246 MiB at
+64 MiB, 187 / 229 at 32, 172 / 219 at 16, for the same CPU time (a chunk of whole batches costs ~10 ms more)."""
 
 
 @dataclass
