@@ -1,7 +1,8 @@
 """The columnar engine's per-partition functions, of the row engine's shape (``--jobs`` and Dask map them).
 
 :func:`chunk` checks the lines of one byte range of a JSON Lines file and returns what the row engine's
-chunk function returns — findings, record count, canonical lines for the digest, the first of the blank lines
+chunk function returns — findings, record count, canonical lines for the digest (with ``as_written``, spans
+of the file and only the lines that differ from theirs), the first of the blank lines
 that end the range, why it stopped, and what the run's key index reads of each record — so the reducer
 (:func:`sedata.validate.parallel._merge`, or the Dask client) folds either engine's results the same way:
 digest and count per file, keys across chunks and files, ``--max-errors``, the order of findings.
@@ -10,18 +11,19 @@ digest and count per file, keys across chunks and files, ``--max-errors``, the o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from sedata.columnar.engine import BATCH_ROWS, Canonical, check_lines, reading_error, run_records
+from sedata.columnar.engine import BATCH_ROWS, Canonical, LineSink, check_lines, reading_error, run_records
 from sedata.exchange import ExchangeError
 from sedata.spec import Spec, current
 from sedata.validate.engine import FileRun
 from sedata.validate.layers.crossfile import _plans
-from sedata.validate.parallel import Chunk, ChunkResult, KeyGroup, _Collector, _Lite, _Options, _whole
+from sedata.validate.parallel import Chunk, ChunkResult, KeyGroup, Span, _Collector, _Lite, _Options, _whole
 from sedata.validate.report import FileReport
 
 
@@ -34,9 +36,10 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     if not run.open():  # the main process read the header, so only a file changed meanwhile gets here
         return ChunkResult(run.report.findings, 0, b"", stopped=run.report.stopped)
     assert run.reader is not None
-    canonical = Canonical()
+    written = _AsWritten(path, part.start) if options.as_written else None
+    canonical: LineSink = written if written is not None else Canonical()
     trailing: int | None = None
-    with run.reader:
+    with run.reader, written or contextlib.nullcontext():
         try:
             # A chunk starts at a record line: its first record's index is its line number less the header's.
             trailing, _ = check_lines(run, part.start, part.end, part.line, part.line - 2, canonical)
@@ -48,12 +51,62 @@ def chunk(path: str | os.PathLike[str], part: Chunk, options: _Options) -> Chunk
     return ChunkResult(
         report.findings,
         report.records,
-        bytes(canonical.data),
+        bytes(canonical.data) if isinstance(canonical, Canonical) else b"",
         trailing,
         report.stopped,
         collector.lite if collector else [],
         collector.groups if isinstance(collector, _Bulk) else [],
+        written.pieces if written else None,
     )
+
+
+class _AsWritten:
+    """The digest's input of a chunk told as the file's own bytes wherever a record's canonical line is its line
+    as written (every row the screen let through), and as the canonical line only where it differs.
+
+    Lines come in file order, one per record (a blank line before a record ends the chunk with an error), so
+    each is compared with the file's next line: equal ones extend a span :class:`Span`, others are kept whole.
+    The main process hashes the spans from the file, so a chunk sends back a few tuples, not all its lines.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], start: int):
+        self.file = open(path, "rb")  # closed by __exit__, with the chunk's reader
+        self.file.seek(start)
+        self.at = start
+        self.pieces: list[Span | bytes] = []
+
+    def __enter__(self) -> _AsWritten:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add_lines(self, lines: bytes, count: int) -> None:
+        """``count`` canonical lines, each followed by a line feed: one span when the file holds them as they are."""
+        if self.file.read(len(lines)) == lines:
+            self._span(len(lines), count)
+        else:
+            self.file.seek(self.at)
+            for line in lines[:-1].split(b"\n"):
+                self.add_line(line)
+
+    def add_line(self, line: bytes) -> None:
+        """One record's canonical line: part of a span when the file's next line is that line."""
+        raw = self.file.readline()
+        if len(raw) == len(line) + 1 and raw.startswith(line) and raw.endswith(b"\n"):
+            self._span(len(raw), 1)
+        else:  # rewritten (a flagged row), or the file's last line, which has no line feed
+            self.pieces.append(line)
+            self.at += len(raw)
+
+    def _span(self, size: int, records: int) -> None:
+        pieces, at = self.pieces, self.at
+        last = pieces[-1] if pieces else None
+        if isinstance(last, Span) and last.end == at:
+            pieces[-1] = Span(last.start, at + size, last.records + records)
+        else:
+            pieces.append(Span(at, at + size, records))
+        self.at = at + size
 
 
 class _Bulk(_Collector):

@@ -240,6 +240,13 @@ def _screen_rows(batch: LineBatch, plan: Plan) -> Screened:
         flagged[i] = False
         by_type.setdefault(kind, []).append(i)
     if batch.ends_open and n:
+        last = objects[-1]
+        if last is not None:  # left to the strict reader: turned away, so out of its type's rows (its key counts)
+            rows = by_type[last[rt]]
+            rows.pop()
+            if not rows:  # its type's only row: no empty column of that type is screened
+                del by_type[last[rt]]
+            others.append((last[rt], last[DATA], last.get(rv)))
         flagged[-1], objects[-1] = True, None
         opaque = True
     keyed: dict[str, tuple[list[int], list[str]]] = {}
@@ -740,7 +747,7 @@ def _entity_flags(
     """Per row of one record type: could its data carry a schema, codes or (with ``biz``) business finding, or
     disagree with its key? And the row's business key (None when a key field is empty), repeats flagged."""
     n = len(datas)
-    bad = pl.Series("bad", [False] * n)
+    bad = pl.Series("bad", [False] * n, dtype=pl.Boolean)
     if es.loose:
         # Any loose field there, or a mandatory one missing: the row engine decides.
         required = es.required

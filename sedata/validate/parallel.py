@@ -2,11 +2,12 @@
 
 Files are validated side by side. A large JSON Lines file is also split into chunks of whole lines,
 validated in parallel; the main process then does what needs the whole file, in file order: it folds
-each chunk's canonical records into the digest, checks count and digest against the header, feeds the
-run's key index (keys repeated within or across files, references: workers send back only the members
+each chunk's records into the digest (read from the file where their canonical lines are their lines as
+written: a chunk sends back only the lines that differ), checks count and digest against the header, feeds
+the run's key index (keys repeated within or across files, references: workers send back only the members
 the index reads) and the channel ledger, and reports a blank line that ends a chunk when records follow.
-Line numbers and record indexes are counted in the main process before the chunks go out, so every
-location is the one a single process reports.
+Line numbers and record indexes are counted in the main process as each chunk goes out, so every location
+is the one a single process reports.
 
 XML and JSON documents are not split (their records can only be found by parsing from the start), so
 ``--jobs`` speeds them up only when there are several files; a large one is validated in the main
@@ -17,15 +18,16 @@ stays bounded whatever the file size.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import sys
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
@@ -56,8 +58,10 @@ from sedata.validate.shapes import DataPath, masked_key, shapes
 
 CHUNK_BYTES = 8 << 20
 """Least size of one chunk; a file is split only when it holds at least two."""
-CHUNK_MOST_BYTES = 64 << 20
-"""Largest size of one chunk (its canonical lines travel back whole; at most ``2 × jobs`` are in flight)."""
+CHUNK_MOST_BYTES = 16 << 20
+"""Largest size of one chunk (a worker holds what it found in one; at most ``2 × jobs`` are in flight). Measured
+with ``--jobs 2`` on 1M records (667 MB, columnar): peak RSS of the main process / a worker 231 / 246 MiB at
+64 MiB, 187 / 229 at 32, 172 / 219 at 16, for the same CPU time (a chunk of whole batches costs ~10 ms more)."""
 
 
 @dataclass
@@ -82,6 +86,17 @@ class ChunkResult:
     lite: list[_Lite] = field(default_factory=list)
     keys: list[KeyGroup] = field(default_factory=list)
     """Keys taken in bulk (with ``_Options.bulk``): their records are not in ``lite``."""
+    written: list[Span | bytes] | None = None
+    """With ``_Options.as_written`` (``canonical`` is then empty): the digest's input in order, as spans of the
+    file whose records are as written and, one by one, the canonical lines of the others (no line feed)."""
+
+
+class Span(NamedTuple):
+    """Bytes ``[start, end)`` of a file: whole record lines, line feeds included, that are their canonical lines."""
+
+    start: int
+    end: int
+    records: int
 
 
 @dataclass(slots=True)
@@ -122,6 +137,9 @@ class _Options:
     bulk: bool = False
     """With ``lite``: a chunk may send keys vouched for by a screen as :class:`KeyGroup` (the main process
     replays them); without, every record the index reads is in ``lite`` (as Dask's key shuffle wants)."""
+    as_written: bool = False
+    """A chunk sends back ``ChunkResult.written`` rather than all its canonical lines (the reducer reads the file
+    itself: about the file's size less through the pipes); the row engine's chunk function ignores it."""
 
 
 def validate_parallel(
@@ -139,11 +157,13 @@ def validate_parallel(
     observer: CrossRecord,
     records: RecordsRun | None = None,
     chunk_fn: ChunkFunction | None = None,
+    chunk_rows: int = 1,
 ) -> list[FileReport]:
     """Validate ``paths`` in ``jobs`` processes; reports in the order of ``paths``.
 
     ``records`` is the engine's records check of a whole file and ``chunk_fn`` its check of a chunk (default:
-    the row engine's, :func:`_chunk`; the columnar engine's is :func:`sedata.columnar.chunk.chunk`).
+    the row engine's, :func:`_chunk`; the columnar engine's is :func:`sedata.columnar.chunk.chunk`), which checks
+    lines in batches of ``chunk_rows`` (chunks are then made of whole batches, see :func:`_chunks`).
 
     The ledger and the cross-record index (``observer``) live in this process only and are fed file by file
     in the order of ``paths``: workers send back what the index reads of each record (a few members), and a
@@ -161,11 +181,12 @@ def validate_parallel(
         observer is not None,
         records,
         bulk=observer is not None,
+        as_written=True,
     )
-    plans = [(p, _chunks(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes))) for p in paths]
+    plans = [(p, _planned(p, spec, _chunk_bytes(file_size(p), jobs, chunk_bytes), chunk_rows)) for p in paths]
     here = {i for i, (p, chunks) in enumerate(plans) if chunks is None and observer and file_size(p) > chunk_bytes}
     # No more processes than there are tasks: --jobs 100000 on a 3-record file once started 100,000.
-    tasks = sum(1 if chunks is None else len(chunks) for i, (_, chunks) in enumerate(plans) if i not in here)
+    tasks = sum(1 if chunks is None else chunks.least for i, (_, chunks) in enumerate(plans) if i not in here)
     requested, jobs = jobs, max(1, min(jobs, tasks))
     # Forkserver workers start only as tasks need them, so the pool kept for the next run may be the size asked
     # for, up to the machine's cores: a hostile --jobs 100000 never even sizes a pool past them (tests/hostile).
@@ -177,9 +198,8 @@ def validate_parallel(
                 continue
             if chunks is None:
                 window.submit(_whole, path, options)
-            else:
-                for chunk in chunks:
-                    window.submit(chunk_fn or _chunk, path, chunk, options)
+            else:  # chunks are found as they are submitted: the first goes out before the file is read through
+                window.submit_each(chunk_fn or _chunk, path, chunks, options)
         results = window.results()
         reports: list[FileReport] = []
         for i, (path, chunks) in enumerate(plans):
@@ -230,9 +250,19 @@ def _pool(jobs: int, fresh: bool) -> ProcessPoolExecutor:
             return pool
         if made[0] == key[0]:
             pool.shutdown(wait=False, cancel_futures=True)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fresh() if fresh else None)
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_fresh() if fresh else None, initializer=_worker_start, initargs=(threads,)
+    )
     _POOL = key, pool
     return pool
+
+
+def _worker_start(threads: int) -> None:
+    """Start a worker: its share of the cores for polars' thread pool (as large as the machine otherwise: two
+    workers on two cores ran four threads), unless the user chose a size. Polars is not loaded yet: workers
+    come from a process that has not loaded it (:func:`_threaded`) and read the setting when they load it."""
+    os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
 
 
 def shutdown_workers() -> None:
@@ -266,7 +296,7 @@ class _Window:
 
     def __init__(self, pool: ProcessPoolExecutor, size: int):
         self.pool, self.size = pool, size
-        self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        self.tasks: list[Iterable[tuple[Callable[..., Any], tuple[Any, ...]]]] = []
         self.pending: list[Future[Any]] = []
 
     def __enter__(self) -> _Window:
@@ -279,13 +309,17 @@ class _Window:
         self.pending.clear()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.tasks.append((fn, args))
+        self.tasks.append([(fn, args)])
+
+    def submit_each(self, fn: Callable[..., Any], path: Any, chunks: Iterable[Chunk], options: Any) -> None:
+        """A task per chunk, each taken from ``chunks`` when it is submitted."""
+        self.tasks.append((fn, (path, chunk, options)) for chunk in chunks)
 
     def results(self) -> Iterator[Any]:
         """Submit the first tasks now (forked workers start here, before this process loads anything more), and
         yield the results in order, submitting one more task as each is taken."""
         pending = self.pending
-        tasks = iter(self.tasks)
+        tasks = itertools.chain.from_iterable(self.tasks)
         for fn, args in tasks:
             pending.append(self.pool.submit(fn, *args))
             if len(pending) >= self.size:
@@ -308,8 +342,14 @@ def _chunk_bytes(size: int, jobs: int, least: int) -> int:
     return max(least, min(size // (4 * jobs), CHUNK_MOST_BYTES))
 
 
-def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[Chunk] | None:
-    """The chunks of a large, readable JSON Lines file (None: validate it whole)."""
+def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: int = 1) -> list[Chunk] | None:
+    """The chunks of a large, readable JSON Lines file (None: validate it whole); see :func:`_each_chunk`."""
+    planned = _planned(path, spec, chunk_bytes, rows)
+    return None if planned is None else list(planned)
+
+
+def _planned(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int, rows: int = 1) -> _Planned | None:
+    """The chunks of a large, readable JSON Lines file, found as they are taken (None: validate it whole)."""
     size = file_size(path)
     if size < 2 * chunk_bytes:
         return None
@@ -320,20 +360,63 @@ def _chunks(path: str | os.PathLike[str], spec: Spec, chunk_bytes: int) -> list[
             pass
     except Exception:  # unreadable or hostile: validated whole, where it gets its own finding
         return None
+    return _Planned(_each_chunk(path, size, chunk_bytes, rows), 2)
+
+
+class _Planned:
+    """Chunks found one by one as they are first taken, and kept: the reducer goes over them again, in order.
+
+    A large file is read through once to find its chunks' line numbers: the first chunks are checked meanwhile.
+    """
+
+    def __init__(self, found: Iterator[Chunk], least: int):
+        self.found, self.seen = found, list[Chunk]()
+        self.least = least
+        """How many chunks there are at least (the file is split only when it holds two)."""
+
+    def __iter__(self) -> Iterator[Chunk]:
+        at = 0
+        while True:
+            if at == len(self.seen):
+                chunk = next(self.found, None)
+                if chunk is None:
+                    return
+                self.seen.append(chunk)
+            yield self.seen[at]
+            at += 1
+
+
+def _each_chunk(path: str | os.PathLike[str], size: int, chunk_bytes: int, rows: int) -> Iterator[Chunk]:
+    """Chunks of about ``chunk_bytes`` of whole lines, after the header line.
+
+    With ``rows``, each chunk but the last holds a multiple of ``rows`` lines, when it can hold one such batch:
+    a chunk function that checks its lines in batches of ``rows`` then checks no short batch but the file's last
+    (a short batch costs nearly a whole one: the columnar screen plans its expressions per batch).
+    """
     with open(path, "rb") as f:
         head = f.readline()
-        chunks: list[Chunk] = []
         start, line = len(head), 2
+        per = 0  # lines per chunk, once known (with rows)
         while start < size:
-            f.seek(min(start + chunk_bytes, size))
-            if f.tell() < size:
-                f.readline()  # to the start of the next line
-            end = f.tell()
             f.seek(start)
-            lines = _count_lines(f, end - start)
-            chunks.append(Chunk(start, end, line))
+            if per:
+                lines = sum(1 for _ in itertools.islice(f, per))  # whole lines, each read in C
+                end = f.tell()
+                if 0 < size - end < (end - start) // 2:  # a short rest: no chunk of its own (a task costs ~30 ms)
+                    lines += _count_lines(f, size - end)
+                    end = size
+            else:
+                f.seek(min(start + chunk_bytes, size))
+                if f.tell() < size:
+                    f.readline()  # to the start of the next line
+                end = f.tell()
+                f.seek(start)
+                lines = _count_lines(f, end - start)
+                if rows > 1 and lines >= rows:
+                    per = round(lines / rows) * rows
+                    continue  # this chunk again, by lines
+            yield Chunk(start, end, line)
             start, line = end, line + lines
-    return chunks
 
 
 def _count_lines(f: Any, length: int) -> int:
@@ -411,7 +494,7 @@ def _replay(
     spec: Spec,
     result: ChunkResult,
     names: EnvelopeNames,
-    first_index: int,
+    chunk: Chunk,
     limit: int,
 ) -> None:
     """Feed one chunk's records to the run's index in the order one process feeds them: per batch, its keys in
@@ -421,12 +504,18 @@ def _replay(
         _feed_records(observer, file, spec, [r for r in lite if r[3] is None or r[3] < limit])
         return
     canonical: list[bytes] = []
+    written = _ChunkLines(file, chunk) if result.written is not None else None
 
     def left_row(index: int, line: int) -> _Lite:
-        # A record the screen let through: its canonical line is the line as written, read again here.
-        if not canonical:
-            canonical.extend(result.canonical.split(b"\n"))
-        obj = orjson.loads(canonical[index - first_index])
+        # A record the screen let through: its canonical line is the line as written, read again here (from the
+        # file when the chunk did not send its lines).
+        if written is not None:
+            text = written.line(line)
+        else:
+            if not canonical:
+                canonical.extend(result.canonical.split(b"\n"))
+            text = canonical[index - (chunk.line - 2)]
+        obj = orjson.loads(text)
         return (
             obj[names.record_type],
             obj.get(names.record_key),
@@ -443,14 +532,60 @@ def _replay(
 
     done, batch = 0, None
     left: list[_Lite] = []
-    for group in result.keys:
-        if group.batch != batch:
-            rows(lite[done : group.at], left)
-            done, batch, left = group.at, group.batch, []
-        datas = group.datas if group.datas is not None else [{}] * len(group.keys)
-        for pos in observer.observe_keys(file, group.kind, group.keys, datas, group.indexes, group.lines):
-            left.append(left_row(group.indexes[pos], group.lines[pos]))
+    try:
+        for group in result.keys:
+            if group.batch != batch:
+                rows(lite[done : group.at], left)
+                done, batch, left = group.at, group.batch, []
+            datas = group.datas if group.datas is not None else [{}] * len(group.keys)
+            for pos in observer.observe_keys(file, group.kind, group.keys, datas, group.indexes, group.lines):
+                left.append(left_row(group.indexes[pos], group.lines[pos]))
+    finally:
+        if written is not None:
+            written.close()
     rows(lite[done:], left)
+
+
+class _ChunkLines:
+    """The lines of a chunk, each read from the file by its number when asked for (the chunk is not held)."""
+
+    def __init__(self, path: str | os.PathLike[str], chunk: Chunk):
+        self.path, self.chunk = path, chunk
+        self.starts: array[int] | None = None
+        self.file: BinaryIO | None = None
+
+    def line(self, number: int) -> bytes:
+        """Line ``number`` of the file (one of the chunk's), without its line feed."""
+        if self.file is None:
+            self.file = open(self.path, "rb")  # closed by close(), once the chunk is replayed
+        starts = self.starts if self.starts is not None else self._starts(self.file)
+        at = number - self.chunk.line
+        self.file.seek(starts[at])
+        return self.file.read(starts[at + 1] - starts[at]).removesuffix(b"\n")
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def _starts(self, f: BinaryIO) -> array[int]:
+        """Where each of the chunk's lines starts, and where the last ends (read once, a block at a time)."""
+        chunk = self.chunk
+        starts = array("q", [chunk.start])
+        f.seek(chunk.start)
+        at = chunk.start
+        while at < chunk.end:
+            block = f.read(min(READ_BYTES, chunk.end - at))
+            if not block:
+                break
+            end = block.find(b"\n")
+            while end >= 0:
+                starts.append(at + end + 1)
+                end = block.find(b"\n", end + 1)
+            at += len(block)
+        if starts[-1] < at:
+            starts.append(at)  # the file's last line, with no line feed
+        self.starts = starts
+        return starts
 
 
 def _whole(path: str | os.PathLike[str], options: _Options) -> tuple[FileReport, list[_Lite]]:
@@ -513,9 +648,31 @@ def _chunk(path: str | os.PathLike[str], chunk: Chunk, options: _Options) -> Chu
     )
 
 
+READ_BYTES = 1 << 20
+"""Bytes of a file hashed at a time by the main process (:func:`_digest_written`)."""
+
+
+def _digest_written(digester: Digester, path: str | os.PathLike[str], pieces: list[Span | bytes]) -> None:
+    """Fold a chunk's records into the file's digest: its spans read from the file, its other lines as sent."""
+    with open(path, "rb", buffering=0) as f:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                digester.add_line(piece)
+                continue
+            f.seek(piece.start)
+            left = piece.end - piece.start
+            while left > 0:
+                block = f.read(min(left, READ_BYTES))
+                if not block:
+                    break  # cut short since the worker read it: the digest then differs, and says so
+                digester.add_lines(block, 0)
+                left -= len(block)
+            digester.count += piece.records
+
+
 def _merge(
     path: str | os.PathLike[str],
-    chunks: list[Chunk],
+    chunks: Iterable[Chunk],
     results: Iterator[ChunkResult],
     spec: Spec,
     options: _Options,
@@ -554,7 +711,10 @@ def _merge(
             sink.add(syntax.finding(run.ctx, exc, path))
             report.stopped, done = "broken", True
             continue
-        digester.add_lines(result.canonical, result.records)
+        if result.written is None:
+            digester.add_lines(result.canonical, result.records)
+        else:
+            _digest_written(digester, path, result.written)
         report.records += result.records
         for finding in result.findings:
             sink.add(finding)
@@ -563,7 +723,7 @@ def _merge(
             if report.stopped == "max-errors" and report.findings and report.findings[-1].index is not None:
                 report.records = report.findings[-1].index + 1  # one process stops reading there
         if observer is not None:  # the records one process would have read
-            _replay(observer, str(path), spec, result, run.rules.names, chunk.line - 2, report.records)
+            _replay(observer, str(path), spec, result, run.rules.names, chunk, report.records)
         blank = result.trailing_blank
         if progress is not None:
             progress(str(path), chunk.end, total)

@@ -73,6 +73,15 @@ def _chunk_function(engine: Engine) -> Any:
     return _columnar_chunk if engine in ("columnar", "auto") else None
 
 
+def _chunk_rows(engine: Engine) -> int:
+    """Lines per batch of ``engine``'s chunk function (1: it checks line by line)."""
+    if engine in ("columnar", "auto"):
+        from sedata.columnar.read import LINE_BATCH_ROWS  # loads no polars: workers are forked after this
+
+        return LINE_BATCH_ROWS
+    return 1
+
+
 def _columnar_chunk(path: str | os.PathLike[str], chunk: Any, options: Any) -> Any:
     from sedata.columnar.chunk import chunk as check  # imported in the worker that checks a chunk
 
@@ -145,6 +154,7 @@ def validate_files(
                 observer=xrf,
                 records=checks,
                 chunk_fn=_chunk_function(engine),
+                chunk_rows=_chunk_rows(engine),
             )
         else:
             files = []

@@ -8,7 +8,9 @@ The chunk function itself is compared with the row engine's, chunk by chunk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,63 @@ def test_the_cli_jobs_2_columnar_writes_the_report_of_jobs_1_row(defective: Path
         outs.append(json.loads(out.read_text(encoding="utf-8")))
     assert outs[0]["files"] == outs[1]["files"]
     assert outs[0]["files"][0]["stopped"] == "max-errors"
+
+
+def _spaced(path: Path, every: int) -> list[int]:
+    """Every ``every``-th record line written with spaces after its separators (not canonical, same digest), and
+    the last line feed dropped: lines a chunk must send as canonical lines, not as spans of the file."""
+    lines = _lines(path)
+    changed = list(range(1, len(lines), every))
+    for at in changed:
+        lines[at] = json.dumps(json.loads(lines[at]), ensure_ascii=False).encode()
+    path.write_bytes(b"\n".join(lines))
+    return changed
+
+
+def test_a_chunk_sent_as_written_is_its_canonical_lines(tmp_path: Path) -> None:
+    """Spans of the file and the lines sent between them make exactly the canonical lines the chunk would send."""
+    path = _write(tmp_path / "spaced.jsonl", 80, 11, 0.1)
+    changed = _spaced(path, 7)
+    chunks = parallel._chunks(path, SPEC, 3000)
+    assert chunks is not None and len(chunks) > 3
+    options = parallel._Options(None, "error", None, TODAY, ("syntax", "schema", "codes", "business"), lite=True)
+    data = path.read_bytes()
+    sent = 0
+    for part in chunks:
+        whole = columnar_chunk(path, part, options)
+        written = columnar_chunk(path, part, dataclasses.replace(options, as_written=True))
+        assert written.written is not None and written.canonical == b"" and whole.written is None
+        pieces = written.written
+        made = b"".join(data[p.start : p.end] if isinstance(p, parallel.Span) else p + b"\n" for p in pieces)
+        assert made == whole.canonical, part
+        lines = [p for p in pieces if isinstance(p, bytes)]
+        sent += len(lines)
+        assert sum(p.records for p in pieces if isinstance(p, parallel.Span)) + len(lines) == whole.records
+        assert dataclasses.replace(written, written=None, canonical=whole.canonical) == whole
+    assert len(changed) <= sent < 40  # the spaced lines, the flagged records and the last line; not the others
+
+
+def test_a_file_of_lines_not_as_written_verifies_as_in_one_process(tmp_path: Path) -> None:
+    path = _write(tmp_path / "spaced.jsonl", 60, 12, 0.0)
+    _spaced(path, 5)
+    one, many = _both([path])
+    assert one[0]["verified"] and one[0]["findings"] == []
+    assert many == one
+
+
+@pytest.mark.parametrize("rows", [2, 3, 5])
+def test_chunks_of_whole_batches_give_the_findings_of_one_row_process(defective: Path, rows: int) -> None:
+    """Chunks made of whole batches of ``rows`` lines (as ``--jobs`` makes them for the columnar engine's batches):
+    each starts at a line, numbered as in the file, and all but the last hold a multiple of ``rows`` lines."""
+    data = defective.read_bytes()
+    chunks = parallel._chunks(defective, SPEC, 3000, rows)
+    assert chunks is not None and len(chunks) > 3
+    assert chunks[0].start == data.index(b"\n") + 1 and chunks[-1].end == len(data)
+    for part, after in itertools.pairwise(chunks):
+        assert part.end == after.start and data[after.start - 1 : after.start] == b"\n"
+        assert after.line == data.count(b"\n", 0, after.start) + 1
+        assert (after.line - part.line) % rows == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sedata.validate.run._chunk_rows", lambda engine: rows)
+        one, many = _both([defective])
+    assert one[0]["findings"] and many == one

@@ -135,15 +135,7 @@ def test_line_changes_in_later_batches(tmp_path: Path, ahead: set[str], change: 
 @pytest.mark.parametrize(
     "cut",
     [
-        pytest.param(
-            1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="screen.py _screen_rows flags an open last line but leaves it in by_type: a zip() of unequal "
-                "lengths raises, and the file gets an internal-error finding (found by this test; screen.py is "
-                "another helper's file)",
-            ),
-        ),
+        1,
         9,
     ],
     ids=["whole", "broken"],

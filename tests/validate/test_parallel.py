@@ -244,3 +244,56 @@ def test_workers_are_kept_from_one_run_to_the_next(defective: Path) -> None:
     assert many == one and parallel._pool(2, True) is first
     parallel.shutdown_workers()
     assert parallel._pool(2, True) is not first
+
+
+def test_workers_share_the_cores_among_their_polars_thread_pools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers on two cores each run one polars thread, not two (four threads fought for two cores); a size
+    the user chose is kept. Forked workers read this process's setting; those of the fork server (started once,
+    with this process's environment) get the same share."""
+    import os
+
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    parallel.shutdown_workers()
+    assert parallel._pool(2, True).submit(os.getenv, "POLARS_MAX_THREADS").result() == os.getenv(
+        "POLARS_MAX_THREADS", share
+    )
+    parallel.shutdown_workers()
+    for chosen, seen in ((None, share), ("3", "3")):
+        if chosen is None:
+            monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+        else:
+            monkeypatch.setenv("POLARS_MAX_THREADS", chosen)
+        assert parallel._pool(2, False).submit(os.getenv, "POLARS_MAX_THREADS").result() == seen
+        parallel.shutdown_workers()
+
+
+def test_chunks_are_found_as_they_are_taken(defective: Path) -> None:
+    """The first chunk goes to a worker before the file is read through; the reducer goes over the same chunks."""
+    planned = parallel._planned(defective, SPEC, 3000)
+    assert planned is not None
+    sending = iter(planned)
+    first = next(sending)
+    assert planned.seen == [first]  # nothing read past the first chunk yet
+    merging = iter(planned)
+    assert next(merging) == first and next(sending) == next(merging)
+    rest = list(sending)
+    assert [first, *planned.seen[1:]] == planned.seen == list(planned) == parallel._chunks(defective, SPEC, 3000)
+    assert len(rest) == len(planned.seen) - 2 >= 2
+
+
+@pytest.mark.parametrize("last_feed", [True, False])
+def test_a_chunks_lines_are_read_by_number(defective: Path, tmp_path: Path, last_feed: bool) -> None:
+    """The rows a replay leaves are read from the file by line number (the chunk sent no lines back)."""
+    data = defective.read_bytes()
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(data if last_feed else data.removesuffix(b"\n"))
+    lines = data.split(b"\n")
+    size = path.stat().st_size
+    chunks = parallel._chunks(path, SPEC, 3000)
+    assert chunks is not None and len(chunks) >= 3 and chunks[-1].end == size
+    for part in chunks:
+        reader = parallel._ChunkLines(str(path), part)
+        count = data.count(b"\n", part.start, part.end) + (part.end == size and not last_feed)
+        for number in reversed(range(part.line, part.line + count)):
+            assert reader.line(number) == lines[number - 1], number
+        reader.close()
