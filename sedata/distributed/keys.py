@@ -186,9 +186,7 @@ def _int(value: int) -> int | None:
     return None if value < 0 else int(value)
 
 
-def check_partition(
-    rows: pd.DataFrame, names: list[str], carried: frozenset[str], spec: Spec | None
-) -> pd.DataFrame:
+def check_partition(rows: pd.DataFrame, names: list[str], carried: frozenset[str], spec: Spec | None) -> pd.DataFrame:
     """The findings of the keys in one shuffled partition (every row of a key is in the same partition).
 
     ``names``: the run's files by number; ``carried``: the entities some file of the run or reference dataset

@@ -16,7 +16,6 @@ from validate.conftest import sample, write_sample
 distributed = pytest.importorskip("distributed")
 
 
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     with distributed.LocalCluster(
@@ -57,4 +56,3 @@ def run_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     d = folder / "d.jsonl"
     shutil.copy(a, d)
     return [a, b, c, d]
-

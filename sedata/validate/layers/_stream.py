@@ -79,5 +79,3 @@ def stream(
                 report.stopped = "broken"
         report.verified = reader.verified
     return report
-
-
