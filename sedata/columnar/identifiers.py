@@ -141,7 +141,8 @@ def _division_tables() -> tuple[pl.Series, pl.Series, pl.Series] | None:
         existed[int(code)] = True
     for code in live:
         used[int(code)] = True
-    return pl.Series(span, dtype=pl.Int64), pl.Series(existed), pl.Series(used)
+    # 32 bits hold first·10⁴ + last for any four-digit years (below 2³¹): 4 MB for the million codes, not 8.
+    return pl.Series(span, dtype=pl.Int32), pl.Series(existed), pl.Series(used)
 
 
 def _division_index(division: pl.Expr) -> pl.Expr:
